@@ -1,0 +1,39 @@
+#!/bin/sh
+# Simulator speed on disb-a under `streams` (issue targets: >= 2 million simulated kernel
+# completions per wall-clock second on one core, and >= 100x faster than real time), plus peak
+# memory at two durations to show that memory grows with jobs, not with kernels.
+#
+# Usage: bench/bench.sh [TIERSIM] [REPEATS]      (or: make bench)
+# Each repeat simulates 60 s of disb-a; the median repeat is reported.
+set -eu
+TIERSIM=${1:-./tiersim}
+REPEATS=${2:-5}
+DURATION=60
+
+runs=""
+i=0
+while [ "$i" -lt "$REPEATS" ]; do
+  # The last line of a non-quiet run: "streams N kernels, E events, S s simulated in W s (...)".
+  line=$(taskset -c 0 "$TIERSIM" run disb-a -p streams --duration "$DURATION" | tail -n 1)
+  runs="$runs$line
+"
+  i=$((i + 1))
+done
+printf '%s' "$runs" | awk '
+  { k = $2; sim = $6; wall = $10; rate[NR] = k / wall; speed[NR] = sim / wall; w[NR] = wall; kern = k }
+  END {
+    n = NR
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (rate[j] < rate[i]) {
+      t = rate[i]; rate[i] = rate[j]; rate[j] = t; t = speed[i]; speed[i] = speed[j]; speed[j] = t
+      t = w[i]; w[i] = w[j]; w[j] = t }
+    m = int((n + 1) / 2)
+    printf "disb-a, policy streams, %d s simulated, %d kernels per run, %d runs pinned to one core\n", '"$DURATION"', kern, n
+    printf "  median: %.2f million kernels/s, %.0fx real time (wall %.3f s)\n", rate[m] / 1e6, speed[m], w[m]
+    printf "  range:  %.2f .. %.2f million kernels/s\n", rate[1] / 1e6, rate[n] / 1e6
+  }'
+
+# Peak resident memory at 1x and 4x the duration: jobs grow 4x; kernels in flight do not.
+for d in 15 60; do
+  kb=$( { /usr/bin/time -f '%M' "$TIERSIM" run disb-a -p streams -q --duration "$d" >/dev/null; } 2>&1 | tail -n 1)
+  echo "  peak RSS with $d s simulated: $kb KiB"
+done

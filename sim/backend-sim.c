@@ -1,0 +1,76 @@
+#include "config.h"
+
+#include "backend.h"
+
+typedef struct {
+  TsBackend parent;
+  const TsProfile *profile;
+  TsEngine *engine;
+  TsGpu *gpu;
+} SimBackend;
+
+#define SIM(be) ((SimBackend *) (be))
+
+static TsTime sim_now (TsBackend *be) { return ts_engine_now (SIM (be)->engine); }
+static guint sim_levels (TsBackend *be) { return SIM (be)->profile->priority_levels; }
+static guint sim_stream_new (TsBackend *be, guint level) { return ts_gpu_stream_new (SIM (be)->gpu, level); }
+
+static void
+sim_launch (TsBackend *be, guint stream, const TsKernelDesc *k, TsKernelDoneFn fn, gpointer data, guint64 tag)
+{
+  ts_gpu_launch (SIM (be)->gpu, stream, k, fn, data, tag);
+}
+
+static guint64
+sim_timer_set (TsBackend *be, TsTime at, TsTimerFn fn, gpointer data, guint64 arg)
+{
+  return ts_engine_schedule (SIM (be)->engine, at, TS_EV_HOST, fn, data, arg);
+}
+
+static gboolean sim_timer_cancel (TsBackend *be, guint64 id) { return ts_engine_cancel (SIM (be)->engine, id); }
+
+static gboolean
+sim_run (TsBackend *be, GError **error)
+{
+  ts_engine_run (SIM (be)->engine);
+  return TRUE;
+}
+
+static void
+sim_free (TsBackend *be)
+{
+  ts_gpu_free (SIM (be)->gpu);
+  ts_engine_free (SIM (be)->engine);
+  g_free (be);
+}
+
+static const TsBackendOps sim_ops = {
+  .name = "sim", .now = sim_now, .levels = sim_levels, .stream_new = sim_stream_new,
+  .launch = sim_launch, .timer_set = sim_timer_set, .timer_cancel = sim_timer_cancel,
+  .run = sim_run, .free = sim_free,
+};
+
+TsBackend *
+ts_backend_sim_new (const TsProfile *profile)
+{
+  SimBackend *s = g_new0 (SimBackend, 1);
+  s->parent.ops = &sim_ops;
+  s->profile = profile;
+  s->engine = ts_engine_new ();
+  s->gpu = ts_gpu_new (s->engine, profile);
+  return &s->parent;
+}
+
+TsEngine *
+ts_backend_sim_engine (TsBackend *be)
+{
+  g_return_val_if_fail (be->ops == &sim_ops, NULL);
+  return SIM (be)->engine;
+}
+
+TsGpu *
+ts_backend_sim_gpu (TsBackend *be)
+{
+  g_return_val_if_fail (be->ops == &sim_ops, NULL);
+  return SIM (be)->gpu;
+}

@@ -1,0 +1,76 @@
+/* tiersim — the one seam: what a policy may ask of a GPU (DESIGN §1).
+ *
+ * A policy never knows which backend runs it.  It creates streams on priority levels, launches
+ * kernels on them (learning of their completion through a callback), reads the clock and sets
+ * timers.  The simulated backend implements this on the event engine in virtual time; a real
+ * backend implements it on CUDA streams in wall-clock time. */
+#pragma once
+
+#include "gpu.h"
+
+G_BEGIN_DECLS
+
+typedef struct _TsBackend TsBackend;
+
+typedef void (*TsTimerFn) (gpointer data, guint64 arg);
+
+typedef struct {
+  const char *name;
+  TsTime (*now) (TsBackend *be);
+  guint (*levels) (TsBackend *be);
+  guint (*stream_new) (TsBackend *be, guint level);
+  void (*launch) (TsBackend *be, guint stream, const TsKernelDesc *k,
+                  TsKernelDoneFn fn, gpointer data, guint64 tag);
+  guint64 (*timer_set) (TsBackend *be, TsTime at, TsTimerFn fn, gpointer data, guint64 arg);
+  gboolean (*timer_cancel) (TsBackend *be, guint64 id);
+  gboolean (*run) (TsBackend *be, GError **error);
+  void (*free) (TsBackend *be);
+} TsBackendOps;
+
+struct _TsBackend {
+  const TsBackendOps *ops;
+};
+
+/* Current time. */
+static inline TsTime ts_backend_now (TsBackend *be) { return be->ops->now (be); }
+
+/* Number of stream priority levels; level 0 is the highest, levels - 1 the lowest. */
+static inline guint ts_backend_levels (TsBackend *be) { return be->ops->levels (be); }
+
+/* Creates a stream on a priority level; returns its index. */
+static inline guint ts_backend_stream_new (TsBackend *be, guint level) { return be->ops->stream_new (be, level); }
+
+/* Launches kernel k on stream (after the stream's earlier kernels); fn(data, tag) runs when it
+ * completes.  fn may be NULL. */
+static inline void
+ts_backend_launch (TsBackend *be, guint stream, const TsKernelDesc *k,
+                   TsKernelDoneFn fn, gpointer data, guint64 tag)
+{
+  be->ops->launch (be, stream, k, fn, data, tag);
+}
+
+/* Runs fn(data, arg) at time `at` (>= now); returns an id for ts_backend_timer_cancel. */
+static inline guint64
+ts_backend_timer_set (TsBackend *be, TsTime at, TsTimerFn fn, gpointer data, guint64 arg)
+{
+  return be->ops->timer_set (be, at, fn, data, arg);
+}
+
+/* Cancels a pending timer; FALSE if it already fired. */
+static inline gboolean ts_backend_timer_cancel (TsBackend *be, guint64 id) { return be->ops->timer_cancel (be, id); }
+
+/* Runs until no timer, kernel or callback is pending. */
+static inline gboolean ts_backend_run (TsBackend *be, GError **error) { return be->ops->run (be, error); }
+
+static inline void ts_backend_free (TsBackend *be) { if (be) be->ops->free (be); }
+
+/* The simulated GPU of profile (kept by reference) on its own event engine. */
+TsBackend *ts_backend_sim_new (const TsProfile *profile);
+
+/* The simulated backend's engine and GPU, for statistics and observers.  be must be simulated. */
+TsEngine *ts_backend_sim_engine (TsBackend *be);
+TsGpu *ts_backend_sim_gpu (TsBackend *be);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsBackend, ts_backend_free)
+
+G_END_DECLS

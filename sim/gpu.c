@@ -1,0 +1,547 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "gpu.h"
+
+#define NONE G_MAXUINT32
+
+/* One launched kernel, from launch until its completion has been notified. */
+typedef struct {
+  const TsKernelDesc *desc;
+  TsKernelDoneFn fn;
+  gpointer data;
+  guint64 tag;
+  guint64 id;
+  TsTime ready_at;
+  TsTime block_ns;
+  guint32 stream;
+  guint32 next;          /* stream FIFO, then level queue; free list when unused */
+  guint32 undispatched;  /* blocks not yet placed */
+  guint32 remaining;     /* blocks not yet finished */
+  guint32 per_sm;        /* blocks that fit on an empty SM */
+  guint32 need_threads, need_regs, need_smem;
+  guint64 inv_threads, inv_regs, inv_smem;  /* reciprocals for div_exact(); 0 if no need */
+} KRun;
+
+typedef struct {
+  guint32 level;
+  guint32 head, tail;    /* launched, not yet eligible */
+  guint32 active;        /* eligible or running kernel, or NONE */
+  gboolean ready_event;  /* a READY event is pending for the head */
+} Stream;
+
+typedef struct {
+  guint32 head, tail;    /* eligible kernels with undispatched blocks, in order of eligibility */
+} LevelQueue;
+
+typedef struct {
+  guint32 threads, regs, smem, slots;
+} SmFree;
+
+typedef struct {
+  guint32 krun;
+  guint32 n_sms;
+  guint32 blocks;
+  guint32 next_free;
+} Group;
+
+struct _TsGpu {
+  TsEngine *engine;
+  const TsProfile *prof;
+  guint n_sms;
+
+  SmFree *free;          /* per SM */
+  guint32 *resident;     /* per SM: blocks placed and not finished */
+  guint64 free_slots;    /* sum of free[].slots: 0 means nothing can be placed */
+  guint rr_next;         /* round-robin placement cursor */
+
+  KRun *kruns;
+  guint32 n_kruns, kruns_cap, krun_free;
+
+  Group *groups;
+  guint32 *group_pairs;  /* n_sms entries per group: (sm << 16) | blocks */
+  guint32 n_groups, groups_cap, group_free;
+
+  Stream *streams;
+  guint n_streams, streams_cap;
+  LevelQueue *levels;
+
+  gboolean dispatch_pending;
+  guint32 *fit;          /* scratch, per SM: blocks of the kernel being placed that still fit */
+  guint32 *give;         /* scratch, per SM: blocks given in this round */
+  guint32 *hist;         /* scratch: SMs per fit value */
+
+  guint64 next_launch_id;
+  guint64 kernels_completed, blocks_completed;
+
+  TsGpuObserverFn observer;
+  gpointer observer_data;
+};
+
+static void ev_dispatch (gpointer data, guint64 arg);
+static void ev_complete (gpointer data, guint64 arg);
+static void ev_ready (gpointer data, guint64 arg);
+static void ev_notify (gpointer data, guint64 arg);
+
+TsGpu *
+ts_gpu_new (TsEngine *engine, const TsProfile *profile)
+{
+  g_return_val_if_fail (profile->sms > 0 && profile->sms < (1u << 16), NULL);
+  g_return_val_if_fail (profile->max_blocks_per_sm < (1u << 16), NULL);
+  /* div_exact() needs every per-SM amount below 2^21. */
+  g_return_val_if_fail (profile->max_threads_per_sm < (1u << 21) && profile->registers_per_sm < (1u << 21)
+                        && profile->shared_mem_per_sm < (1u << 21), NULL);
+  TsGpu *g = g_new0 (TsGpu, 1);
+  g->engine = engine;
+  g->prof = profile;
+  g->n_sms = profile->sms;
+  g->free = g_new (SmFree, g->n_sms);
+  for (guint i = 0; i < g->n_sms; i++)
+    g->free[i] = (SmFree) { profile->max_threads_per_sm, profile->registers_per_sm,
+                            profile->shared_mem_per_sm, profile->max_blocks_per_sm };
+  g->resident = g_new0 (guint32, g->n_sms);
+  g->free_slots = (guint64) g->n_sms * profile->max_blocks_per_sm;
+  g->krun_free = NONE;
+  g->group_free = NONE;
+  g->levels = g_new (LevelQueue, profile->priority_levels);
+  for (guint i = 0; i < profile->priority_levels; i++)
+    g->levels[i] = (LevelQueue) { NONE, NONE };
+  g->fit = g_new (guint32, g->n_sms);
+  g->give = g_new (guint32, g->n_sms);
+  g->hist = g_new0 (guint32, profile->max_blocks_per_sm + 2);
+  return g;
+}
+
+void
+ts_gpu_free (TsGpu *gpu)
+{
+  if (gpu == NULL)
+    return;
+  g_free (gpu->free);
+  g_free (gpu->resident);
+  g_free (gpu->kruns);
+  g_free (gpu->groups);
+  g_free (gpu->group_pairs);
+  g_free (gpu->streams);
+  g_free (gpu->levels);
+  g_free (gpu->fit);
+  g_free (gpu->give);
+  g_free (gpu->hist);
+  g_free (gpu);
+}
+
+void
+ts_gpu_set_observer (TsGpu *gpu, TsGpuObserverFn fn, gpointer data)
+{
+  gpu->observer = fn;
+  gpu->observer_data = data;
+}
+
+guint64 ts_gpu_kernels_completed (const TsGpu *gpu) { return gpu->kernels_completed; }
+guint64 ts_gpu_blocks_completed (const TsGpu *gpu) { return gpu->blocks_completed; }
+
+guint
+ts_gpu_sm_resident (const TsGpu *gpu, guint sm)
+{
+  g_return_val_if_fail (sm < gpu->n_sms, 0);
+  return gpu->resident[sm];
+}
+
+guint
+ts_gpu_blocks_per_sm (const TsGpu *gpu, const TsKernelDesc *k)
+{
+  return ts_kernel_blocks_per_sm (k, gpu->prof);
+}
+
+TsTime
+ts_gpu_block_duration (const TsGpu *gpu, const TsKernelDesc *k)
+{
+  guint64 per_wave = (guint64) gpu->n_sms * ts_gpu_blocks_per_sm (gpu, k);
+  g_return_val_if_fail (per_wave > 0, k->duration);
+  guint64 waves = (k->blocks + per_wave - 1) / per_wave;
+  return MAX (1, (k->duration + (TsTime) waves / 2) / (TsTime) waves);
+}
+
+static void
+observe (TsGpu *g, TsGpuEventKind kind, const KRun *k, const Group *grp, const guint32 *pairs)
+{
+  TsGpuEvent ev = {
+    .kind = kind, .time = ts_engine_now (g->engine), .launch = k->id, .stream = k->stream,
+    .level = g->streams[k->stream].level, .kernel = k->desc,
+    .n_sms = grp ? grp->n_sms : 0, .pairs = pairs, .blocks = grp ? grp->blocks : 0,
+  };
+  g->observer (g->observer_data, &ev);
+}
+
+guint
+ts_gpu_stream_new (TsGpu *gpu, guint level)
+{
+  g_return_val_if_fail (level < gpu->prof->priority_levels, 0);
+  if (gpu->n_streams == gpu->streams_cap)
+    {
+      gpu->streams_cap = MAX (8, gpu->streams_cap * 2);
+      gpu->streams = g_renew (Stream, gpu->streams, gpu->streams_cap);
+    }
+  gpu->streams[gpu->n_streams] = (Stream) { level, NONE, NONE, NONE, FALSE };
+  return gpu->n_streams++;
+}
+
+static void
+request_dispatch (TsGpu *g)
+{
+  if (g->dispatch_pending)
+    return;
+  g->dispatch_pending = TRUE;
+  ts_engine_schedule (g->engine, ts_engine_now (g->engine), TS_EV_DISPATCH, ev_dispatch, g, 0);
+}
+
+/* Moves the stream's head kernel to its level's execution queue if it may start now, or arranges
+ * for that to happen when its launch latency has passed. */
+static void
+stream_advance (TsGpu *g, guint32 si)
+{
+  Stream *s = &g->streams[si];
+  if (s->active != NONE || s->head == NONE)
+    return;
+  KRun *k = &g->kruns[s->head];
+  TsTime now = ts_engine_now (g->engine);
+  if (k->ready_at > now)
+    {
+      if (!s->ready_event)
+        {
+          s->ready_event = TRUE;
+          ts_engine_schedule (g->engine, k->ready_at, TS_EV_READY, ev_ready, g, si);
+        }
+      return;
+    }
+  guint32 ki = s->head;
+  s->head = k->next;
+  if (s->head == NONE)
+    s->tail = NONE;
+  s->active = ki;
+  k->next = NONE;
+  LevelQueue *q = &g->levels[s->level];
+  if (q->tail == NONE)
+    q->head = ki;
+  else
+    g->kruns[q->tail].next = ki;
+  q->tail = ki;
+  if (g->observer)
+    observe (g, TS_GPU_KERNEL_READY, k, NULL, NULL);
+  request_dispatch (g);
+}
+
+static void
+ev_ready (gpointer data, guint64 arg)
+{
+  TsGpu *g = data;
+  g->streams[arg].ready_event = FALSE;
+  stream_advance (g, (guint32) arg);
+}
+
+/* Division by a kernel's fixed resource needs without a divide instruction, the dispatcher's
+ * inner loop: floor(x / d) = (x * m) >> 42 with m = floor(2^42 / d) + 1 is exact whenever
+ * x * d < 2^42, which the profile loader's bounds guarantee (every per-SM amount < 2^21). */
+#define RECIP_SHIFT 42
+
+static inline guint64
+recip (guint32 d)
+{
+  return d ? (G_GUINT64_CONSTANT (1) << RECIP_SHIFT) / d + 1 : 0;
+}
+
+static inline guint32
+div_exact (guint32 x, guint64 m)
+{
+  return (guint32) (((guint64) x * m) >> RECIP_SHIFT);
+}
+
+guint64
+ts_gpu_launch (TsGpu *gpu, guint stream, const TsKernelDesc *desc,
+               TsKernelDoneFn fn, gpointer data, guint64 tag)
+{
+  g_return_val_if_fail (stream < gpu->n_streams, 0);
+  guint per_sm = ts_gpu_blocks_per_sm (gpu, desc);
+  g_return_val_if_fail (per_sm > 0, 0);
+
+  guint32 ki;
+  if (gpu->krun_free != NONE)
+    {
+      ki = gpu->krun_free;
+      gpu->krun_free = gpu->kruns[ki].next;
+    }
+  else
+    {
+      if (gpu->n_kruns == gpu->kruns_cap)
+        {
+          gpu->kruns_cap = MAX (64, gpu->kruns_cap * 2);
+          gpu->kruns = g_renew (KRun, gpu->kruns, gpu->kruns_cap);
+        }
+      ki = gpu->n_kruns++;
+    }
+  KRun *k = &gpu->kruns[ki];
+  *k = (KRun) {
+    .desc = desc, .fn = fn, .data = data, .tag = tag, .id = ++gpu->next_launch_id,
+    .ready_at = ts_engine_now (gpu->engine) + gpu->prof->launch_latency,
+    .block_ns = ts_gpu_block_duration (gpu, desc),
+    .stream = stream, .next = NONE, .undispatched = desc->blocks, .remaining = desc->blocks,
+    .per_sm = per_sm,
+    .need_threads = desc->threads, .need_regs = desc->regs * desc->threads, .need_smem = desc->smem,
+  };
+  k->inv_threads = recip (k->need_threads);
+  k->inv_regs = recip (k->need_regs);
+  k->inv_smem = recip (k->need_smem);
+  Stream *s = &gpu->streams[stream];
+  if (s->tail == NONE)
+    s->head = ki;
+  else
+    gpu->kruns[s->tail].next = ki;
+  s->tail = ki;
+  stream_advance (gpu, stream);
+  return k->id;
+}
+
+static inline guint32
+sm_fit (const SmFree *f, const KRun *k)
+{
+  guint32 c = MIN (f->slots, div_exact (f->threads, k->inv_threads));
+  if (k->need_regs)
+    c = MIN (c, div_exact (f->regs, k->inv_regs));
+  if (k->need_smem)
+    c = MIN (c, div_exact (f->smem, k->inv_smem));
+  return c;
+}
+
+/* Most-free placement of B blocks when the SMs can take `total` > B of them, equivalent to
+ * placing them one at a time on the SM that can host the most further blocks (ties: lowest id):
+ * every SM above some level L is brought down to L, and the r blocks left over go one each to the
+ * lowest-id SMs still at L.  hist[c] counts the SMs that can take c blocks; f(L) = sum over SMs of
+ * max(0, c - L) is the number of blocks above level L, and L is the smallest level >= 1 with
+ * f(L) <= B. */
+static void
+most_free_level (const guint32 *hist, guint32 maxc, guint32 B, guint32 *L_out, guint32 *r_out)
+{
+  guint64 f = 0, ge = 0;  /* f(L), and the SMs with c >= L */
+  guint32 L = maxc;
+  while (L > 1)
+    {
+      ge += hist[L];
+      if (f + ge > B)     /* f(L - 1) = f(L) + (SMs with c >= L) */
+        break;
+      f += ge;
+      L--;
+    }
+  *L_out = L;
+  *r_out = B - (guint32) f;
+}
+
+/* Round-robin placement: each block goes to the next SM, cyclically from the cursor, that fits.
+ * Consumes g->fit; fills g->give. */
+static void
+place_round_robin (TsGpu *g, guint32 B)
+{
+  memset (g->give, 0, g->n_sms * sizeof (guint32));
+  guint32 placed = 0;
+  guint misses = 0;
+  while (placed < B && misses < g->n_sms)
+    {
+      guint i = g->rr_next;
+      g->rr_next = (g->rr_next + 1) % g->n_sms;
+      if (g->fit[i] == 0)
+        {
+          misses++;
+          continue;
+        }
+      g->fit[i]--;
+      g->give[i]++;
+      placed++;
+      misses = 0;
+    }
+}
+
+static guint32
+group_alloc (TsGpu *g)
+{
+  if (g->group_free != NONE)
+    {
+      guint32 gi = g->group_free;
+      g->group_free = g->groups[gi].next_free;
+      return gi;
+    }
+  if (g->n_groups == g->groups_cap)
+    {
+      g->groups_cap = MAX (64, g->groups_cap * 2);
+      g->groups = g_renew (Group, g->groups, g->groups_cap);
+      g->group_pairs = g_renew (guint32, g->group_pairs, (gsize) g->groups_cap * g->n_sms);
+    }
+  return g->n_groups++;
+}
+
+/* Gives kernel ki as many blocks as fit now, as one block group.  Two passes over the SMs: one
+ * to measure what fits, one to place. */
+static void
+place_kernel (TsGpu *g, guint32 ki)
+{
+  KRun *k = &g->kruns[ki];
+  guint32 B = k->undispatched, total = 0, maxc = 0;
+  for (guint i = 0; i < g->n_sms; i++)
+    {
+      /* An SM without resident blocks is wholly free: its fit is known. */
+      guint32 c = g->resident[i] == 0 ? k->per_sm : sm_fit (&g->free[i], k);
+      g->fit[i] = c;
+      g->hist[c]++;
+      total += c;
+      maxc = MAX (maxc, c);
+    }
+  /* Most-free: SM i gets max(0, fit - L), plus one if it is among the first r at level L.  When
+   * everything that fits is taken (total <= B), L = 0 and r = 0 give each SM its whole fit. */
+  guint32 L = 0, r = 0;
+  gboolean rr = g->prof->placement == TS_PLACE_ROUND_ROBIN;
+  if (total > B && !rr)
+    most_free_level (g->hist, maxc, B, &L, &r);
+  memset (g->hist, 0, (maxc + 1) * sizeof (guint32));
+  if (total == 0)
+    return;
+  if (rr)
+    place_round_robin (g, B);
+
+  guint32 gi = group_alloc (g);
+  k = &g->kruns[ki];
+  guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
+  guint32 n = 0, placed = 0, target = MIN (B, total);
+  for (guint i = 0; i < g->n_sms && placed < target; i++)
+    {
+      guint32 c = g->fit[i], give;
+      if (rr)
+        give = g->give[i];
+      else
+        {
+          give = c > L ? c - L : 0;
+          if (r > 0 && c >= L && c > 0)
+            give++, r--;
+        }
+      if (give == 0)
+        continue;
+      SmFree *f = &g->free[i];
+      f->slots -= give;
+      f->threads -= give * k->need_threads;
+      f->regs -= give * k->need_regs;
+      f->smem -= give * k->need_smem;
+      g->resident[i] += give;
+      pairs[n++] = (i << 16) | give;
+      placed += give;
+    }
+  Group *grp = &g->groups[gi];
+  *grp = (Group) { .krun = ki, .n_sms = n, .blocks = placed };
+  g->free_slots -= placed;
+  k->undispatched -= placed;
+  TsTime end = ts_engine_now (g->engine) + g->prof->block_dispatch + k->block_ns;
+  ts_engine_schedule (g->engine, end, TS_EV_COMPLETE, ev_complete, g, gi);
+  if (g->observer)
+    observe (g, TS_GPU_BLOCKS_START, k, grp, pairs);
+}
+
+/* DESIGN §2 rule 2: serve the execution queues in priority order.  Under head-of-level, a kernel
+ * left with undispatched blocks stops the round; under any-fit, the next kernel may still fit. */
+static void
+ev_dispatch (gpointer data, guint64 arg)
+{
+  TsGpu *g = data;
+  g->dispatch_pending = FALSE;
+  gboolean strict = g->prof->dispatch == TS_DISPATCH_HEAD_OF_LEVEL;
+  for (guint lv = 0; lv < g->prof->priority_levels; lv++)
+    {
+      LevelQueue *q = &g->levels[lv];
+      guint32 prev = NONE, ki = q->head;
+      while (ki != NONE)
+        {
+          if (g->free_slots == 0)
+            return;
+          place_kernel (g, ki);
+          KRun *k = &g->kruns[ki];
+          guint32 next = k->next;
+          if (k->undispatched == 0)
+            {
+              if (prev == NONE)
+                q->head = next;
+              else
+                g->kruns[prev].next = next;
+              if (q->tail == ki)
+                q->tail = prev;
+              k->next = NONE;
+            }
+          else if (strict)
+            return;
+          else
+            prev = ki;
+          ki = next;
+        }
+    }
+}
+
+static void
+krun_release (TsGpu *g, guint32 ki)
+{
+  g->kruns[ki].next = g->krun_free;
+  g->krun_free = ki;
+}
+
+static void
+ev_notify (gpointer data, guint64 arg)
+{
+  TsGpu *g = data;
+  KRun k = g->kruns[arg];
+  krun_release (g, (guint32) arg);
+  k.fn (k.data, k.tag);
+}
+
+static void
+kernel_finished (TsGpu *g, guint32 ki)
+{
+  KRun *k = &g->kruns[ki];
+  g->kernels_completed++;
+  g->streams[k->stream].active = NONE;
+  if (g->observer)
+    observe (g, TS_GPU_KERNEL_DONE, k, NULL, NULL);
+  stream_advance (g, k->stream);
+  k = &g->kruns[ki];
+  if (k->fn == NULL)
+    krun_release (g, ki);
+  else if (g->prof->sync_wakeup > 0)
+    ts_engine_schedule (g->engine, ts_engine_now (g->engine) + g->prof->sync_wakeup,
+                        TS_EV_HOST, ev_notify, g, ki);
+  else
+    ev_notify (g, ki);
+}
+
+static void
+ev_complete (gpointer data, guint64 arg)
+{
+  TsGpu *g = data;
+  guint32 gi = (guint32) arg;
+  Group *grp = &g->groups[gi];
+  KRun *k = &g->kruns[grp->krun];
+  const guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
+  for (guint32 j = 0; j < grp->n_sms; j++)
+    {
+      guint32 i = pairs[j] >> 16, c = pairs[j] & 0xffff;
+      SmFree *f = &g->free[i];
+      f->slots += c;
+      f->threads += c * k->need_threads;
+      f->regs += c * k->need_regs;
+      f->smem += c * k->need_smem;
+      g->resident[i] -= c;
+    }
+  g->free_slots += grp->blocks;
+  g->blocks_completed += grp->blocks;
+  k->remaining -= grp->blocks;
+  if (g->observer)
+    observe (g, TS_GPU_BLOCKS_END, k, grp, pairs);
+  guint32 ki = grp->krun;
+  grp->next_free = g->group_free;
+  g->group_free = gi;
+  if (k->remaining == 0)
+    kernel_finished (g, ki);
+  request_dispatch (g);
+}

@@ -1,0 +1,371 @@
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "cfg.h"
+#include "scenario.h"
+
+void
+ts_diag_init (TsDiag *diag)
+{
+  diag->messages = g_ptr_array_new_with_free_func (g_free);
+}
+
+void
+ts_diag_clear (TsDiag *diag)
+{
+  g_clear_pointer (&diag->messages, g_ptr_array_unref);
+}
+
+void
+ts_diag_add (TsDiag *diag, const char *file, int line, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *text = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  if (line > 0)
+    g_ptr_array_add (diag->messages, g_strdup_printf ("%s:%d: %s", file, line, text));
+  else
+    g_ptr_array_add (diag->messages, g_strdup_printf ("%s: %s", file, text));
+}
+
+gboolean
+ts_diag_to_error (const TsDiag *diag, GError **error)
+{
+  if (diag->messages->len == 0)
+    return TRUE;
+  g_autoptr (GString) all = g_string_new (NULL);
+  for (guint i = 0; i < diag->messages->len; i++)
+    g_string_append_printf (all, "%s%s", i ? "\n" : "", (char *) diag->messages->pdata[i]);
+  g_set_error_literal (error, TS_ERROR, TS_ERROR_INPUT, all->str);
+  return FALSE;
+}
+
+/* ---- include pre-scan: libconfig 1.5 reports a cycle as "duplicate setting name" and a missing
+ * include without its name, so both are found here first. */
+
+static gboolean
+scan_includes (const char *path, GBytes *contents, const char *dir, GPtrArray *stack, TsDiag *diag)
+{
+  g_autofree char *text = NULL;
+  if (contents != NULL)
+    text = g_strndup (g_bytes_get_data (contents, NULL), g_bytes_get_size (contents));
+  else if (!g_file_get_contents (path, &text, NULL, NULL))
+    return TRUE;  /* reported by the parser with its own location */
+
+  g_ptr_array_add (stack, (gpointer) path);
+  gboolean ok = TRUE;
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  for (int ln = 0; lines[ln] != NULL && ok; ln++)
+    {
+      const char *p = lines[ln];
+      while (*p == ' ' || *p == '\t')
+        p++;
+      if (!g_str_has_prefix (p, "@include"))
+        continue;
+      const char *q1 = strchr (p, '"'), *q2 = q1 ? strchr (q1 + 1, '"') : NULL;
+      if (q2 == NULL)
+        continue;  /* malformed: the parser says so */
+      g_autofree char *name = g_strndup (q1 + 1, q2 - q1 - 1);
+      g_autofree char *inc = g_path_is_absolute (name) ? g_strdup (name) : g_build_filename (dir, name, NULL);
+      if (contents != NULL || !g_file_test (inc, G_FILE_TEST_IS_REGULAR))
+        {
+          ts_diag_add (diag, path, ln + 1, "cannot open include file '%s'", name);
+          ok = FALSE;
+          break;
+        }
+      for (guint i = 0; i < stack->len; i++)
+        if (g_strcmp0 (stack->pdata[i], inc) == 0)
+          {
+            g_autoptr (GString) chain = g_string_new (NULL);
+            for (guint j = i; j < stack->len; j++)
+              g_string_append_printf (chain, "%s -> ", (char *) stack->pdata[j]);
+            g_string_append (chain, inc);
+            ts_diag_add (diag, path, ln + 1, "@include cycle: %s", chain->str);
+            ok = FALSE;
+            break;
+          }
+      if (ok)
+        ok = scan_includes (inc, NULL, dir, stack, diag);
+    }
+  g_ptr_array_remove_index (stack, stack->len - 1);
+  return ok;
+}
+
+gboolean
+ts_cfg_open (TsCfgFile *file, const char *path, GBytes *contents, TsDiag *diag)
+{
+  memset (file, 0, sizeof *file);
+  config_init (&file->cfg);
+  file->label = g_strdup (path);
+  file->builtin = contents != NULL;
+  file->dir = g_path_get_dirname (path);
+  file->diag = diag;
+  /* libconfig 1.5 resolves every @include relative to one directory: the top file's. */
+  config_set_include_dir (&file->cfg, file->dir);
+
+  g_autoptr (GPtrArray) stack = g_ptr_array_new ();
+  if (!scan_includes (path, contents, file->dir, stack, diag))
+    return FALSE;
+
+  int ok;
+  if (contents != NULL)
+    {
+      g_autofree char *text = g_strndup (g_bytes_get_data (contents, NULL), g_bytes_get_size (contents));
+      ok = config_read_string (&file->cfg, text);
+    }
+  else
+    {
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        {
+          ts_diag_add (diag, path, 0, "no such file");
+          return FALSE;
+        }
+      ok = config_read_file (&file->cfg, path);
+    }
+  if (!ok)
+    {
+      const char *efile = config_error_file (&file->cfg);
+      if (config_error_type (&file->cfg) == CONFIG_ERR_FILE_IO)
+        ts_diag_add (diag, path, 0, "cannot read: %s", g_strerror (errno));
+      else
+        ts_diag_add (diag, efile ? efile : path, config_error_line (&file->cfg), "%s",
+                     config_error_text (&file->cfg));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+ts_cfg_close (TsCfgFile *file)
+{
+  config_destroy (&file->cfg);
+  g_clear_pointer (&file->label, g_free);
+  g_clear_pointer (&file->dir, g_free);
+}
+
+/* "tasks[1].arrival.period_ms" for messages. */
+static char *
+setting_path (const config_setting_t *s)
+{
+  g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  for (; s != NULL && config_setting_parent (s) != NULL; s = config_setting_parent (s))
+    {
+      const char *name = config_setting_name (s);
+      g_ptr_array_add (parts, name ? g_strdup (name)
+                                   : g_strdup_printf ("[%d]", config_setting_index (s)));
+    }
+  g_autoptr (GString) out = g_string_new (NULL);
+  for (guint i = parts->len; i-- > 0;)
+    {
+      const char *p = parts->pdata[i];
+      if (out->len > 0 && p[0] != '[')
+        g_string_append_c (out, '.');
+      g_string_append (out, p);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static void
+cfg_error_va (TsCfgFile *file, const config_setting_t *s, const char *fmt, va_list ap)
+{
+  g_autofree char *text = g_strdup_vprintf (fmt, ap);
+  const char *src = s ? config_setting_source_file (s) : NULL;
+  int line = s ? config_setting_source_line (s) : 0;
+  g_autofree char *path = s ? setting_path (s) : g_strdup ("");
+  if (*path)
+    ts_diag_add (file->diag, src ? src : file->label, line, "%s: %s", path, text);
+  else
+    ts_diag_add (file->diag, src ? src : file->label, line, "%s", text);
+}
+
+void
+ts_cfg_error (TsCfgFile *file, const config_setting_t *s, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  cfg_error_va (file, s, fmt, ap);
+  va_end (ap);
+}
+
+gboolean
+ts_cfg_check_keys (TsCfgFile *file, const config_setting_t *group, const char *const *allowed)
+{
+  gboolean ok = TRUE;
+  int n = config_setting_length (group);
+  for (int i = 0; i < n; i++)
+    {
+      const config_setting_t *m = config_setting_get_elem (group, i);
+      const char *name = config_setting_name (m);
+      if (name == NULL || g_strv_contains (allowed, name))
+        continue;
+      const char *best = ts_nearest_name (name, allowed);
+      if (best != NULL)
+        ts_cfg_error (file, m, "unknown key '%s'; did you mean '%s'?", name, best);
+      else
+        {
+          g_autofree char *list = g_strjoinv ("', '", (char **) allowed);
+          ts_cfg_error (file, m, "unknown key '%s'; valid keys here: '%s'", name, list);
+        }
+      ok = FALSE;
+    }
+  return ok;
+}
+
+static const char *
+type_name (int type)
+{
+  switch (type)
+    {
+    case CONFIG_TYPE_GROUP: return "a group { ... }";
+    case CONFIG_TYPE_INT:
+    case CONFIG_TYPE_INT64: return "an integer";
+    case CONFIG_TYPE_FLOAT: return "a number";
+    case CONFIG_TYPE_STRING: return "a string";
+    case CONFIG_TYPE_BOOL: return "a boolean";
+    case CONFIG_TYPE_ARRAY: return "an array [ ... ]";
+    case CONFIG_TYPE_LIST: return "a list ( ... )";
+    default: return "a value";
+    }
+}
+
+/* The member, or NULL (with an error if required). */
+static const config_setting_t *
+member (TsCfgFile *file, const config_setting_t *group, const char *key, gboolean required)
+{
+  const config_setting_t *s = config_setting_get_member (group, key);
+  if (s == NULL && required)
+    ts_cfg_error (file, group, "missing required key '%s'", key);
+  return s;
+}
+
+gboolean
+ts_cfg_setting_number (const config_setting_t *s, double *out)
+{
+  switch (config_setting_type (s))
+    {
+    case CONFIG_TYPE_INT: *out = config_setting_get_int (s); return TRUE;
+    case CONFIG_TYPE_INT64: *out = (double) config_setting_get_int64 (s); return TRUE;
+    case CONFIG_TYPE_FLOAT: *out = config_setting_get_float (s); return TRUE;
+    default: return FALSE;
+    }
+}
+
+gboolean
+ts_cfg_string (TsCfgFile *file, const config_setting_t *group, const char *key,
+               gboolean required, const char **out)
+{
+  const config_setting_t *s = member (file, group, key, required);
+  if (s == NULL)
+    return FALSE;
+  if (config_setting_type (s) != CONFIG_TYPE_STRING)
+    {
+      ts_cfg_error (file, s, "expected a string, found %s", type_name (config_setting_type (s)));
+      return FALSE;
+    }
+  const char *v = config_setting_get_string (s);
+  if (*v == '\0')
+    {
+      ts_cfg_error (file, s, "must not be empty");
+      return FALSE;
+    }
+  *out = v;
+  return TRUE;
+}
+
+gboolean
+ts_cfg_int (TsCfgFile *file, const config_setting_t *group, const char *key,
+            gboolean required, gint64 min, gint64 max, gint64 *out)
+{
+  const config_setting_t *s = member (file, group, key, required);
+  if (s == NULL)
+    return FALSE;
+  int t = config_setting_type (s);
+  if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64)
+    {
+      ts_cfg_error (file, s, "expected an integer, found %s", type_name (t));
+      return FALSE;
+    }
+  gint64 v = config_setting_get_int64 (s);
+  if (v < min || v > max)
+    {
+      ts_cfg_error (file, s, "%" G_GINT64_FORMAT " is out of range [%" G_GINT64_FORMAT
+                    ", %" G_GINT64_FORMAT "]", v, min, max);
+      return FALSE;
+    }
+  *out = v;
+  return TRUE;
+}
+
+gboolean
+ts_cfg_number (TsCfgFile *file, const config_setting_t *group, const char *key,
+               gboolean required, double min, double max, double *out)
+{
+  const config_setting_t *s = member (file, group, key, required);
+  if (s == NULL)
+    return FALSE;
+  double v;
+  if (!ts_cfg_setting_number (s, &v))
+    {
+      ts_cfg_error (file, s, "expected a number, found %s", type_name (config_setting_type (s)));
+      return FALSE;
+    }
+  if (!(v >= min && v <= max))
+    {
+      ts_cfg_error (file, s, "%g is out of range [%g, %g]", v, min, max);
+      return FALSE;
+    }
+  *out = v;
+  return TRUE;
+}
+
+gboolean
+ts_cfg_enum (TsCfgFile *file, const config_setting_t *group, const char *key,
+             gboolean required, const char *const *names, int *out)
+{
+  const char *v;
+  if (!ts_cfg_string (file, group, key, required, &v))
+    return FALSE;
+  for (int i = 0; names[i]; i++)
+    if (strcmp (names[i], v) == 0)
+      {
+        *out = i;
+        return TRUE;
+      }
+  g_autofree char *list = g_strjoinv ("', '", (char **) names);
+  ts_cfg_error (file, config_setting_get_member (group, key),
+                "'%s' is not one of '%s'", v, list);
+  return FALSE;
+}
+
+const config_setting_t *
+ts_cfg_group (TsCfgFile *file, const config_setting_t *group, const char *key, gboolean required)
+{
+  const config_setting_t *s = member (file, group, key, required);
+  if (s != NULL && config_setting_type (s) != CONFIG_TYPE_GROUP)
+    {
+      ts_cfg_error (file, s, "expected a group { ... }, found %s", type_name (config_setting_type (s)));
+      return NULL;
+    }
+  return s;
+}
+
+const config_setting_t *
+ts_cfg_sequence (TsCfgFile *file, const config_setting_t *group, const char *key, gboolean required)
+{
+  const config_setting_t *s = member (file, group, key, required);
+  if (s != NULL && config_setting_type (s) != CONFIG_TYPE_LIST && config_setting_type (s) != CONFIG_TYPE_ARRAY)
+    {
+      ts_cfg_error (file, s, "expected a list, found %s", type_name (config_setting_type (s)));
+      return NULL;
+    }
+  return s;
+}
+
+const char *
+ts_loader_libconfig_version (void)
+{
+  return G_STRINGIFY (LIBCONFIG_VER_MAJOR) "." G_STRINGIFY (LIBCONFIG_VER_MINOR) "." G_STRINGIFY (LIBCONFIG_VER_REVISION);
+}

@@ -1,0 +1,53 @@
+/* tiersim — GPU profile: device facts, timing constants and the switchable dispatch rules. */
+#pragma once
+
+#include "error.h"
+
+G_BEGIN_DECLS
+
+/* DESIGN §2 rule 2: which kernels of the execution queues may receive blocks. */
+typedef enum {
+  TS_DISPATCH_HEAD_OF_LEVEL,  /* only the head of the highest non-empty level, until fully dispatched */
+  TS_DISPATCH_ANY_FIT,        /* later kernels take blocks when the earlier ones' do not fit */
+} TsDispatchRule;
+
+/* DESIGN §2 rule 3: which SM a block goes to. */
+typedef enum {
+  TS_PLACE_MOST_FREE,    /* the SM that can host the most further blocks of the kernel; ties: lowest id */
+  TS_PLACE_ROUND_ROBIN,  /* the next SM, cyclically from the last one used, that fits the block */
+} TsPlacementRule;
+
+typedef struct {
+  char *name;
+  char *description;
+  char *path;            /* file it was loaded from */
+  char *source;          /* "datasheet" or "measured" */
+  char *date;
+  char *tool_version;
+
+  /* device */
+  guint sms;
+  guint max_threads_per_sm;
+  guint max_blocks_per_sm;
+  guint registers_per_sm;
+  guint shared_mem_per_sm;      /* bytes */
+  guint max_threads_per_block;
+  guint priority_levels;        /* >= 1; level 0 is the highest */
+
+  /* timing */
+  TsTime launch_latency;   /* API call -> kernel eligible to dispatch */
+  TsTime block_dispatch;   /* placement -> block starts executing (resources held meanwhile) */
+  TsTime sync_wakeup;      /* kernel completion -> host learns of it */
+
+  TsDispatchRule dispatch;
+  TsPlacementRule placement;
+} TsProfile;
+
+/* Loads a profile by name or path (see datadir.h), relative to ref_dir. */
+TsProfile *ts_profile_load (const char *name, const char *ref_dir, GError **error);
+
+void ts_profile_free (TsProfile *profile);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsProfile, ts_profile_free)
+
+G_END_DECLS

@@ -1,0 +1,306 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg.h"
+#include "datadir.h"
+#include "scenario.h"
+#include "policies/policy.h"
+
+void
+ts_scenario_free (TsScenario *scn)
+{
+  if (scn == NULL)
+    return;
+  for (guint i = 0; i < scn->n_tasks; i++)
+    {
+      g_free (scn->tasks[i].name);
+      g_free (scn->tasks[i].arrival.times);
+    }
+  g_free (scn->tasks);
+  g_clear_pointer (&scn->models, g_ptr_array_unref);
+  ts_profile_free (scn->profile);
+  g_strfreev (scn->policies);
+  g_free (scn->name);
+  g_free (scn->description);
+  g_free (scn->path);
+  g_free (scn);
+}
+
+double
+ts_scenario_utilisation (const TsScenario *scn)
+{
+  double u = 0;
+  for (guint i = 0; i < scn->n_tasks; i++)
+    {
+      const TsTask *t = &scn->tasks[i];
+      double solo_s = (double) t->model->solo / TS_NS_PER_S;
+      if (t->arrival.kind == TS_ARRIVAL_PERIODIC)
+        u += solo_s / ((double) t->arrival.period / TS_NS_PER_S);
+      else if (t->arrival.kind == TS_ARRIVAL_POISSON)
+        u += solo_s * t->arrival.rate;
+    }
+  return u;
+}
+
+static const char *const top_keys[] = { "name", "description", "duration", "seed", "profile",
+                                        "policies", "tasks", NULL };
+static const char *const task_keys[] = { "name", "model", "class", "deadline_ms", "arrival", "on_busy", NULL };
+static const char *const class_names[] = { "rt", "be", NULL };
+static const char *const busy_names[] = { "queue", "skip", NULL };
+static const char *const arrival_names[] = { "periodic", "poisson", "trace", "closed", NULL };
+static const char *const arrival_keys[][6] = {
+  [TS_ARRIVAL_PERIODIC] = { "type", "period_ms", "offset_ms", "jitter_ms", NULL },
+  [TS_ARRIVAL_POISSON] = { "type", "rate", "offset_ms", NULL },
+  [TS_ARRIVAL_TRACE] = { "type", "times_ms", NULL },
+  [TS_ARRIVAL_CLOSED] = { "type", "think_ms", "offset_ms", NULL },
+};
+
+/* Reads an optional non-negative time in ms. */
+static void
+read_ms (TsCfgFile *f, const config_setting_t *g, const char *key, gboolean required,
+         double min_ms, TsTime *out)
+{
+  double ms;
+  if (ts_cfg_number (f, g, key, required, min_ms, 1e9, &ms))
+    *out = ts_time_from_ms (ms);
+}
+
+static void
+parse_arrival (TsCfgFile *f, const config_setting_t *g, TsArrival *a)
+{
+  int kind;
+  if (!ts_cfg_enum (f, g, "type", TRUE, arrival_names, &kind))
+    return;
+  a->kind = kind;
+  ts_cfg_check_keys (f, g, arrival_keys[kind]);
+  switch (a->kind)
+    {
+    case TS_ARRIVAL_PERIODIC:
+      read_ms (f, g, "period_ms", TRUE, 1e-6, &a->period);
+      read_ms (f, g, "offset_ms", FALSE, 0, &a->offset);
+      read_ms (f, g, "jitter_ms", FALSE, 0, &a->jitter);
+      /* Larger jitter could reorder releases of one client. */
+      if (a->period > 0 && 2 * a->jitter > a->period)
+        ts_cfg_error (f, config_setting_get_member (g, "jitter_ms"),
+                      "jitter must be at most half the period, so that releases stay in order");
+      break;
+    case TS_ARRIVAL_POISSON:
+      ts_cfg_number (f, g, "rate", TRUE, 1e-6, 1e7, &a->rate);
+      read_ms (f, g, "offset_ms", FALSE, 0, &a->offset);
+      break;
+    case TS_ARRIVAL_TRACE:
+      {
+        const config_setting_t *ts = ts_cfg_sequence (f, g, "times_ms", TRUE);
+        if (ts == NULL)
+          break;
+        int n = config_setting_length (ts);
+        if (n == 0)
+          ts_cfg_error (f, ts, "a trace needs at least one release time");
+        a->times = g_new0 (TsTime, MAX (n, 1));
+        for (int i = 0; i < n; i++)
+          {
+            const config_setting_t *e = config_setting_get_elem (ts, i);
+            double ms;
+            if (!ts_cfg_setting_number (e, &ms) || ms < 0)
+              {
+                ts_cfg_error (f, e, "release times must be non-negative numbers (ms)");
+                continue;
+              }
+            TsTime t = ts_time_from_ms (ms);
+            if (a->n_times > 0 && t < a->times[a->n_times - 1])
+              {
+                ts_cfg_error (f, e, "release times must be in ascending order (%g ms follows a later one)", ms);
+                continue;
+              }
+            a->times[a->n_times++] = t;
+          }
+        break;
+      }
+    case TS_ARRIVAL_CLOSED:
+      read_ms (f, g, "think_ms", FALSE, 0, &a->think);
+      read_ms (f, g, "offset_ms", FALSE, 0, &a->offset);
+      break;
+    }
+}
+
+/* Reports a referenced file that failed to load: a lookup failure as one message at s, a malformed
+ * file as a message at s followed by that file's own file:line messages. */
+static void
+report_ref_error (TsCfgFile *f, const config_setting_t *s, const char *what, const char *name, const GError *err)
+{
+  if (g_error_matches (err, TS_ERROR, TS_ERROR_NOT_FOUND))
+    {
+      ts_cfg_error (f, s, "%s", err->message);
+      return;
+    }
+  ts_cfg_error (f, s, "%s '%s' has errors:", what, name);
+  g_auto (GStrv) lines = g_strsplit (err->message, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    g_ptr_array_add (f->diag->messages, g_strdup (lines[i]));
+}
+
+/* Loads (once per name) the model a task refers to. */
+static TsModel *
+task_model (TsCfgFile *f, TsScenario *scn, GHashTable *by_name, const config_setting_t *task, const char *name)
+{
+  TsModel *m = g_hash_table_lookup (by_name, name);
+  if (m != NULL)
+    return m;
+  g_autoptr (GError) err = NULL;
+  m = ts_model_load (name, f->dir, &err);
+  if (m == NULL)
+    {
+      report_ref_error (f, config_setting_get_member (task, "model"), "model", name, err);
+      return NULL;
+    }
+  g_ptr_array_add (scn->models, m);
+  g_hash_table_insert (by_name, g_strdup (name), m);
+  return m;
+}
+
+static void
+parse_task (TsCfgFile *f, TsScenario *scn, GHashTable *models, const config_setting_t *g, TsTask *t)
+{
+  const char *s;
+  int e;
+  ts_cfg_check_keys (f, g, task_keys);
+  t->name = g_strdup (ts_cfg_string (f, g, "name", TRUE, &s) ? s : "?");
+  if (ts_cfg_string (f, g, "model", TRUE, &s))
+    t->model = task_model (f, scn, models, g, s);
+  if (ts_cfg_enum (f, g, "class", TRUE, class_names, &e))
+    t->cls = e;
+  t->on_busy = TS_BUSY_QUEUE;
+  if (ts_cfg_enum (f, g, "on_busy", FALSE, busy_names, &e))
+    t->on_busy = e;
+
+  const config_setting_t *dl = config_setting_get_member (g, "deadline_ms");
+  if (t->cls == TS_CLASS_RT)
+    read_ms (f, g, "deadline_ms", TRUE, 1e-6, &t->deadline);
+  else if (dl != NULL)
+    ts_cfg_error (f, dl, "a be task has no deadline (deadlines are for rt tasks)");
+
+  const config_setting_t *arr = ts_cfg_group (f, g, "arrival", TRUE);
+  if (arr != NULL)
+    parse_arrival (f, arr, &t->arrival);
+}
+
+static void
+parse_scenario (TsCfgFile *f, TsScenario *scn)
+{
+  const config_setting_t *root = config_root_setting (&f->cfg);
+  const char *s;
+  ts_cfg_check_keys (f, root, top_keys);
+
+  g_autofree char *base = g_path_get_basename (f->label);
+  if (g_str_has_suffix (base, ".cfg"))
+    base[strlen (base) - 4] = '\0';
+  scn->name = g_strdup (ts_cfg_string (f, root, "name", FALSE, &s) ? s : base);
+  if (ts_cfg_string (f, root, "description", FALSE, &s))
+    scn->description = g_strdup (s);
+
+  double dur = 10.0;
+  if (ts_cfg_number (f, root, "duration", TRUE, 1e-6, 1e6, &dur))
+    scn->duration = ts_time_from_ms (dur * 1000.0);
+  gint64 seed = 1;
+  ts_cfg_int (f, root, "seed", FALSE, 0, G_MAXINT64, &seed);
+  scn->seed = (guint64) seed;
+
+  if (ts_cfg_string (f, root, "profile", TRUE, &s))
+    {
+      g_autoptr (GError) err = NULL;
+      scn->profile = ts_profile_load (s, f->dir, &err);
+      if (scn->profile == NULL)
+        report_ref_error (f, config_setting_get_member (root, "profile"), "profile", s, err);
+    }
+
+  const config_setting_t *pol = ts_cfg_sequence (f, root, "policies", TRUE);
+  if (pol != NULL)
+    {
+      g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+      int n = config_setting_length (pol);
+      if (n == 0)
+        ts_cfg_error (f, pol, "name at least one policy (see 'tiersim list policies')");
+      for (int i = 0; i < n; i++)
+        {
+          const config_setting_t *p = config_setting_get_elem (pol, i);
+          if (config_setting_type (p) != CONFIG_TYPE_STRING)
+            {
+              ts_cfg_error (f, p, "policy names are strings");
+              continue;
+            }
+          g_autoptr (GError) err = NULL;
+          if (ts_policy_lookup (config_setting_get_string (p), &err) == NULL)
+            ts_cfg_error (f, p, "%s", err->message);
+          else
+            g_strv_builder_add (b, config_setting_get_string (p));
+        }
+      scn->policies = g_strv_builder_end (b);
+    }
+
+  g_autoptr (GHashTable) models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const config_setting_t *tasks = ts_cfg_sequence (f, root, "tasks", TRUE);
+  if (tasks == NULL)
+    return;
+  int n = config_setting_length (tasks);
+  if (n == 0)
+    ts_cfg_error (f, tasks, "a scenario needs at least one task");
+  scn->tasks = g_new0 (TsTask, MAX (n, 1));
+  scn->n_tasks = n;
+  for (int i = 0; i < n; i++)
+    {
+      const config_setting_t *g = config_setting_get_elem (tasks, i);
+      if (config_setting_type (g) != CONFIG_TYPE_GROUP)
+        {
+          ts_cfg_error (f, g, "each task must be a group { name = ...; ... }");
+          scn->tasks[i].name = g_strdup ("?");
+          continue;
+        }
+      parse_task (f, scn, models, g, &scn->tasks[i]);
+      for (int j = 0; j < i; j++)
+        if (strcmp (scn->tasks[j].name, scn->tasks[i].name) == 0 && strcmp (scn->tasks[i].name, "?") != 0)
+          ts_cfg_error (f, config_setting_get_member (g, "name"), "duplicate task name '%s'", scn->tasks[i].name);
+    }
+
+  if (scn->profile != NULL)
+    for (guint i = 0; i < scn->models->len; i++)
+      {
+        g_autoptr (GError) err = NULL;
+        if (!ts_model_check_fits (scn->models->pdata[i], scn->profile, &err))
+          {
+            g_auto (GStrv) lines = g_strsplit (err->message, "\n", -1);
+            for (guint j = 0; lines[j]; j++)
+              g_ptr_array_add (f->diag->messages, g_strdup (lines[j]));
+          }
+      }
+}
+
+TsScenario *
+ts_scenario_load (const char *name, GError **error)
+{
+  g_autofree char *path = NULL, *searched = NULL;
+  g_autoptr (GBytes) contents = NULL;
+  if (name == NULL)
+    contents = ts_data_default_scenario (&path);
+  else if (!ts_data_find (TS_DATA_SCENARIO, name, NULL, &path, &contents, &searched))
+    {
+      g_set_error (error, TS_ERROR, TS_ERROR_INPUT,
+                   "%s: no such scenario file or shipped scenario (looked for %s; "
+                   "'tiersim list scenarios' shows the shipped ones)", name, searched);
+      return NULL;
+    }
+
+  TsDiag diag;
+  ts_diag_init (&diag);
+  TsCfgFile f;
+  g_autoptr (TsScenario) scn = g_new0 (TsScenario, 1);
+  scn->path = g_strdup (path);
+  scn->models = g_ptr_array_new_with_free_func ((GDestroyNotify) ts_model_free);
+  if (ts_cfg_open (&f, path, contents, &diag))
+    parse_scenario (&f, scn);
+  ts_cfg_close (&f);
+  gboolean ok = ts_diag_to_error (&diag, error);
+  ts_diag_clear (&diag);
+  return ok ? g_steal_pointer (&scn) : NULL;
+}

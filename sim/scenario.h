@@ -1,0 +1,68 @@
+/* tiersim — scenario: tasks, their arrival processes, the profile and the policies to compare. */
+#pragma once
+
+#include "model.h"
+#include "profile.h"
+
+G_BEGIN_DECLS
+
+typedef enum { TS_CLASS_RT, TS_CLASS_BE } TsTaskClass;
+
+typedef enum {
+  TS_ARRIVAL_PERIODIC,  /* offset + k*period, plus uniform jitter in [-jitter, +jitter] */
+  TS_ARRIVAL_POISSON,   /* exponential inter-arrival times at `rate` per second */
+  TS_ARRIVAL_TRACE,     /* explicit release times */
+  TS_ARRIVAL_CLOSED,    /* next request `think` after the previous one completes */
+} TsArrivalKind;
+
+/* What a release does when the client's previous request is unfinished. */
+typedef enum { TS_BUSY_QUEUE, TS_BUSY_SKIP } TsBusyAction;
+
+typedef struct {
+  TsArrivalKind kind;
+  TsTime offset;      /* first release (periodic, poisson, closed) */
+  TsTime period;      /* periodic */
+  TsTime jitter;      /* periodic: half-width of the uniform jitter */
+  double rate;        /* poisson: requests per second */
+  TsTime think;       /* closed */
+  TsTime *times;      /* trace: ascending release times */
+  guint n_times;
+} TsArrival;
+
+typedef struct {
+  char *name;
+  TsTaskClass cls;
+  TsModel *model;     /* owned by the scenario's model list */
+  TsArrival arrival;
+  TsTime deadline;    /* relative; 0 = none (be tasks) */
+  TsBusyAction on_busy;
+} TsTask;
+
+typedef struct {
+  char *name;
+  char *description;
+  char *path;
+  TsTime duration;    /* releases happen in [0, duration) */
+  guint64 seed;
+  TsProfile *profile;
+  GPtrArray *models;  /* TsModel*, owned */
+  TsTask *tasks;
+  guint n_tasks;
+  GStrv policies;     /* names, validated against the registry */
+} TsScenario;
+
+/* Loads and validates a scenario from a path, a shipped scenario's name, or (name == NULL) the
+ * embedded default.  Every problem is reported as "file:line: message", one per line. */
+TsScenario *ts_scenario_load (const char *name, GError **error);
+
+void ts_scenario_free (TsScenario *scn);
+
+/* Version of the libconfig the loaders were built with ("1.5.0"). */
+const char *ts_loader_libconfig_version (void);
+
+/* Sum over tasks with a period (periodic, or poisson as 1/rate) of solo duration / period. */
+double ts_scenario_utilisation (const TsScenario *scn);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsScenario, ts_scenario_free)
+
+G_END_DECLS

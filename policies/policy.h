@@ -1,0 +1,37 @@
+/* tiersim — the policy interface and registry.
+ *
+ * A policy is a class: a name, descriptions, and three functions.  create() builds its state for
+ * one run (creating the streams it needs through the runner's backend); job_arrived() is called
+ * when a client issues a request; job_finished(), if set, when a job's last kernel has completed
+ * (after the runner has recorded it).  Policies launch work only through the backend, so they run
+ * unchanged on any backend. */
+#pragma once
+
+#include "sim/runner.h"
+
+G_BEGIN_DECLS
+
+struct _TsPolicyClass {
+  const char *name;
+  const char *summary;          /* one line, for 'tiersim list policies' */
+  const char *description;      /* one paragraph */
+  gboolean rt_only;             /* the runner releases no job of be tasks */
+  gpointer (*create) (TsRunner *runner, GError **error);
+  void (*destroy) (gpointer self);
+  void (*job_arrived) (gpointer self, TsJob *job);
+  void (*job_finished) (gpointer self, TsJob *job);   /* optional */
+};
+
+/* Every registered policy, NULL-terminated, in the order 'list policies' shows them. */
+const TsPolicyClass *const *ts_policy_all (void);
+
+/* The policy of that name, or NULL with an error naming the nearest one. */
+const TsPolicyClass *ts_policy_lookup (const char *name, GError **error);
+
+/* The registered classes (one file each under policies/). */
+extern const TsPolicyClass ts_policy_rt_only;
+extern const TsPolicyClass ts_policy_seq;
+extern const TsPolicyClass ts_policy_streams;
+extern const TsPolicyClass ts_policy_streams_prio;
+
+G_END_DECLS

@@ -1,0 +1,36 @@
+#include "config.h"
+
+#include "policies/policy.h"
+
+static const TsPolicyClass *const registry[] = {
+  &ts_policy_rt_only,
+  &ts_policy_seq,
+  &ts_policy_streams,
+  &ts_policy_streams_prio,
+  NULL,
+};
+
+const TsPolicyClass *const *
+ts_policy_all (void)
+{
+  return registry;
+}
+
+const TsPolicyClass *
+ts_policy_lookup (const char *name, GError **error)
+{
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  for (guint i = 0; registry[i]; i++)
+    {
+      if (g_strcmp0 (registry[i]->name, name) == 0)
+        return registry[i];
+      g_ptr_array_add (names, (gpointer) registry[i]->name);
+    }
+  g_ptr_array_add (names, NULL);
+  const char *best = ts_nearest_name (name, (const char *const *) names->pdata);
+  if (best != NULL)
+    g_set_error (error, TS_ERROR, TS_ERROR_NOT_FOUND, "unknown policy '%s'; did you mean '%s'?", name, best);
+  else
+    g_set_error (error, TS_ERROR, TS_ERROR_NOT_FOUND, "unknown policy '%s' (see 'tiersim list policies')", name);
+  return NULL;
+}

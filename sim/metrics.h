@@ -1,0 +1,41 @@
+/* tiersim — per-task and per-policy metrics of a run (DESIGN §4).
+ *
+ * Definitions:
+ *   jobs         releases in [0, duration), dropped ones included;
+ *   completed    jobs that finished (every issued job finishes: the run drains);
+ *   missed       tasks with a deadline: jobs dropped or finishing after release + deadline;
+ *   dmr          missed / jobs; undefined (NAN) for tasks without a deadline;
+ *   latency      finish - release of completed jobs (queueing included); percentiles are exact,
+ *                nearest-rank: the ceil(p/100 * n)-th smallest;
+ *   accuracy     mean over jobs of the variant's accuracy, 0 for missed and dropped jobs;
+ *   throughput   jobs finished by `duration`, per second of duration. */
+#pragma once
+
+#include "runner.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  guint jobs, completed, missed;
+  double dmr;                 /* NAN without deadline */
+  guint n_lat;                /* latency samples (= completed) */
+  double lat_mean_ms, lat_p50_ms, lat_p90_ms, lat_p99_ms, lat_max_ms;
+  double accuracy;            /* NAN if no job */
+  double throughput_rps;
+  guint preemptions;
+} TsStats;
+
+/* Whether a job of a task with a deadline was dropped or finished after its deadline. */
+gboolean ts_job_missed (const TsJob *job);
+
+/* Nearest-rank percentile p (0 < p <= 100) of n >= 1 ascending values. */
+TsTime ts_percentile (const TsTime *sorted, guint n, double p);
+
+/* Metrics of one task of a run. */
+void ts_stats_task (const TsScenario *scn, const TsRunResult *res, guint task, TsStats *out);
+
+/* Metrics over every task the run kept: counts and throughput summed, dmr over tasks with a
+ * deadline, accuracy over all jobs; latency fields are NAN (classes do not mix). */
+void ts_stats_total (const TsScenario *scn, const TsRunResult *res, TsStats *out);
+
+G_END_DECLS

@@ -1,0 +1,156 @@
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+
+#include <glib/gstdio.h>
+
+#include "report.h"
+
+static const char *
+class_name (TsTaskClass c)
+{
+  return c == TS_CLASS_RT ? "rt" : "be";
+}
+
+/* Appends a CSV number, or nothing for NAN. */
+static void
+csv_num (GString *s, double v, const char *fmt)
+{
+  g_string_append_c (s, ',');
+  if (!isnan (v))
+    g_string_append_printf (s, fmt, v);
+}
+
+static void
+summary_row (GString *s, const char *policy, const char *task, const char *cls, const TsStats *st)
+{
+  g_string_append_printf (s, "%s,%s,%s,%u,%u,%u", policy, task, cls, st->jobs, st->completed, st->missed);
+  csv_num (s, st->dmr, "%.6f");
+  csv_num (s, st->lat_mean_ms, "%.6f");
+  csv_num (s, st->lat_p50_ms, "%.6f");
+  csv_num (s, st->lat_p90_ms, "%.6f");
+  csv_num (s, st->lat_p99_ms, "%.6f");
+  csv_num (s, st->lat_max_ms, "%.6f");
+  csv_num (s, st->accuracy, "%.6f");
+  csv_num (s, st->throughput_rps, "%.3f");
+  g_string_append_printf (s, ",%u\n", st->preemptions);
+}
+
+GString *
+ts_report_summary_csv (const TsScenario *scn, TsRunResult *const *runs, guint n_runs)
+{
+  GString *s = g_string_new (TS_SUMMARY_COLUMNS "\n");
+  for (guint r = 0; r < n_runs; r++)
+    for (guint t = 0; t < scn->n_tasks; t++)
+      {
+        if (!runs[r]->task_ran[t])
+          continue;
+        TsStats st;
+        ts_stats_task (scn, runs[r], t, &st);
+        summary_row (s, runs[r]->policy, scn->tasks[t].name, class_name (scn->tasks[t].cls), &st);
+      }
+  return s;
+}
+
+static void
+csv_time (GString *s, TsTime t)
+{
+  if (t >= 0 && t != TS_TIME_NEVER)
+    g_string_append_printf (s, ",%" G_GINT64_FORMAT, t);
+  else
+    g_string_append_c (s, ',');
+}
+
+GString *
+ts_report_jobs_csv (const TsScenario *scn, TsRunResult *const *runs, guint n_runs)
+{
+  GString *s = g_string_new (TS_JOBS_COLUMNS "\n");
+  for (guint r = 0; r < n_runs; r++)
+    for (guint i = 0; i < runs[r]->jobs->len; i++)
+      {
+        const TsJob *j = runs[r]->jobs->pdata[i];
+        g_string_append_printf (s, "%s,%s,%u", runs[r]->policy, scn->tasks[j->task].name, j->id);
+        csv_time (s, j->release);
+        csv_time (s, j->start);
+        csv_time (s, j->finish);
+        csv_time (s, j->deadline);
+        g_string_append_printf (s, ",%d,%s,%.6f,%u\n", ts_job_missed (j), j->dropped ? "dropped" : j->variant,
+                                j->accuracy, j->preemptions);
+      }
+  return s;
+}
+
+/* Table cell: a number or "-". */
+static void
+cell (GString *s, int width, double v, int prec)
+{
+  if (isnan (v))
+    g_string_append_printf (s, " %*s", width, "-");
+  else
+    g_string_append_printf (s, " %*.*f", width, prec, v);
+}
+
+static void
+table_row (GString *s, const char *policy, const char *task, const char *cls, const TsStats *st)
+{
+  g_string_append_printf (s, "%-14s %-16s %-5s %7u %7u %7u", policy, task, cls, st->jobs, st->completed, st->missed);
+  cell (s, 7, st->dmr, 4);
+  cell (s, 9, st->lat_mean_ms, 3);
+  cell (s, 9, st->lat_p50_ms, 3);
+  cell (s, 9, st->lat_p99_ms, 3);
+  cell (s, 9, st->lat_max_ms, 3);
+  cell (s, 6, st->accuracy, 3);
+  cell (s, 9, st->throughput_rps, 2);
+  g_string_append_c (s, '\n');
+}
+
+void
+ts_report_table (FILE *out, const TsScenario *scn, TsRunResult *const *runs, guint n_runs)
+{
+  g_autoptr (GString) s = g_string_new (NULL);
+  g_string_append_printf (s, "%-14s %-16s %-5s %7s %7s %7s %7s %9s %9s %9s %9s %6s %9s\n",
+                          "policy", "task", "class", "jobs", "done", "missed", "dmr",
+                          "mean_ms", "p50_ms", "p99_ms", "max_ms", "acc", "thr_rps");
+  for (guint r = 0; r < n_runs; r++)
+    {
+      if (r > 0)
+        g_string_append_c (s, '\n');
+      for (guint t = 0; t < scn->n_tasks; t++)
+        {
+          if (!runs[r]->task_ran[t])
+            continue;
+          TsStats st;
+          ts_stats_task (scn, runs[r], t, &st);
+          table_row (s, runs[r]->policy, scn->tasks[t].name, class_name (scn->tasks[t].cls), &st);
+        }
+      TsStats tot;
+      ts_stats_total (scn, runs[r], &tot);
+      table_row (s, runs[r]->policy, "(total)", "", &tot);
+    }
+  fputs (s->str, out);
+}
+
+static gboolean
+write_atomic (const char *dir, const char *name, const GString *s, GError **error)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  /* g_file_set_contents writes a temporary file and renames it over path. */
+  return g_file_set_contents (path, s->str, s->len, error);
+}
+
+gboolean
+ts_report_write_dir (const char *dir, const TsScenario *scn, TsRunResult *const *runs,
+                     guint n_runs, GError **error)
+{
+  if (g_mkdir_with_parents (dir, 0777) != 0)
+    {
+      int e = errno;
+      g_set_error (error, TS_ERROR, TS_ERROR_IO, "cannot create %s: %s", dir, g_strerror (e));
+      return FALSE;
+    }
+  g_autoptr (GString) summary = ts_report_summary_csv (scn, runs, n_runs);
+  g_autoptr (GString) jobs = ts_report_jobs_csv (scn, runs, n_runs);
+  return write_atomic (dir, "jobs.csv", jobs, error)
+         && write_atomic (dir, "summary.csv", summary, error);
+}

@@ -1,0 +1,31 @@
+/* tiersim — reports of a set of runs of one scenario: the table, summary.csv and jobs.csv. */
+#pragma once
+
+#include <stdio.h>
+
+#include "metrics.h"
+
+G_BEGIN_DECLS
+
+/* The exact leading columns of summary.csv (DESIGN §4). */
+#define TS_SUMMARY_COLUMNS \
+  "policy,task,class,jobs,completed,missed,dmr,lat_mean_ms,lat_p50_ms,lat_p90_ms,lat_p99_ms," \
+  "lat_max_ms,accuracy,throughput_rps,preemptions"
+
+/* Columns of jobs.csv: one row per job, times in integer ns. */
+#define TS_JOBS_COLUMNS \
+  "policy,task,id,release,start,finish,deadline,missed,variant,accuracy,preemptions"
+
+/* Prints the aligned table: a row per (policy, task) the policy ran, and a total per policy. */
+void ts_report_table (FILE *out, const TsScenario *scn, TsRunResult *const *runs, guint n_runs);
+
+/* summary.csv / jobs.csv contents. */
+GString *ts_report_summary_csv (const TsScenario *scn, TsRunResult *const *runs, guint n_runs);
+GString *ts_report_jobs_csv (const TsScenario *scn, TsRunResult *const *runs, guint n_runs);
+
+/* Writes summary.csv and jobs.csv into dir (created if needed), each atomically (a temporary file
+ * renamed into place), so a reader never sees a partial file. */
+gboolean ts_report_write_dir (const char *dir, const TsScenario *scn, TsRunResult *const *runs,
+                              guint n_runs, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,173 @@
+#include "config.h"
+
+#include "policies/policy.h"
+#include "runner.h"
+#include "workload.h"
+
+typedef struct {
+  TsRunner *runner;
+  const TsTask *task;
+  guint index;
+  TsReleaseGen gen;
+  TsJob *outstanding;
+  TsJob *backlog_head, *backlog_tail;
+  guint32 next_id;
+} Client;
+
+struct _TsRunner {
+  const TsScenario *scn;
+  TsBackend *be;
+  const TsPolicyClass *cls;
+  gpointer policy;
+  Client *clients;
+  GPtrArray *jobs;
+  TsTime end;
+};
+
+void
+ts_run_result_free (TsRunResult *r)
+{
+  if (r == NULL)
+    return;
+  g_free (r->policy);
+  g_clear_pointer (&r->jobs, g_ptr_array_unref);
+  g_free (r->task_ran);
+  g_free (r);
+}
+
+TsBackend *ts_runner_backend (TsRunner *r) { return r->be; }
+const TsScenario *ts_runner_scenario (TsRunner *r) { return r->scn; }
+const TsTask *ts_runner_task (TsRunner *r, const TsJob *job) { return &r->scn->tasks[job->task]; }
+
+static void release_fired (gpointer data, guint64 arg);
+
+static void
+schedule_release (Client *c, TsTime at)
+{
+  if (at < c->runner->scn->duration)
+    ts_backend_timer_set (c->runner->be, at, release_fired, c, 0);
+}
+
+static void
+issue (Client *c, TsJob *job)
+{
+  c->outstanding = job;
+  c->runner->cls->job_arrived (c->runner->policy, job);
+}
+
+static void
+release_fired (gpointer data, guint64 arg)
+{
+  Client *c = data;
+  TsRunner *r = c->runner;
+  TsTime now = ts_backend_now (r->be);
+  TsJob *job = g_new0 (TsJob, 1);
+  *job = (TsJob) {
+    .task = c->index, .id = c->next_id++, .release = now,
+    .deadline = c->task->deadline > 0 ? now + c->task->deadline : TS_TIME_NEVER,
+    .start = -1, .finish = -1, .variant = "full",
+  };
+  g_ptr_array_add (r->jobs, job);
+
+  if (c->outstanding == NULL)
+    issue (c, job);
+  else if (c->task->on_busy == TS_BUSY_SKIP)
+    job->dropped = TRUE;
+  else
+    {
+      if (c->backlog_tail)
+        c->backlog_tail->next = job;
+      else
+        c->backlog_head = job;
+      c->backlog_tail = job;
+    }
+
+  if (c->task->arrival.kind != TS_ARRIVAL_CLOSED)
+    schedule_release (c, ts_release_gen_next (&c->gen));
+}
+
+static void
+job_done (gpointer data, guint64 tag)
+{
+  TsRunner *r = data;
+  TsJob *job = GSIZE_TO_POINTER (tag);
+  Client *c = &r->clients[job->task];
+  TsTime now = ts_backend_now (r->be);
+  job->finish = now;
+  job->accuracy = now > job->deadline ? 0.0 : c->task->model->accuracy;
+  r->end = MAX (r->end, now);
+  g_assert (c->outstanding == job);
+  c->outstanding = NULL;
+
+  /* The client's queued request is issued before the policy hears of the finish, so that a
+   * policy choosing what runs next sees every request present at this instant. */
+  if (c->backlog_head != NULL)
+    {
+      TsJob *next = c->backlog_head;
+      c->backlog_head = next->next;
+      if (c->backlog_head == NULL)
+        c->backlog_tail = NULL;
+      next->next = NULL;
+      issue (c, next);
+    }
+  else if (c->task->arrival.kind == TS_ARRIVAL_CLOSED)
+    schedule_release (c, now + c->task->arrival.think);
+
+  if (r->cls->job_finished)
+    r->cls->job_finished (r->policy, job);
+}
+
+void
+ts_runner_launch_job (TsRunner *r, guint stream, TsJob *job)
+{
+  const TsModel *m = r->scn->tasks[job->task].model;
+  job->start = ts_backend_now (r->be);
+  for (guint i = 0; i + 1 < m->n_kernels; i++)
+    ts_backend_launch (r->be, stream, &m->kernels[i], NULL, NULL, 0);
+  ts_backend_launch (r->be, stream, &m->kernels[m->n_kernels - 1], job_done, r, GPOINTER_TO_SIZE (job));
+}
+
+TsRunResult *
+ts_run (const TsScenario *scn, const TsPolicyClass *policy, GError **error)
+{
+  gint64 wall0 = g_get_monotonic_time ();
+  g_autoptr (TsBackend) be = ts_backend_sim_new (scn->profile);
+  g_autoptr (TsRunResult) res = g_new0 (TsRunResult, 1);
+  res->policy = g_strdup (policy->name);
+  res->jobs = g_ptr_array_new_with_free_func (g_free);
+  res->task_ran = g_new0 (gboolean, scn->n_tasks);
+  res->duration = scn->duration;
+
+  TsRunner r = { .scn = scn, .be = be, .cls = policy, .jobs = res->jobs };
+  r.clients = g_new0 (Client, scn->n_tasks);
+  r.policy = policy->create (&r, error);
+  if (r.policy == NULL)
+    {
+      g_free (r.clients);
+      return NULL;
+    }
+
+  for (guint i = 0; i < scn->n_tasks; i++)
+    {
+      Client *c = &r.clients[i];
+      *c = (Client) { .runner = &r, .task = &scn->tasks[i], .index = i };
+      res->task_ran[i] = !(policy->rt_only && c->task->cls == TS_CLASS_BE);
+      if (!res->task_ran[i])
+        continue;
+      ts_release_gen_init (&c->gen, &c->task->arrival, scn->seed, i);
+      schedule_release (c, c->task->arrival.kind == TS_ARRIVAL_CLOSED ? c->task->arrival.offset
+                                                                      : ts_release_gen_next (&c->gen));
+    }
+
+  gboolean ok = ts_backend_run (be, error);
+  policy->destroy (r.policy);
+  g_free (r.clients);
+  if (!ok)
+    return NULL;
+
+  res->end = r.end;
+  res->kernels = ts_gpu_kernels_completed (ts_backend_sim_gpu (be));
+  res->events = ts_engine_events_run (ts_backend_sim_engine (be));
+  res->wall_s = (g_get_monotonic_time () - wall0) / 1e6;
+  return g_steal_pointer (&res);
+}

@@ -1,0 +1,62 @@
+/* tiersim — one run: a scenario's workload driven through one policy on one backend.
+ *
+ * The runner owns the clients.  Each task is a client with at most one outstanding request: a
+ * release that finds the previous job unfinished is queued behind it or skipped (dropped), as the
+ * task says.  An issued job goes to the policy, which launches its kernels and reports its start
+ * and finish.  Releases happen in [0, duration); the run then continues until every issued job
+ * has finished, so that every job has a response time. */
+#pragma once
+
+#include "backend.h"
+#include "scenario.h"
+
+G_BEGIN_DECLS
+
+typedef struct _TsRunner TsRunner;
+typedef struct _TsPolicyClass TsPolicyClass;
+
+/* One request of one task. */
+typedef struct _TsJob TsJob;
+struct _TsJob {
+  guint32 task;          /* index in the scenario */
+  guint32 id;            /* per task, from 0 in release order */
+  TsTime release;
+  TsTime deadline;       /* absolute; TS_TIME_NEVER for tasks without one */
+  TsTime start;          /* first kernel launched; -1 if never */
+  TsTime finish;         /* last kernel completed (as the host learns it); -1 if never */
+  gboolean dropped;      /* skipped at release because the client was busy */
+  guint preemptions;
+  double accuracy;       /* of the variant run; 0 for a missed or dropped job */
+  const char *variant;   /* exit / variant name ("full") */
+  TsJob *next;           /* client backlog link */
+};
+
+/* Summary of one run, kept for the reports. */
+typedef struct {
+  char *policy;
+  GPtrArray *jobs;       /* TsJob*, in release order per task, tasks interleaved by release */
+  gboolean *task_ran;    /* per scenario task: FALSE if the policy removed it (rt-only) */
+  TsTime duration;
+  TsTime end;            /* time the last job finished */
+  guint64 kernels;       /* kernels completed */
+  guint64 events;        /* simulator events run */
+  double wall_s;         /* wall-clock seconds of the run */
+} TsRunResult;
+
+void ts_run_result_free (TsRunResult *r);
+
+/* Runs scenario under the named policy on a simulated GPU. */
+TsRunResult *ts_run (const TsScenario *scn, const TsPolicyClass *policy, GError **error);
+
+/* For policies: the run's backend, scenario and the task of a job. */
+TsBackend *ts_runner_backend (TsRunner *r);
+const TsScenario *ts_runner_scenario (TsRunner *r);
+const TsTask *ts_runner_task (TsRunner *r, const TsJob *job);
+
+/* For policies: launches every kernel of job's model on stream, recording the job's start; the
+ * runner learns of its finish when the last kernel completes. */
+void ts_runner_launch_job (TsRunner *r, guint stream, TsJob *job);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsRunResult, ts_run_result_free)
+
+G_END_DECLS

@@ -1,0 +1,39 @@
+/* tiersim check: validate scenarios without running them. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "cmd.h"
+#include "scenario.h"
+
+int
+ts_cmd_check (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("SCENARIO...");
+  g_option_context_set_summary (ctx,
+    "Loads each SCENARIO (a path or a shipped scenario's name) with its models and profile and\n"
+    "reports every problem as FILE:LINE: message.  Exit status 0 if all are valid, 2 otherwise.");
+  if (!ts_cmd_parse (ctx, "check", &argc, &argv))
+    return TS_EXIT_USAGE;
+  if (argc < 2)
+    {
+      fprintf (stderr, "tiersim check: name at least one scenario\nTry 'tiersim check --help'.\n");
+      return TS_EXIT_USAGE;
+    }
+  int status = TS_EXIT_OK;
+  for (int i = 1; i < argc; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (TsScenario) scn = ts_scenario_load (argv[i], &error);
+      if (scn == NULL)
+        {
+          status = MAX (status, ts_cmd_fail ("check", error));
+          continue;
+        }
+      g_autofree char *pols = g_strjoinv (", ", scn->policies);
+      printf ("%s: ok: %u task%s, profile %s, policies %s; utilisation of periodic and Poisson "
+              "tasks %.3f\n", scn->path, scn->n_tasks, scn->n_tasks == 1 ? "" : "s",
+              scn->profile->name, pols, ts_scenario_utilisation (scn));
+    }
+  return status;
+}

@@ -1,0 +1,104 @@
+/* tiersim list: the shipped policies, scenarios, models and profiles. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "datadir.h"
+#include "policies/policy.h"
+#include "scenario.h"
+
+static void
+print_wrapped (const char *text, guint indent, guint width)
+{
+  g_auto (GStrv) words = g_strsplit (text, " ", -1);
+  guint col = indent;
+  printf ("%*s", indent, "");
+  for (guint i = 0; words[i]; i++)
+    {
+      if (!*words[i])
+        continue;
+      guint len = strlen (words[i]);
+      if (col > indent && col + 1 + len > width)
+        {
+          printf ("\n%*s", indent, "");
+          col = indent;
+        }
+      else if (col > indent)
+        col += printf (" ");
+      col += printf ("%s", words[i]);
+    }
+  printf ("\n");
+}
+
+static void
+list_policies (void)
+{
+  const TsPolicyClass *const *all = ts_policy_all ();
+  for (guint i = 0; all[i]; i++)
+    {
+      printf ("%-14s %s\n", all[i]->name, all[i]->summary);
+      print_wrapped (all[i]->description, 4, 96);
+      if (all[i + 1])
+        printf ("\n");
+    }
+}
+
+/* Lists data files of a kind with their description (or their load error). */
+static void
+list_data (TsDataKind kind)
+{
+  g_auto (GStrv) names = ts_data_list (kind);
+  for (guint i = 0; names[i]; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *desc = NULL;
+      if (kind == TS_DATA_SCENARIO)
+        {
+          g_autoptr (TsScenario) s = ts_scenario_load (names[i], &error);
+          desc = s ? g_strdup (s->description) : NULL;
+        }
+      else if (kind == TS_DATA_MODEL)
+        {
+          g_autoptr (TsModel) m = ts_model_load (names[i], NULL, &error);
+          desc = m ? g_strdup_printf ("%s (%u kernels, solo %.3f ms)", m->description ? m->description : "",
+                                      m->n_kernels, ts_time_to_ms (m->solo))
+                   : NULL;
+        }
+      else
+        {
+          g_autoptr (TsProfile) p = ts_profile_load (names[i], NULL, &error);
+          desc = p ? g_strdup_printf ("%s [%s]", p->description ? p->description : "", p->source) : NULL;
+        }
+      if (error != NULL)
+        printf ("%-18s (does not load: %s)\n", names[i], strtok (error->message, "\n"));
+      else
+        printf ("%-18s %s\n", names[i], desc ? desc : "");
+    }
+}
+
+int
+ts_cmd_list (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("policies|scenarios|models|profiles");
+  g_option_context_set_summary (ctx,
+    "Lists what tiersim ships: policies (with a paragraph each), or the scenarios, models and\n"
+    "profiles of the data directory and the built-in ones, each with a one-line description.");
+  if (!ts_cmd_parse (ctx, "list", &argc, &argv))
+    return TS_EXIT_USAGE;
+  static const char *const what[] = { "policies", "scenarios", "models", "profiles", NULL };
+  if (argc != 2 || !g_strv_contains (what, argv[1]))
+    {
+      fprintf (stderr, "tiersim list: say what to list: policies, scenarios, models or profiles\n"
+                       "Try 'tiersim list --help'.\n");
+      return TS_EXIT_USAGE;
+    }
+  if (strcmp (argv[1], "policies") == 0)
+    list_policies ();
+  else
+    list_data (strcmp (argv[1], "scenarios") == 0 ? TS_DATA_SCENARIO
+               : strcmp (argv[1], "models") == 0  ? TS_DATA_MODEL
+                                                  : TS_DATA_PROFILE);
+  return TS_EXIT_OK;
+}

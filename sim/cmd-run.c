@@ -1,0 +1,144 @@
+/* tiersim run: simulate a scenario under its policies and report. */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cmd.h"
+#include "policies/policy.h"
+#include "report.h"
+
+static const char *const arrival_kind[] = { "periodic", "poisson", "trace", "closed-loop" };
+
+static void
+print_header (const TsScenario *scn)
+{
+  printf ("scenario %s (%s): %.3f s, seed %" G_GUINT64_FORMAT ", profile %s (%s)\n", scn->name,
+          scn->path, (double) scn->duration / TS_NS_PER_S, scn->seed, scn->profile->name, scn->profile->source);
+  for (guint i = 0; i < scn->n_tasks; i++)
+    {
+      const TsTask *t = &scn->tasks[i];
+      printf ("  task %-16s %s  %-14s %-11s solo %.3f ms", t->name, t->cls == TS_CLASS_RT ? "rt" : "be",
+              t->model->name, arrival_kind[t->arrival.kind], ts_time_to_ms (t->model->solo));
+      if (t->arrival.kind == TS_ARRIVAL_PERIODIC)
+        printf (", period %.3f ms", ts_time_to_ms (t->arrival.period));
+      else if (t->arrival.kind == TS_ARRIVAL_POISSON)
+        printf (", %.2f req/s", t->arrival.rate);
+      if (t->deadline > 0)
+        printf (", deadline %.3f ms", ts_time_to_ms (t->deadline));
+      printf ("\n");
+    }
+  printf ("\n");
+}
+
+/* Applies the command line's overrides to the loaded scenario. */
+static gboolean
+apply_overrides (TsScenario *scn, char **policies, const char *seed, double duration, GError **error)
+{
+  if (policies != NULL)
+    {
+      for (guint i = 0; policies[i]; i++)
+        if (ts_policy_lookup (policies[i], error) == NULL)
+          {
+            (*error)->code = TS_ERROR_USAGE;
+            return FALSE;
+          }
+      g_strfreev (scn->policies);
+      scn->policies = g_strdupv (policies);
+    }
+  if (seed != NULL)
+    {
+      guint64 v;
+      if (!g_ascii_string_to_unsigned (seed, 10, 0, G_MAXINT64, &v, NULL))
+        {
+          g_set_error (error, TS_ERROR, TS_ERROR_USAGE, "--seed: '%s' is not a non-negative integer", seed);
+          return FALSE;
+        }
+      scn->seed = v;
+    }
+  if (!isnan (duration))
+    {
+      if (!(duration > 0 && duration <= 1e6))
+        {
+          g_set_error (error, TS_ERROR, TS_ERROR_USAGE, "--duration: %g is not in (0, 1e6] seconds", duration);
+          return FALSE;
+        }
+      scn->duration = ts_time_from_ms (duration * 1000.0);
+    }
+  return TRUE;
+}
+
+int
+ts_cmd_run (int argc, char **argv)
+{
+  g_auto (GStrv) policies = NULL;
+  g_autofree char *outdir = NULL, *seed = NULL;
+  double duration = NAN;
+  gboolean quiet = FALSE;
+  const GOptionEntry entries[] = {
+    { "policy", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &policies,
+      "Run this policy (repeatable); replaces the scenario's list", "POLICY" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &outdir, "Write summary.csv and jobs.csv into DIR", "DIR" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed, "Override the scenario's random seed", "N" },
+    { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &duration, "Override the scenario's duration", "SECONDS" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print only the table", NULL },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("[SCENARIO]");
+  g_option_context_set_summary (ctx,
+    "Simulates SCENARIO (a file path, or the name of a shipped scenario: see 'tiersim list\n"
+    "scenarios') once per policy and prints a table of per-task metrics.  Without SCENARIO the\n"
+    "embedded default scenario runs (a copy of scenarios/demo.cfg compiled into the binary).\n"
+    "Releases happen during the scenario's duration; each run then continues until every\n"
+    "issued request has finished.");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!ts_cmd_parse (ctx, "run", &argc, &argv))
+    return TS_EXIT_USAGE;
+  if (argc > 2)
+    {
+      fprintf (stderr, "tiersim run: one scenario at most (got %d)\nTry 'tiersim run --help'.\n", argc - 1);
+      return TS_EXIT_USAGE;
+    }
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TsScenario) scn = ts_scenario_load (argc > 1 ? argv[1] : NULL, &error);
+  if (scn == NULL || !apply_overrides (scn, policies, seed, duration, &error))
+    return ts_cmd_fail ("run", error);
+
+  if (!quiet)
+    print_header (scn);
+  guint n = g_strv_length (scn->policies);
+  g_autoptr (GPtrArray) runs = g_ptr_array_new_with_free_func ((GDestroyNotify) ts_run_result_free);
+  for (guint i = 0; i < n; i++)
+    {
+      const TsPolicyClass *cls = ts_policy_lookup (scn->policies[i], NULL);
+      TsRunResult *res = ts_run (scn, cls, &error);
+      if (res == NULL)
+        {
+          g_prefix_error (&error, "policy %s: ", cls->name);
+          return ts_cmd_fail ("run", error);
+        }
+      g_ptr_array_add (runs, res);
+    }
+
+  ts_report_table (stdout, scn, (TsRunResult *const *) runs->pdata, runs->len);
+  if (outdir != NULL
+      && !ts_report_write_dir (outdir, scn, (TsRunResult *const *) runs->pdata, runs->len, &error))
+    return ts_cmd_fail ("run", error);
+  if (!quiet)
+    {
+      printf ("\n");
+      for (guint i = 0; i < runs->len; i++)
+        {
+          const TsRunResult *r = runs->pdata[i];
+          double sim_s = (double) r->end / TS_NS_PER_S;
+          printf ("%-14s %" G_GUINT64_FORMAT " kernels, %" G_GUINT64_FORMAT " events, %.3f s simulated "
+                  "in %.3f s (%.0fx real time)\n", r->policy, r->kernels, r->events, sim_s, r->wall_s,
+                  r->wall_s > 0 ? sim_s / r->wall_s : INFINITY);
+        }
+      if (outdir != NULL)
+        printf ("wrote %s/summary.csv and %s/jobs.csv\n", outdir, outdir);
+    }
+  return TS_EXIT_OK;
+}

@@ -1,0 +1,26 @@
+/* tiersim — the subcommands (one file each: cmd-<name>.c) and what they share. */
+#pragma once
+
+#include "error.h"
+
+G_BEGIN_DECLS
+
+/* Exit statuses (DESIGN §4). */
+enum { TS_EXIT_OK = 0, TS_EXIT_FAILED = 1, TS_EXIT_USAGE = 2 };
+
+/* A subcommand: argv[0] is its name; returns the exit status. */
+typedef int (*TsCommandFn) (int argc, char **argv);
+
+int ts_cmd_run (int argc, char **argv);
+int ts_cmd_check (int argc, char **argv);
+int ts_cmd_list (int argc, char **argv);
+int ts_cmd_version (int argc, char **argv);
+
+/* Parses a subcommand's options; on a usage error prints it with a --help hint and returns FALSE. */
+gboolean ts_cmd_parse (GOptionContext *ctx, const char *cmd, int *argc, char ***argv);
+
+/* Prints error (each line of it) to stderr and returns the exit status its code calls for:
+ * 2 for bad input or usage, 1 otherwise. */
+int ts_cmd_fail (const char *cmd, const GError *error);
+
+G_END_DECLS

@@ -1,0 +1,92 @@
+/* tiersim — command entry: global options and the subcommand table. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+typedef struct {
+  const char *name;
+  TsCommandFn fn;
+  const char *summary;
+} TsCommand;
+
+static const TsCommand commands[] = {
+  { "run", ts_cmd_run, "simulate a scenario under one or more policies and report" },
+  { "check", ts_cmd_check, "validate scenario files without running them" },
+  { "list", ts_cmd_list, "list shipped policies, scenarios, models or profiles" },
+  { "version", ts_cmd_version, "print version and build information" },
+};
+
+gboolean
+ts_cmd_parse (GOptionContext *ctx, const char *cmd, int *argc, char ***argv)
+{
+  g_autoptr (GError) error = NULL;
+  if (g_option_context_parse (ctx, argc, argv, &error))
+    return TRUE;
+  fprintf (stderr, "tiersim %s: %s\nTry 'tiersim %s --help'.\n", cmd, error->message, cmd);
+  return FALSE;
+}
+
+int
+ts_cmd_fail (const char *cmd, const GError *error)
+{
+  g_auto (GStrv) lines = g_strsplit (error->message, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    fprintf (stderr, "%s\n", lines[i]);
+  if (error->domain == TS_ERROR && (error->code == TS_ERROR_INPUT || error->code == TS_ERROR_USAGE
+                                    || error->code == TS_ERROR_NOT_FOUND))
+    return TS_EXIT_USAGE;
+  return TS_EXIT_FAILED;
+}
+
+static char *
+commands_help (void)
+{
+  GString *s = g_string_new ("Commands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_string_append_printf (s, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  g_string_append (s, "\n'tiersim COMMAND --help' describes a command.  Exit status: 0 ok, 1 a run failed,\n"
+                      "2 bad usage or bad input.");
+  return g_string_free (s, FALSE);
+}
+
+int
+main (int argc, char **argv)
+{
+  gboolean version = FALSE;
+  const GOptionEntry entries[] = {
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("COMMAND [ARGS...]");
+  g_option_context_set_summary (ctx, "Discrete-event simulator of concurrent DNN inference on one GPU.");
+  g_autofree char *help = commands_help ();
+  g_option_context_set_description (ctx, help);
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  /* Options after the command name belong to the command. */
+  g_option_context_set_strict_posix (ctx, TRUE);
+  if (!ts_cmd_parse (ctx, "", &argc, &argv))
+    return TS_EXIT_USAGE;
+  if (version)
+    return ts_cmd_version (1, argv);
+  if (argc < 2)
+    {
+      g_autofree char *usage = g_option_context_get_help (ctx, TRUE, NULL);
+      fputs (usage, stderr);
+      return TS_EXIT_USAGE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (argv[1], commands[i].name) == 0)
+      return commands[i].fn (argc - 1, argv + 1);
+
+  const char *names[G_N_ELEMENTS (commands) + 1];
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    names[i] = commands[i].name;
+  names[G_N_ELEMENTS (commands)] = NULL;
+  const char *near = ts_nearest_name (argv[1], names);
+  fprintf (stderr, "tiersim: unknown command '%s'%s%s%s\nTry 'tiersim --help'.\n", argv[1],
+           near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+  return TS_EXIT_USAGE;
+}

@@ -168,13 +168,15 @@ setting_path (const config_setting_t *s)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
+/* Records an error at the line of `at`, naming the setting `named` (often the same). */
 static void
-cfg_error_va (TsCfgFile *file, const config_setting_t *s, const char *fmt, va_list ap)
+cfg_error_va (TsCfgFile *file, const config_setting_t *at, const config_setting_t *named,
+              const char *fmt, va_list ap)
 {
   g_autofree char *text = g_strdup_vprintf (fmt, ap);
-  const char *src = s ? config_setting_source_file (s) : NULL;
-  int line = s ? config_setting_source_line (s) : 0;
-  g_autofree char *path = s ? setting_path (s) : g_strdup ("");
+  const char *src = at ? config_setting_source_file (at) : NULL;
+  int line = at ? config_setting_source_line (at) : 0;
+  g_autofree char *path = named ? setting_path (named) : g_strdup ("");
   if (*path)
     ts_diag_add (file->diag, src ? src : file->label, line, "%s: %s", path, text);
   else
@@ -186,7 +188,17 @@ ts_cfg_error (TsCfgFile *file, const config_setting_t *s, const char *fmt, ...)
 {
   va_list ap;
   va_start (ap, fmt);
-  cfg_error_va (file, s, fmt, ap);
+  cfg_error_va (file, s, s, fmt, ap);
+  va_end (ap);
+}
+
+/* An unknown key: at its own line, named by the group it is in. */
+static void
+unknown_key_error (TsCfgFile *file, const config_setting_t *m, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  cfg_error_va (file, m, config_setting_parent (m), fmt, ap);
   va_end (ap);
 }
 
@@ -203,11 +215,11 @@ ts_cfg_check_keys (TsCfgFile *file, const config_setting_t *group, const char *c
         continue;
       const char *best = ts_nearest_name (name, allowed);
       if (best != NULL)
-        ts_cfg_error (file, m, "unknown key '%s'; did you mean '%s'?", name, best);
+        unknown_key_error (file, m, "unknown key '%s'; did you mean '%s'?", name, best);
       else
         {
           g_autofree char *list = g_strjoinv ("', '", (char **) allowed);
-          ts_cfg_error (file, m, "unknown key '%s'; valid keys here: '%s'", name, list);
+          unknown_key_error (file, m, "unknown key '%s'; valid keys here: '%s'", name, list);
         }
       ok = FALSE;
     }

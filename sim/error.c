@@ -46,5 +46,11 @@ ts_nearest_name (const char *name, const char *const *candidates)
       if (d < best_d)
         best_d = d, best = *c;
     }
-  return best_d <= MAX (2, strlen (name) / 3) ? best : NULL;
+  if (best_d <= MAX (2, strlen (name) / 3))
+    return best;
+  /* A key written without its unit suffix ("period" for "period_ms") is a likely slip too. */
+  for (const char *const *c = candidates; *c; c++)
+    if (strlen (name) >= 3 && g_str_has_prefix (*c, name))
+      return *c;
+  return NULL;
 }

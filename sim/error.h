@@ -33,7 +33,8 @@ TsTime ts_time_from_ms (double ms);
 guint ts_edit_distance (const char *a, const char *b);
 
 /* The candidate (NULL-terminated list) closest to name, if close enough to be a likely typo
- * (distance <= max(2, length/3)); otherwise NULL.  For "did you mean" hints. */
+ * (distance <= max(2, length/3), or name is a prefix of at least 3 characters);
+ * otherwise NULL.  For "did you mean" hints. */
 const char *ts_nearest_name (const char *name, const char *const *candidates);
 
 /* Converts nanoseconds to milliseconds for reports. */

@@ -1,0 +1,229 @@
+/* The tiersim command as a user runs it: exit statuses, messages, outputs, determinism. */
+#include "config.h"
+
+#include <string.h>
+#include <sys/wait.h>
+
+#include <glib/gstdio.h>
+
+#include "sim/report.h"
+#include "tests/testutil.h"
+
+typedef struct {
+  int status;
+  char *out, *err;
+} Result;
+
+static void
+result_clear (Result *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+/* Runs tiersim with a NULL-terminated argument list. */
+static Result
+run (const char *first, ...)
+{
+  const char *bin = g_getenv ("TIERSIM");
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (gpointer) (bin ? bin : TS_ABS_BUILDDIR "/tiersim"));
+  va_list ap;
+  va_start (ap, first);
+  for (const char *a = first; a; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  Result r = { 0 };
+  int wait_status;
+  g_autoptr (GError) error = NULL;
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err,
+                &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));  /* never a crash */
+  r.status = WEXITSTATUS (wait_status);
+  return r;
+}
+
+#define assert_contains(hay, needle) \
+  G_STMT_START { if (strstr ((hay), (needle)) == NULL) \
+    g_error ("expected \"%s\" in:\n%s", (needle), (hay)); } G_STMT_END
+
+static void
+test_bad_scenarios_exit_2 (void)
+{
+  g_autofree char *dir = tu_data ("bad");
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *n;
+  guint count = 0;
+  while ((n = g_dir_read_name (d)) != NULL)
+    {
+      if (!g_str_has_suffix (n, ".cfg"))
+        continue;
+      g_autofree char *path = g_build_filename (dir, n, NULL);
+      g_autofree char *text = NULL;
+      g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+      g_autofree char *expect = g_strndup (text + 10, strcspn (text + 10, "\n"));
+      Result r = run ("check", path, NULL);
+      if (r.status != 2 || strstr (r.err, expect) == NULL)
+        g_error ("%s: status %d, expected 2 and \"%s\"; stderr:\n%s", n, r.status, expect, r.err);
+      g_assert_cmpstr (r.out, ==, "");   /* no partial output on stdout */
+      result_clear (&r);
+      Result r2 = run ("run", "-q", path, NULL);
+      g_assert_cmpint (r2.status, ==, 2);
+      g_assert_cmpstr (r2.out, ==, "");
+      result_clear (&r2);
+      count++;
+    }
+  g_assert_cmpuint (count, >=, 20);
+}
+
+static void
+test_usage_errors (void)
+{
+  struct { const char *a, *b, *c, *msg; } cases[] = {
+    { NULL, NULL, NULL, "Commands:" },
+    { "frobnicate", NULL, NULL, "unknown command 'frobnicate'" },
+    { "rnu", NULL, NULL, "did you mean 'run'?" },
+    { "run", "-p", "strems", "did you mean 'streams'?" },
+    { "run", "--bogus", NULL, "Unknown option --bogus" },
+    { "run", "demo", "disb-a", "one scenario at most" },
+    { "run", "--duration=-1", NULL, "--duration" },
+    { "run", "--seed=x", NULL, "--seed" },
+    { "run", "nosuch", NULL, "no such scenario file or shipped scenario" },
+    { "list", NULL, NULL, "say what to list" },
+    { "list", "things", NULL, "say what to list" },
+    { "check", NULL, NULL, "name at least one scenario" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      Result r = run (cases[i].a, cases[i].b, cases[i].c, NULL);
+      g_assert_cmpint (r.status, ==, 2);
+      assert_contains (r.err, cases[i].msg);
+      result_clear (&r);
+    }
+}
+
+static void
+test_help (void)
+{
+  const char *cmds[] = { "run", "check", "list", "version" };
+  Result r = run ("--help", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (cmds); i++)
+    assert_contains (r.out, cmds[i]);
+  result_clear (&r);
+  for (guint i = 0; i < G_N_ELEMENTS (cmds); i++)
+    {
+      Result h = run (cmds[i], "--help", NULL);
+      g_assert_cmpint (h.status, ==, 0);
+      assert_contains (h.out, "Usage:");
+      result_clear (&h);
+    }
+  Result v = run ("version", NULL);
+  g_assert_cmpint (v.status, ==, 0);
+  assert_contains (v.out, "tiersim " PACKAGE_VERSION);
+  result_clear (&v);
+}
+
+static void
+test_list (void)
+{
+  struct { const char *what; const char *names[4]; } cases[] = {
+    { "policies", { "rt-only", "seq", "streams", "streams-prio" } },
+    { "scenarios", { "demo", "disb-a", NULL } },
+    { "models", { "resnet50_64", "resnet152", "distilbert", "alexnet" } },
+    { "profiles", { "mi50", NULL } },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      Result r = run ("list", cases[i].what, NULL);
+      g_assert_cmpint (r.status, ==, 0);
+      for (guint j = 0; j < 4 && cases[i].names[j]; j++)
+        assert_contains (r.out, cases[i].names[j]);
+      g_assert_null (strstr (r.out, "does not load"));
+      result_clear (&r);
+    }
+}
+
+/* The embedded default: the table has a row per (policy, task) and a total per policy. */
+static void
+test_run_default (void)
+{
+  Result r = run ("run", "-q", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_str_has_prefix (r.out, "policy "));
+  g_auto (GStrv) lines = g_strsplit (r.out, "\n", -1);
+  guint rows = 0;
+  for (guint i = 1; lines[i]; i++)
+    rows += lines[i][0] != '\0';
+  g_assert_cmpuint (rows, ==, 2 + 3 + 3 + 3);   /* rt-only drops the be task */
+  g_assert_cmpstr (r.err, ==, "");
+  result_clear (&r);
+  Result c = run ("check", "demo", "disb-a", NULL);
+  g_assert_cmpint (c.status, ==, 0);
+  result_clear (&c);
+}
+
+static char *
+slurp (const char *dir, const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  char *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+/* Same scenario and seed: byte-identical files.  good.cfg has Poisson arrivals and jitter,
+ * so a different seed must change jobs.csv. */
+static void
+test_determinism (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-XXXXXX", NULL);
+  g_autofree char *d1 = g_build_filename (tmp, "a", NULL), *d2 = g_build_filename (tmp, "b", NULL),
+                  *d3 = g_build_filename (tmp, "c", NULL);
+  g_autofree char *scn = tu_data ("good.cfg");
+  Result r1 = run ("run", "-q", "-o", d1, scn, NULL), r2 = run ("run", "-q", "-o", d2, scn, NULL),
+         r3 = run ("run", "-q", "--seed", "43", "-o", d3, scn, NULL);
+  g_assert_cmpint (r1.status, ==, 0);
+  g_assert_cmpint (r2.status, ==, 0);
+  g_assert_cmpint (r3.status, ==, 0);
+  g_assert_cmpstr (r1.out, ==, r2.out);
+  const char *files[] = { "summary.csv", "jobs.csv" };
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *a = slurp (d1, files[i]), *b = slurp (d2, files[i]);
+      g_assert_cmpstr (a, ==, b);
+    }
+  g_autofree char *s1 = slurp (d1, "summary.csv"), *j1 = slurp (d1, "jobs.csv"), *j3 = slurp (d3, "jobs.csv");
+  g_assert_cmpstr (j1, !=, j3);
+  g_assert_true (g_str_has_prefix (s1, TS_SUMMARY_COLUMNS "\n"));
+  g_assert_true (g_str_has_prefix (j1, TS_JOBS_COLUMNS "\n"));
+  result_clear (&r1), result_clear (&r2), result_clear (&r3);
+  const char *rm[] = { "rm", "-rf", tmp, NULL };
+  g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+/* An output directory that cannot be created: exit 1 (the run failed), a message naming it. */
+static void
+test_unwritable_output (void)
+{
+  Result r = run ("run", "-q", "-o", "/proc/tiersim-cannot-exist", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  assert_contains (r.err, "/proc/tiersim-cannot-exist");
+  result_clear (&r);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/cli/bad-scenarios-exit-2", test_bad_scenarios_exit_2);
+  g_test_add_func ("/cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/cli/help", test_help);
+  g_test_add_func ("/cli/list", test_list);
+  g_test_add_func ("/cli/run-default", test_run_default);
+  g_test_add_func ("/cli/determinism", test_determinism);
+  g_test_add_func ("/cli/unwritable-output", test_unwritable_output);
+  return g_test_run ();
+}

@@ -23,6 +23,9 @@ gboolean
 ts_cmd_parse (GOptionContext *ctx, const char *cmd, int *argc, char ***argv)
 {
   g_autoptr (GError) error = NULL;
+  /* --help's usage line names the program and the command. */
+  g_autofree char *prgname = *cmd ? g_strconcat ("tiersim ", cmd, NULL) : g_strdup ("tiersim");
+  g_set_prgname (prgname);
   if (g_option_context_parse (ctx, argc, argv, &error))
     return TRUE;
   fprintf (stderr, "tiersim %s: %s\nTry 'tiersim %s --help'.\n", cmd, error->message, cmd);

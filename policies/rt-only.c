@@ -2,12 +2,6 @@
 
 #include "policies/streams.h"
 
-static gpointer
-create (TsRunner *runner, GError **error)
-{
-  return ts_streams_create (runner, TRUE);
-}
-
 const TsPolicyClass ts_policy_rt_only = {
   .name = "rt-only",
   .summary = "RT clients alone: BE tasks removed (the latency floor)",
@@ -17,7 +11,7 @@ const TsPolicyClass ts_policy_rt_only = {
     "gives RT work with no interference from BE work; other policies' RT latencies are judged "
     "against them.  BE tasks have no rows in its results.",
   .rt_only = TRUE,
-  .create = create,
+  .create = ts_streams_create_tiered,
   .destroy = ts_streams_destroy,
   .job_arrived = ts_streams_job_arrived,
 };

@@ -2,12 +2,6 @@
 
 #include "policies/streams.h"
 
-static gpointer
-create (TsRunner *runner, GError **error)
-{
-  return ts_streams_create (runner, TRUE);
-}
-
 const TsPolicyClass ts_policy_streams_prio = {
   .name = "streams-prio",
   .summary = "one stream per client, RT on the high tier, BE on the low tier",
@@ -17,7 +11,7 @@ const TsPolicyClass ts_policy_streams_prio = {
     "launched as soon as it is issued.  The dispatcher gives freed SM slots to a high-tier kernel "
     "ahead of any low-tier kernel's remaining blocks, but never evicts a running block, so an RT "
     "kernel still waits for the BE blocks that occupy the SMs it needs.",
-  .create = create,
+  .create = ts_streams_create_tiered,
   .destroy = ts_streams_destroy,
   .job_arrived = ts_streams_job_arrived,
 };

@@ -7,8 +7,8 @@ typedef struct {
   guint *stream;  /* per task */
 } Streams;
 
-gpointer
-ts_streams_create (TsRunner *runner, gboolean tiered)
+static gpointer
+streams_create (TsRunner *runner, gboolean tiered)
 {
   const TsScenario *scn = ts_runner_scenario (runner);
   TsBackend *be = ts_runner_backend (runner);
@@ -36,10 +36,16 @@ ts_streams_destroy (gpointer self)
   g_free (s);
 }
 
-static gpointer
-create (TsRunner *runner, GError **error)
+gpointer
+ts_streams_create_flat (TsRunner *runner, GError **error)
 {
-  return ts_streams_create (runner, FALSE);
+  return streams_create (runner, FALSE);
+}
+
+gpointer
+ts_streams_create_tiered (TsRunner *runner, GError **error)
+{
+  return streams_create (runner, TRUE);
 }
 
 const TsPolicyClass ts_policy_streams = {
@@ -51,7 +57,7 @@ const TsPolicyClass ts_policy_streams = {
     "it.  Kernels of different clients share the GPU as the hardware dispatcher allows: in order "
     "of eligibility, a kernel receiving blocks only once the kernel ahead of it in the execution "
     "queue is fully dispatched.  RT kernels get no precedence over BE kernels.",
-  .create = create,
+  .create = ts_streams_create_flat,
   .destroy = ts_streams_destroy,
   .job_arrived = ts_streams_job_arrived,
 };

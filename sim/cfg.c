@@ -31,6 +31,14 @@ ts_diag_add (TsDiag *diag, const char *file, int line, const char *fmt, ...)
     g_ptr_array_add (diag->messages, g_strdup_printf ("%s: %s", file, text));
 }
 
+void
+ts_diag_add_error (TsDiag *diag, const GError *error)
+{
+  g_auto (GStrv) lines = g_strsplit (error->message, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    g_ptr_array_add (diag->messages, g_strdup (lines[i]));
+}
+
 gboolean
 ts_diag_to_error (const TsDiag *diag, GError **error)
 {
@@ -94,8 +102,8 @@ scan_includes (const char *path, GBytes *contents, const char *dir, GPtrArray *s
   return ok;
 }
 
-gboolean
-ts_cfg_open (TsCfgFile *file, const char *path, GBytes *contents, TsDiag *diag)
+static gboolean
+cfg_open (TsCfgFile *file, const char *path, GBytes *contents, TsDiag *diag)
 {
   memset (file, 0, sizeof *file);
   config_init (&file->cfg);
@@ -138,12 +146,26 @@ ts_cfg_open (TsCfgFile *file, const char *path, GBytes *contents, TsDiag *diag)
   return TRUE;
 }
 
-void
-ts_cfg_close (TsCfgFile *file)
+static void
+cfg_close (TsCfgFile *file)
 {
   config_destroy (&file->cfg);
   g_clear_pointer (&file->label, g_free);
   g_clear_pointer (&file->dir, g_free);
+}
+
+gboolean
+ts_cfg_parse (const char *path, GBytes *contents, TsCfgParseFn parse, gpointer target, GError **error)
+{
+  TsDiag diag;
+  ts_diag_init (&diag);
+  TsCfgFile f;
+  if (cfg_open (&f, path, contents, &diag))
+    parse (&f, target);
+  cfg_close (&f);
+  gboolean ok = ts_diag_to_error (&diag, error);
+  ts_diag_clear (&diag);
+  return ok;
 }
 
 /* "tasks[1].arrival.period_ms" for messages. */
@@ -253,6 +275,20 @@ member (TsCfgFile *file, const config_setting_t *group, const char *key, gboolea
   return s;
 }
 
+/* The member if present and of one of the two types (else NULL, with an error if wrong). */
+static const config_setting_t *
+typed_member (TsCfgFile *file, const config_setting_t *group, const char *key, gboolean required,
+              int type1, int type2, const char *expected)
+{
+  const config_setting_t *s = member (file, group, key, required);
+  if (s != NULL && config_setting_type (s) != type1 && config_setting_type (s) != type2)
+    {
+      ts_cfg_error (file, s, "expected %s, found %s", expected, type_name (config_setting_type (s)));
+      return NULL;
+    }
+  return s;
+}
+
 gboolean
 ts_cfg_setting_number (const config_setting_t *s, double *out)
 {
@@ -269,14 +305,10 @@ gboolean
 ts_cfg_string (TsCfgFile *file, const config_setting_t *group, const char *key,
                gboolean required, const char **out)
 {
-  const config_setting_t *s = member (file, group, key, required);
+  const config_setting_t *s = typed_member (file, group, key, required, CONFIG_TYPE_STRING,
+                                            CONFIG_TYPE_STRING, "a string");
   if (s == NULL)
     return FALSE;
-  if (config_setting_type (s) != CONFIG_TYPE_STRING)
-    {
-      ts_cfg_error (file, s, "expected a string, found %s", type_name (config_setting_type (s)));
-      return FALSE;
-    }
   const char *v = config_setting_get_string (s);
   if (*v == '\0')
     {
@@ -291,15 +323,10 @@ gboolean
 ts_cfg_int (TsCfgFile *file, const config_setting_t *group, const char *key,
             gboolean required, gint64 min, gint64 max, gint64 *out)
 {
-  const config_setting_t *s = member (file, group, key, required);
+  const config_setting_t *s = typed_member (file, group, key, required, CONFIG_TYPE_INT,
+                                            CONFIG_TYPE_INT64, "an integer");
   if (s == NULL)
     return FALSE;
-  int t = config_setting_type (s);
-  if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64)
-    {
-      ts_cfg_error (file, s, "expected an integer, found %s", type_name (t));
-      return FALSE;
-    }
   gint64 v = config_setting_get_int64 (s);
   if (v < min || v > max)
     {
@@ -355,25 +382,13 @@ ts_cfg_enum (TsCfgFile *file, const config_setting_t *group, const char *key,
 const config_setting_t *
 ts_cfg_group (TsCfgFile *file, const config_setting_t *group, const char *key, gboolean required)
 {
-  const config_setting_t *s = member (file, group, key, required);
-  if (s != NULL && config_setting_type (s) != CONFIG_TYPE_GROUP)
-    {
-      ts_cfg_error (file, s, "expected a group { ... }, found %s", type_name (config_setting_type (s)));
-      return NULL;
-    }
-  return s;
+  return typed_member (file, group, key, required, CONFIG_TYPE_GROUP, CONFIG_TYPE_GROUP, "a group { ... }");
 }
 
 const config_setting_t *
 ts_cfg_sequence (TsCfgFile *file, const config_setting_t *group, const char *key, gboolean required)
 {
-  const config_setting_t *s = member (file, group, key, required);
-  if (s != NULL && config_setting_type (s) != CONFIG_TYPE_LIST && config_setting_type (s) != CONFIG_TYPE_ARRAY)
-    {
-      ts_cfg_error (file, s, "expected a list, found %s", type_name (config_setting_type (s)));
-      return NULL;
-    }
-  return s;
+  return typed_member (file, group, key, required, CONFIG_TYPE_LIST, CONFIG_TYPE_ARRAY, "a list");
 }
 
 const char *

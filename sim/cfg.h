@@ -22,6 +22,9 @@ void ts_diag_clear (TsDiag *diag);
 /* Records "file:line: text"; line <= 0 omits the line. */
 void ts_diag_add (TsDiag *diag, const char *file, int line, const char *fmt, ...) G_GNUC_PRINTF (4, 5);
 
+/* Records each line of error's message as it is (they already carry their file:line). */
+void ts_diag_add_error (TsDiag *diag, const GError *error);
+
 /* TRUE if nothing was recorded; otherwise sets a TS_ERROR_INPUT error with every message, one per
  * line, and returns FALSE. */
 gboolean ts_diag_to_error (const TsDiag *diag, GError **error);
@@ -36,11 +39,14 @@ typedef struct {
   TsDiag *diag;
 } TsCfgFile;
 
-/* Parses a file from disk, or, for built-in data, from `contents` (label names it in messages).
- * @include cycles and missing include files are reported with the including file's line.
- * Returns FALSE (with messages in diag) if the file cannot be parsed at all. */
-gboolean ts_cfg_open (TsCfgFile *file, const char *path, GBytes *contents, TsDiag *diag);
-void ts_cfg_close (TsCfgFile *file);
+typedef void (*TsCfgParseFn) (TsCfgFile *file, gpointer target);
+
+/* Parses the file at path (or, for built-in data, `contents`, with path as its label) and hands
+ * it to parse(file, target), which reads it into target and records every problem.  Syntax
+ * errors, @include cycles and missing include files are reported with their file:line.
+ * Returns FALSE with all problems in one TS_ERROR_INPUT error, one per line. */
+gboolean ts_cfg_parse (const char *path, GBytes *contents, TsCfgParseFn parse, gpointer target,
+                       GError **error);
 
 /* Records an error located at setting s ("file:line: path: text"). */
 void ts_cfg_error (TsCfgFile *file, const config_setting_t *s, const char *fmt, ...) G_GNUC_PRINTF (3, 4);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "datadir.h"
+#include "error.h"
 
 /* Sub-folders of the data directory, per kind; the built-in resources mirror them. */
 static const char *const data_subdir[] = { "scenarios", "scenarios/models", "calib/profiles" };
@@ -73,9 +74,21 @@ try_candidate (const char *cand, GString *searched, char **path, GBytes **conten
   return TRUE;
 }
 
+static gboolean
+not_found (TsDataKind kind, const char *name, GString *tried, GError **error)
+{
+  if (kind == TS_DATA_SCENARIO)
+    g_set_error (error, TS_ERROR, TS_ERROR_NOT_FOUND, "%s: no such scenario file or shipped scenario "
+                 "(looked for %s; 'tiersim list scenarios' shows the shipped ones)", name, tried->str);
+  else
+    g_set_error (error, TS_ERROR, TS_ERROR_NOT_FOUND, "%s '%s' not found (looked for %s)",
+                 kind == TS_DATA_MODEL ? "model" : "profile", name, tried->str);
+  return FALSE;
+}
+
 gboolean
 ts_data_find (TsDataKind kind, const char *name, const char *ref_dir,
-              char **path, GBytes **contents, char **searched)
+              char **path, GBytes **contents, GError **error)
 {
   g_autoptr (GString) tried = g_string_new (NULL);
   *contents = NULL;
@@ -86,10 +99,7 @@ ts_data_find (TsDataKind kind, const char *name, const char *ref_dir,
     {
       g_autofree char *cand = g_path_is_absolute (name) ? g_strdup (name)
                                                         : g_build_filename (ref_dir, name, NULL);
-      if (try_candidate (cand, tried, path, contents))
-        return TRUE;
-      *searched = g_string_free (g_steal_pointer (&tried), FALSE);
-      return FALSE;
+      return try_candidate (cand, tried, path, contents) || not_found (kind, name, tried, error);
     }
 
   g_autofree char *file = g_strconcat (name, ".cfg", NULL);
@@ -100,8 +110,7 @@ ts_data_find (TsDataKind kind, const char *name, const char *ref_dir,
   for (guint i = 0; i < G_N_ELEMENTS (cands); i++)
     if (try_candidate (cands[i], tried, path, contents))
       return TRUE;
-  *searched = g_string_free (g_steal_pointer (&tried), FALSE);
-  return FALSE;
+  return not_found (kind, name, tried, error);
 }
 
 static void

@@ -27,9 +27,9 @@ const char *ts_data_dir (void);
 
 /* Finds `name` of `kind` referred to from a file in ref_dir (NULL: the current directory).
  * On success sets *path (a file path, or a built-in label) and, for a built-in file, *contents.
- * On failure returns FALSE and sets *searched to the places looked at, for the message. */
+ * On failure returns FALSE with a TS_ERROR_NOT_FOUND error naming the places looked at. */
 gboolean ts_data_find (TsDataKind kind, const char *name, const char *ref_dir,
-                       char **path, GBytes **contents, char **searched);
+                       char **path, GBytes **contents, GError **error);
 
 /* Sorted names of the data directory's files of a kind, built-in ones included. */
 GStrv ts_data_list (TsDataKind kind);

@@ -56,8 +56,9 @@ static const char *const top_keys[] = { "name", "description", "source", "accura
 static const char *const kernel_keys[] = { "name", "blocks", "threads", "regs", "smem", "dur_us", NULL };
 
 static void
-parse_model (TsCfgFile *f, TsModel *m)
+parse_model (TsCfgFile *f, gpointer target)
 {
+  TsModel *m = target;
   const config_setting_t *root = config_root_setting (&f->cfg);
   const char *s;
   ts_cfg_check_keys (f, root, top_keys);
@@ -138,22 +139,13 @@ parse_model (TsCfgFile *f, TsModel *m)
 TsModel *
 ts_model_load (const char *name, const char *ref_dir, GError **error)
 {
-  g_autofree char *path = NULL, *searched = NULL;
+  g_autofree char *path = NULL;
   g_autoptr (GBytes) contents = NULL;
-  if (!ts_data_find (TS_DATA_MODEL, name, ref_dir, &path, &contents, &searched))
-    {
-      g_set_error (error, TS_ERROR, TS_ERROR_NOT_FOUND, "model '%s' not found (looked for %s)", name, searched);
-      return NULL;
-    }
-  TsDiag diag;
-  ts_diag_init (&diag);
-  TsCfgFile f;
+  if (!ts_data_find (TS_DATA_MODEL, name, ref_dir, &path, &contents, error))
+    return NULL;
   g_autoptr (TsModel) m = g_new0 (TsModel, 1);
   m->path = g_strdup (path);
-  if (ts_cfg_open (&f, path, contents, &diag))
-    parse_model (&f, m);
-  ts_cfg_close (&f);
-  gboolean ok = ts_diag_to_error (&diag, error);
-  ts_diag_clear (&diag);
-  return ok ? g_steal_pointer (&m) : NULL;
+  if (!ts_cfg_parse (path, contents, parse_model, m, error))
+    return NULL;
+  return g_steal_pointer (&m);
 }

@@ -46,8 +46,9 @@ read_us (TsCfgFile *f, const config_setting_t *g, const char *key, TsTime *out)
 }
 
 static void
-parse_profile (TsCfgFile *f, TsProfile *p)
+parse_profile (TsCfgFile *f, gpointer target)
 {
+  TsProfile *p = target;
   const config_setting_t *root = config_root_setting (&f->cfg);
   const char *s;
   int e;
@@ -106,23 +107,13 @@ parse_profile (TsCfgFile *f, TsProfile *p)
 TsProfile *
 ts_profile_load (const char *name, const char *ref_dir, GError **error)
 {
-  g_autofree char *path = NULL, *searched = NULL;
+  g_autofree char *path = NULL;
   g_autoptr (GBytes) contents = NULL;
-  if (!ts_data_find (TS_DATA_PROFILE, name, ref_dir, &path, &contents, &searched))
-    {
-      g_set_error (error, TS_ERROR, TS_ERROR_NOT_FOUND, "profile '%s' not found (looked for %s)", name, searched);
-      return NULL;
-    }
-
-  TsDiag diag;
-  ts_diag_init (&diag);
-  TsCfgFile f;
+  if (!ts_data_find (TS_DATA_PROFILE, name, ref_dir, &path, &contents, error))
+    return NULL;
   g_autoptr (TsProfile) p = g_new0 (TsProfile, 1);
   p->path = g_strdup (path);
-  if (ts_cfg_open (&f, path, contents, &diag))
-    parse_profile (&f, p);
-  ts_cfg_close (&f);
-  gboolean ok = ts_diag_to_error (&diag, error);
-  ts_diag_clear (&diag);
-  return ok ? g_steal_pointer (&p) : NULL;
+  if (!ts_cfg_parse (path, contents, parse_profile, p, error))
+    return NULL;
+  return g_steal_pointer (&p);
 }

@@ -136,9 +136,7 @@ report_ref_error (TsCfgFile *f, const config_setting_t *s, const char *what, con
       return;
     }
   ts_cfg_error (f, s, "%s '%s' has errors:", what, name);
-  g_auto (GStrv) lines = g_strsplit (err->message, "\n", -1);
-  for (guint i = 0; lines[i]; i++)
-    g_ptr_array_add (f->diag->messages, g_strdup (lines[i]));
+  ts_diag_add_error (f->diag, err);
 }
 
 /* Loads (once per name) the model a task refers to. */
@@ -187,8 +185,9 @@ parse_task (TsCfgFile *f, TsScenario *scn, GHashTable *models, const config_sett
 }
 
 static void
-parse_scenario (TsCfgFile *f, TsScenario *scn)
+parse_scenario (TsCfgFile *f, gpointer target)
 {
+  TsScenario *scn = target;
   const config_setting_t *root = config_root_setting (&f->cfg);
   const char *s;
   ts_cfg_check_keys (f, root, top_keys);
@@ -268,39 +267,23 @@ parse_scenario (TsCfgFile *f, TsScenario *scn)
       {
         g_autoptr (GError) err = NULL;
         if (!ts_model_check_fits (scn->models->pdata[i], scn->profile, &err))
-          {
-            g_auto (GStrv) lines = g_strsplit (err->message, "\n", -1);
-            for (guint j = 0; lines[j]; j++)
-              g_ptr_array_add (f->diag->messages, g_strdup (lines[j]));
-          }
+          ts_diag_add_error (f->diag, err);
       }
 }
 
 TsScenario *
 ts_scenario_load (const char *name, GError **error)
 {
-  g_autofree char *path = NULL, *searched = NULL;
+  g_autofree char *path = NULL;
   g_autoptr (GBytes) contents = NULL;
   if (name == NULL)
     contents = ts_data_default_scenario (&path);
-  else if (!ts_data_find (TS_DATA_SCENARIO, name, NULL, &path, &contents, &searched))
-    {
-      g_set_error (error, TS_ERROR, TS_ERROR_INPUT,
-                   "%s: no such scenario file or shipped scenario (looked for %s; "
-                   "'tiersim list scenarios' shows the shipped ones)", name, searched);
-      return NULL;
-    }
-
-  TsDiag diag;
-  ts_diag_init (&diag);
-  TsCfgFile f;
+  else if (!ts_data_find (TS_DATA_SCENARIO, name, NULL, &path, &contents, error))
+    return NULL;
   g_autoptr (TsScenario) scn = g_new0 (TsScenario, 1);
   scn->path = g_strdup (path);
   scn->models = g_ptr_array_new_with_free_func ((GDestroyNotify) ts_model_free);
-  if (ts_cfg_open (&f, path, contents, &diag))
-    parse_scenario (&f, scn);
-  ts_cfg_close (&f);
-  gboolean ok = ts_diag_to_error (&diag, error);
-  ts_diag_clear (&diag);
-  return ok ? g_steal_pointer (&scn) : NULL;
+  if (!ts_cfg_parse (path, contents, parse_scenario, scn, error))
+    return NULL;
+  return g_steal_pointer (&scn);
 }

@@ -50,6 +50,9 @@ test_good (void)
   g_assert_cmpint (s->tasks[3].arrival.kind, ==, TS_ARRIVAL_CLOSED);
   g_assert_cmpint (s->tasks[3].arrival.think, ==, 500000);
   g_assert_cmpuint (s->tasks[3].model->n_kernels, ==, 2);
+  g_assert_cmpuint (s->tasks[3].model->n_chunk_starts, ==, 1);   /* be2: chunks = [ 1 ] */
+  g_assert_cmpuint (s->tasks[3].model->chunk_starts[0], ==, 1);
+  g_assert_cmpuint (p->model->n_chunk_starts, ==, 0);
   g_assert_cmpuint (s->models->len, ==, 3);
 
   /* utilisation: p 0.5 ms / 10 ms + x 0.5 ms * 50/s = 0.05 + 0.025 */

@@ -16,9 +16,45 @@ static guint sim_levels (TsBackend *be) { return SIM (be)->profile->priority_lev
 static guint sim_stream_new (TsBackend *be, guint level) { return ts_gpu_stream_new (SIM (be)->gpu, level); }
 
 static void
-sim_launch (TsBackend *be, guint stream, const TsKernelDesc *k, TsKernelDoneFn fn, gpointer data, guint64 tag)
+sim_stream_set_window (TsBackend *be, guint stream, guint window)
 {
-  ts_gpu_launch (SIM (be)->gpu, stream, k, fn, data, tag);
+  ts_gpu_stream_set_window (SIM (be)->gpu, stream, window);
+}
+
+static void
+sim_launch (TsBackend *be, guint stream, const TsKernelDesc *k, guint32 n_blocks,
+            TsKernelDoneFn fn, gpointer data, guint64 tag)
+{
+  ts_gpu_launch_blocks (SIM (be)->gpu, stream, k, n_blocks, fn, data, tag);
+}
+
+static void
+sim_launch_padded (TsBackend *be, guint stream, const TsKernelDesc *k, TsKernelDoneFn fn, gpointer data,
+                   guint64 tag, const TsKernelDesc *pad, guint32 n_pad, TsPadDoneFn pad_fn,
+                   gpointer pad_data, guint64 pad_tag)
+{
+  ts_gpu_launch_padded (SIM (be)->gpu, stream, k, fn, data, tag, pad, n_pad, pad_fn, pad_data, pad_tag);
+}
+
+static guint
+sim_reset (TsBackend *be, guint stream, TsPreemptDoneFn fn, gpointer data)
+{
+  return ts_gpu_reset (SIM (be)->gpu, stream, fn, data);
+}
+
+static guint
+sim_drain (TsBackend *be, guint stream, TsPreemptDoneFn fn, gpointer data)
+{
+  return ts_gpu_drain (SIM (be)->gpu, stream, fn, data);
+}
+
+static guint sim_sms (TsBackend *be) { return SIM (be)->profile->sms; }
+
+static void
+sim_kernel_shape (TsBackend *be, const TsKernelDesc *k, guint *blocks_per_sm, TsTime *block_ns)
+{
+  *blocks_per_sm = ts_gpu_blocks_per_sm (SIM (be)->gpu, k);
+  *block_ns = ts_gpu_block_duration (SIM (be)->gpu, k);
 }
 
 static guint64
@@ -46,7 +82,9 @@ sim_free (TsBackend *be)
 
 static const TsBackendOps sim_ops = {
   .name = "sim", .now = sim_now, .levels = sim_levels, .stream_new = sim_stream_new,
-  .launch = sim_launch, .timer_set = sim_timer_set, .timer_cancel = sim_timer_cancel,
+  .stream_set_window = sim_stream_set_window, .launch = sim_launch, .launch_padded = sim_launch_padded,
+  .reset = sim_reset, .drain = sim_drain, .sms = sim_sms, .kernel_shape = sim_kernel_shape,
+  .timer_set = sim_timer_set, .timer_cancel = sim_timer_cancel,
   .run = sim_run, .free = sim_free,
 };
 

@@ -19,8 +19,17 @@ typedef struct {
   TsTime (*now) (TsBackend *be);
   guint (*levels) (TsBackend *be);
   guint (*stream_new) (TsBackend *be, guint level);
-  void (*launch) (TsBackend *be, guint stream, const TsKernelDesc *k,
+  void (*stream_set_window) (TsBackend *be, guint stream, guint window);
+  void (*launch) (TsBackend *be, guint stream, const TsKernelDesc *k, guint32 n_blocks,
                   TsKernelDoneFn fn, gpointer data, guint64 tag);
+  void (*launch_padded) (TsBackend *be, guint stream, const TsKernelDesc *k,
+                         TsKernelDoneFn fn, gpointer data, guint64 tag,
+                         const TsKernelDesc *pad, guint32 n_pad,
+                         TsPadDoneFn pad_fn, gpointer pad_data, guint64 pad_tag);
+  guint (*reset) (TsBackend *be, guint stream, TsPreemptDoneFn fn, gpointer data);
+  guint (*drain) (TsBackend *be, guint stream, TsPreemptDoneFn fn, gpointer data);
+  guint (*sms) (TsBackend *be);
+  void (*kernel_shape) (TsBackend *be, const TsKernelDesc *k, guint *blocks_per_sm, TsTime *block_ns);
   guint64 (*timer_set) (TsBackend *be, TsTime at, TsTimerFn fn, gpointer data, guint64 arg);
   gboolean (*timer_cancel) (TsBackend *be, guint64 id);
   gboolean (*run) (TsBackend *be, GError **error);
@@ -40,13 +49,62 @@ static inline guint ts_backend_levels (TsBackend *be) { return be->ops->levels (
 /* Creates a stream on a priority level; returns its index. */
 static inline guint ts_backend_stream_new (TsBackend *be, guint level) { return be->ops->stream_new (be, level); }
 
+/* Limits the stream's device queue to `window` launched kernels (0: unlimited); further
+ * launches wait in its host queue. */
+static inline void
+ts_backend_stream_set_window (TsBackend *be, guint stream, guint window)
+{
+  be->ops->stream_set_window (be, stream, window);
+}
+
 /* Launches kernel k on stream (after the stream's earlier kernels); fn(data, tag) runs when it
  * completes.  fn may be NULL. */
 static inline void
 ts_backend_launch (TsBackend *be, guint stream, const TsKernelDesc *k,
                    TsKernelDoneFn fn, gpointer data, guint64 tag)
 {
-  be->ops->launch (be, stream, k, fn, data, tag);
+  be->ops->launch (be, stream, k, k->blocks, fn, data, tag);
+}
+
+/* Launches only the last n_blocks of k: a kernel resumed after some of its blocks ran. */
+static inline void
+ts_backend_launch_blocks (TsBackend *be, guint stream, const TsKernelDesc *k, guint32 n_blocks,
+                          TsKernelDoneFn fn, gpointer data, guint64 tag)
+{
+  be->ops->launch (be, stream, k, n_blocks, fn, data, tag);
+}
+
+/* A fused launch of k padded with n_pad blocks of kernel pad (see ts_gpu_launch_padded). */
+static inline void
+ts_backend_launch_padded (TsBackend *be, guint stream, const TsKernelDesc *k,
+                          TsKernelDoneFn fn, gpointer data, guint64 tag,
+                          const TsKernelDesc *pad, guint32 n_pad,
+                          TsPadDoneFn pad_fn, gpointer pad_data, guint64 pad_tag)
+{
+  be->ops->launch_padded (be, stream, k, fn, data, tag, pad, n_pad, pad_fn, pad_data, pad_tag);
+}
+
+/* Preempts a stream by reset (kill) or by drain (flag), as ts_gpu_reset / ts_gpu_drain say;
+ * returns the host-queue kernels dropped; fn runs when none of the stream's blocks runs. */
+static inline guint
+ts_backend_reset (TsBackend *be, guint stream, TsPreemptDoneFn fn, gpointer data)
+{
+  return be->ops->reset (be, stream, fn, data);
+}
+
+static inline guint
+ts_backend_drain (TsBackend *be, guint stream, TsPreemptDoneFn fn, gpointer data)
+{
+  return be->ops->drain (be, stream, fn, data);
+}
+
+/* Number of SMs, and how the GPU runs kernel k: blocks per empty SM and block duration. */
+static inline guint ts_backend_sms (TsBackend *be) { return be->ops->sms (be); }
+
+static inline void
+ts_backend_kernel_shape (TsBackend *be, const TsKernelDesc *k, guint *blocks_per_sm, TsTime *block_ns)
+{
+  be->ops->kernel_shape (be, k, blocks_per_sm, block_ns);
 }
 
 /* Runs fn(data, arg) at time `at` (>= now); returns an id for ts_backend_timer_cancel. */

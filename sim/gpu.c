@@ -6,29 +6,46 @@
 
 #define NONE G_MAXUINT32
 
-/* One launched kernel, from launch until its completion has been notified. */
+/* One launched kernel (or the pad of a padded launch), from launch until its completion has been
+ * notified. */
 typedef struct {
   const TsKernelDesc *desc;
   TsKernelDoneFn fn;
+  TsPadDoneFn pad_fn;    /* pads only */
   gpointer data;
   guint64 tag;
   guint64 id;
   TsTime ready_at;
-  TsTime block_ns;
+  TsTime block_ns;       /* block_check once draining */
+  TsTime last_end;       /* latest end of its groups placed so far */
   guint32 stream;
-  guint32 next;          /* stream FIFO, then level queue; free list when unused */
+  guint32 next;          /* host queue, stream FIFO, then level queue; free list when unused */
+  guint32 n_blocks;      /* blocks in this launch */
   guint32 undispatched;  /* blocks not yet placed */
-  guint32 remaining;     /* blocks not yet finished */
+  guint32 remaining;     /* blocks not yet finished or cancelled */
+  guint32 done_real;     /* blocks that ran to completion (not as drained no-ops) */
   guint32 per_sm;        /* blocks that fit on an empty SM */
+  guint32 partner;       /* padded launch: the pad of a main kernel, or the main of a pad */
+  guint64 *used_sms;     /* main of a padded launch: SMs its blocks were placed on */
+  gboolean is_pad, draining, finished;
   guint32 need_threads, need_regs, need_smem;
   guint64 inv_threads, inv_regs, inv_smem;  /* reciprocals for div_exact(); 0 if no need */
 } KRun;
 
+typedef enum { PREEMPT_NONE, PREEMPT_RESET, PREEMPT_DRAIN } PreemptKind;
+
 typedef struct {
   guint32 level;
+  guint32 window;        /* device-queue capacity; NONE = unlimited */
+  guint32 host_head, host_tail;  /* submitted, waiting for room in the device queue */
   guint32 head, tail;    /* launched, not yet eligible */
   guint32 active;        /* eligible or running kernel, or NONE */
+  guint32 n_device;      /* kernels in head..tail plus active */
   gboolean ready_event;  /* a READY event is pending for the head */
+  PreemptKind preempt;
+  TsPreemptResult pr;
+  TsPreemptDoneFn pfn;
+  gpointer pdata;
 } Stream;
 
 typedef struct {
@@ -42,14 +59,18 @@ typedef struct {
 typedef struct {
   guint32 krun;
   guint32 n_sms;
-  guint32 blocks;
+  guint32 blocks;        /* 0 while the group is free */
   guint32 next_free;
+  gboolean noop;         /* drained blocks that exit at entry */
+  TsTime start;
+  TsEventId event;
 } Group;
 
 struct _TsGpu {
   TsEngine *engine;
   const TsProfile *prof;
   guint n_sms;
+  guint mask_words;      /* guint64 words of an SM bitset */
 
   SmFree *free;          /* per SM */
   guint32 *resident;     /* per SM: blocks placed and not finished */
@@ -69,7 +90,7 @@ struct _TsGpu {
 
   gboolean dispatch_pending;
   guint32 *fit;          /* scratch, per SM: blocks of the kernel being placed that still fit */
-  guint32 *give;         /* scratch, per SM: blocks given in this round */
+  guint32 *give;         /* scratch, per SM: blocks given in this round (round-robin) */
   guint32 *hist;         /* scratch: SMs per fit value */
 
   guint64 next_launch_id;
@@ -83,6 +104,7 @@ static void ev_dispatch (gpointer data, guint64 arg);
 static void ev_complete (gpointer data, guint64 arg);
 static void ev_ready (gpointer data, guint64 arg);
 static void ev_notify (gpointer data, guint64 arg);
+static void kernel_finished (TsGpu *g, guint32 ki);
 
 TsGpu *
 ts_gpu_new (TsEngine *engine, const TsProfile *profile)
@@ -96,6 +118,7 @@ ts_gpu_new (TsEngine *engine, const TsProfile *profile)
   g->engine = engine;
   g->prof = profile;
   g->n_sms = profile->sms;
+  g->mask_words = (profile->sms + 63) / 64;
   g->free = g_new (SmFree, g->n_sms);
   for (guint i = 0; i < g->n_sms; i++)
     g->free[i] = (SmFree) { profile->max_threads_per_sm, profile->registers_per_sm,
@@ -118,6 +141,8 @@ ts_gpu_free (TsGpu *gpu)
 {
   if (gpu == NULL)
     return;
+  for (guint32 i = 0; i < gpu->n_kruns; i++)
+    g_free (gpu->kruns[i].used_sms);
   g_free (gpu->free);
   g_free (gpu->resident);
   g_free (gpu->kruns);
@@ -183,8 +208,18 @@ ts_gpu_stream_new (TsGpu *gpu, guint level)
       gpu->streams_cap = MAX (8, gpu->streams_cap * 2);
       gpu->streams = g_renew (Stream, gpu->streams, gpu->streams_cap);
     }
-  gpu->streams[gpu->n_streams] = (Stream) { level, NONE, NONE, NONE, FALSE };
+  gpu->streams[gpu->n_streams] = (Stream) {
+    .level = level, .window = NONE, .host_head = NONE, .host_tail = NONE,
+    .head = NONE, .tail = NONE, .active = NONE,
+  };
   return gpu->n_streams++;
+}
+
+void
+ts_gpu_stream_set_window (TsGpu *gpu, guint stream, guint window)
+{
+  g_return_if_fail (stream < gpu->n_streams);
+  gpu->streams[stream].window = window == 0 ? NONE : window;
 }
 
 static void
@@ -196,8 +231,39 @@ request_dispatch (TsGpu *g)
   ts_engine_schedule (g->engine, ts_engine_now (g->engine), TS_EV_DISPATCH, ev_dispatch, g, 0);
 }
 
+static void
+level_append (TsGpu *g, guint32 level, guint32 ki)
+{
+  LevelQueue *q = &g->levels[level];
+  g->kruns[ki].next = NONE;
+  if (q->tail == NONE)
+    q->head = ki;
+  else
+    g->kruns[q->tail].next = ki;
+  q->tail = ki;
+}
+
+/* Removes ki from its level queue, if it is there. */
+static void
+level_remove (TsGpu *g, guint32 level, guint32 ki)
+{
+  LevelQueue *q = &g->levels[level];
+  for (guint32 prev = NONE, i = q->head; i != NONE; prev = i, i = g->kruns[i].next)
+    if (i == ki)
+      {
+        if (prev == NONE)
+          q->head = g->kruns[i].next;
+        else
+          g->kruns[prev].next = g->kruns[i].next;
+        if (q->tail == ki)
+          q->tail = prev;
+        g->kruns[ki].next = NONE;
+        return;
+      }
+}
+
 /* Moves the stream's head kernel to its level's execution queue if it may start now, or arranges
- * for that to happen when its launch latency has passed. */
+ * for that to happen when its launch latency has passed.  A padded launch's pad follows it. */
 static void
 stream_advance (TsGpu *g, guint32 si)
 {
@@ -220,15 +286,11 @@ stream_advance (TsGpu *g, guint32 si)
   if (s->head == NONE)
     s->tail = NONE;
   s->active = ki;
-  k->next = NONE;
-  LevelQueue *q = &g->levels[s->level];
-  if (q->tail == NONE)
-    q->head = ki;
-  else
-    g->kruns[q->tail].next = ki;
-  q->tail = ki;
+  level_append (g, s->level, ki);
+  if (g->kruns[ki].partner != NONE)
+    level_append (g, s->level, g->kruns[ki].partner);
   if (g->observer)
-    observe (g, TS_GPU_KERNEL_READY, k, NULL, NULL);
+    observe (g, TS_GPU_KERNEL_READY, &g->kruns[ki], NULL, NULL);
   request_dispatch (g);
 }
 
@@ -257,14 +319,11 @@ div_exact (guint32 x, guint64 m)
   return (guint32) (((guint64) x * m) >> RECIP_SHIFT);
 }
 
-guint64
-ts_gpu_launch (TsGpu *gpu, guint stream, const TsKernelDesc *desc,
-               TsKernelDoneFn fn, gpointer data, guint64 tag)
+static guint32
+krun_new (TsGpu *gpu, guint stream, const TsKernelDesc *desc, guint32 n_blocks)
 {
-  g_return_val_if_fail (stream < gpu->n_streams, 0);
   guint per_sm = ts_gpu_blocks_per_sm (gpu, desc);
-  g_return_val_if_fail (per_sm > 0, 0);
-
+  g_return_val_if_fail (per_sm > 0 && n_blocks >= 1 && n_blocks <= desc->blocks, NONE);
   guint32 ki;
   if (gpu->krun_free != NONE)
     {
@@ -279,27 +338,98 @@ ts_gpu_launch (TsGpu *gpu, guint stream, const TsKernelDesc *desc,
           gpu->kruns = g_renew (KRun, gpu->kruns, gpu->kruns_cap);
         }
       ki = gpu->n_kruns++;
+      gpu->kruns[ki].used_sms = NULL;
     }
   KRun *k = &gpu->kruns[ki];
+  guint64 *used = k->used_sms;
   *k = (KRun) {
-    .desc = desc, .fn = fn, .data = data, .tag = tag, .id = ++gpu->next_launch_id,
-    .ready_at = ts_engine_now (gpu->engine) + gpu->prof->launch_latency,
-    .block_ns = ts_gpu_block_duration (gpu, desc),
-    .stream = stream, .next = NONE, .undispatched = desc->blocks, .remaining = desc->blocks,
-    .per_sm = per_sm,
+    .desc = desc, .id = ++gpu->next_launch_id, .block_ns = ts_gpu_block_duration (gpu, desc),
+    .stream = stream, .next = NONE, .n_blocks = n_blocks, .undispatched = n_blocks,
+    .remaining = n_blocks, .per_sm = per_sm, .partner = NONE, .used_sms = used,
     .need_threads = desc->threads, .need_regs = desc->regs * desc->threads, .need_smem = desc->smem,
   };
   k->inv_threads = recip (k->need_threads);
   k->inv_regs = recip (k->need_regs);
   k->inv_smem = recip (k->need_smem);
+  return ki;
+}
+
+/* Moves host-queue kernels into the device queue while the window allows; the launch latency
+ * counts from then (the runtime makes the API call when there is room). */
+static void
+stream_fill (TsGpu *g, guint32 si)
+{
+  Stream *s = &g->streams[si];
+  while (s->host_head != NONE && s->n_device < s->window)
+    {
+      guint32 ki = s->host_head;
+      KRun *k = &g->kruns[ki];
+      s->host_head = k->next;
+      if (s->host_head == NONE)
+        s->host_tail = NONE;
+      k->next = NONE;
+      k->ready_at = ts_engine_now (g->engine) + g->prof->launch_latency;
+      if (s->tail == NONE)
+        s->head = ki;
+      else
+        g->kruns[s->tail].next = ki;
+      s->tail = ki;
+      s->n_device++;
+    }
+  stream_advance (g, si);
+}
+
+/* Appends a launch to the stream's host queue, then lets it into the device queue if it fits. */
+static guint64
+submit (TsGpu *gpu, guint stream, guint32 ki)
+{
   Stream *s = &gpu->streams[stream];
-  if (s->tail == NONE)
-    s->head = ki;
+  g_return_val_if_fail (s->preempt == PREEMPT_NONE, 0);  /* no launch into a stream being preempted */
+  if (s->host_tail == NONE)
+    s->host_head = ki;
   else
-    gpu->kruns[s->tail].next = ki;
-  s->tail = ki;
-  stream_advance (gpu, stream);
-  return k->id;
+    gpu->kruns[s->host_tail].next = ki;
+  s->host_tail = ki;
+  stream_fill (gpu, stream);
+  return gpu->kruns[ki].id;
+}
+
+guint64
+ts_gpu_launch_blocks (TsGpu *gpu, guint stream, const TsKernelDesc *desc, guint32 n_blocks,
+                      TsKernelDoneFn fn, gpointer data, guint64 tag)
+{
+  g_return_val_if_fail (stream < gpu->n_streams, 0);
+  guint32 ki = krun_new (gpu, stream, desc, n_blocks);
+  g_return_val_if_fail (ki != NONE, 0);
+  KRun *k = &gpu->kruns[ki];
+  k->fn = fn, k->data = data, k->tag = tag;
+  return submit (gpu, stream, ki);
+}
+
+guint64
+ts_gpu_launch (TsGpu *gpu, guint stream, const TsKernelDesc *desc,
+               TsKernelDoneFn fn, gpointer data, guint64 tag)
+{
+  return ts_gpu_launch_blocks (gpu, stream, desc, desc->blocks, fn, data, tag);
+}
+
+guint64
+ts_gpu_launch_padded (TsGpu *gpu, guint stream, const TsKernelDesc *k,
+                      TsKernelDoneFn fn, gpointer data, guint64 tag,
+                      const TsKernelDesc *pad, guint32 n_pad,
+                      TsPadDoneFn pad_fn, gpointer pad_data, guint64 pad_tag)
+{
+  g_return_val_if_fail (stream < gpu->n_streams, 0);
+  guint32 mi = krun_new (gpu, stream, k, k->blocks);
+  guint32 pi = krun_new (gpu, stream, pad, n_pad);
+  g_return_val_if_fail (mi != NONE && pi != NONE, 0);
+  KRun *m = &gpu->kruns[mi], *p = &gpu->kruns[pi];
+  m->fn = fn, m->data = data, m->tag = tag, m->partner = pi;
+  p->pad_fn = pad_fn, p->data = pad_data, p->tag = pad_tag, p->partner = mi, p->is_pad = TRUE;
+  if (m->used_sms == NULL)
+    m->used_sms = g_new (guint64, gpu->mask_words);
+  memset (m->used_sms, 0, gpu->mask_words * sizeof (guint64));
+  return submit (gpu, stream, mi);
 }
 
 static inline guint32
@@ -378,17 +508,64 @@ group_alloc (TsGpu *g)
   return g->n_groups++;
 }
 
+static void
+group_release (TsGpu *g, guint32 gi)
+{
+  g->groups[gi].blocks = 0;
+  g->groups[gi].next_free = g->group_free;
+  g->group_free = gi;
+}
+
+static void
+ev_finish (gpointer data, guint64 arg)
+{
+  kernel_finished (data, (guint32) arg);
+}
+
+/* A pad's blocks that can no longer end by its main kernel's last block are never run.  If that
+ * leaves nothing to wait for, the pad finishes through an event of its own: the dispatcher, which
+ * calls this while walking its queues, must not run completions (they release kernels and run
+ * callbacks that launch and preempt). */
+static void
+pad_give_up (TsGpu *g, guint32 ki)
+{
+  KRun *k = &g->kruns[ki];
+  k->remaining -= k->undispatched;
+  k->undispatched = 0;
+  if (k->remaining == 0)
+    ts_engine_schedule (g->engine, ts_engine_now (g->engine), TS_EV_COMPLETE, ev_finish, g, ki);
+}
+
+/* Whether a pad may take blocks now: its main kernel must be fully dispatched and a block placed
+ * now must end by the main kernel's last block.  Gives the pad up when that is past. */
+static gboolean
+pad_ready (TsGpu *g, guint32 ki)
+{
+  const KRun *k = &g->kruns[ki], *m = &g->kruns[k->partner];
+  if (m->undispatched > 0)
+    return FALSE;
+  if (ts_engine_now (g->engine) + g->prof->block_dispatch + k->block_ns > m->last_end)
+    {
+      pad_give_up (g, ki);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Gives kernel ki as many blocks as fit now, as one block group.  Two passes over the SMs: one
  * to measure what fits, one to place. */
 static void
 place_kernel (TsGpu *g, guint32 ki)
 {
   KRun *k = &g->kruns[ki];
+  const guint64 *forbidden = k->is_pad ? g->kruns[k->partner].used_sms : NULL;
   guint32 B = k->undispatched, total = 0, maxc = 0;
   for (guint i = 0; i < g->n_sms; i++)
     {
       /* An SM without resident blocks is wholly free: its fit is known. */
       guint32 c = g->resident[i] == 0 ? k->per_sm : sm_fit (&g->free[i], k);
+      if (G_UNLIKELY (forbidden != NULL) && (forbidden[i / 64] >> (i % 64)) & 1)
+        c = 0;
       g->fit[i] = c;
       g->hist[c]++;
       total += c;
@@ -431,13 +608,16 @@ place_kernel (TsGpu *g, guint32 ki)
       g->resident[i] += give;
       pairs[n++] = (i << 16) | give;
       placed += give;
+      if (G_UNLIKELY (k->used_sms != NULL))
+        k->used_sms[i / 64] |= G_GUINT64_CONSTANT (1) << (i % 64);
     }
+  TsTime now = ts_engine_now (g->engine), end = now + g->prof->block_dispatch + k->block_ns;
   Group *grp = &g->groups[gi];
-  *grp = (Group) { .krun = ki, .n_sms = n, .blocks = placed };
+  *grp = (Group) { .krun = ki, .n_sms = n, .blocks = placed, .noop = k->draining, .start = now };
+  grp->event = ts_engine_schedule (g->engine, end, TS_EV_COMPLETE, ev_complete, g, gi);
   g->free_slots -= placed;
   k->undispatched -= placed;
-  TsTime end = ts_engine_now (g->engine) + g->prof->block_dispatch + k->block_ns;
-  ts_engine_schedule (g->engine, end, TS_EV_COMPLETE, ev_complete, g, gi);
+  k->last_end = MAX (k->last_end, end);
   if (g->observer)
     observe (g, TS_GPU_BLOCKS_START, k, grp, pairs);
 }
@@ -458,7 +638,8 @@ ev_dispatch (gpointer data, guint64 arg)
         {
           if (g->free_slots == 0)
             return;
-          place_kernel (g, ki);
+          if (!g->kruns[ki].is_pad || pad_ready (g, ki))
+            place_kernel (g, ki);
           KRun *k = &g->kruns[ki];
           guint32 next = k->next;
           if (k->undispatched == 0)
@@ -487,32 +668,73 @@ krun_release (TsGpu *g, guint32 ki)
   g->krun_free = ki;
 }
 
+/* Runs the completion callback of a kernel (and releases it): only if all its blocks ran. */
 static void
 ev_notify (gpointer data, guint64 arg)
 {
   TsGpu *g = data;
   KRun k = g->kruns[arg];
   krun_release (g, (guint32) arg);
-  k.fn (k.data, k.tag);
+  if (k.is_pad)
+    k.pad_fn (k.data, k.tag, k.done_real);
+  else if (k.fn != NULL && k.done_real == k.n_blocks)
+    k.fn (k.data, k.tag);
 }
 
 static void
-kernel_finished (TsGpu *g, guint32 ki)
+notify (TsGpu *g, guint32 ki)
 {
-  KRun *k = &g->kruns[ki];
-  g->kernels_completed++;
-  g->streams[k->stream].active = NONE;
-  if (g->observer)
-    observe (g, TS_GPU_KERNEL_DONE, k, NULL, NULL);
-  stream_advance (g, k->stream);
-  k = &g->kruns[ki];
-  if (k->fn == NULL)
+  const KRun *k = &g->kruns[ki];
+  gboolean has_fn = k->is_pad ? k->pad_fn != NULL : k->fn != NULL;
+  if (!has_fn)
     krun_release (g, ki);
   else if (g->prof->sync_wakeup > 0)
     ts_engine_schedule (g->engine, ts_engine_now (g->engine) + g->prof->sync_wakeup,
                         TS_EV_HOST, ev_notify, g, ki);
   else
     ev_notify (g, ki);
+}
+
+static void
+preempt_done (TsGpu *g, guint32 si)
+{
+  Stream *s = &g->streams[si];
+  s->pr.done = ts_engine_now (g->engine);
+  s->preempt = PREEMPT_NONE;
+  TsPreemptResult pr = s->pr;
+  s->pfn (s->pdata, &pr);
+}
+
+/* A kernel (or one half of a padded launch) has no block left to run or wait for. */
+static void
+kernel_finished (TsGpu *g, guint32 ki)
+{
+  KRun *k = &g->kruns[ki];
+  k->finished = TRUE;
+  if (k->partner != NONE && !g->kruns[k->partner].finished)
+    return;  /* a padded launch completes when both halves have */
+  guint32 mi = k->is_pad ? k->partner : ki;
+  KRun *m = &g->kruns[mi];
+  guint32 pi = m->partner;  /* its pad, if any */
+  guint32 si = m->stream;
+  Stream *s = &g->streams[si];
+  g->kernels_completed++;
+  if (s->preempt == PREEMPT_DRAIN && m->done_real < m->n_blocks)
+    {
+      if (!s->pr.have_unfinished)  /* kernels finish in stream order: the first is the earliest */
+        s->pr.have_unfinished = TRUE, s->pr.unfinished_tag = m->tag, s->pr.unfinished_done = m->done_real;
+      s->pr.device_dropped++;
+    }
+  s->active = NONE;
+  s->n_device--;
+  if (g->observer)
+    observe (g, TS_GPU_KERNEL_DONE, m, NULL, NULL);
+  stream_fill (g, si);
+  if (pi != NONE)
+    notify (g, pi);
+  notify (g, mi);
+  if (s->preempt == PREEMPT_DRAIN && s->active == NONE && s->head == NONE)
+    preempt_done (g, si);
 }
 
 static void
@@ -536,12 +758,167 @@ ev_complete (gpointer data, guint64 arg)
   g->free_slots += grp->blocks;
   g->blocks_completed += grp->blocks;
   k->remaining -= grp->blocks;
+  if (!grp->noop)
+    k->done_real += grp->blocks;
   if (g->observer)
     observe (g, TS_GPU_BLOCKS_END, k, grp, pairs);
   guint32 ki = grp->krun;
-  grp->next_free = g->group_free;
-  g->group_free = gi;
+  group_release (g, gi);
   if (k->remaining == 0)
     kernel_finished (g, ki);
   request_dispatch (g);
+}
+
+/* ---- preemption ---- */
+
+/* Drops every kernel of the stream's host queue; returns how many. */
+static guint
+drop_host_queue (TsGpu *g, Stream *s)
+{
+  guint n = 0;
+  for (guint32 ki = s->host_head; ki != NONE; n++)
+    {
+      guint32 next = g->kruns[ki].next;
+      if (g->kruns[ki].partner != NONE)
+        krun_release (g, g->kruns[ki].partner);
+      krun_release (g, ki);
+      ki = next;
+    }
+  s->host_head = s->host_tail = NONE;
+  return n;
+}
+
+/* Reset, at the end of its cost: kill the stream's running blocks and forget its kernels. */
+static void
+ev_reset_kill (gpointer data, guint64 arg)
+{
+  TsGpu *g = data;
+  guint32 si = (guint32) arg;
+  Stream *s = &g->streams[si];
+  TsTime now = ts_engine_now (g->engine);
+  for (guint32 gi = 0; gi < g->n_groups; gi++)
+    {
+      Group *grp = &g->groups[gi];
+      if (grp->blocks == 0 || g->kruns[grp->krun].stream != si)
+        continue;
+      KRun *k = &g->kruns[grp->krun];
+      ts_engine_cancel (g->engine, grp->event);
+      const guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
+      for (guint32 j = 0; j < grp->n_sms; j++)
+        {
+          guint32 i = pairs[j] >> 16, c = pairs[j] & 0xffff;
+          SmFree *f = &g->free[i];
+          f->slots += c, f->threads += c * k->need_threads;
+          f->regs += c * k->need_regs, f->smem += c * k->need_smem;
+          g->resident[i] -= c;
+        }
+      g->free_slots += grp->blocks;
+      TsTime elapsed = now - grp->start;
+      s->pr.aborted_blocks += grp->blocks;
+      s->pr.aborted_block_ns += grp->blocks * elapsed;
+      s->pr.wasted_gpu_ns += (double) grp->blocks * elapsed / ((double) g->n_sms * k->per_sm);
+      group_release (g, gi);
+    }
+  if (s->active != NONE)
+    {
+      /* still there: it did not complete before the kill */
+      KRun *k = &g->kruns[s->active];
+      s->pr.have_unfinished = TRUE, s->pr.unfinished_tag = k->tag, s->pr.unfinished_done = k->done_real;
+      s->pr.device_dropped++;
+      if (k->partner != NONE)
+        krun_release (g, k->partner);
+      krun_release (g, s->active);
+      s->active = NONE;
+      s->n_device--;
+    }
+  preempt_done (g, si);
+  request_dispatch (g);
+}
+
+guint
+ts_gpu_reset (TsGpu *gpu, guint stream, TsPreemptDoneFn fn, gpointer data)
+{
+  g_return_val_if_fail (stream < gpu->n_streams, 0);
+  Stream *s = &gpu->streams[stream];
+  g_return_val_if_fail (s->preempt == PREEMPT_NONE, 0);
+  TsTime now = ts_engine_now (gpu->engine);
+  s->preempt = PREEMPT_RESET;
+  s->pfn = fn, s->pdata = data;
+  s->pr = (TsPreemptResult) { .requested = now, .host_dropped = drop_host_queue (gpu, s) };
+
+  /* Evict the device queue.  Launched kernels not yet eligible go now; the first of them is the
+   * first unfinished kernel unless the active one is still there at the kill. */
+  if (s->head != NONE)
+    s->pr.have_unfinished = TRUE, s->pr.unfinished_tag = gpu->kruns[s->head].tag;
+  for (guint32 ki = s->head; ki != NONE;)
+    {
+      guint32 next = gpu->kruns[ki].next;
+      if (gpu->kruns[ki].partner != NONE)
+        krun_release (gpu, gpu->kruns[ki].partner);
+      krun_release (gpu, ki);
+      s->pr.device_dropped++;
+      s->n_device--;
+      ki = next;
+    }
+  s->head = s->tail = NONE;
+  /* The active kernel (and its pad) receive no more blocks; blocks already placed run on until
+   * the kill.  Its cancelled blocks stay counted in `remaining`, so it cannot complete unless
+   * none was cancelled. */
+  gboolean running = FALSE;
+  guint32 halves[2] = { s->active, s->active != NONE ? gpu->kruns[s->active].partner : NONE };
+  for (guint j = 0; j < 2; j++)
+    if (halves[j] != NONE)
+      {
+        KRun *k = &gpu->kruns[halves[j]];
+        level_remove (gpu, s->level, halves[j]);
+        running |= k->remaining > k->undispatched;
+        k->undispatched = 0;
+      }
+  TsTime cost = gpu->prof->host_queue_clear;
+  if (running)
+    cost += gpu->prof->flag_write + gpu->prof->cu_reset;
+  ts_engine_schedule (gpu->engine, now + cost, TS_EV_COMPLETE, ev_reset_kill, gpu, stream);
+  return s->pr.host_dropped;
+}
+
+/* Drain, once the flag is visible: blocks placed from now on exit at entry. */
+static void
+ev_drain_flag (gpointer data, guint64 arg)
+{
+  TsGpu *g = data;
+  Stream *s = &g->streams[arg];
+  guint32 kis[2] = { s->active, s->head };
+  for (guint j = 0; j < 2; j++)
+    for (guint32 ki = kis[j]; ki != NONE; ki = j == 0 ? NONE : g->kruns[ki].next)
+      {
+        KRun *k = &g->kruns[ki];
+        k->draining = TRUE;
+        k->block_ns = g->prof->block_check;
+        if (k->partner != NONE)
+          g->kruns[k->partner].draining = TRUE, g->kruns[k->partner].block_ns = g->prof->block_check;
+      }
+}
+
+static void
+ev_drain_empty (gpointer data, guint64 arg)
+{
+  preempt_done (data, (guint32) arg);
+}
+
+guint
+ts_gpu_drain (TsGpu *gpu, guint stream, TsPreemptDoneFn fn, gpointer data)
+{
+  g_return_val_if_fail (stream < gpu->n_streams, 0);
+  Stream *s = &gpu->streams[stream];
+  g_return_val_if_fail (s->preempt == PREEMPT_NONE, 0);
+  TsTime now = ts_engine_now (gpu->engine);
+  s->preempt = PREEMPT_DRAIN;
+  s->pfn = fn, s->pdata = data;
+  s->pr = (TsPreemptResult) { .requested = now, .host_dropped = drop_host_queue (gpu, s) };
+  if (s->active == NONE && s->head == NONE)
+    ts_engine_schedule (gpu->engine, now + gpu->prof->host_queue_clear, TS_EV_HOST, ev_drain_empty, gpu, stream);
+  else
+    ts_engine_schedule (gpu->engine, now + gpu->prof->host_queue_clear + gpu->prof->flag_write,
+                        TS_EV_COMPLETE, ev_drain_flag, gpu, stream);
+  return s->pr.host_dropped;
 }

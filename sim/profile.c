@@ -23,7 +23,9 @@ static const char *const top_keys[] = { "name", "description", "source", "date",
 static const char *const device_keys[] = { "sms", "max_threads_per_sm", "max_blocks_per_sm",
                                            "registers_per_sm", "shared_mem_per_sm",
                                            "max_threads_per_block", "priority_levels", NULL };
-static const char *const timing_keys[] = { "launch_latency_us", "block_dispatch_us", "sync_wakeup_us", NULL };
+static const char *const timing_keys[] = { "launch_latency_us", "block_dispatch_us", "sync_wakeup_us",
+                                           "host_queue_clear_us", "flag_write_us", "cu_reset_us",
+                                           "block_check_us", NULL };
 static const char *const rules_keys[] = { "dispatch", "placement", NULL };
 static const char *const source_names[] = { "datasheet", "measured", NULL };
 static const char *const dispatch_names[] = { "head-of-level", "any-fit", NULL };
@@ -89,6 +91,10 @@ parse_profile (TsCfgFile *f, gpointer target)
       read_us (f, tim, "launch_latency_us", &p->launch_latency);
       read_us (f, tim, "block_dispatch_us", &p->block_dispatch);
       read_us (f, tim, "sync_wakeup_us", &p->sync_wakeup);
+      read_us (f, tim, "host_queue_clear_us", &p->host_queue_clear);
+      read_us (f, tim, "flag_write_us", &p->flag_write);
+      read_us (f, tim, "cu_reset_us", &p->cu_reset);
+      read_us (f, tim, "block_check_us", &p->block_check);
     }
 
   p->dispatch = TS_DISPATCH_HEAD_OF_LEVEL;

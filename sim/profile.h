@@ -38,6 +38,10 @@ typedef struct {
   TsTime launch_latency;   /* API call -> kernel eligible to dispatch */
   TsTime block_dispatch;   /* placement -> block starts executing (resources held meanwhile) */
   TsTime sync_wakeup;      /* kernel completion -> host learns of it */
+  TsTime host_queue_clear; /* reset/drain: clearing a stream's host queue */
+  TsTime flag_write;       /* reset/drain: the preemption flag becomes visible to the device */
+  TsTime cu_reset;         /* reset: killing the running blocks */
+  TsTime block_check;      /* drain: a block that finds the flag set and exits at entry */
 
   TsDispatchRule dispatch;
   TsPlacementRule placement;

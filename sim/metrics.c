@@ -27,19 +27,30 @@ ts_job_missed (const TsJob *j)
   return j->deadline != TS_TIME_NEVER && (j->dropped || j->finish > j->deadline);
 }
 
-/* Accumulates the jobs of task (or every kept task, when task < 0). */
+/* Whether task t is among those selected: one task (task >= 0), or all of a class (cls >= 0), or
+ * all. */
+static gboolean
+selected (const TsScenario *scn, guint t, int task, int cls)
+{
+  if (task >= 0)
+    return t == (guint) task;
+  return cls < 0 || scn->tasks[t].cls == (TsTaskClass) cls;
+}
+
+/* Accumulates the jobs and preemptions of the selected tasks. */
 static void
-collect (const TsScenario *scn, const TsRunResult *res, int task, TsStats *out)
+collect (const TsScenario *scn, const TsRunResult *res, int task, int cls, TsStats *out)
 {
   *out = (TsStats) { .dmr = NAN, .accuracy = NAN, .lat_mean_ms = NAN, .lat_p50_ms = NAN,
-                     .lat_p90_ms = NAN, .lat_p99_ms = NAN, .lat_max_ms = NAN };
+                     .lat_p90_ms = NAN, .lat_p99_ms = NAN, .lat_max_ms = NAN,
+                     .preempt_lat_p50_ms = NAN, .preempt_lat_p99_ms = NAN };
   g_autoptr (GArray) lat = g_array_new (FALSE, FALSE, sizeof (TsTime));
   guint deadline_jobs = 0, finished_in_time = 0;
   double acc = 0, lat_sum = 0;
   for (guint i = 0; i < res->jobs->len; i++)
     {
       const TsJob *j = res->jobs->pdata[i];
-      if (task >= 0 && j->task != (guint) task)
+      if (!selected (scn, j->task, task, cls))
         continue;
       out->jobs++;
       out->preemptions += j->preemptions;
@@ -63,6 +74,23 @@ collect (const TsScenario *scn, const TsRunResult *res, int task, TsStats *out)
   if (out->jobs > 0)
     out->accuracy = acc / out->jobs;
   out->throughput_rps = finished_in_time / ((double) res->duration / TS_NS_PER_S);
+  g_autoptr (GArray) plat = g_array_new (FALSE, FALSE, sizeof (TsTime));
+  for (guint i = 0; i < res->preemptions->len; i++)
+    {
+      const TsPreemptRecord *p = &g_array_index (res->preemptions, TsPreemptRecord, i);
+      if (!selected (scn, p->task, task, cls))
+        continue;
+      out->wasted_gpu_ms += p->wasted_gpu_ns / TS_NS_PER_MS;
+      if (p->latency >= 0)
+        g_array_append_val (plat, p->latency);
+    }
+  if (plat->len > 0)
+    {
+      TsTime *v = (TsTime *) plat->data;
+      qsort (v, plat->len, sizeof (TsTime), cmp_time);
+      out->preempt_lat_p50_ms = ts_time_to_ms (ts_percentile (v, plat->len, 50));
+      out->preempt_lat_p99_ms = ts_time_to_ms (ts_percentile (v, plat->len, 99));
+    }
   if (task >= 0 && lat->len > 0)
     {
       TsTime *v = (TsTime *) lat->data;
@@ -79,11 +107,11 @@ collect (const TsScenario *scn, const TsRunResult *res, int task, TsStats *out)
 void
 ts_stats_task (const TsScenario *scn, const TsRunResult *res, guint task, TsStats *out)
 {
-  collect (scn, res, (int) task, out);
+  collect (scn, res, (int) task, -1, out);
 }
 
 void
-ts_stats_total (const TsScenario *scn, const TsRunResult *res, TsStats *out)
+ts_stats_total (const TsScenario *scn, const TsRunResult *res, int cls, TsStats *out)
 {
-  collect (scn, res, -1, out);
+  collect (scn, res, -1, cls, out);
 }

@@ -8,7 +8,11 @@
  *   latency      finish - release of completed jobs (queueing included); percentiles are exact,
  *                nearest-rank: the ceil(p/100 * n)-th smallest;
  *   accuracy     mean over jobs of the variant's accuracy, 0 for missed and dropped jobs;
- *   throughput   jobs finished by `duration`, per second of duration. */
+ *   throughput   jobs finished by `duration`, per second of duration;
+ *   preemptions  preemptions the jobs suffered; their latencies (request until none of the
+ *                stream's blocks ran) as exact percentiles;
+ *   wasted       GPU-time of killed or discarded work: each block's elapsed time weighted by its
+ *                share of the GPU, 1 / (SMs x blocks-per-SM). */
 #pragma once
 
 #include "runner.h"
@@ -23,6 +27,8 @@ typedef struct {
   double accuracy;            /* NAN if no job */
   double throughput_rps;
   guint preemptions;
+  double preempt_lat_p50_ms, preempt_lat_p99_ms;   /* NAN without preemptions */
+  double wasted_gpu_ms;
 } TsStats;
 
 /* Whether a job of a task with a deadline was dropped or finished after its deadline. */
@@ -34,8 +40,9 @@ TsTime ts_percentile (const TsTime *sorted, guint n, double p);
 /* Metrics of one task of a run. */
 void ts_stats_task (const TsScenario *scn, const TsRunResult *res, guint task, TsStats *out);
 
-/* Metrics over every task the run kept: counts and throughput summed, dmr over tasks with a
- * deadline, accuracy over all jobs; latency fields are NAN (classes do not mix). */
-void ts_stats_total (const TsScenario *scn, const TsRunResult *res, TsStats *out);
+/* Metrics over every task the run kept of one class (cls >= 0) or of all (cls < 0): counts,
+ * throughput and waste summed, dmr over tasks with a deadline, accuracy over all jobs,
+ * preemption latencies pooled; job latency fields are NAN (tasks do not mix). */
+void ts_stats_total (const TsScenario *scn, const TsRunResult *res, int cls, TsStats *out);
 
 G_END_DECLS

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <string.h>
 
 #include <glib/gstdio.h>
 
@@ -34,13 +35,17 @@ summary_row (GString *s, const char *policy, const char *task, const char *cls, 
   csv_num (s, st->lat_max_ms, "%.6f");
   csv_num (s, st->accuracy, "%.6f");
   csv_num (s, st->throughput_rps, "%.3f");
-  g_string_append_printf (s, ",%u\n", st->preemptions);
+  g_string_append_printf (s, ",%u", st->preemptions);
+  csv_num (s, st->preempt_lat_p50_ms, "%.6f");
+  csv_num (s, st->preempt_lat_p99_ms, "%.6f");
+  csv_num (s, st->wasted_gpu_ms, "%.6f");
+  g_string_append_c (s, '\n');
 }
 
 GString *
 ts_report_summary_csv (const TsScenario *scn, TsRunResult *const *runs, guint n_runs)
 {
-  GString *s = g_string_new (TS_SUMMARY_COLUMNS "\n");
+  GString *s = g_string_new (TS_SUMMARY_COLUMNS "," TS_SUMMARY_EXTRA_COLUMNS "\n");
   for (guint r = 0; r < n_runs; r++)
     for (guint t = 0; t < scn->n_tasks; t++)
       {
@@ -92,7 +97,7 @@ cell (GString *s, int width, double v, int prec)
 }
 
 static void
-table_row (GString *s, const char *policy, const char *task, const char *cls, const TsStats *st)
+table_row (GString *s, const char *policy, const char *task, const char *cls, const TsStats *st, double rel)
 {
   g_string_append_printf (s, "%-14s %-16s %-5s %7u %7u %7u", policy, task, cls, st->jobs, st->completed, st->missed);
   cell (s, 7, st->dmr, 4);
@@ -102,31 +107,52 @@ table_row (GString *s, const char *policy, const char *task, const char *cls, co
   cell (s, 9, st->lat_max_ms, 3);
   cell (s, 6, st->accuracy, 3);
   cell (s, 9, st->throughput_rps, 2);
+  g_string_append_printf (s, " %6u", st->preemptions);
+  cell (s, 9, st->preempt_lat_p99_ms, 3);
+  cell (s, 9, st->wasted_gpu_ms, 2);
+  cell (s, 7, rel, 3);
   g_string_append_c (s, '\n');
 }
 
 void
 ts_report_table (FILE *out, const TsScenario *scn, TsRunResult *const *runs, guint n_runs)
 {
+  const TsRunResult *base = NULL;
+  for (guint r = 0; r < n_runs; r++)
+    if (strcmp (runs[r]->policy, "rt-only") == 0)
+      base = runs[r];
   g_autoptr (GString) s = g_string_new (NULL);
-  g_string_append_printf (s, "%-14s %-16s %-5s %7s %7s %7s %7s %9s %9s %9s %9s %6s %9s\n",
-                          "policy", "task", "class", "jobs", "done", "missed", "dmr",
-                          "mean_ms", "p50_ms", "p99_ms", "max_ms", "acc", "thr_rps");
+  g_string_append_printf (s, "%-14s %-16s %-5s %7s %7s %7s %7s %9s %9s %9s %9s %6s %9s %6s %9s %9s %7s\n",
+                          "policy", "task", "class", "jobs", "done", "missed", "dmr", "mean_ms", "p50_ms",
+                          "p99_ms", "max_ms", "acc", "thr_rps", "preem", "plat_p99", "waste_ms", "x_rtonly");
   for (guint r = 0; r < n_runs; r++)
     {
       if (r > 0)
         g_string_append_c (s, '\n');
+      gboolean any_be = FALSE;
       for (guint t = 0; t < scn->n_tasks; t++)
         {
           if (!runs[r]->task_ran[t])
             continue;
-          TsStats st;
+          TsStats st, ref;
+          double rel = NAN;
           ts_stats_task (scn, runs[r], t, &st);
-          table_row (s, runs[r]->policy, scn->tasks[t].name, class_name (scn->tasks[t].cls), &st);
+          if (base != NULL && scn->tasks[t].cls == TS_CLASS_RT && base->task_ran[t])
+            {
+              ts_stats_task (scn, base, t, &ref);
+              rel = st.lat_mean_ms / ref.lat_mean_ms;
+            }
+          any_be |= scn->tasks[t].cls == TS_CLASS_BE;
+          table_row (s, runs[r]->policy, scn->tasks[t].name, class_name (scn->tasks[t].cls), &st, rel);
         }
       TsStats tot;
-      ts_stats_total (scn, runs[r], &tot);
-      table_row (s, runs[r]->policy, "(total)", "", &tot);
+      if (any_be)
+        {
+          ts_stats_total (scn, runs[r], TS_CLASS_BE, &tot);
+          table_row (s, runs[r]->policy, "(all be)", "be", &tot, NAN);
+        }
+      ts_stats_total (scn, runs[r], -1, &tot);
+      table_row (s, runs[r]->policy, "(total)", "", &tot, NAN);
     }
   fputs (s->str, out);
 }

@@ -12,11 +12,16 @@ G_BEGIN_DECLS
   "policy,task,class,jobs,completed,missed,dmr,lat_mean_ms,lat_p50_ms,lat_p90_ms,lat_p99_ms," \
   "lat_max_ms,accuracy,throughput_rps,preemptions"
 
+/* Columns summary.csv has after the leading ones. */
+#define TS_SUMMARY_EXTRA_COLUMNS "preempt_lat_p50_ms,preempt_lat_p99_ms,wasted_gpu_ms"
+
 /* Columns of jobs.csv: one row per job, times in integer ns. */
 #define TS_JOBS_COLUMNS \
   "policy,task,id,release,start,finish,deadline,missed,variant,accuracy,preemptions"
 
-/* Prints the aligned table: a row per (policy, task) the policy ran, and a total per policy. */
+/* Prints the aligned table: a row per (policy, task) the policy ran, then a BE subtotal and a
+ * total per policy.  When rt-only is among the runs, each RT row also shows its mean latency
+ * relative to rt-only's for the same task. */
 void ts_report_table (FILE *out, const TsScenario *scn, TsRunResult *const *runs, guint n_runs);
 
 /* summary.csv / jobs.csv contents. */

@@ -21,6 +21,7 @@ struct _TsRunner {
   gpointer policy;
   Client *clients;
   GPtrArray *jobs;
+  TsRunResult *result;
   TsTime end;
 };
 
@@ -31,6 +32,7 @@ ts_run_result_free (TsRunResult *r)
     return;
   g_free (r->policy);
   g_clear_pointer (&r->jobs, g_ptr_array_unref);
+  g_clear_pointer (&r->preemptions, g_array_unref);
   g_free (r->task_ran);
   g_free (r);
 }
@@ -73,6 +75,11 @@ release_fired (gpointer data, guint64 arg)
     issue (c, job);
   else if (c->task->on_busy == TS_BUSY_SKIP)
     job->dropped = TRUE;
+  else if (c->task->on_busy == TS_BUSY_LATEST && c->backlog_head != NULL)
+    {
+      c->backlog_head->dropped = TRUE;  /* at most one waits: the newest */
+      c->backlog_head = c->backlog_tail = job;
+    }
   else
     {
       if (c->backlog_tail)
@@ -89,8 +96,34 @@ release_fired (gpointer data, guint64 arg)
 static void
 job_done (gpointer data, guint64 tag)
 {
-  TsRunner *r = data;
-  TsJob *job = GSIZE_TO_POINTER (tag);
+  ts_runner_finish_job (data, GSIZE_TO_POINTER (tag));
+}
+
+void
+ts_runner_start_job (TsRunner *r, TsJob *job)
+{
+  if (job->start < 0)
+    job->start = ts_backend_now (r->be);
+}
+
+void
+ts_runner_record_preemption (TsRunner *r, TsJob *job, const TsPreemptResult *pr)
+{
+  job->preemptions++;
+  TsPreemptRecord rec = { job->task, pr->done - pr->requested, pr->wasted_gpu_ns };
+  g_array_append_val (r->result->preemptions, rec);
+}
+
+void
+ts_runner_record_waste (TsRunner *r, guint task, double wasted_gpu_ns)
+{
+  TsPreemptRecord rec = { task, -1, wasted_gpu_ns };
+  g_array_append_val (r->result->preemptions, rec);
+}
+
+void
+ts_runner_finish_job (TsRunner *r, TsJob *job)
+{
   Client *c = &r->clients[job->task];
   TsTime now = ts_backend_now (r->be);
   job->finish = now;
@@ -121,7 +154,7 @@ void
 ts_runner_launch_job (TsRunner *r, guint stream, TsJob *job)
 {
   const TsModel *m = r->scn->tasks[job->task].model;
-  job->start = ts_backend_now (r->be);
+  ts_runner_start_job (r, job);
   for (guint i = 0; i + 1 < m->n_kernels; i++)
     ts_backend_launch (r->be, stream, &m->kernels[i], NULL, NULL, 0);
   ts_backend_launch (r->be, stream, &m->kernels[m->n_kernels - 1], job_done, r, GPOINTER_TO_SIZE (job));
@@ -135,10 +168,11 @@ ts_run (const TsScenario *scn, const TsPolicyClass *policy, GError **error)
   g_autoptr (TsRunResult) res = g_new0 (TsRunResult, 1);
   res->policy = g_strdup (policy->name);
   res->jobs = g_ptr_array_new_with_free_func (g_free);
+  res->preemptions = g_array_new (FALSE, FALSE, sizeof (TsPreemptRecord));
   res->task_ran = g_new0 (gboolean, scn->n_tasks);
   res->duration = scn->duration;
 
-  TsRunner r = { .scn = scn, .be = be, .cls = policy, .jobs = res->jobs };
+  TsRunner r = { .scn = scn, .be = be, .cls = policy, .jobs = res->jobs, .result = res };
   r.clients = g_new0 (Client, scn->n_tasks);
   r.policy = policy->create (&r, error);
   if (r.policy == NULL)
@@ -164,6 +198,19 @@ ts_run (const TsScenario *scn, const TsPolicyClass *policy, GError **error)
   g_free (r.clients);
   if (!ok)
     return NULL;
+  /* Every issued job must have finished: anything else is a stalled run, never a result. */
+  guint stalled = 0;
+  for (guint i = 0; i < res->jobs->len; i++)
+    {
+      const TsJob *j = res->jobs->pdata[i];
+      stalled += !j->dropped && j->finish < 0;
+    }
+  if (stalled > 0)
+    {
+      g_set_error (error, TS_ERROR, TS_ERROR_RUN, "the run stalled at %.6f s with %u jobs unfinished "
+                   "(a bug in the policy or the simulator)", (double) ts_backend_now (be) / TS_NS_PER_S, stalled);
+      return NULL;
+    }
 
   res->end = r.end;
   res->kernels = ts_gpu_kernels_completed (ts_backend_sim_gpu (be));

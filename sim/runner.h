@@ -1,8 +1,8 @@
 /* tiersim — one run: a scenario's workload driven through one policy on one backend.
  *
  * The runner owns the clients.  Each task is a client with at most one outstanding request: a
- * release that finds the previous job unfinished is queued behind it or skipped (dropped), as the
- * task says.  An issued job goes to the policy, which launches its kernels and reports its start
+ * release that finds the previous job unfinished is queued behind it, skipped (dropped), or kept
+ * as the only one waiting (an older waiting one is dropped), as the task says.  An issued job goes to the policy, which launches its kernels and reports its start
  * and finish.  Releases happen in [0, duration); the run then continues until every issued job
  * has finished, so that every job has a response time. */
 #pragma once
@@ -31,9 +31,17 @@ struct _TsJob {
   TsJob *next;           /* client backlog link */
 };
 
+/* One preemption suffered by a task, or GPU time it lost otherwise (latency -1). */
+typedef struct {
+  guint32 task;
+  TsTime latency;        /* request until none of the stream's blocks ran */
+  double wasted_gpu_ns;  /* GPU-time of killed (or otherwise discarded) work */
+} TsPreemptRecord;
+
 /* Summary of one run, kept for the reports. */
 typedef struct {
   char *policy;
+  GArray *preemptions;   /* TsPreemptRecord, in the order they happened */
   GPtrArray *jobs;       /* TsJob*, in release order per task, tasks interleaved by release */
   gboolean *task_ran;    /* per scenario task: FALSE if the policy removed it (rt-only) */
   TsTime duration;
@@ -56,6 +64,16 @@ const TsTask *ts_runner_task (TsRunner *r, const TsJob *job);
 /* For policies: launches every kernel of job's model on stream, recording the job's start; the
  * runner learns of its finish when the last kernel completes. */
 void ts_runner_launch_job (TsRunner *r, guint stream, TsJob *job);
+
+/* For policies that launch a job's kernels themselves: the job's first kernel was launched
+ * (only the first call counts), and its last kernel completed. */
+void ts_runner_start_job (TsRunner *r, TsJob *job);
+void ts_runner_finish_job (TsRunner *r, TsJob *job);
+
+/* For preemptive policies: job's work was preempted as result says (counts a preemption of the
+ * job, its latency and wasted GPU time); or GPU time was lost for task some other way. */
+void ts_runner_record_preemption (TsRunner *r, TsJob *job, const TsPreemptResult *result);
+void ts_runner_record_waste (TsRunner *r, guint task, double wasted_gpu_ns);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsRunResult, ts_run_result_free)
 

@@ -48,7 +48,7 @@ static const char *const top_keys[] = { "name", "description", "duration", "seed
                                         "policies", "tasks", NULL };
 static const char *const task_keys[] = { "name", "model", "class", "deadline_ms", "arrival", "on_busy", NULL };
 static const char *const class_names[] = { "rt", "be", NULL };
-static const char *const busy_names[] = { "queue", "skip", NULL };
+static const char *const busy_names[] = { "queue", "skip", "latest", NULL };
 static const char *const arrival_names[] = { "periodic", "poisson", "trace", "closed", NULL };
 static const char *const arrival_keys[][6] = {
   [TS_ARRIVAL_PERIODIC] = { "type", "period_ms", "offset_ms", "jitter_ms", NULL },

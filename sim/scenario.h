@@ -15,8 +15,10 @@ typedef enum {
   TS_ARRIVAL_CLOSED,    /* next request `think` after the previous one completes */
 } TsArrivalKind;
 
-/* What a release does when the client's previous request is unfinished. */
-typedef enum { TS_BUSY_QUEUE, TS_BUSY_SKIP } TsBusyAction;
+/* What a release does when the client's previous request is unfinished: wait behind it
+ * (queue), be dropped (skip), or replace any release already waiting, which is dropped
+ * (latest: DISB's clients, which serve the newest frame when they become free). */
+typedef enum { TS_BUSY_QUEUE, TS_BUSY_SKIP, TS_BUSY_LATEST } TsBusyAction;
 
 typedef struct {
   TsArrivalKind kind;

@@ -47,6 +47,7 @@ test_task_stats (void)
   const TsTime ms = TS_NS_PER_MS;
   TsRunResult res = { .policy = (char *) "x", .duration = 1000 * ms };
   res.jobs = g_ptr_array_new_with_free_func (g_free);
+  res.preemptions = g_array_new (FALSE, FALSE, sizeof (TsPreemptRecord));
   g_ptr_array_add (res.jobs, job (0, 0, 2 * ms, 10 * ms, FALSE, 1.0));
   g_ptr_array_add (res.jobs, job (0, 100 * ms, 104 * ms, 110 * ms, FALSE, 1.0));
   g_ptr_array_add (res.jobs, job (0, 200 * ms, 212 * ms, 210 * ms, FALSE, 0.0));
@@ -72,13 +73,15 @@ test_task_stats (void)
   g_assert_cmpuint (st.missed, ==, 0);
   g_assert_cmpfloat_with_epsilon (st.lat_p99_ms, 50.0, 1e-12);
 
-  ts_stats_total (NULL, &res, &st);
+  ts_stats_total (NULL, &res, -1, &st);
   g_assert_cmpuint (st.jobs, ==, 6);
   g_assert_cmpuint (st.missed, ==, 2);
   g_assert_cmpfloat_with_epsilon (st.dmr, 0.4, 1e-12);       /* over the 5 jobs with a deadline */
   g_assert_cmpfloat_with_epsilon (st.throughput_rps, 4.0, 1e-12);
   g_assert_true (isnan (st.lat_p50_ms));
+  g_assert_true (isnan (st.preempt_lat_p99_ms));
   g_ptr_array_unref (res.jobs);
+  g_array_unref (res.preemptions);
 }
 
 /* DESIGN §4: summary.csv's leading columns, exactly. */

@@ -161,6 +161,7 @@ make_busy (TsScenario *scn, TsBusyAction busy)
 }
 static void edit_queue (TsScenario *s) { make_busy (s, TS_BUSY_QUEUE); }
 static void edit_skip (TsScenario *s) { make_busy (s, TS_BUSY_SKIP); }
+static void edit_latest (TsScenario *s) { make_busy (s, TS_BUSY_LATEST); }
 
 static void
 check_busy (void (*edit) (TsScenario *), gboolean skip)
@@ -196,6 +197,48 @@ check_busy (void (*edit) (TsScenario *), gboolean skip)
 }
 
 static void test_on_busy_queue (void) { check_busy (edit_queue, FALSE); }
+
+/* latest: releases every 0.3 ms, 0.5 ms of service each while the GPU is shared with the BE job.
+ * Whenever the client finishes, the newest waiting release starts and the older ones were
+ * dropped, so (1) every started job is the newest release at its start and (2) between two
+ * consecutive started jobs no release was left waiting: each dropped release was followed by a
+ * later one before the client became free. */
+static void
+test_on_busy_latest (void)
+{
+  TsScenario *scn;
+  TsRunResult *res = run_file ("hand.cfg", "streams", edit_latest, &scn);
+  guint dropped = 0, started = 0;
+  for (guint i = 0; i < res->jobs->len; i++)
+    {
+      const TsJob *j = res->jobs->pdata[i];
+      if (j->task != 1)
+        continue;
+      if (j->dropped)
+        {
+          dropped++;
+          /* the next release of the task came before this one could have started */
+          const TsJob *next = NULL;
+          for (guint k = i + 1; k < res->jobs->len && next == NULL; k++)
+            if (((const TsJob *) res->jobs->pdata[k])->task == 1)
+              next = res->jobs->pdata[k];
+          g_assert_nonnull (next);
+          continue;
+        }
+      started++;
+      /* no later release of the task happened before this job started */
+      for (guint k = i + 1; k < res->jobs->len; k++)
+        {
+          const TsJob *l = res->jobs->pdata[k];
+          if (l->task == 1)
+            g_assert_cmpint (l->release, >=, j->start);
+        }
+    }
+  g_assert_cmpuint (dropped, >, 5);
+  g_assert_cmpuint (started, >, 5);
+  ts_run_result_free (res);
+  ts_scenario_free (scn);
+}
 static void test_on_busy_skip (void) { check_busy (edit_skip, TRUE); }
 
 int
@@ -210,5 +253,6 @@ main (int argc, char **argv)
   g_test_add_func ("/workload/closed-loop-one-outstanding", test_closed_loop_one_outstanding);
   g_test_add_func ("/workload/on-busy-queue", test_on_busy_queue);
   g_test_add_func ("/workload/on-busy-skip", test_on_busy_skip);
+  g_test_add_func ("/workload/on-busy-latest", test_on_busy_latest);
   return g_test_run ();
 }

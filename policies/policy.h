@@ -33,5 +33,9 @@ extern const TsPolicyClass ts_policy_rt_only;
 extern const TsPolicyClass ts_policy_seq;
 extern const TsPolicyClass ts_policy_streams;
 extern const TsPolicyClass ts_policy_streams_prio;
+extern const TsPolicyClass ts_policy_wait;
+extern const TsPolicyClass ts_policy_reset;
+extern const TsPolicyClass ts_policy_reef;
+extern const TsPolicyClass ts_policy_reef_n;
 
 G_END_DECLS

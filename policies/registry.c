@@ -7,6 +7,10 @@ static const TsPolicyClass *const registry[] = {
   &ts_policy_seq,
   &ts_policy_streams,
   &ts_policy_streams_prio,
+  &ts_policy_wait,
+  &ts_policy_reset,
+  &ts_policy_reef,
+  &ts_policy_reef_n,
   NULL,
 };
 

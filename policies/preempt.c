@@ -1,0 +1,310 @@
+#include "config.h"
+
+#include "policies/preempt.h"
+
+typedef struct _Preempt Preempt;
+
+typedef struct {
+  Preempt *p;
+  guint task;
+  guint stream;
+  const TsModel *model;
+  TsJob *job;               /* issued and unfinished, or NULL */
+  guint pos_kernel;         /* restore point: every kernel before it is known complete, */
+  guint32 pos_block;        /*   and this many blocks of it */
+  guint submitted;          /* kernels submitted to the stream since it was (re)launched */
+  gboolean on_gpu;          /* its kernels are in its stream */
+  gboolean preempting;      /* a reset or drain of its stream is in flight */
+  TsJob *preempted_job;     /* the job that preemption hit */
+  TsJob *plan_job;          /* padding: the job the planned position belongs to */
+  guint plan_kernel;        /* padding: position after the pads planned so far */
+  guint32 plan_block;
+} BeClient;
+
+struct _Preempt {
+  TsRunner *r;
+  TsBackend *be;
+  TsPreemptConfig cfg;
+  const TsScenario *scn;
+  guint rt_stream;
+  GQueue rt_queue;          /* RT jobs waiting, FIFO */
+  TsJob *rt_job;            /* the RT job being served */
+  gboolean rt_launched;
+  gboolean rt_mode;         /* BE work is suspended */
+  guint preempting;         /* BE preemptions in flight */
+  BeClient *clients;        /* per task; only be tasks' are used */
+};
+
+static void rt_next (Preempt *p);
+
+gpointer
+ts_preempt_create (TsRunner *runner, const TsPreemptConfig *config)
+{
+  Preempt *p = g_new0 (Preempt, 1);
+  p->r = runner;
+  p->be = ts_runner_backend (runner);
+  p->cfg = *config;
+  p->scn = ts_runner_scenario (runner);
+  p->rt_stream = ts_backend_stream_new (p->be, 0);
+  g_queue_init (&p->rt_queue);
+  p->clients = g_new0 (BeClient, p->scn->n_tasks);
+  for (guint i = 0; i < p->scn->n_tasks; i++)
+    {
+      BeClient *c = &p->clients[i];
+      c->p = p, c->task = i, c->model = p->scn->tasks[i].model;
+      if (p->scn->tasks[i].cls != TS_CLASS_BE)
+        continue;
+      c->stream = ts_backend_stream_new (p->be, ts_backend_levels (p->be) - 1);
+      ts_backend_stream_set_window (p->be, c->stream, TS_BE_WINDOW);
+    }
+  return p;
+}
+
+void
+ts_preempt_destroy (gpointer self)
+{
+  Preempt *p = self;
+  g_queue_clear (&p->rt_queue);
+  g_free (p->clients);
+  g_free (p);
+}
+
+/* ---- BE side ---- */
+
+static void
+be_done (gpointer data, guint64 tag)
+{
+  BeClient *c = data;
+  TsJob *job = c->job;
+  c->job = NULL;
+  c->on_gpu = FALSE;
+  ts_runner_finish_job (c->p->r, job);
+}
+
+/* Launches the client's job from its restore point. */
+static void
+be_launch (BeClient *c)
+{
+  Preempt *p = c->p;
+  guint n = c->model->n_kernels;
+  ts_runner_start_job (p->r, c->job);
+  for (guint i = c->pos_kernel; i < n; i++)
+    {
+      const TsKernelDesc *k = &c->model->kernels[i];
+      guint32 blocks = i == c->pos_kernel ? k->blocks - c->pos_block : k->blocks;
+      ts_backend_launch_blocks (p->be, c->stream, k, blocks, i + 1 == n ? be_done : NULL, c, i);
+    }
+  c->submitted = n - c->pos_kernel;
+  c->on_gpu = TRUE;
+}
+
+static gboolean
+be_may_launch (const BeClient *c)
+{
+  return c->job != NULL && !c->on_gpu && !c->preempting && !c->p->rt_mode;
+}
+
+static void
+rt_launch (Preempt *p);
+
+static void
+preempt_done (gpointer data, const TsPreemptResult *pr)
+{
+  BeClient *c = data;
+  Preempt *p = c->p;
+  p->preempting--;
+  c->preempting = FALSE;
+  ts_runner_record_preemption (p->r, c->preempted_job, pr);
+  if (p->cfg.by == TS_PREEMPT_BY_DRAIN && c->job == c->preempted_job)
+    {
+      /* Resume from the first kernel with unfinished blocks, or after the last completed one. */
+      if (pr->have_unfinished)
+        {
+          guint k = (guint) pr->unfinished_tag;
+          c->pos_block = (k == c->pos_kernel ? c->pos_block : 0) + pr->unfinished_done;
+          c->pos_kernel = k;
+        }
+      else
+        {
+          c->pos_kernel += c->submitted - pr->host_dropped;
+          c->pos_block = 0;
+        }
+    }
+  if (be_may_launch (c))
+    be_launch (c);
+  if (p->cfg.rt_waits && p->rt_job != NULL && !p->rt_launched && p->preempting == 0)
+    rt_launch (p);
+}
+
+static void
+be_preempt (BeClient *c)
+{
+  Preempt *p = c->p;
+  c->on_gpu = FALSE;
+  c->preempting = TRUE;
+  c->preempted_job = c->job;
+  p->preempting++;
+  if (p->cfg.by == TS_PREEMPT_BY_DRAIN)
+    {
+      ts_backend_drain (p->be, c->stream, preempt_done, c);
+      return;
+    }
+  /* REEF's rewind: of the kernels that entered the device queue, all but the window's worth are
+   * known complete. */
+  guint dropped = ts_backend_reset (p->be, c->stream, preempt_done, c);
+  gint known = (gint) c->submitted - (gint) dropped - TS_BE_WINDOW;
+  if (known > 0)
+    {
+      c->pos_kernel += known;
+      c->pos_block = 0;
+    }
+}
+
+/* ---- padding ---- */
+
+/* Pad blocks ran.  Blocks of one kernel are independent, so a pad of the kernel at the restore
+ * point advances it whatever blocks it was planned for; a pad of a later kernel, planned on the
+ * assumption that an earlier pad completes its kernel, is lost work if that pad ran short. */
+static void
+pad_done (gpointer data, guint64 tag, guint32 blocks_done)
+{
+  BeClient *c = data;
+  Preempt *p = c->p;
+  guint k = (guint) tag;
+  if (c->job != c->plan_job || k != c->pos_kernel)
+    {
+      guint per_sm;
+      TsTime block_ns;
+      ts_backend_kernel_shape (p->be, &c->model->kernels[k], &per_sm, &block_ns);
+      ts_runner_record_waste (p->r, c->task, (double) blocks_done * block_ns / ((double) ts_backend_sms (p->be) * per_sm));
+      return;
+    }
+  c->pos_block += blocks_done;  /* planned ranges of one kernel are disjoint: no overshoot */
+  if (c->pos_block == c->model->kernels[k].blocks)
+    c->pos_kernel++, c->pos_block = 0;
+  if (c->pos_kernel == c->model->n_kernels)
+    {
+      TsJob *job = c->job;  /* finished entirely in pads */
+      c->job = NULL;
+      ts_runner_finish_job (p->r, job);
+    }
+}
+
+/* Chooses the pad of RT kernel rt: the first suspended BE client, in task order, whose next
+ * kernel has blocks that fit on the SMs rt leaves free and end within rt's solo duration. */
+static BeClient *
+choose_pad (Preempt *p, const TsKernelDesc *rt, const TsKernelDesc **pad, guint32 *n_pad, guint64 *tag)
+{
+  guint sms = ts_backend_sms (p->be);
+  if (rt->blocks >= sms)
+    return NULL;  /* on an idle GPU its blocks spread one per SM: none is left free */
+  guint free_sms = sms - rt->blocks;
+  for (guint i = 0; i < p->scn->n_tasks; i++)
+    {
+      BeClient *c = &p->clients[i];
+      if (p->scn->tasks[i].cls != TS_CLASS_BE || c->job == NULL || c->on_gpu
+          || (c->preempting && p->cfg.by == TS_PREEMPT_BY_DRAIN))
+        continue;
+      if (c->plan_job != c->job)
+        c->plan_job = c->job, c->plan_kernel = c->pos_kernel, c->plan_block = c->pos_block;
+      if (c->plan_kernel >= c->model->n_kernels)
+        continue;
+      const TsKernelDesc *k = &c->model->kernels[c->plan_kernel];
+      guint per_sm;
+      TsTime block_ns;
+      ts_backend_kernel_shape (p->be, k, &per_sm, &block_ns);
+      guint64 waves = rt->duration / block_ns;
+      guint64 n = MIN ((guint64) (k->blocks - c->plan_block), (guint64) free_sms * per_sm * waves);
+      if (n == 0)
+        continue;
+      *pad = k;
+      *n_pad = (guint32) n;
+      *tag = c->plan_kernel;
+      c->plan_block += n;
+      if (c->plan_block == k->blocks)
+        c->plan_kernel++, c->plan_block = 0;
+      return c;
+    }
+  return NULL;
+}
+
+/* ---- RT side ---- */
+
+static void
+rt_done (gpointer data, guint64 tag)
+{
+  Preempt *p = data;
+  p->rt_job = NULL;
+  ts_runner_finish_job (p->r, GSIZE_TO_POINTER (tag));  /* may issue the client's next job */
+  if (p->rt_job == NULL)
+    rt_next (p);
+}
+
+static void
+rt_launch (Preempt *p)
+{
+  TsJob *job = p->rt_job;
+  const TsModel *m = p->scn->tasks[job->task].model;
+  p->rt_launched = TRUE;
+  ts_runner_start_job (p->r, job);
+  for (guint i = 0; i < p->scn->n_tasks; i++)
+    p->clients[i].plan_job = NULL;  /* plan pads afresh from the restore points */
+  for (guint i = 0; i < m->n_kernels; i++)
+    {
+      const TsKernelDesc *k = &m->kernels[i];
+      TsKernelDoneFn fn = i + 1 == m->n_kernels ? rt_done : NULL;
+      const TsKernelDesc *pad;
+      guint32 n_pad;
+      guint64 pad_tag;
+      BeClient *c = p->cfg.padding ? choose_pad (p, k, &pad, &n_pad, &pad_tag) : NULL;
+      if (c != NULL)
+        ts_backend_launch_padded (p->be, p->rt_stream, k, fn, p, GPOINTER_TO_SIZE (job), pad, n_pad,
+                                  pad_done, c, pad_tag);
+      else
+        ts_backend_launch (p->be, p->rt_stream, k, fn, p, GPOINTER_TO_SIZE (job));
+    }
+}
+
+/* Serves the next RT job, preempting BE work first; with none left, resumes BE work. */
+static void
+rt_next (Preempt *p)
+{
+  TsJob *job = g_queue_pop_head (&p->rt_queue);
+  if (job == NULL)
+    {
+      p->rt_mode = FALSE;
+      for (guint i = 0; i < p->scn->n_tasks; i++)
+        if (be_may_launch (&p->clients[i]))
+          be_launch (&p->clients[i]);
+      return;
+    }
+  p->rt_job = job;
+  p->rt_launched = FALSE;
+  if (!p->rt_mode)
+    {
+      p->rt_mode = TRUE;
+      for (guint i = 0; i < p->scn->n_tasks; i++)
+        if (p->clients[i].on_gpu)
+          be_preempt (&p->clients[i]);
+    }
+  if (!p->cfg.rt_waits || p->preempting == 0)
+    rt_launch (p);
+}
+
+void
+ts_preempt_job_arrived (gpointer self, TsJob *job)
+{
+  Preempt *p = self;
+  if (p->scn->tasks[job->task].cls == TS_CLASS_RT)
+    {
+      g_queue_push_tail (&p->rt_queue, job);
+      if (p->rt_job == NULL)
+        rt_next (p);
+      return;
+    }
+  BeClient *c = &p->clients[job->task];
+  c->job = job;
+  c->pos_kernel = 0, c->pos_block = 0;
+  if (be_may_launch (c))
+    be_launch (c);
+}

@@ -79,7 +79,7 @@ ts_cmd_run (int argc, char **argv)
   const GOptionEntry entries[] = {
     { "policy", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &policies,
       "Run this policy (repeatable); replaces the scenario's list", "POLICY" },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &outdir, "Write summary.csv and jobs.csv into DIR", "DIR" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &outdir, "Write summary.csv, jobs.csv and preemptions.csv into DIR", "DIR" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &seed, "Override the scenario's random seed", "N" },
     { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &duration, "Override the scenario's duration", "SECONDS" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print only the table", NULL },
@@ -138,7 +138,7 @@ ts_cmd_run (int argc, char **argv)
                   r->wall_s > 0 ? sim_s / r->wall_s : INFINITY);
         }
       if (outdir != NULL)
-        printf ("wrote %s/summary.csv and %s/jobs.csv\n", outdir, outdir);
+        printf ("wrote %s/summary.csv, %s/jobs.csv and %s/preemptions.csv\n", outdir, outdir, outdir);
     }
   return TS_EXIT_OK;
 }

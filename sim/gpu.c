@@ -564,13 +564,19 @@ place_kernel (TsGpu *g, guint32 ki)
     {
       /* An SM without resident blocks is wholly free: its fit is known. */
       guint32 c = g->resident[i] == 0 ? k->per_sm : sm_fit (&g->free[i], k);
-      if (G_UNLIKELY (forbidden != NULL) && (forbidden[i / 64] >> (i % 64)) & 1)
-        c = 0;
       g->fit[i] = c;
       g->hist[c]++;
       total += c;
       maxc = MAX (maxc, c);
     }
+  if (G_UNLIKELY (forbidden != NULL))  /* a pad: not on its main kernel's SMs */
+    for (guint i = 0; i < g->n_sms; i++)
+      if ((forbidden[i / 64] >> (i % 64)) & 1)
+        {
+          g->hist[g->fit[i]]--, g->hist[0]++;
+          total -= g->fit[i];
+          g->fit[i] = 0;
+        }
   /* Most-free: SM i gets max(0, fit - L), plus one if it is among the first r at level L.  When
    * everything that fits is taken (total <= B), L = 0 and r = 0 give each SM its whole fit. */
   guint32 L = 0, r = 0;
@@ -608,9 +614,10 @@ place_kernel (TsGpu *g, guint32 ki)
       g->resident[i] += give;
       pairs[n++] = (i << 16) | give;
       placed += give;
-      if (G_UNLIKELY (k->used_sms != NULL))
-        k->used_sms[i / 64] |= G_GUINT64_CONSTANT (1) << (i % 64);
     }
+  if (G_UNLIKELY (k->used_sms != NULL))  /* the main kernel of a padded launch */
+    for (guint32 j = 0; j < n; j++)
+      k->used_sms[(pairs[j] >> 16) / 64] |= G_GUINT64_CONSTANT (1) << ((pairs[j] >> 16) % 64);
   TsTime now = ts_engine_now (g->engine), end = now + g->prof->block_dispatch + k->block_ns;
   Group *grp = &g->groups[gi];
   *grp = (Group) { .krun = ki, .n_sms = n, .blocks = placed, .noop = k->draining, .start = now };

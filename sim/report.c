@@ -86,6 +86,21 @@ ts_report_jobs_csv (const TsScenario *scn, TsRunResult *const *runs, guint n_run
   return s;
 }
 
+GString *
+ts_report_preemptions_csv (const TsScenario *scn, TsRunResult *const *runs, guint n_runs)
+{
+  GString *s = g_string_new (TS_PREEMPTIONS_COLUMNS "\n");
+  for (guint r = 0; r < n_runs; r++)
+    for (guint i = 0; i < runs[r]->preemptions->len; i++)
+      {
+        const TsPreemptRecord *p = &g_array_index (runs[r]->preemptions, TsPreemptRecord, i);
+        g_string_append_printf (s, "%s,%s", runs[r]->policy, scn->tasks[p->task].name);
+        csv_time (s, p->latency);
+        g_string_append_printf (s, ",%.3f\n", p->wasted_gpu_ns);
+      }
+  return s;
+}
+
 /* Table cell: a number or "-". */
 static void
 cell (GString *s, int width, double v, int prec)
@@ -177,6 +192,8 @@ ts_report_write_dir (const char *dir, const TsScenario *scn, TsRunResult *const 
     }
   g_autoptr (GString) summary = ts_report_summary_csv (scn, runs, n_runs);
   g_autoptr (GString) jobs = ts_report_jobs_csv (scn, runs, n_runs);
+  g_autoptr (GString) preemptions = ts_report_preemptions_csv (scn, runs, n_runs);
   return write_atomic (dir, "jobs.csv", jobs, error)
+         && write_atomic (dir, "preemptions.csv", preemptions, error)
          && write_atomic (dir, "summary.csv", summary, error);
 }

@@ -24,12 +24,17 @@ G_BEGIN_DECLS
  * relative to rt-only's for the same task. */
 void ts_report_table (FILE *out, const TsScenario *scn, TsRunResult *const *runs, guint n_runs);
 
-/* summary.csv / jobs.csv contents. */
+/* Columns of preemptions.csv: one row per preemption (latency in ns) or other loss of work
+ * (empty latency), with the GPU-time wasted in ns. */
+#define TS_PREEMPTIONS_COLUMNS "policy,task,latency,wasted_gpu_ns"
+
+/* summary.csv / jobs.csv / preemptions.csv contents. */
 GString *ts_report_summary_csv (const TsScenario *scn, TsRunResult *const *runs, guint n_runs);
 GString *ts_report_jobs_csv (const TsScenario *scn, TsRunResult *const *runs, guint n_runs);
+GString *ts_report_preemptions_csv (const TsScenario *scn, TsRunResult *const *runs, guint n_runs);
 
-/* Writes summary.csv and jobs.csv into dir (created if needed), each atomically (a temporary file
- * renamed into place), so a reader never sees a partial file. */
+/* Writes summary.csv, jobs.csv and preemptions.csv into dir (created if needed), each atomically
+ * (a temporary file renamed into place), so a reader never sees a partial file. */
 gboolean ts_report_write_dir (const char *dir, const TsScenario *scn, TsRunResult *const *runs,
                               guint n_runs, GError **error);
 

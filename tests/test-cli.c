@@ -187,19 +187,25 @@ test_determinism (void)
   g_autofree char *d1 = g_build_filename (tmp, "a", NULL), *d2 = g_build_filename (tmp, "b", NULL),
                   *d3 = g_build_filename (tmp, "c", NULL);
   g_autofree char *scn = tu_data ("good.cfg");
-  Result r1 = run ("run", "-q", "-o", d1, scn, NULL), r2 = run ("run", "-q", "-o", d2, scn, NULL),
-         r3 = run ("run", "-q", "--seed", "43", "-o", d3, scn, NULL);
+  /* seq, and two policies that preempt, so that preemptions.csv has rows */
+  Result r1 = run ("run", "-q", "-p", "seq", "-p", "reef", "-p", "wait", "-o", d1, scn, NULL),
+         r2 = run ("run", "-q", "-p", "seq", "-p", "reef", "-p", "wait", "-o", d2, scn, NULL),
+         r3 = run ("run", "-q", "-p", "seq", "-p", "reef", "-p", "wait", "--seed", "43", "-o", d3, scn, NULL);
   g_assert_cmpint (r1.status, ==, 0);
   g_assert_cmpint (r2.status, ==, 0);
   g_assert_cmpint (r3.status, ==, 0);
   g_assert_cmpstr (r1.out, ==, r2.out);
-  const char *files[] = { "summary.csv", "jobs.csv" };
-  for (guint i = 0; i < 2; i++)
+  const char *files[] = { "summary.csv", "jobs.csv", "preemptions.csv" };
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     {
       g_autofree char *a = slurp (d1, files[i]), *b = slurp (d2, files[i]);
       g_assert_cmpstr (a, ==, b);
     }
   g_autofree char *s1 = slurp (d1, "summary.csv"), *j1 = slurp (d1, "jobs.csv"), *j3 = slurp (d3, "jobs.csv");
+  g_autofree char *p1 = slurp (d1, "preemptions.csv");
+  g_assert_true (g_str_has_prefix (p1, TS_PREEMPTIONS_COLUMNS "\n"));
+  g_assert_nonnull (strstr (p1, "\nreef,"));
+  g_assert_nonnull (strstr (p1, "\nwait,"));
   g_assert_cmpstr (j1, !=, j3);
   g_assert_true (g_str_has_prefix (s1, TS_SUMMARY_COLUMNS ","));   /* leading columns, then extras */
   g_assert_true (g_str_has_prefix (j1, TS_JOBS_COLUMNS "\n"));

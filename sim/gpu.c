@@ -744,13 +744,12 @@ kernel_finished (TsGpu *g, guint32 ki)
     preempt_done (g, si);
 }
 
-static void
-ev_complete (gpointer data, guint64 arg)
+/* Returns a group's resources to its SMs; returns its (sm, blocks) pairs. */
+static const guint32 *
+group_vacate (TsGpu *g, guint32 gi)
 {
-  TsGpu *g = data;
-  guint32 gi = (guint32) arg;
-  Group *grp = &g->groups[gi];
-  KRun *k = &g->kruns[grp->krun];
+  const Group *grp = &g->groups[gi];
+  const KRun *k = &g->kruns[grp->krun];
   const guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
   for (guint32 j = 0; j < grp->n_sms; j++)
     {
@@ -763,6 +762,17 @@ ev_complete (gpointer data, guint64 arg)
       g->resident[i] -= c;
     }
   g->free_slots += grp->blocks;
+  return pairs;
+}
+
+static void
+ev_complete (gpointer data, guint64 arg)
+{
+  TsGpu *g = data;
+  guint32 gi = (guint32) arg;
+  Group *grp = &g->groups[gi];
+  KRun *k = &g->kruns[grp->krun];
+  const guint32 *pairs = group_vacate (g, gi);
   g->blocks_completed += grp->blocks;
   k->remaining -= grp->blocks;
   if (!grp->noop)
@@ -795,6 +805,19 @@ drop_host_queue (TsGpu *g, Stream *s)
   return n;
 }
 
+/* Starts a preemption of a stream that has none in progress: its host queue is dropped now. */
+static Stream *
+preempt_begin (TsGpu *g, guint stream, PreemptKind kind, TsPreemptDoneFn fn, gpointer data)
+{
+  g_return_val_if_fail (stream < g->n_streams, NULL);
+  Stream *s = &g->streams[stream];
+  g_return_val_if_fail (s->preempt == PREEMPT_NONE, NULL);
+  s->preempt = kind;
+  s->pfn = fn, s->pdata = data;
+  s->pr = (TsPreemptResult) { .requested = ts_engine_now (g->engine), .host_dropped = drop_host_queue (g, s) };
+  return s;
+}
+
 /* Reset, at the end of its cost: kill the stream's running blocks and forget its kernels. */
 static void
 ev_reset_kill (gpointer data, guint64 arg)
@@ -810,16 +833,7 @@ ev_reset_kill (gpointer data, guint64 arg)
         continue;
       KRun *k = &g->kruns[grp->krun];
       ts_engine_cancel (g->engine, grp->event);
-      const guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
-      for (guint32 j = 0; j < grp->n_sms; j++)
-        {
-          guint32 i = pairs[j] >> 16, c = pairs[j] & 0xffff;
-          SmFree *f = &g->free[i];
-          f->slots += c, f->threads += c * k->need_threads;
-          f->regs += c * k->need_regs, f->smem += c * k->need_smem;
-          g->resident[i] -= c;
-        }
-      g->free_slots += grp->blocks;
+      group_vacate (g, gi);
       TsTime elapsed = now - grp->start;
       s->pr.aborted_blocks += grp->blocks;
       s->pr.aborted_block_ns += grp->blocks * elapsed;
@@ -845,13 +859,9 @@ ev_reset_kill (gpointer data, guint64 arg)
 guint
 ts_gpu_reset (TsGpu *gpu, guint stream, TsPreemptDoneFn fn, gpointer data)
 {
-  g_return_val_if_fail (stream < gpu->n_streams, 0);
-  Stream *s = &gpu->streams[stream];
-  g_return_val_if_fail (s->preempt == PREEMPT_NONE, 0);
-  TsTime now = ts_engine_now (gpu->engine);
-  s->preempt = PREEMPT_RESET;
-  s->pfn = fn, s->pdata = data;
-  s->pr = (TsPreemptResult) { .requested = now, .host_dropped = drop_host_queue (gpu, s) };
+  Stream *s = preempt_begin (gpu, stream, PREEMPT_RESET, fn, data);
+  g_return_val_if_fail (s != NULL, 0);
+  TsTime now = s->pr.requested;
 
   /* Evict the device queue.  Launched kernels not yet eligible go now; the first of them is the
    * first unfinished kernel unless the active one is still there at the kill. */
@@ -915,13 +925,9 @@ ev_drain_empty (gpointer data, guint64 arg)
 guint
 ts_gpu_drain (TsGpu *gpu, guint stream, TsPreemptDoneFn fn, gpointer data)
 {
-  g_return_val_if_fail (stream < gpu->n_streams, 0);
-  Stream *s = &gpu->streams[stream];
-  g_return_val_if_fail (s->preempt == PREEMPT_NONE, 0);
-  TsTime now = ts_engine_now (gpu->engine);
-  s->preempt = PREEMPT_DRAIN;
-  s->pfn = fn, s->pdata = data;
-  s->pr = (TsPreemptResult) { .requested = now, .host_dropped = drop_host_queue (gpu, s) };
+  Stream *s = preempt_begin (gpu, stream, PREEMPT_DRAIN, fn, data);
+  g_return_val_if_fail (s != NULL, 0);
+  TsTime now = s->pr.requested;
   if (s->active == NONE && s->head == NONE)
     ts_engine_schedule (gpu->engine, now + gpu->prof->host_queue_clear, TS_EV_HOST, ev_drain_empty, gpu, stream);
   else

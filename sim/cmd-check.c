@@ -31,9 +31,11 @@ ts_cmd_check (int argc, char **argv)
           continue;
         }
       g_autofree char *pols = g_strjoinv (", ", scn->policies);
-      printf ("%s: ok: %u task%s, profile %s, policies %s; utilisation of periodic and Poisson "
-              "tasks %.3f\n", scn->path, scn->n_tasks, scn->n_tasks == 1 ? "" : "s",
-              scn->profile->name, pols, ts_scenario_utilisation (scn));
+      printf ("%s: ok: %u task%s, profile %s, policies %s\n", scn->path, scn->n_tasks,
+              scn->n_tasks == 1 ? "" : "s", scn->profile->name, pols);
+      printf ("  utilisation (solo / period, periodic and Poisson tasks): RT %.3f (%.3f at the "
+              "lowest exits), BE %.3f\n", ts_scenario_utilisation (scn, TS_CLASS_RT, FALSE),
+              ts_scenario_utilisation (scn, TS_CLASS_RT, TRUE), ts_scenario_utilisation (scn, TS_CLASS_BE, FALSE));
     }
   return status;
 }

@@ -43,7 +43,8 @@ collect (const TsScenario *scn, const TsRunResult *res, int task, int cls, TsSta
 {
   *out = (TsStats) { .dmr = NAN, .accuracy = NAN, .lat_mean_ms = NAN, .lat_p50_ms = NAN,
                      .lat_p90_ms = NAN, .lat_p99_ms = NAN, .lat_max_ms = NAN,
-                     .preempt_lat_p50_ms = NAN, .preempt_lat_p99_ms = NAN };
+                     .preempt_lat_p50_ms = NAN, .preempt_lat_p99_ms = NAN, .preempted_ratio = NAN };
+  guint preempted = 0;
   g_autoptr (GArray) lat = g_array_new (FALSE, FALSE, sizeof (TsTime));
   guint deadline_jobs = 0, finished_in_time = 0;
   double acc = 0, lat_sum = 0;
@@ -54,6 +55,7 @@ collect (const TsScenario *scn, const TsRunResult *res, int task, int cls, TsSta
         continue;
       out->jobs++;
       out->preemptions += j->preemptions;
+      preempted += j->preemptions > 0;
       acc += j->accuracy;
       if (j->deadline != TS_TIME_NEVER)
         deadline_jobs++;
@@ -72,7 +74,7 @@ collect (const TsScenario *scn, const TsRunResult *res, int task, int cls, TsSta
   if (deadline_jobs > 0)
     out->dmr = (double) out->missed / deadline_jobs;
   if (out->jobs > 0)
-    out->accuracy = acc / out->jobs;
+    out->accuracy = acc / out->jobs, out->preempted_ratio = (double) preempted / out->jobs;
   out->throughput_rps = finished_in_time / ((double) res->duration / TS_NS_PER_S);
   g_autoptr (GArray) plat = g_array_new (FALSE, FALSE, sizeof (TsTime));
   for (guint i = 0; i < res->preemptions->len; i++)

@@ -9,6 +9,8 @@
  *                nearest-rank: the ceil(p/100 * n)-th smallest;
  *   accuracy     mean over jobs of the variant's accuracy, 0 for missed and dropped jobs;
  *   throughput   jobs finished by `duration`, per second of duration;
+ *   preempted    fraction of jobs preempted at least once (Pantheon's preempted-job ratio: a
+ *                job is preempted if another job's work ran between two of its steps);
  *   preemptions  preemptions the jobs suffered; their latencies (request until none of the
  *                stream's blocks ran) as exact percentiles;
  *   wasted       GPU-time of killed or discarded work: each block's elapsed time weighted by its
@@ -27,6 +29,7 @@ typedef struct {
   double accuracy;            /* NAN if no job */
   double throughput_rps;
   guint preemptions;
+  double preempted_ratio;     /* NAN if no job */
   double preempt_lat_p50_ms, preempt_lat_p99_ms;   /* NAN without preemptions */
   double wasted_gpu_ms;
 } TsStats;

@@ -1,4 +1,10 @@
-/* tiersim — DNN models: a sequence of kernels, optionally grouped into chunks. */
+/* tiersim — DNN models: a sequence of kernels, grouped into chunks, with optional early exits.
+ *
+ * A chunk is a group of consecutive kernels; chunk boundaries are where a chunk-level scheduler
+ * may switch jobs.  An exit follows a chunk and has its own head kernels and accuracy: a job that
+ * takes exit e runs chunks 0..after_chunk(e), then e's head.  Outputs at exit positions are kept,
+ * so a job already past an exit's chunk can still finish there at the cost of that head alone.
+ * Without exits, a job runs every kernel and has the model's accuracy. */
 #pragma once
 
 #include "error.h"
@@ -17,21 +23,37 @@ typedef struct {
 } TsKernelDesc;
 
 typedef struct {
+  char *name;             /* "exit<i>" unless the file names it */
+  guint after_chunk;
+  double accuracy;
+  TsKernelDesc *kernels;  /* its head */
+  guint n_kernels;
+  TsTime solo;            /* the head's solo duration */
+} TsExit;
+
+typedef struct {
   char *name;
   char *description;
   char *path;
-  double accuracy;        /* of the full model; 1.0 unless the file says */
-  TsKernelDesc *kernels;
+  double accuracy;        /* of the full model: the deepest exit's, or the file's (default 1.0) */
+  TsKernelDesc *kernels;  /* the chunks' kernels, in order */
   guint n_kernels;
-  guint *chunk_starts;    /* first kernel of each chunk after the first; NULL if none */
-  guint n_chunk_starts;
-  TsTime solo;            /* sum of kernel solo durations */
+  guint *chunk_first;     /* n_chunks + 1 entries: chunk c is kernels [chunk_first[c], chunk_first[c + 1]) */
+  guint n_chunks;         /* 1 unless the file has chunk boundaries */
+  TsTime *chunk_solo;     /* per chunk: sum of its kernels' solo durations */
+  TsExit *exits;          /* ascending by after_chunk; the deepest follows the last chunk */
+  guint n_exits;
+  TsTime solo;            /* the full model: every chunk plus the deepest exit's head */
 } TsModel;
 
 /* Loads a model by name or path (see datadir.h), relative to ref_dir. */
 TsModel *ts_model_load (const char *name, const char *ref_dir, GError **error);
 
 void ts_model_free (TsModel *model);
+
+/* Solo duration of the variant ending at exit e, from scratch: chunks 0..after_chunk(e) and
+ * its head.  Without exits, e is ignored and the whole model's solo duration is returned. */
+TsTime ts_model_variant_solo (const TsModel *m, guint e);
 
 /* Blocks of k that fit on one empty SM of profile p (0 if a block does not fit at all). */
 guint ts_kernel_blocks_per_sm (const TsKernelDesc *k, const TsProfile *p);

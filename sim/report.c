@@ -39,6 +39,7 @@ summary_row (GString *s, const char *policy, const char *task, const char *cls, 
   csv_num (s, st->preempt_lat_p50_ms, "%.6f");
   csv_num (s, st->preempt_lat_p99_ms, "%.6f");
   csv_num (s, st->wasted_gpu_ms, "%.6f");
+  csv_num (s, st->preempted_ratio, "%.6f");
   g_string_append_c (s, '\n');
 }
 
@@ -112,9 +113,9 @@ cell (GString *s, int width, double v, int prec)
 }
 
 static void
-table_row (GString *s, const char *policy, const char *task, const char *cls, const TsStats *st, double rel)
+table_row (GString *s, int task_w, const char *policy, const char *task, const char *cls, const TsStats *st, double rel)
 {
-  g_string_append_printf (s, "%-14s %-16s %-5s %7u %7u %7u", policy, task, cls, st->jobs, st->completed, st->missed);
+  g_string_append_printf (s, "%-14s %-*s %-5s %7u %7u %7u", policy, task_w, task, cls, st->jobs, st->completed, st->missed);
   cell (s, 7, st->dmr, 4);
   cell (s, 9, st->lat_mean_ms, 3);
   cell (s, 9, st->lat_p50_ms, 3);
@@ -123,6 +124,7 @@ table_row (GString *s, const char *policy, const char *task, const char *cls, co
   cell (s, 6, st->accuracy, 3);
   cell (s, 9, st->throughput_rps, 2);
   g_string_append_printf (s, " %6u", st->preemptions);
+  cell (s, 6, st->preempted_ratio, 3);
   cell (s, 9, st->preempt_lat_p99_ms, 3);
   cell (s, 9, st->wasted_gpu_ms, 2);
   cell (s, 7, rel, 3);
@@ -136,10 +138,13 @@ ts_report_table (FILE *out, const TsScenario *scn, TsRunResult *const *runs, gui
   for (guint r = 0; r < n_runs; r++)
     if (strcmp (runs[r]->policy, "rt-only") == 0)
       base = runs[r];
+  int w = 16;  /* the task column fits the longest task name */
+  for (guint t = 0; t < scn->n_tasks; t++)
+    w = MAX (w, (int) strlen (scn->tasks[t].name));
   g_autoptr (GString) s = g_string_new (NULL);
-  g_string_append_printf (s, "%-14s %-16s %-5s %7s %7s %7s %7s %9s %9s %9s %9s %6s %9s %6s %9s %9s %7s\n",
-                          "policy", "task", "class", "jobs", "done", "missed", "dmr", "mean_ms", "p50_ms",
-                          "p99_ms", "max_ms", "acc", "thr_rps", "preem", "plat_p99", "waste_ms", "x_rtonly");
+  g_string_append_printf (s, "%-14s %-*s %-5s %7s %7s %7s %7s %9s %9s %9s %9s %6s %9s %6s %6s %9s %9s %7s\n",
+                          "policy", w, "task", "class", "jobs", "done", "missed", "dmr", "mean_ms", "p50_ms",
+                          "p99_ms", "max_ms", "acc", "thr_rps", "preem", "pjr", "plat_p99", "waste_ms", "x_rtonly");
   for (guint r = 0; r < n_runs; r++)
     {
       if (r > 0)
@@ -158,16 +163,16 @@ ts_report_table (FILE *out, const TsScenario *scn, TsRunResult *const *runs, gui
               rel = st.lat_mean_ms / ref.lat_mean_ms;
             }
           any_be |= scn->tasks[t].cls == TS_CLASS_BE;
-          table_row (s, runs[r]->policy, scn->tasks[t].name, class_name (scn->tasks[t].cls), &st, rel);
+          table_row (s, w, runs[r]->policy, scn->tasks[t].name, class_name (scn->tasks[t].cls), &st, rel);
         }
       TsStats tot;
       if (any_be)
         {
           ts_stats_total (scn, runs[r], TS_CLASS_BE, &tot);
-          table_row (s, runs[r]->policy, "(all be)", "be", &tot, NAN);
+          table_row (s, w, runs[r]->policy, "(all be)", "be", &tot, NAN);
         }
       ts_stats_total (scn, runs[r], -1, &tot);
-      table_row (s, runs[r]->policy, "(total)", "", &tot, NAN);
+      table_row (s, w, runs[r]->policy, "(total)", "", &tot, NAN);
     }
   fputs (s->str, out);
 }

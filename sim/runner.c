@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <string.h>
+
 #include "policies/policy.h"
 #include "runner.h"
 #include "workload.h"
@@ -41,7 +43,22 @@ TsBackend *ts_runner_backend (TsRunner *r) { return r->be; }
 const TsScenario *ts_runner_scenario (TsRunner *r) { return r->scn; }
 const TsTask *ts_runner_task (TsRunner *r, const TsJob *job) { return &r->scn->tasks[job->task]; }
 
+double
+ts_runner_param (TsRunner *r, const char *name)
+{
+  const TsPolicyParam *p = ts_policy_param (r->cls, name);
+  g_return_val_if_fail (p != NULL, 0);
+  for (guint i = 0; i < r->scn->params->len; i++)
+    {
+      const TsParamValue *v = &g_array_index (r->scn->params, TsParamValue, i);
+      if (strcmp (v->policy, r->cls->name) == 0 && strcmp (v->name, name) == 0)
+        return v->value;
+    }
+  return p->def;
+}
+
 static void release_fired (gpointer data, guint64 arg);
+static void client_release (TsRunner *r, Client *c, TsJob *job);
 
 static void
 schedule_release (Client *c, TsTime at)
@@ -67,7 +84,7 @@ release_fired (gpointer data, guint64 arg)
   *job = (TsJob) {
     .task = c->index, .id = c->next_id++, .release = now,
     .deadline = c->task->deadline > 0 ? now + c->task->deadline : TS_TIME_NEVER,
-    .start = -1, .finish = -1, .variant = "full",
+    .start = -1, .finish = -1, .exit = -1, .variant = "full",
   };
   g_ptr_array_add (r->jobs, job);
 
@@ -126,9 +143,33 @@ ts_runner_finish_job (TsRunner *r, TsJob *job)
 {
   Client *c = &r->clients[job->task];
   TsTime now = ts_backend_now (r->be);
+  const TsModel *m = c->task->model;
   job->finish = now;
-  job->accuracy = now > job->deadline ? 0.0 : c->task->model->accuracy;
+  double acc = m->accuracy;
+  if (m->n_exits > 0)
+    {
+      const TsExit *e = &m->exits[job->exit >= 0 ? (guint) job->exit : m->n_exits - 1];
+      acc = e->accuracy;
+      job->variant = e->name;
+    }
+  job->accuracy = now > job->deadline ? 0.0 : acc;
   r->end = MAX (r->end, now);
+  client_release (r, c, job);
+}
+
+void
+ts_runner_drop_job (TsRunner *r, TsJob *job)
+{
+  job->dropped = TRUE;
+  job->accuracy = 0.0;
+  client_release (r, &r->clients[job->task], job);
+}
+
+/* The client's outstanding job is over: issue its next request, then tell the policy. */
+static void
+client_release (TsRunner *r, Client *c, TsJob *job)
+{
+  TsTime now = ts_backend_now (r->be);
   g_assert (c->outstanding == job);
   c->outstanding = NULL;
 
@@ -155,16 +196,32 @@ ts_runner_launch_job (TsRunner *r, guint stream, TsJob *job)
 {
   const TsModel *m = r->scn->tasks[job->task].model;
   ts_runner_start_job (r, job);
-  for (guint i = 0; i + 1 < m->n_kernels; i++)
-    ts_backend_launch (r->be, stream, &m->kernels[i], NULL, NULL, 0);
-  ts_backend_launch (r->be, stream, &m->kernels[m->n_kernels - 1], job_done, r, GPOINTER_TO_SIZE (job));
+  /* the full model: every chunk, then the deepest exit's head if it has exits */
+  const TsExit *e = m->n_exits ? &m->exits[m->n_exits - 1] : NULL;
+  if (e != NULL)
+    job->variant = e->name;
+  for (guint i = 0; i < m->n_kernels; i++)
+    ts_backend_launch (r->be, stream, &m->kernels[i], i + 1 == m->n_kernels && e == NULL ? job_done : NULL,
+                       r, GPOINTER_TO_SIZE (job));
+  for (guint i = 0; e != NULL && i < e->n_kernels; i++)
+    ts_backend_launch (r->be, stream, &e->kernels[i], i + 1 == e->n_kernels ? job_done : NULL,
+                       r, GPOINTER_TO_SIZE (job));
 }
 
 TsRunResult *
 ts_run (const TsScenario *scn, const TsPolicyClass *policy, GError **error)
 {
+  return ts_run_observed (scn, policy, NULL, NULL, error);
+}
+
+TsRunResult *
+ts_run_observed (const TsScenario *scn, const TsPolicyClass *policy,
+                 TsGpuObserverFn observer, gpointer data, GError **error)
+{
   gint64 wall0 = g_get_monotonic_time ();
   g_autoptr (TsBackend) be = ts_backend_sim_new (scn->profile);
+  if (observer != NULL)
+    ts_gpu_set_observer (ts_backend_sim_gpu (be), observer, data);
   g_autoptr (TsRunResult) res = g_new0 (TsRunResult, 1);
   res->policy = g_strdup (policy->name);
   res->jobs = g_ptr_array_new_with_free_func (g_free);

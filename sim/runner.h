@@ -26,6 +26,7 @@ struct _TsJob {
   TsTime finish;         /* last kernel completed (as the host learns it); -1 if never */
   gboolean dropped;      /* skipped at release because the client was busy */
   guint preemptions;
+  int exit;              /* chosen exit of a model with exits; -1: the deepest */
   double accuracy;       /* of the variant run; 0 for a missed or dropped job */
   const char *variant;   /* exit / variant name ("full") */
   TsJob *next;           /* client backlog link */
@@ -56,6 +57,15 @@ void ts_run_result_free (TsRunResult *r);
 /* Runs scenario under the named policy on a simulated GPU. */
 TsRunResult *ts_run (const TsScenario *scn, const TsPolicyClass *policy, GError **error);
 
+/* The same with an observer of the simulated GPU (see ts_gpu_set_observer); observer may be
+ * NULL. */
+TsRunResult *ts_run_observed (const TsScenario *scn, const TsPolicyClass *policy,
+                              TsGpuObserverFn observer, gpointer data, GError **error);
+
+/* For policies: the value of one of its declared parameters, as the scenario sets it or by
+ * default. */
+double ts_runner_param (TsRunner *r, const char *name);
+
 /* For policies: the run's backend, scenario and the task of a job. */
 TsBackend *ts_runner_backend (TsRunner *r);
 const TsScenario *ts_runner_scenario (TsRunner *r);
@@ -69,6 +79,10 @@ void ts_runner_launch_job (TsRunner *r, guint stream, TsJob *job);
  * (only the first call counts), and its last kernel completed. */
 void ts_runner_start_job (TsRunner *r, TsJob *job);
 void ts_runner_finish_job (TsRunner *r, TsJob *job);
+
+/* For policies: gives up a job before it ran (it counts as dropped, hence missed); the client
+ * issues its next request. */
+void ts_runner_drop_job (TsRunner *r, TsJob *job);
 
 /* For preemptive policies: job's work was preempted as result says (counts a preemption of the
  * job, its latency and wasted GPU time); or GPU time was lost for task some other way. */

@@ -22,6 +22,12 @@ ts_scenario_free (TsScenario *scn)
   g_clear_pointer (&scn->models, g_ptr_array_unref);
   ts_profile_free (scn->profile);
   g_strfreev (scn->policies);
+  for (guint i = 0; scn->params && i < scn->params->len; i++)
+    {
+      g_free (g_array_index (scn->params, TsParamValue, i).policy);
+      g_free (g_array_index (scn->params, TsParamValue, i).name);
+    }
+  g_clear_pointer (&scn->params, g_array_unref);
   g_free (scn->name);
   g_free (scn->description);
   g_free (scn->path);
@@ -29,13 +35,18 @@ ts_scenario_free (TsScenario *scn)
 }
 
 double
-ts_scenario_utilisation (const TsScenario *scn)
+ts_scenario_utilisation (const TsScenario *scn, TsTaskClass cls, gboolean lowest_exits)
 {
   double u = 0;
   for (guint i = 0; i < scn->n_tasks; i++)
     {
       const TsTask *t = &scn->tasks[i];
-      double solo_s = (double) t->model->solo / TS_NS_PER_S;
+      if (t->cls != cls)
+        continue;
+      TsTime solo = t->model->solo;
+      for (guint e = 0; lowest_exits && e < t->model->n_exits; e++)
+        solo = MIN (solo, ts_model_variant_solo (t->model, e));
+      double solo_s = (double) solo / TS_NS_PER_S;
       if (t->arrival.kind == TS_ARRIVAL_PERIODIC)
         u += solo_s / ((double) t->arrival.period / TS_NS_PER_S);
       else if (t->arrival.kind == TS_ARRIVAL_POISSON)
@@ -45,7 +56,7 @@ ts_scenario_utilisation (const TsScenario *scn)
 }
 
 static const char *const top_keys[] = { "name", "description", "duration", "seed", "profile",
-                                        "policies", "tasks", NULL };
+                                        "policies", "policy_params", "tasks", NULL };
 static const char *const task_keys[] = { "name", "model", "class", "deadline_ms", "arrival", "on_busy", NULL };
 static const char *const class_names[] = { "rt", "be", NULL };
 static const char *const busy_names[] = { "queue", "skip", "latest", NULL };
@@ -122,6 +133,62 @@ parse_arrival (TsCfgFile *f, const config_setting_t *g, TsArrival *a)
       read_ms (f, g, "think_ms", FALSE, 0, &a->think);
       read_ms (f, g, "offset_ms", FALSE, 0, &a->offset);
       break;
+    }
+}
+
+/* policy_params = { <policy> = { <param> = <number or boolean>; ... }; ... }; */
+static void
+parse_policy_params (TsCfgFile *f, const config_setting_t *root, TsScenario *scn)
+{
+  scn->params = g_array_new (FALSE, FALSE, sizeof (TsParamValue));
+  const config_setting_t *pp = ts_cfg_group (f, root, "policy_params", FALSE);
+  for (int i = 0; pp != NULL && i < config_setting_length (pp); i++)
+    {
+      const config_setting_t *g = config_setting_get_elem (pp, i);
+      g_autoptr (GError) err = NULL;
+      const TsPolicyClass *cls = ts_policy_lookup (config_setting_name (g), &err);
+      if (cls == NULL)
+        {
+          ts_cfg_error (f, g, "%s", err->message);
+          continue;
+        }
+      if (config_setting_type (g) != CONFIG_TYPE_GROUP)
+        {
+          ts_cfg_error (f, g, "expected a group { param = value; ... }");
+          continue;
+        }
+      g_autoptr (GPtrArray) names = g_ptr_array_new ();
+      for (const TsPolicyParam *p = cls->params; p != NULL && p->name != NULL; p++)
+        g_ptr_array_add (names, (gpointer) p->name);
+      g_ptr_array_add (names, NULL);
+      if (names->len == 1)
+        {
+          ts_cfg_error (f, g, "policy '%s' takes no parameters", cls->name);
+          continue;
+        }
+      ts_cfg_check_keys (f, g, (const char *const *) names->pdata);
+      for (int j = 0; j < config_setting_length (g); j++)
+        {
+          const config_setting_t *v = config_setting_get_elem (g, j);
+          const TsPolicyParam *p = ts_policy_param (cls, config_setting_name (v));
+          double x;
+          if (p == NULL)
+            continue;  /* reported above */
+          if (config_setting_type (v) == CONFIG_TYPE_BOOL)
+            x = config_setting_get_bool (v);
+          else if (!ts_cfg_setting_number (v, &x))
+            {
+              ts_cfg_error (f, v, "expected a number or a boolean");
+              continue;
+            }
+          if (!(x >= p->min && x <= p->max))
+            {
+              ts_cfg_error (f, v, "%g is out of range [%g, %g]", x, p->min, p->max);
+              continue;
+            }
+          TsParamValue pv = { g_strdup (cls->name), g_strdup (p->name), x };
+          g_array_append_val (scn->params, pv);
+        }
     }
 }
 
@@ -237,6 +304,8 @@ parse_scenario (TsCfgFile *f, gpointer target)
         }
       scn->policies = g_strv_builder_end (b);
     }
+
+  parse_policy_params (f, root, scn);
 
   g_autoptr (GHashTable) models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   const config_setting_t *tasks = ts_cfg_sequence (f, root, "tasks", TRUE);

@@ -40,6 +40,13 @@ typedef struct {
   TsBusyAction on_busy;
 } TsTask;
 
+/* A policy parameter set by the scenario. */
+typedef struct {
+  char *policy;
+  char *name;
+  double value;
+} TsParamValue;
+
 typedef struct {
   char *name;
   char *description;
@@ -51,6 +58,7 @@ typedef struct {
   TsTask *tasks;
   guint n_tasks;
   GStrv policies;     /* names, validated against the registry */
+  GArray *params;     /* TsParamValue, validated against the policies' declarations */
 } TsScenario;
 
 /* Loads and validates a scenario from a path, a shipped scenario's name, or (name == NULL) the
@@ -62,8 +70,9 @@ void ts_scenario_free (TsScenario *scn);
 /* Version of the libconfig the loaders were built with ("1.5.0"). */
 const char *ts_loader_libconfig_version (void);
 
-/* Sum over tasks with a period (periodic, or poisson as 1/rate) of solo duration / period. */
-double ts_scenario_utilisation (const TsScenario *scn);
+/* Sum over the tasks of class cls that have a period (periodic, or poisson as 1/rate) of solo
+ * duration / period: with lowest_exits, each model at its fastest exit, else in full. */
+double ts_scenario_utilisation (const TsScenario *scn, TsTaskClass cls, gboolean lowest_exits);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsScenario, ts_scenario_free)
 

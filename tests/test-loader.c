@@ -50,13 +50,17 @@ test_good (void)
   g_assert_cmpint (s->tasks[3].arrival.kind, ==, TS_ARRIVAL_CLOSED);
   g_assert_cmpint (s->tasks[3].arrival.think, ==, 500000);
   g_assert_cmpuint (s->tasks[3].model->n_kernels, ==, 2);
-  g_assert_cmpuint (s->tasks[3].model->n_chunk_starts, ==, 1);   /* be2: chunks = [ 1 ] */
-  g_assert_cmpuint (s->tasks[3].model->chunk_starts[0], ==, 1);
-  g_assert_cmpuint (p->model->n_chunk_starts, ==, 0);
+  g_assert_cmpuint (s->tasks[3].model->n_chunks, ==, 2);   /* be2: chunks = [ 1 ] */
+  g_assert_cmpuint (s->tasks[3].model->chunk_first[1], ==, 1);
+  g_assert_cmpint (s->tasks[3].model->chunk_solo[1], ==, 2 * TS_NS_PER_MS);
+  g_assert_cmpuint (p->model->n_chunks, ==, 1);
   g_assert_cmpuint (s->models->len, ==, 3);
 
-  /* utilisation: p 0.5 ms / 10 ms + x 0.5 ms * 50/s = 0.05 + 0.025 */
-  g_assert_cmpfloat_with_epsilon (ts_scenario_utilisation (s), 0.075, 1e-12);
+  /* RT utilisation: p 0.5 ms / 10 ms + x 0.5 ms * 50/s = 0.05 + 0.025; BE: t is a trace and c
+   * closed-loop, neither has a period */
+  g_assert_cmpfloat_with_epsilon (ts_scenario_utilisation (s, TS_CLASS_RT, FALSE), 0.075, 1e-12);
+  g_assert_cmpfloat_with_epsilon (ts_scenario_utilisation (s, TS_CLASS_RT, TRUE), 0.075, 1e-12);
+  g_assert_cmpfloat (ts_scenario_utilisation (s, TS_CLASS_BE, FALSE), ==, 0.0);
 }
 
 static void

@@ -11,6 +11,14 @@
 
 G_BEGIN_DECLS
 
+/* A numeric parameter a policy takes (booleans are 0 or 1), set per scenario in
+ * policy_params = { <policy> = { <name> = <value>; }; }; */
+typedef struct {
+  const char *name;
+  const char *description;
+  double def, min, max;
+} TsPolicyParam;
+
 struct _TsPolicyClass {
   const char *name;
   const char *summary;          /* one line, for 'tiersim list policies' */
@@ -19,8 +27,12 @@ struct _TsPolicyClass {
   gpointer (*create) (TsRunner *runner, GError **error);
   void (*destroy) (gpointer self);
   void (*job_arrived) (gpointer self, TsJob *job);
-  void (*job_finished) (gpointer self, TsJob *job);   /* optional */
+  void (*job_finished) (gpointer self, TsJob *job);   /* optional; also after ts_runner_drop_job */
+  const TsPolicyParam *params;                        /* optional; ends with a NULL name */
 };
+
+/* The declared parameter of that name, or NULL. */
+const TsPolicyParam *ts_policy_param (const TsPolicyClass *cls, const char *name);
 
 /* Every registered policy, NULL-terminated, in the order 'list policies' shows them. */
 const TsPolicyClass *const *ts_policy_all (void);
@@ -37,5 +49,12 @@ extern const TsPolicyClass ts_policy_wait;
 extern const TsPolicyClass ts_policy_reset;
 extern const TsPolicyClass ts_policy_reef;
 extern const TsPolicyClass ts_policy_reef_n;
+extern const TsPolicyClass ts_policy_pantheon;
+extern const TsPolicyClass ts_policy_pantheon_np;
+extern const TsPolicyClass ts_policy_pantheon_ne;
+extern const TsPolicyClass ts_policy_edf;
+extern const TsPolicyClass ts_policy_rms;
+extern const TsPolicyClass ts_policy_dms;
+extern const TsPolicyClass ts_policy_rt_mdl;
 
 G_END_DECLS

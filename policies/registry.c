@@ -11,6 +11,13 @@ static const TsPolicyClass *const registry[] = {
   &ts_policy_reset,
   &ts_policy_reef,
   &ts_policy_reef_n,
+  &ts_policy_pantheon,
+  &ts_policy_pantheon_np,
+  &ts_policy_pantheon_ne,
+  &ts_policy_edf,
+  &ts_policy_rms,
+  &ts_policy_dms,
+  &ts_policy_rt_mdl,
   NULL,
 };
 
@@ -36,5 +43,14 @@ ts_policy_lookup (const char *name, GError **error)
     g_set_error (error, TS_ERROR, TS_ERROR_NOT_FOUND, "unknown policy '%s'; did you mean '%s'?", name, best);
   else
     g_set_error (error, TS_ERROR, TS_ERROR_NOT_FOUND, "unknown policy '%s' (see 'tiersim list policies')", name);
+  return NULL;
+}
+
+const TsPolicyParam *
+ts_policy_param (const TsPolicyClass *cls, const char *name)
+{
+  for (const TsPolicyParam *p = cls->params; p != NULL && p->name != NULL; p++)
+    if (g_strcmp0 (p->name, name) == 0)
+      return p;
   return NULL;
 }

@@ -1,0 +1,365 @@
+#include "config.h"
+
+#include "policies/rtsched.h"
+
+typedef struct {
+  TsJob *job;
+  const TsTask *task;
+  int exit;              /* chosen exit; -1 for a model without exits */
+  guint launched;        /* chunks launched */
+  guint done;            /* chunks completed */
+  guint pending;         /* steps launched and not completed */
+  gboolean head_launched, packed;
+} RtJob;
+
+typedef struct {
+  TsRunner *r;
+  TsBackend *be;
+  const TsScenario *scn;
+  TsRtConfig cfg;
+  guint launch_ahead;
+  guint worker, pack;        /* streams */
+  guint *be_stream;          /* per task */
+  GPtrArray *ready;          /* RtJob*: RT jobs issued, unfinished, not packed */
+  RtJob *current;            /* not preemptive: the job the worker is bound to */
+  guint in_flight;           /* worker steps launched and not completed */
+  const RtJob *last_run;     /* the job of the worker's latest step */
+  gboolean pack_busy;
+} Rt;
+
+static void fill (Rt *rt);
+
+gpointer
+ts_rtsched_create (TsRunner *runner, const TsRtConfig *config)
+{
+  Rt *rt = g_new0 (Rt, 1);
+  rt->r = runner;
+  rt->be = ts_runner_backend (runner);
+  rt->scn = ts_runner_scenario (runner);
+  rt->cfg = *config;
+  rt->launch_ahead = (guint) ts_runner_param (runner, "launch_ahead");
+  guint lowest = ts_backend_levels (rt->be) - 1;
+  rt->worker = ts_backend_stream_new (rt->be, 0);
+  rt->pack = ts_backend_stream_new (rt->be, lowest);
+  rt->be_stream = g_new0 (guint, rt->scn->n_tasks);
+  for (guint i = 0; i < rt->scn->n_tasks; i++)
+    if (rt->scn->tasks[i].cls == TS_CLASS_BE)
+      rt->be_stream[i] = ts_backend_stream_new (rt->be, lowest);
+  rt->ready = g_ptr_array_new_with_free_func (g_free);
+  return rt;
+}
+
+void
+ts_rtsched_destroy (gpointer self)
+{
+  Rt *rt = self;
+  g_ptr_array_unref (rt->ready);
+  g_free (rt->be_stream);
+  g_free (rt);
+}
+
+/* ---- priorities ---- */
+
+static double
+prio_key (const Rt *rt, const RtJob *j)
+{
+  const TsTask *t = j->task;
+  switch (rt->cfg.prio)
+    {
+    case TS_PRIO_EDF:
+      return (double) j->job->deadline;
+    case TS_PRIO_RM:
+      if (t->arrival.kind == TS_ARRIVAL_PERIODIC)
+        return (double) t->arrival.period;
+      if (t->arrival.kind == TS_ARRIVAL_POISSON)
+        return TS_NS_PER_S / t->arrival.rate;
+      return (double) t->deadline;
+    case TS_PRIO_DM:
+      return (double) t->deadline;
+    case TS_PRIO_FIXED:
+      return rt->cfg.rank[j->job->task];
+    }
+  g_assert_not_reached ();
+}
+
+/* Whether a runs before b: priority, then earlier release, lower task, earlier job. */
+static gboolean
+before (const Rt *rt, const RtJob *a, const RtJob *b)
+{
+  double ka = prio_key (rt, a), kb = prio_key (rt, b);
+  if (ka != kb)
+    return ka < kb;
+  if (a->job->release != b->job->release)
+    return a->job->release < b->job->release;
+  if (a->job->task != b->job->task)
+    return a->job->task < b->job->task;
+  return a->job->id < b->job->id;
+}
+
+/* ---- steps ---- */
+
+static guint
+last_chunk (const RtJob *j)
+{
+  const TsModel *m = j->task->model;
+  return j->exit >= 0 ? m->exits[j->exit].after_chunk : m->n_chunks - 1;
+}
+
+/* Whether the job has a step not yet launched. */
+static gboolean
+has_step (const RtJob *j)
+{
+  return j->launched <= last_chunk (j) || (j->exit >= 0 && !j->head_launched);
+}
+
+static void step_done (gpointer data, guint64 tag);
+
+/* Launches the job's next step on a stream: its next chunk, or, once past the exit's chunk,
+ * the exit's head.  The step's last kernel reports back; the tag's low bit marks a head. */
+static void
+launch_step (Rt *rt, RtJob *j, guint stream)
+{
+  const TsModel *m = j->task->model;
+  const TsKernelDesc *ks;
+  guint n;
+  guint64 tag = GPOINTER_TO_SIZE (j);
+  if (j->launched <= last_chunk (j))
+    {
+      ks = &m->kernels[m->chunk_first[j->launched]];
+      n = m->chunk_first[j->launched + 1] - m->chunk_first[j->launched];
+      j->launched++;
+    }
+  else
+    {
+      ks = m->exits[j->exit].kernels;
+      n = m->exits[j->exit].n_kernels;
+      j->head_launched = TRUE;
+      tag |= 1;
+    }
+  j->pending++;
+  for (guint i = 0; i < n; i++)
+    ts_backend_launch (rt->be, stream, &ks[i], i + 1 == n ? step_done : NULL, rt, tag);
+}
+
+/* Removes j from the ready set; the caller owns it then. */
+static void
+ready_take (Rt *rt, RtJob *j)
+{
+  guint i;
+  if (g_ptr_array_find (rt->ready, j, &i))
+    g_ptr_array_steal_index_fast (rt->ready, i);
+}
+
+static void
+finish (Rt *rt, RtJob *j)
+{
+  TsJob *job = j->job;
+  job->exit = j->exit;
+  if (rt->current == j)
+    rt->current = NULL;
+  if (j->packed)
+    rt->pack_busy = FALSE;
+  ready_take (rt, j);
+  g_free (j);
+  ts_runner_finish_job (rt->r, job);
+}
+
+static void
+step_done (gpointer data, guint64 tag)
+{
+  Rt *rt = data;
+  RtJob *j = GSIZE_TO_POINTER (tag & ~(guint64) 1);
+  if (!(tag & 1))
+    j->done++;
+  j->pending--;
+  if (!j->packed)
+    rt->in_flight--;
+  if (j->pending == 0 && !has_step (j))
+    finish (rt, j);
+  fill (rt);
+}
+
+/* ---- choosing ---- */
+
+static RtJob *
+best_ready (Rt *rt)
+{
+  RtJob *best = NULL;
+  for (guint i = 0; i < rt->ready->len; i++)
+    {
+      RtJob *j = rt->ready->pdata[i];
+      if (has_step (j) && (best == NULL || before (rt, j, best)))
+        best = j;
+    }
+  return best;
+}
+
+/* A job that has not started by its deadline is dropped. */
+static gboolean
+drop_if_late (Rt *rt, RtJob *j)
+{
+  if (j->launched > 0 || ts_backend_now (rt->be) < j->job->deadline)
+    return FALSE;
+  TsJob *job = j->job;
+  ready_take (rt, j);
+  g_free (j);
+  ts_runner_drop_job (rt->r, job);
+  return TRUE;
+}
+
+/* Keeps the worker (and the packing stream) busy. */
+static void
+fill (Rt *rt)
+{
+  while (rt->in_flight < rt->launch_ahead)
+    {
+      RtJob *j = rt->current != NULL && has_step (rt->current) ? rt->current : NULL;
+      if (j == NULL && (rt->cfg.preemptive || rt->current == NULL))
+        j = best_ready (rt);
+      if (j == NULL)
+        break;
+      if (drop_if_late (rt, j))
+        continue;
+      /* preempted: another job's step ran since this job's previous one */
+      if (j->launched > 0 && rt->last_run != j)
+        j->job->preemptions++;
+      ts_runner_start_job (rt->r, j->job);
+      if (!rt->cfg.preemptive)
+        rt->current = j;
+      rt->last_run = j;
+      rt->in_flight++;
+      launch_step (rt, j, rt->worker);
+    }
+  if (rt->cfg.packing && !rt->pack_busy && rt->in_flight > 0)
+    {
+      RtJob *j;
+      while ((j = best_ready (rt)) != NULL && j != rt->current && j->launched == 0 && drop_if_late (rt, j))
+        ;
+      if (j != NULL && j != rt->current && j->launched == 0)
+        {
+          ready_take (rt, j);
+          j->packed = TRUE;
+          rt->pack_busy = TRUE;
+          ts_runner_start_job (rt->r, j->job);
+          while (has_step (j))
+            launch_step (rt, j, rt->pack);
+        }
+    }
+}
+
+/* ---- exit re-planning ---- */
+
+static TsTime
+remaining (const TsModel *m, guint done, int e)
+{
+  if (e < 0)
+    {
+      TsTime t = 0;
+      for (guint c = done; c < m->n_chunks; c++)
+        t += m->chunk_solo[c];
+      return t;
+    }
+  TsTime t = m->exits[e].solo;
+  for (guint c = done; c <= m->exits[e].after_chunk; c++)
+    t += m->chunk_solo[c];
+  return t;
+}
+
+guint
+ts_rtsched_plan_exits (guint n, const TsModel *const *models, const guint *done_chunks,
+                       const TsTime *deadlines, TsTime now, int *exits)
+{
+  for (guint i = 0; i < n; i++)
+    exits[i] = models[i]->n_exits > 0 ? (int) models[i]->n_exits - 1 : -1;
+  for (;;)
+    {
+      TsTime t = now;
+      guint misses = 0, first = n;
+      for (guint i = 0; i < n; i++)
+        {
+          t += remaining (models[i], done_chunks[i], exits[i]);
+          if (t > deadlines[i])
+            {
+              misses++;
+              if (first == n)
+                first = i;
+            }
+        }
+      if (misses == 0)
+        return 0;
+      guint pick = n;
+      double best_loss = G_MAXDOUBLE;
+      for (guint i = 0; i <= first; i++)
+        if (exits[i] > 0)
+          {
+            const TsExit *ex = models[i]->exits;
+            double loss = ex[exits[i]].accuracy - ex[exits[i] - 1].accuracy;
+            if (loss < best_loss)
+              best_loss = loss, pick = i;
+          }
+      if (pick == n)
+        return misses;  /* nothing before the first miss can be lowered: accept */
+      exits[pick]--;
+    }
+}
+
+static gint
+cmp_edf (gconstpointer a, gconstpointer b, gpointer rt)
+{
+  const RtJob *x = *(RtJob *const *) a, *y = *(RtJob *const *) b;
+  Rt edf = *(Rt *) rt;
+  edf.cfg.prio = TS_PRIO_EDF;
+  return before (&edf, x, y) ? -1 : before (&edf, y, x) ? 1 : 0;
+}
+
+static void
+replan (Rt *rt)
+{
+  guint n = rt->ready->len;
+  if (n == 0)
+    return;
+  g_autoptr (GPtrArray) order = g_ptr_array_copy (rt->ready, NULL, NULL);
+  g_ptr_array_set_free_func (order, NULL);  /* the copy took the ready set's g_free: it only borrows */
+  g_ptr_array_sort_with_data (order, cmp_edf, rt);
+  g_autofree const TsModel **models = g_new (const TsModel *, n);
+  g_autofree guint *done = g_new (guint, n);
+  g_autofree TsTime *deadlines = g_new (TsTime, n);
+  g_autofree int *exits = g_new (int, n);
+  for (guint i = 0; i < n; i++)
+    {
+      const RtJob *j = order->pdata[i];
+      models[i] = j->task->model, done[i] = j->done;
+      deadlines[i] = j->job->deadline;
+    }
+  ts_rtsched_plan_exits (n, models, done, deadlines, ts_backend_now (rt->be), exits);
+  for (guint i = 0; i < n; i++)
+    {
+      RtJob *j = order->pdata[i];
+      if (!j->head_launched)  /* a head already running keeps its exit */
+        j->exit = exits[i];
+    }
+}
+
+/* ---- arrivals ---- */
+
+void
+ts_rtsched_job_arrived (gpointer self, TsJob *job)
+{
+  Rt *rt = self;
+  const TsTask *t = &rt->scn->tasks[job->task];
+  if (t->cls == TS_CLASS_BE)
+    {
+      ts_runner_launch_job (rt->r, rt->be_stream[job->task], job);
+      return;
+    }
+  RtJob *j = g_new0 (RtJob, 1);
+  j->job = job;
+  j->task = t;
+  j->exit = t->model->n_exits > 0 ? (int) t->model->n_exits - 1 : -1;
+  if (rt->cfg.exit != NULL && rt->cfg.exit[job->task] >= 0)
+    j->exit = rt->cfg.exit[job->task];
+  g_ptr_array_add (rt->ready, j);
+  if (rt->cfg.replan)
+    replan (rt);
+  fill (rt);
+}

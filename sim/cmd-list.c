@@ -40,6 +40,8 @@ list_policies (void)
     {
       printf ("%-14s %s\n", all[i]->name, all[i]->summary);
       print_wrapped (all[i]->description, 4, 96);
+      for (const TsPolicyParam *p = all[i]->params; p != NULL && p->name != NULL; p++)
+        printf ("    parameter %s: %s (default %g, %g..%g)\n", p->name, p->description, p->def, p->min, p->max);
       if (all[i + 1])
         printf ("\n");
     }

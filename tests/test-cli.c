@@ -132,6 +132,10 @@ test_list (void)
   struct { const char *what; const char *names[4]; } cases[] = {
     { "policies", { "rt-only", "seq", "streams", "streams-prio" } },
     { "policies", { "wait", "reset", "reef", "reef-n" } },
+    { "policies", { "pantheon", "pantheon-np", "edf", "rt-mdl" } },
+    { "scenarios", { "robot", "uav", "indoor-traffic", "robot-poisson" } },
+    { "models", { "face_detection", "sign_recognition", "alexnet-nx", "wildlife_recognition" } },
+    { "profiles", { "jetson-xavier-nx", NULL } },
     { "scenarios", { "disb-b", "disb-c", "disb-d", "disb-real" } },
     { "scenarios", { "demo", "disb-a", NULL } },
     { "models", { "resnet50_64", "resnet152", "distilbert", "alexnet" } },
@@ -159,9 +163,9 @@ test_run_default (void)
   guint rows = 0;
   for (guint i = 1; lines[i]; i++)
     rows += lines[i][0] != '\0';
-  /* rt-only: its task and the total (it drops the be task); the 7 others: 2 tasks, the be
+  /* rt-only: its task and the total (it drops the be task); the 8 others: 2 tasks, the be
    * subtotal and the total */
-  g_assert_cmpuint (rows, ==, 2 + 7 * 4);
+  g_assert_cmpuint (rows, ==, 2 + 8 * 4);
   g_assert_cmpstr (r.err, ==, "");
   result_clear (&r);
   Result c = run ("check", "demo", "disb-a", NULL);

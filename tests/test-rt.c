@@ -88,6 +88,28 @@ test_edf_chunk_order (void)
   ts_scenario_free (scn);
 }
 
+/* rt-hand.cfg under edf with launch_ahead = 2: at 0, A0 and A1 are both launched; when B arrives
+ * (0.5) it can only take the boundary after the launched A1: B0 at 2, B1 at 3, ending at 4
+ * (latency 3.5 > 3: missed).  At 3, with B1 in flight, C (6.5) precedes A (10): C0 at 4, C1 at 5,
+ * then A2 at 6. */
+static void
+test_launch_ahead (void)
+{
+  g_autofree char *path = tu_data ("rt-hand.cfg");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TsScenario) scn = ts_scenario_load (path, &error);
+  g_assert_no_error (error);
+  TsParamValue pv = { g_strdup ("edf"), g_strdup ("launch_ahead"), 2 };
+  g_array_append_val (scn->params, pv);
+  g_autoptr (GString) seq = g_string_new (NULL);
+  Trace t = { scn, seq };
+  g_autoptr (TsRunResult) res = ts_run_observed (scn, ts_policy_lookup ("edf", NULL), trace_observe, &t, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (seq->str, ==, "A0@0 A1@1 B0@2 B1@3 C0@4 C1@5 A2@6");
+  g_assert_true (ts_job_missed (job_of (scn, res, "B")));
+  g_assert_cmpint (job_of (scn, res, "B")->finish, ==, 4 * TS_NS_PER_MS);
+}
+
 /* The same under pantheon-np (no preemption): A runs 0-3; then B (deadline 3.5 not yet passed,
  * so not dropped) 3-5, latency 4.5 > 3: missed; C 5-7, latency 5.5 > 5: missed.  Missed jobs
  * score accuracy 0; A (model without exits) scores 1. */
@@ -240,6 +262,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/rt/edf-chunk-order", test_edf_chunk_order);
+  g_test_add_func ("/rt/launch-ahead", test_launch_ahead);
   g_test_add_func ("/rt/nonpreemptive-missed-accuracy", test_nonpreemptive_missed_accuracy);
   g_test_add_func ("/rt/rms-tie-break", test_rms_tie_break);
   g_test_add_func ("/rt/replan", test_replan);

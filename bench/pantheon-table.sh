@@ -1,0 +1,28 @@
+#!/bin/sh
+# The Pantheon comparison of issue 4: for robot, uav and indoor-traffic and their Poisson
+# variants, under every policy the scenarios name, one row per (scenario, policy) over the RT
+# tasks: deadline miss rate (dropped jobs count as missed), accuracy (0 for a missed job) and
+# preempted-job ratio, each pooled over all RT jobs; and the BE AlexNet's throughput.
+# Usage: bench/pantheon-table.sh [TIERSIM] [SCENARIOS...]
+set -eu
+TIERSIM=${1:-./tiersim}
+[ $# -gt 0 ] && shift
+SCENARIOS=${*:-robot uav indoor-traffic robot-poisson uav-poisson indoor-traffic-poisson}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+printf '| scenario | policy | RT DMR | RT accuracy | RT preempted-job ratio | BE req/s |\n'
+printf '|---|---|---:|---:|---:|---:|\n'
+for s in $SCENARIOS; do
+  "$TIERSIM" run "$s" -q -o "$out/$s" > /dev/null
+  # summary.csv: 1 policy, 3 class, 4 jobs, 6 missed, 13 accuracy, 14 throughput, 19 preempted_ratio
+  awk -F, -v s="$s" '
+    NR > 1 && !($1 in seen) { seen[$1] = 1; order[++n] = $1 }
+    NR > 1 && $3 == "rt" { jobs[$1] += $4; missed[$1] += $6; acc[$1] += $13 * $4; pjr[$1] += $19 * $4 }
+    NR > 1 && $3 == "be" { be[$1] += $14 }
+    END {
+      for (i = 1; i <= n; i++) {
+        p = order[i]
+        printf "| %s | %s | %.4f | %.4f | %.4f | %.2f |\n", s, p, missed[p] / jobs[p], acc[p] / jobs[p], pjr[p] / jobs[p], be[p]
+      }
+    }' "$out/$s/summary.csv"
+done

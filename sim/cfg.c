@@ -154,13 +154,123 @@ cfg_close (TsCfgFile *file)
   g_clear_pointer (&file->dir, g_free);
 }
 
+/* ---- overrides ---- */
+
+/* Copies src's value (and, for aggregates, its members) into dst, a setting of src's type. */
+static void
+copy_value (config_setting_t *dst, const config_setting_t *src)
+{
+  switch (config_setting_type (src))
+    {
+    case CONFIG_TYPE_INT: config_setting_set_int (dst, config_setting_get_int (src)); break;
+    case CONFIG_TYPE_INT64: config_setting_set_int64 (dst, config_setting_get_int64 (src)); break;
+    case CONFIG_TYPE_FLOAT: config_setting_set_float (dst, config_setting_get_float (src)); break;
+    case CONFIG_TYPE_STRING: config_setting_set_string (dst, config_setting_get_string (src)); break;
+    case CONFIG_TYPE_BOOL: config_setting_set_bool (dst, config_setting_get_bool (src)); break;
+    default:
+      for (int i = 0; i < config_setting_length (src); i++)
+        {
+          const config_setting_t *e = config_setting_get_elem (src, i);
+          copy_value (config_setting_add (dst, config_setting_name (e), config_setting_type (e)), e);
+        }
+    }
+}
+
+/* The element of aggregate `at` that path segment seg names, or NULL. */
+static config_setting_t *
+segment_child (config_setting_t *at, const char *seg)
+{
+  if (seg[0] == '[')
+    return config_setting_get_elem (at, (unsigned) g_ascii_strtoull (seg + 1, NULL, 10));
+  if (config_setting_type (at) == CONFIG_TYPE_GROUP)
+    return config_setting_get_member (at, seg);
+  for (int i = 0; i < config_setting_length (at); i++)
+    {
+      config_setting_t *e = config_setting_get_elem (at, i);
+      const config_setting_t *n = config_setting_type (e) == CONFIG_TYPE_GROUP ? config_setting_get_member (e, "name") : NULL;
+      if (n != NULL && config_setting_type (n) == CONFIG_TYPE_STRING && strcmp (config_setting_get_string (n), seg) == 0)
+        return e;
+    }
+  return NULL;
+}
+
+/* Sets segs[0..n) below `at` to value; under a wildcard, places lacking the path are skipped.
+ * Returns how many settings were set, or -1 after recording an error. */
+static int
+set_at (config_setting_t *at, char **segs, guint n, const config_setting_t *value, gboolean wild,
+        const TsOverride *ov, TsDiag *diag)
+{
+  if (!config_setting_is_aggregate (at))
+    {
+      if (wild)
+        return 0;
+      ts_diag_add (diag, ov->label, 0, "%s: '%s' is not a group or list", ov->path, segs[-1]);
+      return -1;
+    }
+  if (n == 1)
+    {
+      if (config_setting_type (at) != CONFIG_TYPE_GROUP)
+        {
+          ts_diag_add (diag, ov->label, 0, "%s: the last key must name a setting of a group", ov->path);
+          return -1;
+        }
+      if (config_setting_get_member (at, segs[0]) == NULL && wild)
+        return 0;
+      config_setting_remove (at, segs[0]);
+      copy_value (config_setting_add (at, segs[0], config_setting_type (value)), value);
+      return 1;
+    }
+  if (strcmp (segs[0], "*") == 0)
+    {
+      int total = 0;
+      for (int i = 0; i < config_setting_length (at); i++)
+        {
+          int r = set_at (config_setting_get_elem (at, i), segs + 1, n - 1, value, TRUE, ov, diag);
+          if (r < 0)
+            return -1;
+          total += r;
+        }
+      return total;
+    }
+  config_setting_t *child = segment_child (at, segs[0]);
+  if (child == NULL)
+    {
+      if (wild)
+        return 0;
+      ts_diag_add (diag, ov->label, 0, "%s: no setting '%s' there", ov->path, segs[0]);
+      return -1;
+    }
+  return set_at (child, segs + 1, n - 1, value, wild, ov, diag);
+}
+
+static void
+apply_override (TsCfgFile *f, const TsOverride *ov)
+{
+  config_t tmp;
+  config_init (&tmp);
+  g_autofree char *text = g_strdup_printf ("v = %s;", ov->value);
+  g_auto (GStrv) segs = g_strsplit (ov->path, ".", -1);
+  if (!config_read_string (&tmp, text))
+    ts_diag_add (f->diag, ov->label, 0, "%s: '%s' is not a libconfig value", ov->path, ov->value);
+  else if (segs[0] == NULL || *segs[0] == '\0')
+    ts_diag_add (f->diag, ov->label, 0, "an override needs a key");
+  else if (set_at (config_root_setting (&f->cfg), segs, g_strv_length (segs),
+                   config_lookup (&tmp, "v"), FALSE, ov, f->diag) == 0)
+    ts_diag_add (f->diag, ov->label, 0, "%s: matches no setting", ov->path);
+  config_destroy (&tmp);
+}
+
 gboolean
-ts_cfg_parse (const char *path, GBytes *contents, TsCfgParseFn parse, gpointer target, GError **error)
+ts_cfg_parse (const char *path, GBytes *contents, const TsOverride *overrides,
+              TsCfgParseFn parse, gpointer target, GError **error)
 {
   TsDiag diag;
   ts_diag_init (&diag);
   TsCfgFile f;
-  if (cfg_open (&f, path, contents, &diag))
+  gboolean opened = cfg_open (&f, path, contents, &diag);
+  for (const TsOverride *ov = overrides; opened && ov != NULL && ov->path != NULL; ov++)
+    apply_override (&f, ov);
+  if (opened && diag.messages->len == 0)
     parse (&f, target);
   cfg_close (&f);
   gboolean ok = ts_diag_to_error (&diag, error);
@@ -389,6 +499,60 @@ const config_setting_t *
 ts_cfg_sequence (TsCfgFile *file, const config_setting_t *group, const char *key, gboolean required)
 {
   return typed_member (file, group, key, required, CONFIG_TYPE_LIST, CONFIG_TYPE_ARRAY, "a list");
+}
+
+static void
+append_literal (GString *out, const config_setting_t *s)
+{
+  switch (config_setting_type (s))
+    {
+    case CONFIG_TYPE_INT: g_string_append_printf (out, "%d", config_setting_get_int (s)); break;
+    case CONFIG_TYPE_INT64: g_string_append_printf (out, "%" G_GINT64_FORMAT "L", (gint64) config_setting_get_int64 (s)); break;
+    case CONFIG_TYPE_BOOL: g_string_append (out, config_setting_get_bool (s) ? "true" : "false"); break;
+    case CONFIG_TYPE_FLOAT:
+      {
+        char buf[G_ASCII_DTOSTR_BUF_SIZE];
+        g_ascii_formatd (buf, sizeof buf, "%.17g", config_setting_get_float (s));
+        g_string_append (out, buf);
+        if (strpbrk (buf, ".eEn") == NULL)
+          g_string_append (out, ".0");  /* stay a float when read back */
+        break;
+      }
+    case CONFIG_TYPE_STRING:
+      {
+        g_string_append_c (out, '"');
+        for (const char *c = config_setting_get_string (s); *c; c++)
+          {
+            if (*c == '"' || *c == '\\')
+              g_string_append_c (out, '\\');
+            g_string_append_c (out, *c);
+          }
+        g_string_append_c (out, '"');
+        break;
+      }
+    default:
+      {
+        int type = config_setting_type (s);
+        g_string_append (out, type == CONFIG_TYPE_ARRAY ? "[ " : type == CONFIG_TYPE_LIST ? "( " : "{ ");
+        for (int i = 0; i < config_setting_length (s); i++)
+          {
+            const config_setting_t *e = config_setting_get_elem (s, i);
+            if (type == CONFIG_TYPE_GROUP)
+              g_string_append_printf (out, "%s = ", config_setting_name (e));
+            append_literal (out, e);
+            g_string_append (out, type == CONFIG_TYPE_GROUP ? "; " : i + 1 < config_setting_length (s) ? ", " : " ");
+          }
+        g_string_append (out, type == CONFIG_TYPE_ARRAY ? "]" : type == CONFIG_TYPE_LIST ? ")" : "}");
+      }
+    }
+}
+
+char *
+ts_cfg_setting_to_text (const config_setting_t *s)
+{
+  GString *out = g_string_new (NULL);
+  append_literal (out, s);
+  return g_string_free (out, FALSE);
 }
 
 const char *

@@ -41,12 +41,17 @@ typedef struct {
 
 typedef void (*TsCfgParseFn) (TsCfgFile *file, gpointer target);
 
-/* Parses the file at path (or, for built-in data, `contents`, with path as its label) and hands
- * it to parse(file, target), which reads it into target and records every problem.  Syntax
- * errors, @include cycles and missing include files are reported with their file:line.
- * Returns FALSE with all problems in one TS_ERROR_INPUT error, one per line. */
-gboolean ts_cfg_parse (const char *path, GBytes *contents, TsCfgParseFn parse, gpointer target,
-                       GError **error);
+/* Parses the file at path (or, for built-in data, `contents`, with path as its label), applies
+ * the overrides (NULL or ending with a NULL path; see TsOverride), and hands it to
+ * parse(file, target), which reads it into target and records every problem.  Syntax errors,
+ * @include cycles and missing include files are reported with their file:line; an override
+ * whose path or value is wrong, with the override's own label.  Returns FALSE with all problems
+ * in one TS_ERROR_INPUT error, one per line. */
+gboolean ts_cfg_parse (const char *path, GBytes *contents, const TsOverride *overrides,
+                       TsCfgParseFn parse, gpointer target, GError **error);
+
+/* A libconfig literal for a scalar, array or list setting (the form overrides take). */
+char *ts_cfg_setting_to_text (const config_setting_t *s);
 
 /* Records an error located at setting s ("file:line: path: text"). */
 void ts_cfg_error (TsCfgFile *file, const config_setting_t *s, const char *fmt, ...) G_GNUC_PRINTF (3, 4);

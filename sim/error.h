@@ -26,6 +26,18 @@ typedef enum {
 
 GQuark ts_error_quark (void);
 
+/* A change to a configuration file made before it is read (sweeps use them):
+ *   path   dot-separated keys from the file's root; a list element is "[i]", or the name of the
+ *          element whose `name` is that name, or "*" for every element that has the rest of the
+ *          path (then the last key must already exist there);
+ *   value  a libconfig literal: 40, 2.5, "streams", [ "a", "b" ], true;
+ *   label  where the override comes from, for messages ("sweep.cfg:7"). */
+typedef struct {
+  const char *path;
+  const char *value;
+  const char *label;
+} TsOverride;
+
 /* Converts milliseconds (as written in files) to integer nanoseconds, rounding to nearest. */
 TsTime ts_time_from_ms (double ms);
 

@@ -15,6 +15,8 @@ typedef struct {
 static const TsCommand commands[] = {
   { "run", ts_cmd_run, "simulate a scenario under one or more policies and report" },
   { "check", ts_cmd_check, "validate scenario files without running them" },
+  { "sweep", ts_cmd_sweep, "run a grid of scenario points in parallel (resumable, shardable)" },
+  { "merge", ts_cmd_merge, "join the results of a sweep's shards" },
   { "list", ts_cmd_list, "list shipped policies, scenarios, models or profiles" },
   { "version", ts_cmd_version, "print version and build information" },
 };

@@ -252,7 +252,7 @@ ts_model_load (const char *name, const char *ref_dir, GError **error)
     return NULL;
   g_autoptr (TsModel) m = g_new0 (TsModel, 1);
   m->path = g_strdup (path);
-  if (!ts_cfg_parse (path, contents, parse_model, m, error))
+  if (!ts_cfg_parse (path, contents, NULL, parse_model, m, error))
     return NULL;
   return g_steal_pointer (&m);
 }

@@ -113,13 +113,19 @@ parse_profile (TsCfgFile *f, gpointer target)
 TsProfile *
 ts_profile_load (const char *name, const char *ref_dir, GError **error)
 {
+  return ts_profile_load_with (name, ref_dir, NULL, error);
+}
+
+TsProfile *
+ts_profile_load_with (const char *name, const char *ref_dir, const TsOverride *overrides, GError **error)
+{
   g_autofree char *path = NULL;
   g_autoptr (GBytes) contents = NULL;
   if (!ts_data_find (TS_DATA_PROFILE, name, ref_dir, &path, &contents, error))
     return NULL;
   g_autoptr (TsProfile) p = g_new0 (TsProfile, 1);
   p->path = g_strdup (path);
-  if (!ts_cfg_parse (path, contents, parse_profile, p, error))
+  if (!ts_cfg_parse (path, contents, overrides, parse_profile, p, error))
     return NULL;
   return g_steal_pointer (&p);
 }

@@ -50,6 +50,10 @@ typedef struct {
 /* Loads a profile by name or path (see datadir.h), relative to ref_dir. */
 TsProfile *ts_profile_load (const char *name, const char *ref_dir, GError **error);
 
+/* The same with overrides applied to the file before it is read (see TsOverride). */
+TsProfile *ts_profile_load_with (const char *name, const char *ref_dir, const TsOverride *overrides,
+                                 GError **error);
+
 void ts_profile_free (TsProfile *profile);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsProfile, ts_profile_free)

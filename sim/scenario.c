@@ -251,10 +251,16 @@ parse_task (TsCfgFile *f, TsScenario *scn, GHashTable *models, const config_sett
     parse_arrival (f, arr, &t->arrival);
 }
 
+typedef struct {
+  TsScenario *scn;
+  const TsOverride *profile_overrides;
+} ParseCtx;
+
 static void
 parse_scenario (TsCfgFile *f, gpointer target)
 {
-  TsScenario *scn = target;
+  ParseCtx *ctx = target;
+  TsScenario *scn = ctx->scn;
   const config_setting_t *root = config_root_setting (&f->cfg);
   const char *s;
   ts_cfg_check_keys (f, root, top_keys);
@@ -276,7 +282,7 @@ parse_scenario (TsCfgFile *f, gpointer target)
   if (ts_cfg_string (f, root, "profile", TRUE, &s))
     {
       g_autoptr (GError) err = NULL;
-      scn->profile = ts_profile_load (s, f->dir, &err);
+      scn->profile = ts_profile_load_with (s, f->dir, ctx->profile_overrides, &err);
       if (scn->profile == NULL)
         report_ref_error (f, config_setting_get_member (root, "profile"), "profile", s, err);
     }
@@ -343,16 +349,37 @@ parse_scenario (TsCfgFile *f, gpointer target)
 TsScenario *
 ts_scenario_load (const char *name, GError **error)
 {
+  return ts_scenario_load_with (name, NULL, error);
+}
+
+TsScenario *
+ts_scenario_load_with (const char *name, const TsOverride *overrides, GError **error)
+{
   g_autofree char *path = NULL;
   g_autoptr (GBytes) contents = NULL;
   if (name == NULL)
     contents = ts_data_default_scenario (&path);
   else if (!ts_data_find (TS_DATA_SCENARIO, name, NULL, &path, &contents, error))
     return NULL;
+  /* split the overrides between the scenario file and its profile */
+  g_autoptr (GArray) own = g_array_new (TRUE, TRUE, sizeof (TsOverride));
+  g_autoptr (GArray) prof = g_array_new (TRUE, TRUE, sizeof (TsOverride));
+  for (const TsOverride *ov = overrides; ov != NULL && ov->path != NULL; ov++)
+    {
+      TsOverride o = *ov;
+      if (g_str_has_prefix (ov->path, "profile."))
+        {
+          o.path += strlen ("profile.");
+          g_array_append_val (prof, o);
+        }
+      else
+        g_array_append_val (own, o);
+    }
   g_autoptr (TsScenario) scn = g_new0 (TsScenario, 1);
   scn->path = g_strdup (path);
   scn->models = g_ptr_array_new_with_free_func ((GDestroyNotify) ts_model_free);
-  if (!ts_cfg_parse (path, contents, parse_scenario, scn, error))
+  ParseCtx ctx = { scn, (const TsOverride *) prof->data };
+  if (!ts_cfg_parse (path, contents, (const TsOverride *) own->data, parse_scenario, &ctx, error))
     return NULL;
   return g_steal_pointer (&scn);
 }

@@ -65,6 +65,10 @@ typedef struct {
  * embedded default.  Every problem is reported as "file:line: message", one per line. */
 TsScenario *ts_scenario_load (const char *name, GError **error);
 
+/* The same with overrides (NULL-path terminated, see TsOverride): paths starting with
+ * "profile." apply to the profile file (without that prefix), the others to the scenario file. */
+TsScenario *ts_scenario_load_with (const char *name, const TsOverride *overrides, GError **error);
+
 void ts_scenario_free (TsScenario *scn);
 
 /* Version of the libconfig the loaders were built with ("1.5.0"). */

@@ -1,0 +1,557 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "cfg.h"
+#include "policies/policy.h"
+#include "report.h"
+#include "sweep.h"
+
+static void
+axis_free (gpointer p)
+{
+  TsAxis *a = p;
+  g_free (a->name);
+  g_free (a->key);
+  g_ptr_array_unref (a->values);
+  g_ptr_array_unref (a->labels);
+  g_free (a);
+}
+
+void
+ts_sweep_free (TsSweep *sw)
+{
+  if (sw == NULL)
+    return;
+  g_free (sw->path);
+  g_free (sw->hash);
+  g_free (sw->scenario);
+  g_clear_pointer (&sw->axes, g_ptr_array_unref);
+  g_free (sw->seeds);
+  g_free (sw);
+}
+
+/* What points.csv shows for an axis value: a string's text, strings joined by "+", or the
+ * literal; quoted if it holds a comma. */
+static char *
+label_of (const config_setting_t *v)
+{
+  g_autofree char *text = NULL;
+  if (config_setting_type (v) == CONFIG_TYPE_STRING)
+    text = g_strdup (config_setting_get_string (v));
+  else if (config_setting_is_aggregate (v))
+    {
+      g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+      for (int i = 0; i < config_setting_length (v); i++)
+        {
+          const config_setting_t *e = config_setting_get_elem (v, i);
+          if (config_setting_type (e) == CONFIG_TYPE_STRING)
+            g_strv_builder_add (b, config_setting_get_string (e));
+          else
+            {
+              g_autofree char *t = ts_cfg_setting_to_text (e);
+              g_strv_builder_add (b, t);
+            }
+        }
+      g_auto (GStrv) parts = g_strv_builder_end (b);
+      text = g_strjoinv ("+", parts);
+    }
+  else
+    text = ts_cfg_setting_to_text (v);
+  return strchr (text, ',') ? g_strdup_printf ("\"%s\"", text) : g_steal_pointer (&text);
+}
+
+static const char *const top_keys[] = { "scenario", "axes", "combine", "replicas", NULL };
+static const char *const axis_keys[] = { "name", "key", "values", "labels", NULL };
+static const char *const combine_names[] = { "product", "zip", NULL };
+
+static void
+parse_sweep (TsCfgFile *f, gpointer target)
+{
+  TsSweep *sw = target;
+  const config_setting_t *root = config_root_setting (&f->cfg);
+  const char *s;
+  int e;
+  ts_cfg_check_keys (f, root, top_keys);
+  if (ts_cfg_string (f, root, "scenario", TRUE, &s))
+    sw->scenario = (strchr (s, '/') || g_str_has_suffix (s, ".cfg")) && !g_path_is_absolute (s)
+                     ? g_build_filename (f->dir, s, NULL) : g_strdup (s);
+  if (ts_cfg_enum (f, root, "combine", FALSE, combine_names, &e))
+    sw->zip = e == 1;
+  gint64 reps = 1;
+  ts_cfg_int (f, root, "replicas", FALSE, 1, 1000000, &reps);
+  sw->replicas = (guint) reps;
+
+  const config_setting_t *axes = ts_cfg_sequence (f, root, "axes", FALSE);
+  for (int i = 0; axes != NULL && i < config_setting_length (axes); i++)
+    {
+      const config_setting_t *g = config_setting_get_elem (axes, i);
+      if (config_setting_type (g) != CONFIG_TYPE_GROUP)
+        {
+          ts_cfg_error (f, g, "each axis must be a group { name = ...; key = ...; values = ...; }");
+          continue;
+        }
+      ts_cfg_check_keys (f, g, axis_keys);
+      TsAxis *a = g_new0 (TsAxis, 1);
+      a->line = config_setting_source_line (g);
+      a->values = g_ptr_array_new_with_free_func (g_free);
+      a->labels = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (sw->axes, a);
+      a->name = g_strdup (ts_cfg_string (f, g, "name", TRUE, &s) ? s : "?");
+      a->key = g_strdup (ts_cfg_string (f, g, "key", TRUE, &s) ? s : "?");
+      const config_setting_t *vs = ts_cfg_sequence (f, g, "values", TRUE);
+      if (vs == NULL)
+        continue;
+      if (config_setting_length (vs) == 0)
+        ts_cfg_error (f, vs, "an axis needs at least one value");
+      for (int j = 0; j < config_setting_length (vs); j++)
+        {
+          const config_setting_t *v = config_setting_get_elem (vs, j);
+          g_ptr_array_add (a->values, ts_cfg_setting_to_text (v));
+          g_ptr_array_add (a->labels, label_of (v));
+        }
+      const config_setting_t *ls = ts_cfg_sequence (f, g, "labels", FALSE);
+      if (ls != NULL && config_setting_length (ls) != config_setting_length (vs))
+        ts_cfg_error (f, ls, "%d labels for %d values", config_setting_length (ls), config_setting_length (vs));
+      else
+        for (int j = 0; ls != NULL && j < config_setting_length (ls); j++)
+          {
+            g_free (a->labels->pdata[j]);
+            a->labels->pdata[j] = label_of (config_setting_get_elem (ls, j));
+          }
+      if (sw->zip && a->values->len != ((TsAxis *) sw->axes->pdata[0])->values->len)
+        ts_cfg_error (f, vs, "combine = \"zip\" needs every axis to have as many values as the first (%u)",
+                      ((TsAxis *) sw->axes->pdata[0])->values->len);
+    }
+}
+
+TsSweep *
+ts_sweep_load (const char *path, GError **error)
+{
+  g_autoptr (TsSweep) sw = g_new0 (TsSweep, 1);
+  sw->path = g_strdup (path);
+  sw->axes = g_ptr_array_new_with_free_func (axis_free);
+  g_autofree char *text = NULL;
+  gsize len;
+  if (!g_file_get_contents (path, &text, &len, NULL))
+    {
+      g_set_error (error, TS_ERROR, TS_ERROR_NOT_FOUND, "%s: no such sweep file", path);
+      return NULL;
+    }
+  sw->hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) text, len);
+  if (!ts_cfg_parse (path, NULL, NULL, parse_sweep, sw, error))
+    return NULL;
+
+  guint n = sw->axes->len == 0 ? 1 : sw->zip ? ((TsAxis *) sw->axes->pdata[0])->values->len : 1;
+  for (guint a = 0; !sw->zip && a < sw->axes->len; a++)
+    n *= ((TsAxis *) sw->axes->pdata[a])->values->len;
+  sw->n_points = n * sw->replicas;
+
+  /* every point must load: report the first that does not, with its values */
+  sw->seeds = g_new0 (guint64, sw->n_points);
+  for (guint i = 0; i < sw->n_points; i++)
+    {
+      g_autoptr (GError) err = NULL;
+      g_autoptr (TsScenario) scn = ts_sweep_point_scenario (sw, i, &err);
+      if (scn == NULL)
+        {
+          g_autofree char *vals = ts_sweep_points_prefix (sw, i, 0);
+          g_autofree char *hdr = ts_sweep_points_header (sw);
+          g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s: point %u (%s = %s) does not load:\n%s",
+                       path, i, hdr, vals, err->message);
+          return NULL;
+        }
+      sw->seeds[i] = scn->seed;
+    }
+  return g_steal_pointer (&sw);
+}
+
+/* Value index of each axis for point i (without its replica). */
+static guint
+value_index (const TsSweep *sw, guint i, guint axis)
+{
+  guint combo = i / sw->replicas;
+  if (sw->zip)
+    return combo;
+  for (guint a = sw->axes->len; a-- > axis + 1;)
+    combo /= ((TsAxis *) sw->axes->pdata[a])->values->len;
+  return combo % ((TsAxis *) sw->axes->pdata[axis])->values->len;
+}
+
+TsOverride *
+ts_sweep_point_overrides (const TsSweep *sw, guint i, guint *replica)
+{
+  TsOverride *ov = g_new0 (TsOverride, sw->axes->len + 1);
+  for (guint a = 0; a < sw->axes->len; a++)
+    {
+      const TsAxis *ax = sw->axes->pdata[a];
+      ov[a] = (TsOverride) { ax->key, ax->values->pdata[value_index (sw, i, a)], ax->name };
+    }
+  *replica = i % sw->replicas;
+  return ov;
+}
+
+TsScenario *
+ts_sweep_point_scenario (const TsSweep *sw, guint i, GError **error)
+{
+  guint replica;
+  g_autofree TsOverride *ov = ts_sweep_point_overrides (sw, i, &replica);
+  TsScenario *scn = ts_scenario_load_with (sw->scenario, ov, error);
+  if (scn != NULL)
+    scn->seed += replica;
+  return scn;
+}
+
+char *
+ts_sweep_points_header (const TsSweep *sw)
+{
+  GString *s = g_string_new ("point");
+  for (guint a = 0; a < sw->axes->len; a++)
+    g_string_append_printf (s, ",%s", ((TsAxis *) sw->axes->pdata[a])->name);
+  g_string_append (s, ",replica,seed");
+  return g_string_free (s, FALSE);
+}
+
+char *
+ts_sweep_points_prefix (const TsSweep *sw, guint i, guint64 seed)
+{
+  GString *s = g_string_new (NULL);
+  g_string_append_printf (s, "%u", i);
+  for (guint a = 0; a < sw->axes->len; a++)
+    {
+      const TsAxis *ax = sw->axes->pdata[a];
+      g_string_append_printf (s, ",%s", (char *) ax->labels->pdata[value_index (sw, i, a)]);
+    }
+  g_string_append_printf (s, ",%u,%" G_GUINT64_FORMAT, i % sw->replicas, seed);
+  return g_string_free (s, FALSE);
+}
+
+/* ---- running ---- */
+
+static char *
+point_dir (const char *dir, guint i)
+{
+  g_autofree char *name = g_strdup_printf ("%06u", i);
+  return g_build_filename (dir, "points", name, NULL);
+}
+
+typedef struct {
+  const TsSweep *sw;
+  const char *dir;
+  GMutex lock;
+  GCond cond;
+  guint finished;
+  GError *error;         /* the first failure; later points are skipped */
+} Ctx;
+
+/* Runs point i and publishes its folder by one rename. */
+static gboolean
+run_point (const TsSweep *sw, const char *dir, guint i, GError **error)
+{
+  g_autoptr (TsScenario) scn = ts_sweep_point_scenario (sw, i, error);
+  if (scn == NULL)
+    return FALSE;
+  g_autoptr (GPtrArray) runs = g_ptr_array_new_with_free_func ((GDestroyNotify) ts_run_result_free);
+  for (guint p = 0; scn->policies[p]; p++)
+    {
+      TsRunResult *r = ts_run (scn, ts_policy_lookup (scn->policies[p], NULL), error);
+      if (r == NULL)
+        {
+          g_prefix_error (error, "point %u, policy %s: ", i, scn->policies[p]);
+          return FALSE;
+        }
+      g_ptr_array_add (runs, r);
+    }
+  g_autofree char *final = point_dir (dir, i);
+  g_autofree char *tmpl = g_strdup_printf ("%s.tmp-XXXXXX", final);
+  if (g_mkdtemp (tmpl) == NULL)
+    {
+      int e = errno;
+      g_set_error (error, TS_ERROR, TS_ERROR_IO, "cannot create %s: %s", tmpl, g_strerror (e));
+      return FALSE;
+    }
+  g_autofree char *hdr = ts_sweep_points_header (sw);
+  g_autofree char *pre = ts_sweep_points_prefix (sw, i, scn->seed);
+  g_autofree char *point_txt = g_strdup_printf ("%s\n%s\n", hdr, pre);
+  g_autofree char *point_file = g_build_filename (tmpl, "point.txt", NULL);
+  if (!ts_report_write_dir (tmpl, scn, (TsRunResult *const *) runs->pdata, runs->len, error)
+      || !g_file_set_contents (point_file, point_txt, -1, error))
+    return FALSE;
+  if (g_rename (tmpl, final) != 0)
+    {
+      int e = errno;
+      g_set_error (error, TS_ERROR, TS_ERROR_IO, "cannot rename %s to %s: %s", tmpl, final, g_strerror (e));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+worker (gpointer data, gpointer user)
+{
+  Ctx *c = user;
+  guint i = GPOINTER_TO_UINT (data) - 1;
+  g_mutex_lock (&c->lock);
+  gboolean skip = c->error != NULL;
+  g_mutex_unlock (&c->lock);
+  GError *err = NULL;
+  if (!skip)
+    run_point (c->sw, c->dir, i, &err);
+  g_mutex_lock (&c->lock);
+  if (err != NULL && c->error == NULL)
+    c->error = err;
+  else
+    g_clear_error (&err);
+  c->finished++;
+  g_cond_signal (&c->cond);
+  g_mutex_unlock (&c->lock);
+}
+
+static void
+print_progress (const TsSweepOptions *opt, guint done, guint total, double elapsed)
+{
+  double eta = done > 0 ? elapsed / done * (total - done) : 0;
+  if (opt->progress_bar)
+    {
+      int width = 30, fill = total ? (int) (width * done / total) : width;
+      fprintf (stderr, "\r[%.*s%*s] %u/%u  %02d:%02d elapsed  ETA %02d:%02d ", fill,
+               "##############################", width - fill, "", done, total,
+               (int) elapsed / 60, (int) elapsed % 60, (int) eta / 60, (int) eta % 60);
+      if (done == total)
+        fputc ('\n', stderr);
+    }
+  else
+    fprintf (stderr, "%u/%u points done, %.1f s elapsed, ETA %.1f s\n", done, total, elapsed, eta);
+}
+
+static gboolean
+write_manifest (const TsSweep *sw, const char *dir, GError **error)
+{
+  g_autoptr (GString) m = g_string_new ("{\n");
+  g_autofree char *abs = g_canonicalize_filename (sw->path, NULL);
+  g_string_append_printf (m, "  \"tiersim\": \"%s\",\n  \"sweep\": \"%s\",\n  \"sweep_sha256\": \"%s\",\n",
+                          PACKAGE_VERSION, abs, sw->hash);
+  g_string_append_printf (m, "  \"scenario\": \"%s\",\n  \"points\": %u,\n  \"replicas\": %u,\n  \"seeds\": [",
+                          sw->scenario, sw->n_points, sw->replicas);
+  for (guint i = 0; i < sw->n_points; i++)
+    g_string_append_printf (m, "%s%" G_GUINT64_FORMAT, i ? ", " : "", sw->seeds[i]);
+  g_string_append (m, "]\n}\n");
+  g_autofree char *file = g_build_filename (dir, "manifest.json", NULL);
+  return g_file_set_contents (file, m->str, m->len, error);
+}
+
+/* The sweep hash a results folder's manifest names, or NULL. */
+static char *
+manifest_hash (const char *dir, guint *n_points)
+{
+  g_autofree char *file = g_build_filename (dir, "manifest.json", NULL), *text = NULL;
+  if (!g_file_get_contents (file, &text, NULL, NULL))
+    return NULL;
+  const char *h = strstr (text, "\"sweep_sha256\": \""), *p = strstr (text, "\"points\": ");
+  if (h == NULL || p == NULL)
+    return NULL;
+  *n_points = (guint) g_ascii_strtoull (p + strlen ("\"points\": "), NULL, 10);
+  return g_strndup (h + strlen ("\"sweep_sha256\": \""), 64);
+}
+
+/* Removes what a killed run left half-written: point.tmp-* folders. */
+static void
+remove_partial (const char *points)
+{
+  g_autoptr (GDir) d = g_dir_open (points, 0, NULL);
+  const char *n;
+  while (d && (n = g_dir_read_name (d)) != NULL)
+    if (strstr (n, ".tmp-") != NULL)
+      {
+        g_autofree char *tmp = g_build_filename (points, n, NULL);
+        g_autoptr (GDir) t = g_dir_open (tmp, 0, NULL);
+        const char *f;
+        while (t && (f = g_dir_read_name (t)) != NULL)
+          {
+            g_autofree char *file = g_build_filename (tmp, f, NULL);
+            g_unlink (file);
+          }
+        g_rmdir (tmp);
+      }
+}
+
+gboolean
+ts_sweep_run (const TsSweep *sw, const char *dir, const TsSweepOptions *opt,
+              guint *done, guint *total, GError **error)
+{
+  g_autofree char *points = g_build_filename (dir, "points", NULL);
+  guint n_prev = 0;
+  g_autofree char *prev = manifest_hash (dir, &n_prev);
+  if (prev != NULL && strcmp (prev, sw->hash) != 0)
+    {
+      g_set_error (error, TS_ERROR, TS_ERROR_USAGE, "%s holds the results of another sweep "
+                   "(its manifest.json names a different sweep file); use another -o", dir);
+      return FALSE;
+    }
+  if (prev != NULL && !opt->resume && opt->n_shards == 1)
+    {
+      g_set_error (error, TS_ERROR, TS_ERROR_USAGE, "%s already holds results of this sweep; "
+                   "add --resume to continue it, or use another -o", dir);
+      return FALSE;
+    }
+  if (g_mkdir_with_parents (points, 0777) != 0)
+    {
+      int e = errno;
+      g_set_error (error, TS_ERROR, TS_ERROR_IO, "cannot create %s: %s", points, g_strerror (e));
+      return FALSE;
+    }
+  if (!write_manifest (sw, dir, error))
+    return FALSE;
+  remove_partial (points);
+
+  g_autoptr (GArray) todo = g_array_new (FALSE, FALSE, sizeof (guint));
+  *total = 0;
+  *done = 0;
+  for (guint i = opt->shard; i < sw->n_points; i += opt->n_shards)
+    {
+      (*total)++;
+      g_autofree char *pd = point_dir (dir, i);
+      if (g_file_test (pd, G_FILE_TEST_IS_DIR))
+        (*done)++;
+      else
+        g_array_append_val (todo, i);
+    }
+
+  Ctx c = { .sw = sw, .dir = dir };
+  g_mutex_init (&c.lock);
+  g_cond_init (&c.cond);
+  gint64 t0 = g_get_monotonic_time ();
+  GThreadPool *pool = g_thread_pool_new (worker, &c, (int) opt->jobs, TRUE, NULL);
+  for (guint k = 0; k < todo->len; k++)
+    g_thread_pool_push (pool, GUINT_TO_POINTER (g_array_index (todo, guint, k) + 1), NULL);
+  g_mutex_lock (&c.lock);
+  guint shown = G_MAXUINT;
+  while (c.finished < todo->len)
+    {
+      if (c.finished != shown)
+        {
+          shown = c.finished;
+          print_progress (opt, *done + c.finished, *total, (g_get_monotonic_time () - t0) / 1e6);
+        }
+      g_cond_wait_until (&c.cond, &c.lock, g_get_monotonic_time () + G_TIME_SPAN_SECOND / 2);
+    }
+  g_mutex_unlock (&c.lock);
+  g_thread_pool_free (pool, FALSE, TRUE);
+  if (todo->len > 0)
+    print_progress (opt, *done + c.finished, *total, (g_get_monotonic_time () - t0) / 1e6);
+  g_mutex_clear (&c.lock);
+  g_cond_clear (&c.cond);
+  if (c.error != NULL)
+    {
+      g_propagate_error (error, c.error);
+      return FALSE;
+    }
+  *done += c.finished;
+
+  /* points.csv once every point (of every shard) is there */
+  for (guint i = 0; i < sw->n_points; i++)
+    {
+      g_autofree char *pd = point_dir (dir, i);
+      if (!g_file_test (pd, G_FILE_TEST_IS_DIR))
+        return TRUE;
+    }
+  return ts_sweep_write_points_csv (dir, sw->n_points, error);
+}
+
+gboolean
+ts_sweep_write_points_csv (const char *dir, guint n_points, GError **error)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  for (guint i = 0; i < n_points; i++)
+    {
+      g_autofree char *pd = point_dir (dir, i);
+      g_autofree char *pfile = g_build_filename (pd, "point.txt", NULL), *sfile = g_build_filename (pd, "summary.csv", NULL);
+      g_autofree char *ptext = NULL, *stext = NULL;
+      if (!g_file_get_contents (pfile, &ptext, NULL, NULL) || !g_file_get_contents (sfile, &stext, NULL, NULL))
+        {
+          g_set_error (error, TS_ERROR, TS_ERROR_RUN, "%s: point %u has no results", dir, i);
+          return FALSE;
+        }
+      g_auto (GStrv) pl = g_strsplit (ptext, "\n", 3);
+      g_auto (GStrv) rows = g_strsplit (stext, "\n", -1);
+      if (i == 0)
+        g_string_append_printf (out, "%s,%s\n", pl[0], rows[0]);
+      for (guint r = 1; rows[r] != NULL; r++)
+        if (*rows[r])
+          g_string_append_printf (out, "%s,%s\n", pl[1], rows[r]);
+    }
+  g_autofree char *file = g_build_filename (dir, "points.csv", NULL);
+  return g_file_set_contents (file, out->str, out->len, error);
+}
+
+static gboolean
+copy_file (const char *from, const char *to, GError **error)
+{
+  g_autofree char *text = NULL;
+  gsize len;
+  return g_file_get_contents (from, &text, &len, error) && g_file_set_contents (to, text, len, error);
+}
+
+gboolean
+ts_sweep_merge (const char *out, char **dirs, GError **error)
+{
+  g_autofree char *hash = NULL;
+  guint n = 0;
+  for (guint d = 0; dirs[d]; d++)
+    {
+      guint nd = 0;
+      g_autofree char *h = manifest_hash (dirs[d], &nd);
+      if (h == NULL)
+        {
+          g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s: no manifest.json: not a sweep's results", dirs[d]);
+          return FALSE;
+        }
+      if (hash != NULL && (strcmp (h, hash) != 0 || nd != n))
+        {
+          g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s holds another sweep's results than %s", dirs[d], dirs[0]);
+          return FALSE;
+        }
+      if (hash == NULL)
+        hash = g_steal_pointer (&h), n = nd;
+    }
+  g_autofree char *out_points = g_build_filename (out, "points", NULL);
+  if (g_mkdir_with_parents (out_points, 0777) != 0)
+    {
+      int e = errno;
+      g_set_error (error, TS_ERROR, TS_ERROR_IO, "cannot create %s: %s", out_points, g_strerror (e));
+      return FALSE;
+    }
+  g_autofree char *man_to = g_build_filename (out, "manifest.json", NULL);
+  g_autofree char *man_from = g_build_filename (dirs[0], "manifest.json", NULL);
+  if (strcmp (man_from, man_to) != 0 && !copy_file (man_from, man_to, error))
+    return FALSE;
+  for (guint d = 0; dirs[d]; d++)
+    for (guint i = 0; i < n; i++)
+      {
+        g_autofree char *from = point_dir (dirs[d], i), *to = point_dir (out, i);
+        if (!g_file_test (from, G_FILE_TEST_IS_DIR) || g_file_test (to, G_FILE_TEST_IS_DIR))
+          continue;
+        /* copy into a temporary folder, then rename: a point appears whole or not at all */
+        g_autofree char *tmp = g_strdup_printf ("%s.tmp-merge", to);
+        g_mkdir_with_parents (tmp, 0777);
+        const char *files[] = { "summary.csv", "jobs.csv", "preemptions.csv", "point.txt" };
+        for (guint f = 0; f < G_N_ELEMENTS (files); f++)
+          {
+            g_autofree char *a = g_build_filename (from, files[f], NULL), *b = g_build_filename (tmp, files[f], NULL);
+            if (!copy_file (a, b, error))
+              return FALSE;
+          }
+        if (g_rename (tmp, to) != 0)
+          {
+            int e = errno;
+            g_set_error (error, TS_ERROR, TS_ERROR_IO, "cannot rename %s: %s", tmp, g_strerror (e));
+            return FALSE;
+          }
+      }
+  return ts_sweep_write_points_csv (out, n, error);
+}

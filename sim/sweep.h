@@ -1,0 +1,82 @@
+/* tiersim — parameter sweeps: a base scenario, axes over any scenario or profile key, replicas.
+ *
+ * A sweep file:
+ *   scenario = "disb-d";                 # a path (relative to the sweep file) or a shipped name
+ *   axes = (
+ *     { name = "rt_period_ms"; key = "tasks.*.arrival.period_ms"; values = [ 200.0, 100.0 ]; },
+ *     { name = "policy"; key = "policies"; values = ( [ "reef" ], [ "reset" ] ); }
+ *   );
+ *   combine = "product";                 # or "zip": the i-th value of every axis together
+ *   replicas = 3;                        # replica r runs with the scenario's seed + r
+ *   labels = ...;                        # (per axis, optional) what points.csv shows instead
+ *
+ * Points are numbered in row-major order of the axes (the last axis fastest), replicas
+ * innermost.  A point's result depends only on the sweep file and its number. */
+#pragma once
+
+#include "runner.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char *name;          /* column of points.csv */
+  char *key;           /* override path (see TsOverride) */
+  GPtrArray *values;   /* char*: libconfig literals */
+  GPtrArray *labels;   /* char*: what points.csv shows for each value */
+  int line;
+} TsAxis;
+
+typedef struct {
+  char *path;          /* the sweep file */
+  char *hash;          /* SHA-256 of its contents */
+  char *scenario;      /* the base scenario, resolved */
+  GPtrArray *axes;     /* TsAxis* */
+  gboolean zip;
+  guint replicas;
+  guint n_points;
+  guint64 *seeds;      /* per point, as it runs */
+} TsSweep;
+
+/* Loads a sweep file; every point's scenario is loaded once to validate it, so that a bad value
+ * is reported (with the axis's file:line) before anything runs. */
+TsSweep *ts_sweep_load (const char *path, GError **error);
+void ts_sweep_free (TsSweep *sweep);
+
+/* The overrides of point i (NULL-path terminated, owned by the caller: free with g_free on the
+ * array; the strings belong to the sweep) and its replica. */
+TsOverride *ts_sweep_point_overrides (const TsSweep *sweep, guint i, guint *replica);
+
+/* The scenario of point i, loaded with its overrides and replica seed. */
+TsScenario *ts_sweep_point_scenario (const TsSweep *sweep, guint i, GError **error);
+
+/* Column headers of points.csv before the summary columns: "point,<axis names>,replica,seed". */
+char *ts_sweep_points_header (const TsSweep *sweep);
+
+/* The values of those columns for point i (seed as run). */
+char *ts_sweep_points_prefix (const TsSweep *sweep, guint i, guint64 seed);
+
+typedef struct {
+  guint jobs;              /* worker threads, >= 1 */
+  guint shard, n_shards;   /* run points with i % n_shards == shard */
+  gboolean resume;         /* skip points already done */
+  gboolean progress_bar;   /* a bar on a terminal; else a line per point */
+} TsSweepOptions;
+
+/* Runs the sweep's points into dir (dir/points/<number>/ each, written atomically: a point's
+ * folder appears whole or not at all), then, if every point is done, writes dir/points.csv.
+ * Writes dir/manifest.json first; refuses a dir holding another sweep's results, or any
+ * results without resume.  *done and *total receive the points done and in this shard. */
+gboolean ts_sweep_run (const TsSweep *sweep, const char *dir, const TsSweepOptions *opt,
+                       guint *done, guint *total, GError **error);
+
+/* Writes dir/points.csv from the point folders 0..n_points-1, in point order; fails naming the
+ * first point missing. */
+gboolean ts_sweep_write_points_csv (const char *dir, guint n_points, GError **error);
+
+/* Copies into out the points found in each of dirs (results of one sweep's shards, checked by
+ * their manifests), then writes out/points.csv. */
+gboolean ts_sweep_merge (const char *out, char **dirs, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsSweep, ts_sweep_free)
+
+G_END_DECLS

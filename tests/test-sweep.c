@@ -1,0 +1,229 @@
+/* Sweeps: grid expansion, results independent of -j, resume after SIGKILL, shards and merge,
+ * broken sweep files, the Slurm script. */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "sim/sweep.h"
+#include "tests/testutil.h"
+
+static const char *
+bin (void)
+{
+  const char *b = g_getenv ("TIERSIM");
+  return b ? b : TS_ABS_BUILDDIR "/tiersim";
+}
+
+/* Runs tiersim with args (NULL-terminated); returns the exit status. */
+static int
+tiersim (char **out, const char *first, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (gpointer) bin ());
+  va_list ap;
+  va_start (ap, first);
+  for (const char *a = first; a; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  int status;
+  g_autofree char *err = NULL, *ignored = NULL;
+  /* stdout is always captured: the TAP stream is the test's own */
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               out ? out : &ignored, &err, &status, NULL));
+  g_assert_true (WIFEXITED (status));
+  return WEXITSTATUS (status);
+}
+
+static char *
+slurp (const char *dir, const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  char *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+static void
+rm_rf (const char *dir)
+{
+  const char *argv[] = { "rm", "-rf", dir, NULL };
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+/* 2 x 3 values, product, 2 replicas: 12 points, the last axis fastest, replicas innermost:
+ * point i has a = i / 6, b = (i / 2) % 3, replica i % 2.  Zip of 3-value axes: 3 points. */
+static void
+test_grid (void)
+{
+  g_autofree char *path = tu_data ("sweeps/grid.cfg");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TsSweep) sw = ts_sweep_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sw->n_points, ==, 12);
+  const char *a[] = { "0.01", "0.02" }, *b[] = { "10.0", "20.0", "30.0" }, *lb[] = { "ten", "twenty", "thirty" };
+  for (guint i = 0; i < 12; i++)
+    {
+      guint replica;
+      g_autofree TsOverride *ov = ts_sweep_point_overrides (sw, i, &replica);
+      g_assert_cmpstr (ov[0].path, ==, "duration");
+      g_assert_cmpstr (ov[0].value, ==, a[i / 6]);
+      g_assert_cmpstr (ov[1].value, ==, b[(i / 2) % 3]);
+      g_assert_null (ov[2].path);
+      g_assert_cmpuint (replica, ==, i % 2);
+      g_autofree char *pre = ts_sweep_points_prefix (sw, i, 7);
+      g_autofree char *want = g_strdup_printf ("%u,%s,%s,%u,7", i, a[i / 6], lb[(i / 2) % 3], i % 2);
+      g_assert_cmpstr (pre, ==, want);
+      /* the override reached the scenario, and the replica the seed (md1.cfg's seed is 7) */
+      g_autoptr (TsScenario) scn = ts_sweep_point_scenario (sw, i, &error);
+      g_assert_no_error (error);
+      g_assert_cmpfloat (scn->tasks[0].arrival.rate, ==, 10.0 * ((i / 2) % 3 + 1));
+      g_assert_cmpuint (scn->seed, ==, 7 + i % 2);
+    }
+  g_autofree char *hdr = ts_sweep_points_header (sw);
+  g_assert_cmpstr (hdr, ==, "point,a,b,replica,seed");
+
+  g_autofree char *zpath = tu_data ("sweeps/zip.cfg");
+  g_autoptr (TsSweep) z = ts_sweep_load (zpath, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (z->n_points, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr (TsScenario) scn = ts_sweep_point_scenario (z, i, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (scn->duration, ==, (i + 1) * 10 * TS_NS_PER_MS);
+      g_assert_cmpfloat (scn->tasks[0].arrival.rate, ==, 10.0 * (i + 1));   /* through "*" */
+    }
+}
+
+static void
+test_jobs_identical (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-sweep-XXXXXX", NULL);
+  g_autofree char *d1 = g_build_filename (tmp, "j1", NULL), *d4 = g_build_filename (tmp, "j4", NULL);
+  g_autofree char *sweep = tu_data ("sweeps/rates.cfg");
+  g_assert_cmpint (tiersim (NULL, "sweep", sweep, "-j", "1", "-o", d1, NULL), ==, 0);
+  g_assert_cmpint (tiersim (NULL, "sweep", sweep, "-j", "4", "-o", d4, NULL), ==, 0);
+  g_autofree char *p1 = slurp (d1, "points.csv"), *p4 = slurp (d4, "points.csv");
+  g_assert_cmpstr (p1, ==, p4);
+  g_assert_true (g_str_has_prefix (p1, "point,rate,duration,replica,seed,policy,task,class,jobs,"));
+  g_assert_cmpuint (g_strv_length (g_strsplit (p1, "\n", -1)), ==, 1 + 8 + 1);  /* header, 8 rows, "" */
+  /* a second run into the same folder is refused without --resume */
+  g_assert_cmpint (tiersim (NULL, "sweep", sweep, "-o", d1, NULL), ==, 2);
+  rm_rf (tmp);
+}
+
+/* A sweep killed (SIGKILL) while running, then resumed, gives the points.csv of an
+ * uninterrupted run; the folders of points killed while being written are not counted. */
+static void
+test_resume_after_kill (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-sweep-XXXXXX", NULL);
+  g_autofree char *killed = g_build_filename (tmp, "killed", NULL), *whole = g_build_filename (tmp, "whole", NULL);
+  g_autofree char *sweep = tu_data ("sweeps/slow.cfg");
+  const char *argv[] = { bin (), "sweep", sweep, "-j", "2", "-o", killed, NULL };
+  GPid pid;
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL
+                                | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, &pid, NULL));
+  /* let some points finish, not all */
+  g_autofree char *points = g_build_filename (killed, "points", NULL);
+  for (int t = 0; t < 400; t++)
+    {
+      g_autoptr (GDir) d = g_dir_open (points, 0, NULL);
+      guint n = 0;
+      const char *e;
+      while (d && (e = g_dir_read_name (d)) != NULL)
+        n += strstr (e, ".tmp-") == NULL;
+      if (n >= 3)
+        break;
+      g_usleep (10000);
+    }
+  kill (pid, SIGKILL);
+  int status;
+  waitpid (pid, &status, 0);
+  g_spawn_close_pid (pid);
+  g_autofree char *csv = g_build_filename (killed, "points.csv", NULL);
+  g_assert_false (g_file_test (csv, G_FILE_TEST_EXISTS));   /* killed before the end */
+  g_assert_cmpint (tiersim (NULL, "sweep", sweep, "--resume", "-o", killed, NULL), ==, 0);
+  g_assert_cmpint (tiersim (NULL, "sweep", sweep, "-o", whole, NULL), ==, 0);
+  g_autofree char *a = slurp (killed, "points.csv"), *b = slurp (whole, "points.csv");
+  g_assert_cmpstr (a, ==, b);
+  rm_rf (tmp);
+}
+
+/* Three shards into three folders, merged: the points.csv of a whole run. */
+static void
+test_shards_merge (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-sweep-XXXXXX", NULL);
+  g_autofree char *sweep = tu_data ("sweeps/rates.cfg");
+  g_autofree char *whole = g_build_filename (tmp, "whole", NULL), *out = g_build_filename (tmp, "merged", NULL);
+  g_autofree char *s0 = g_build_filename (tmp, "s0", NULL), *s1 = g_build_filename (tmp, "s1", NULL),
+                  *s2 = g_build_filename (tmp, "s2", NULL);
+  g_assert_cmpint (tiersim (NULL, "sweep", sweep, "-o", whole, NULL), ==, 0);
+  g_assert_cmpint (tiersim (NULL, "sweep", sweep, "--shard", "0/3", "-o", s0, NULL), ==, 0);
+  g_assert_cmpint (tiersim (NULL, "sweep", sweep, "--shard", "1/3", "-o", s1, NULL), ==, 0);
+  /* with a shard missing, the merge fails and names a missing point */
+  g_assert_cmpint (tiersim (NULL, "merge", out, s0, s1, NULL), ==, 1);
+  g_assert_cmpint (tiersim (NULL, "sweep", sweep, "--shard", "2/3", "-o", s2, NULL), ==, 0);
+  g_assert_cmpint (tiersim (NULL, "merge", out, s0, s1, s2, NULL), ==, 0);
+  g_autofree char *a = slurp (whole, "points.csv"), *b = slurp (out, "points.csv");
+  g_assert_cmpstr (a, ==, b);
+  g_assert_cmpint (tiersim (NULL, "sweep", sweep, "--shard", "3/3", "-o", s2, NULL), ==, 2);
+  rm_rf (tmp);
+}
+
+static void
+test_bad_sweeps (void)
+{
+  g_autofree char *dir = tu_data ("sweeps/bad");
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *n;
+  guint count = 0;
+  while ((n = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, n, NULL), *text = NULL, *out = NULL;
+      g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+      g_autofree char *expect = g_strndup (text + 10, strcspn (text + 10, "\n"));
+      g_autoptr (GError) error = NULL;
+      g_autoptr (TsSweep) sw = ts_sweep_load (path, &error);
+      g_assert_null (sw);
+      if (strstr (error->message, expect) == NULL)
+        g_error ("%s: expected \"%s\" in:\n%s", n, expect, error->message);
+      g_assert_cmpint (tiersim (&out, "sweep", path, "-o", "/nonexistent/never", NULL), ==, 2);
+      count++;
+    }
+  g_assert_cmpuint (count, >=, 6);
+}
+
+static void
+test_emit_slurm (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-sweep-XXXXXX", NULL);
+  g_autofree char *sweep = tu_data ("sweeps/rates.cfg");
+  g_assert_cmpint (tiersim (NULL, "sweep", sweep, "--emit", "slurm", "--shards", "4", "-j", "2", "-o", tmp, NULL), ==, 0);
+  g_autofree char *s = slurp (tmp, "slurm-submit.sh");
+  g_assert_nonnull (strstr (s, "--array=0-3"));
+  g_assert_nonnull (strstr (s, "--shard '\\''${SLURM_ARRAY_TASK_ID}'\\''/4"));
+  g_assert_nonnull (strstr (s, "--dependency=afterok:"));
+  g_assert_nonnull (strstr (s, " merge "));
+  rm_rf (tmp);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/sweep/grid", test_grid);
+  g_test_add_func ("/sweep/jobs-identical", test_jobs_identical);
+  g_test_add_func ("/sweep/resume-after-kill", test_resume_after_kill);
+  g_test_add_func ("/sweep/shards-merge", test_shards_merge);
+  g_test_add_func ("/sweep/bad-files", test_bad_sweeps);
+  g_test_add_func ("/sweep/emit-slurm", test_emit_slurm);
+  return g_test_run ();
+}

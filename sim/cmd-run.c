@@ -6,8 +6,10 @@
 #include <stdlib.h>
 
 #include "cmd.h"
+#include "plot.h"
 #include "policies/policy.h"
 #include "report.h"
+#include "trace.h"
 
 static const char *const arrival_kind[] = { "periodic", "poisson", "trace", "closed-loop" };
 
@@ -75,7 +77,8 @@ ts_cmd_run (int argc, char **argv)
   g_auto (GStrv) policies = NULL;
   g_autofree char *outdir = NULL, *seed = NULL;
   double duration = NAN;
-  gboolean quiet = FALSE;
+  gboolean quiet = FALSE, plot = FALSE;
+  g_autofree char *trace_file = NULL, *window = NULL;
   const GOptionEntry entries[] = {
     { "policy", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &policies,
       "Run this policy (repeatable); replaces the scenario's list", "POLICY" },
@@ -83,6 +86,10 @@ ts_cmd_run (int argc, char **argv)
     { "seed", 0, 0, G_OPTION_ARG_STRING, &seed, "Override the scenario's random seed", "N" },
     { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &duration, "Override the scenario's duration", "SECONDS" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print only the table", NULL },
+    { "plot", 0, 0, G_OPTION_ARG_NONE, &plot, "With -o: also write timeline.csv and draw DIR/plots (needs gnuplot)", NULL },
+    { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace_file, "Write a Chrome trace (Perfetto) of kernels, jobs and preemptions", "FILE.json" },
+    { "trace-window", 0, 0, G_OPTION_ARG_STRING, &window,
+      "Simulated seconds the trace and timeline cover (default: 0:1 for --trace, 0:0.05 for --plot)", "START:END" },
     { NULL },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("[SCENARIO]");
@@ -102,9 +109,32 @@ ts_cmd_run (int argc, char **argv)
     }
 
   g_autoptr (GError) error = NULL;
+  if (plot && outdir == NULL)
+    {
+      fprintf (stderr, "tiersim run: --plot needs -o DIR\nTry 'tiersim run --help'.\n");
+      return TS_EXIT_USAGE;
+    }
+  double w0 = 0, w1 = trace_file != NULL ? 1.0 : 0.05;
+  if (window != NULL)
+    {
+      char *end;
+      g_auto (GStrv) parts = g_strsplit (window, ":", 2);
+      gboolean ok = g_strv_length (parts) == 2;
+      if (ok)
+        w0 = g_ascii_strtod (parts[0], &end), ok = *end == '\0' && *parts[0];
+      if (ok)
+        w1 = g_ascii_strtod (parts[1], &end), ok = *end == '\0' && *parts[1] && w0 >= 0 && w1 > w0;
+      if (!ok)
+        {
+          fprintf (stderr, "tiersim run: --trace-window '%s' is not START:END in seconds with 0 <= START < END\n", window);
+          return TS_EXIT_USAGE;
+        }
+    }
   g_autoptr (TsScenario) scn = ts_scenario_load (argc > 1 ? argv[1] : NULL, &error);
   if (scn == NULL || !apply_overrides (scn, policies, seed, duration, &error))
     return ts_cmd_fail ("run", error);
+  g_autoptr (TsTrace) trace = trace_file != NULL || plot
+                                ? ts_trace_new (scn, ts_time_from_ms (w0 * 1000), ts_time_from_ms (w1 * 1000)) : NULL;
 
   if (!quiet)
     print_header (scn);
@@ -113,12 +143,16 @@ ts_cmd_run (int argc, char **argv)
   for (guint i = 0; i < n; i++)
     {
       const TsPolicyClass *cls = ts_policy_lookup (scn->policies[i], NULL);
-      TsRunResult *res = ts_run (scn, cls, &error);
+      if (trace != NULL)
+        ts_trace_begin_run (trace, cls->name);
+      TsRunResult *res = ts_run_observed (scn, cls, trace ? ts_trace_observer : NULL, trace, &error);
       if (res == NULL)
         {
           g_prefix_error (&error, "policy %s: ", cls->name);
           return ts_cmd_fail ("run", error);
         }
+      if (trace != NULL)
+        ts_trace_add_run (trace, res);
       g_ptr_array_add (runs, res);
     }
 
@@ -126,6 +160,15 @@ ts_cmd_run (int argc, char **argv)
   if (outdir != NULL
       && !ts_report_write_dir (outdir, scn, (TsRunResult *const *) runs->pdata, runs->len, &error))
     return ts_cmd_fail ("run", error);
+  if (trace_file != NULL && !ts_trace_write_json (trace, trace_file, &error))
+    return ts_cmd_fail ("run", error);
+  guint figures = 0;
+  if (plot)
+    {
+      g_autofree char *tl = g_build_filename (outdir, "timeline.csv", NULL);
+      if (!ts_trace_write_timeline (trace, tl, &error) || !ts_plot_dir (outdir, &figures, &error))
+        return ts_cmd_fail ("run", error);
+    }
   if (!quiet)
     {
       printf ("\n");
@@ -139,6 +182,10 @@ ts_cmd_run (int argc, char **argv)
         }
       if (outdir != NULL)
         printf ("wrote %s/summary.csv, %s/jobs.csv and %s/preemptions.csv\n", outdir, outdir, outdir);
+      if (trace_file != NULL)
+        printf ("wrote %s (%.3f s to %.3f s; open it in Perfetto or chrome://tracing)\n", trace_file, w0, w1);
+      if (plot)
+        printf ("wrote %u figures into %s/plots\n", figures, outdir);
     }
   return TS_EXIT_OK;
 }

@@ -17,6 +17,7 @@ static const TsCommand commands[] = {
   { "check", ts_cmd_check, "validate scenario files without running them" },
   { "sweep", ts_cmd_sweep, "run a grid of scenario points in parallel (resumable, shardable)" },
   { "merge", ts_cmd_merge, "join the results of a sweep's shards" },
+  { "plot", ts_cmd_plot, "draw figures of a run's or a sweep's results with gnuplot" },
   { "list", ts_cmd_list, "list shipped policies, scenarios, models or profiles" },
   { "version", ts_cmd_version, "print version and build information" },
 };

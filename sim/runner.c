@@ -127,14 +127,14 @@ void
 ts_runner_record_preemption (TsRunner *r, TsJob *job, const TsPreemptResult *pr)
 {
   job->preemptions++;
-  TsPreemptRecord rec = { job->task, pr->done - pr->requested, pr->wasted_gpu_ns };
+  TsPreemptRecord rec = { job->task, pr->requested, pr->done - pr->requested, pr->wasted_gpu_ns };
   g_array_append_val (r->result->preemptions, rec);
 }
 
 void
 ts_runner_record_waste (TsRunner *r, guint task, double wasted_gpu_ns)
 {
-  TsPreemptRecord rec = { task, -1, wasted_gpu_ns };
+  TsPreemptRecord rec = { task, ts_backend_now (r->be), -1, wasted_gpu_ns };
   g_array_append_val (r->result->preemptions, rec);
 }
 

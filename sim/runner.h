@@ -35,6 +35,7 @@ struct _TsJob {
 /* One preemption suffered by a task, or GPU time it lost otherwise (latency -1). */
 typedef struct {
   guint32 task;
+  TsTime at;             /* when it was requested (or the loss recorded) */
   TsTime latency;        /* request until none of the stream's blocks ran */
   double wasted_gpu_ns;  /* GPU-time of killed (or otherwise discarded) work */
 } TsPreemptRecord;

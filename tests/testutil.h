@@ -3,7 +3,7 @@
 
 #include <glib.h>
 
-#include "sim/profile.h"
+#include "sim/model.h"
 
 /* Path of a file under tests/data. */
 static inline char *

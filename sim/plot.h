@@ -1,0 +1,21 @@
+/* tiersim — figures with gnuplot from a run's or a sweep's output folder.
+ *
+ * Every figure is a .gp script beside its .dat data in DIR/plots/, written so that it can be
+ * edited and re-run by hand (cd DIR/plots && gnuplot NAME.gp); each writes NAME.png (pngcairo)
+ * and NAME.svg.  A run folder (summary.csv, jobs.csv) gets a latency CDF per task with a line
+ * per policy, bars of RT deadline miss rate and accuracy per task and policy, bars of
+ * throughput, and, if the run wrote timeline.csv, a timeline per policy (stream lanes, kernels
+ * coloured by task, preemptions marked).  A sweep folder (points.csv) gets RT deadline miss
+ * rate, RT p99 latency, BE throughput and total throughput against the sweep's first axis with
+ * more than one value, a line per policy (other axes and replicas averaged). */
+#pragma once
+
+#include "error.h"
+
+G_BEGIN_DECLS
+
+/* Writes DIR/plots/ and runs gnuplot on every script; returns the number of figures in *n.
+ * Without gnuplot, the scripts and data are written and the error says how to install it. */
+gboolean ts_plot_dir (const char *dir, guint *n, GError **error);
+
+G_END_DECLS

@@ -33,7 +33,7 @@ emit_slurm (const TsSweep *sw, const char *dir, guint n_shards, guint cpus, GErr
     "set -eu\n"
     "array=$(sbatch --parsable --job-name=tiersim-sweep --array=0-%u --cpus-per-task=%u \\\n"
     "  --output=%s/slurm-%%A_%%a.out \\\n"
-    "  --wrap='%s sweep %s -o %s --resume -j %u --shard '\\''${SLURM_ARRAY_TASK_ID}'\\''/%u')\n"
+    "  --wrap='%s sweep %s -o %s --resume -j %u --shard \"${SLURM_ARRAY_TASK_ID}/%u\"')\n"
     "sbatch --parsable --job-name=tiersim-merge --dependency=afterok:\"$array\" \\\n"
     "  --output=%s/slurm-merge.out --wrap='%s merge %s'\n",
     sweep_abs, n_shards, sw->n_points, dir_abs, dir_abs, n_shards - 1, cpus, dir_abs, exe, sweep_abs, dir_abs,
@@ -51,7 +51,7 @@ ts_cmd_sweep (int argc, char **argv)
 {
   gint jobs = (gint) g_get_num_processors ();
   g_autofree char *outdir = NULL, *shard = NULL, *emit = NULL;
-  gboolean resume = FALSE;
+  gboolean resume = FALSE, search = FALSE;
   gint shards = 0;
   const GOptionEntry entries[] = {
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Run N points at once (default: all cores)", "N" },
@@ -60,6 +60,9 @@ ts_cmd_sweep (int argc, char **argv)
     { "shard", 0, 0, G_OPTION_ARG_STRING, &shard, "Run only shard I of N (I from 0): points with number % N == I", "I/N" },
     { "emit", 0, 0, G_OPTION_ARG_STRING, &emit, "Write a job script instead of running: 'slurm'", "KIND" },
     { "shards", 0, 0, G_OPTION_ARG_INT, &shards, "With --emit slurm: array tasks (default: points, at most 64)", "N" },
+    { "search", 0, 0, G_OPTION_ARG_NONE, &search,
+      "Run the file's capacity search instead: per policy, the largest (or smallest) value of its key "
+      "for which its condition holds; writes DIR/search.csv", NULL },
     { NULL },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("SWEEP.cfg");
@@ -114,6 +117,8 @@ ts_cmd_sweep (int argc, char **argv)
         base[strlen (base) - 4] = '\0';
       outdir = g_strconcat (base, ".out", NULL);
     }
+  if (search)
+    return ts_sweep_search (sw, outdir, (guint) jobs, &error) ? TS_EXIT_OK : ts_cmd_fail ("sweep", error);
   if (emit != NULL)
     {
       guint n = shards > 0 ? (guint) shards : MIN (sw->n_points, 64);

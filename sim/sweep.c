@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 
 #include "cfg.h"
 #include "policies/policy.h"
+#include "metrics.h"
 #include "report.h"
 #include "sweep.h"
 
@@ -32,7 +34,10 @@ ts_sweep_free (TsSweep *sw)
   g_free (sw->hash);
   g_free (sw->scenario);
   g_clear_pointer (&sw->axes, g_ptr_array_unref);
+  g_clear_pointer (&sw->fixed, g_ptr_array_unref);
   g_free (sw->seeds);
+  g_free (sw->search.name);
+  g_free (sw->search.key);
   g_free (sw);
 }
 
@@ -66,7 +71,12 @@ label_of (const config_setting_t *v)
   return strchr (text, ',') ? g_strdup_printf ("\"%s\"", text) : g_steal_pointer (&text);
 }
 
-static const char *const top_keys[] = { "scenario", "axes", "combine", "replicas", NULL };
+static const char *const top_keys[] = { "scenario", "axes", "combine", "replicas", "search", "fixed", NULL };
+static const char *const fixed_keys[] = { "key", "value", NULL };
+static const char *const search_keys[] = { "name", "key", "low", "high", "tolerance", "direction", "condition",
+                                           "max_dmr", NULL };
+static const char *const direction_names[] = { "largest", "smallest", NULL };
+static const char *const condition_names[] = { "p99", "dmr", NULL };
 static const char *const axis_keys[] = { "name", "key", "values", "labels", NULL };
 static const char *const combine_names[] = { "product", "zip", NULL };
 
@@ -86,6 +96,51 @@ parse_sweep (TsCfgFile *f, gpointer target)
   gint64 reps = 1;
   ts_cfg_int (f, root, "replicas", FALSE, 1, 1000000, &reps);
   sw->replicas = (guint) reps;
+
+  const config_setting_t *fx = ts_cfg_sequence (f, root, "fixed", FALSE);
+  for (int i = 0; fx != NULL && i < config_setting_length (fx); i++)
+    {
+      const config_setting_t *g = config_setting_get_elem (fx, i);
+      const config_setting_t *v = config_setting_type (g) == CONFIG_TYPE_GROUP ? config_setting_get_member (g, "value") : NULL;
+      if (config_setting_type (g) != CONFIG_TYPE_GROUP)
+        {
+          ts_cfg_error (f, g, "each fixed setting must be a group { key = ...; value = ...; }");
+          continue;
+        }
+      ts_cfg_check_keys (f, g, fixed_keys);
+      if (v == NULL)
+        ts_cfg_error (f, g, "missing required key 'value'");
+      TsAxis *a = g_new0 (TsAxis, 1);
+      a->values = g_ptr_array_new_with_free_func (g_free);
+      a->labels = g_ptr_array_new_with_free_func (g_free);
+      a->key = g_strdup (ts_cfg_string (f, g, "key", TRUE, &s) ? s : "?");
+      a->name = g_strdup_printf ("%s:%d", f->label, config_setting_source_line (g));
+      g_ptr_array_add (a->values, v ? ts_cfg_setting_to_text (v) : g_strdup ("0"));
+      g_ptr_array_add (sw->fixed, a);
+    }
+
+  const config_setting_t *se = ts_cfg_group (f, root, "search", FALSE);
+  if (se != NULL)
+    {
+      ts_cfg_check_keys (f, se, search_keys);
+      sw->search.present = TRUE;
+      sw->search.line = config_setting_source_line (se);
+      sw->search.name = g_strdup (ts_cfg_string (f, se, "name", TRUE, &s) ? s : "?");
+      sw->search.key = g_strdup (ts_cfg_string (f, se, "key", TRUE, &s) ? s : "?");
+      ts_cfg_number (f, se, "low", TRUE, -1e12, 1e12, &sw->search.low);
+      ts_cfg_number (f, se, "high", TRUE, -1e12, 1e12, &sw->search.high);
+      ts_cfg_number (f, se, "tolerance", TRUE, 1e-12, 1e12, &sw->search.tolerance);
+      if (ts_cfg_enum (f, se, "direction", FALSE, direction_names, &e))
+        sw->search.smallest = e == 1;
+      if (ts_cfg_enum (f, se, "condition", TRUE, condition_names, &e))
+        sw->search.dmr = e == 1;
+      sw->search.max_dmr = 0.01;
+      ts_cfg_number (f, se, "max_dmr", FALSE, 0.0, 1.0, &sw->search.max_dmr);
+      if (!(sw->search.low < sw->search.high))
+        ts_cfg_error (f, se, "low must be below high");
+      if (config_setting_get_member (root, "axes") != NULL)
+        ts_cfg_error (f, se, "a sweep file with a search varies only the searched key: remove its axes");
+    }
 
   const config_setting_t *axes = ts_cfg_sequence (f, root, "axes", FALSE);
   for (int i = 0; axes != NULL && i < config_setting_length (axes); i++)
@@ -136,6 +191,7 @@ ts_sweep_load (const char *path, GError **error)
   g_autoptr (TsSweep) sw = g_new0 (TsSweep, 1);
   sw->path = g_strdup (path);
   sw->axes = g_ptr_array_new_with_free_func (axis_free);
+  sw->fixed = g_ptr_array_new_with_free_func (axis_free);
   g_autofree char *text = NULL;
   gsize len;
   if (!g_file_get_contents (path, &text, &len, NULL))
@@ -183,14 +239,27 @@ value_index (const TsSweep *sw, guint i, guint axis)
   return combo % ((TsAxis *) sw->axes->pdata[axis])->values->len;
 }
 
+/* The fixed settings as overrides, then room for `extra` more (zeroed). */
+static TsOverride *
+fixed_overrides (const TsSweep *sw, guint extra)
+{
+  TsOverride *ov = g_new0 (TsOverride, sw->fixed->len + extra + 1);
+  for (guint k = 0; k < sw->fixed->len; k++)
+    {
+      const TsAxis *fx = sw->fixed->pdata[k];
+      ov[k] = (TsOverride) { fx->key, fx->values->pdata[0], fx->name };
+    }
+  return ov;
+}
+
 TsOverride *
 ts_sweep_point_overrides (const TsSweep *sw, guint i, guint *replica)
 {
-  TsOverride *ov = g_new0 (TsOverride, sw->axes->len + 1);
+  TsOverride *ov = fixed_overrides (sw, sw->axes->len);
   for (guint a = 0; a < sw->axes->len; a++)
     {
       const TsAxis *ax = sw->axes->pdata[a];
-      ov[a] = (TsOverride) { ax->key, ax->values->pdata[value_index (sw, i, a)], ax->name };
+      ov[sw->fixed->len + a] = (TsOverride) { ax->key, ax->values->pdata[value_index (sw, i, a)], ax->name };
     }
   *replica = i % sw->replicas;
   return ov;
@@ -359,14 +428,15 @@ manifest_hash (const char *dir, guint *n_points)
   return g_strndup (h + strlen ("\"sweep_sha256\": \""), 64);
 }
 
-/* Removes what a killed run left half-written: point.tmp-* folders. */
+/* Removes what a killed run left half-written: <point>.tmp-* folders of this shard's points only,
+ * since other shards may be writing theirs into the same folder right now. */
 static void
-remove_partial (const char *points)
+remove_partial (const char *points, guint shard, guint n_shards)
 {
   g_autoptr (GDir) d = g_dir_open (points, 0, NULL);
   const char *n;
   while (d && (n = g_dir_read_name (d)) != NULL)
-    if (strstr (n, ".tmp-") != NULL)
+    if (strstr (n, ".tmp-") != NULL && g_ascii_strtoull (n, NULL, 10) % n_shards == shard)
       {
         g_autofree char *tmp = g_build_filename (points, n, NULL);
         g_autoptr (GDir) t = g_dir_open (tmp, 0, NULL);
@@ -407,7 +477,7 @@ ts_sweep_run (const TsSweep *sw, const char *dir, const TsSweepOptions *opt,
     }
   if (!write_manifest (sw, dir, error))
     return FALSE;
-  remove_partial (points);
+  remove_partial (points, opt->shard, opt->n_shards);
 
   g_autoptr (GArray) todo = g_array_new (FALSE, FALSE, sizeof (guint));
   *total = 0;
@@ -554,4 +624,138 @@ ts_sweep_merge (const char *out, char **dirs, GError **error)
           }
       }
   return ts_sweep_write_points_csv (out, n, error);
+}
+
+/* ---- capacity search ---- */
+
+typedef struct {
+  const TsSweep *sw;
+  const TsPolicyClass *policy;
+  double result, fails_at;   /* the best value found to hold, the nearest found to fail */
+  guint evaluations;
+  const char *status;        /* "ok", "never" (fails at the bracket's safe end), "beyond" */
+  GError *error;
+} Search;
+
+static char *
+float_literal (double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_ascii_formatd (buf, sizeof buf, "%.17g", v);
+  return strpbrk (buf, ".eEn") ? g_strdup (buf) : g_strconcat (buf, ".0", NULL);
+}
+
+/* Whether the condition holds with the searched key at v. */
+static gboolean
+holds (Search *s, double v, gboolean *ok)
+{
+  const TsSweep *sw = s->sw;
+  g_autofree char *lit = float_literal (v);
+  g_autofree TsOverride *ov = fixed_overrides (sw, 1);
+  ov[sw->fixed->len] = (TsOverride) { sw->search.key, lit, sw->search.name };
+  g_autoptr (TsScenario) scn = ts_scenario_load_with (sw->scenario, ov, &s->error);
+  g_autoptr (TsRunResult) res = scn ? ts_run (scn, s->policy, &s->error) : NULL;
+  s->evaluations++;
+  if (res == NULL)
+    {
+      *ok = FALSE;
+      return FALSE;
+    }
+  for (guint t = 0; t < scn->n_tasks; t++)
+    {
+      if (scn->tasks[t].cls != TS_CLASS_RT || !res->task_ran[t])
+        continue;
+      TsStats st;
+      ts_stats_task (scn, res, t, &st);
+      gboolean good = sw->search.dmr ? st.dmr <= sw->search.max_dmr
+                                     : st.n_lat == st.jobs && st.lat_p99_ms <= ts_time_to_ms (scn->tasks[t].deadline);
+      if (!good)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+search_policy (gpointer data, gpointer user)
+{
+  Search *s = data;
+  const TsSweep *sw = s->sw;
+  gboolean ok = TRUE;
+  /* "good" is the end where the condition should hold: low for largest, high for smallest */
+  double good = sw->search.smallest ? sw->search.high : sw->search.low;
+  double bad = sw->search.smallest ? sw->search.low : sw->search.high;
+  if (!holds (s, good, &ok))
+    {
+      s->status = "never", s->result = NAN, s->fails_at = good;
+      return;
+    }
+  for (guint widen = 0; ok && holds (s, bad, &ok); widen++)
+    {
+      if (widen == 8)
+        {
+          s->status = "beyond", s->result = bad, s->fails_at = NAN;
+          return;
+        }
+      good = bad;
+      bad = sw->search.smallest ? bad / 2 : bad * 2;   /* assumes values of one sign */
+    }
+  while (ok && fabs (bad - good) > sw->search.tolerance)
+    {
+      double mid = (good + bad) / 2;
+      if (holds (s, mid, &ok))
+        good = mid;
+      else
+        bad = mid;
+    }
+  s->status = ok ? "ok" : "error", s->result = good, s->fails_at = bad;
+}
+
+gboolean
+ts_sweep_search (const TsSweep *sw, const char *dir, guint jobs, GError **error)
+{
+  if (!sw->search.present)
+    {
+      g_set_error (error, TS_ERROR, TS_ERROR_USAGE, "%s has no search group", sw->path);
+      return FALSE;
+    }
+  g_autoptr (TsScenario) base = ts_scenario_load (sw->scenario, error);
+  if (base == NULL || g_mkdir_with_parents (dir, 0777) != 0)
+    {
+      if (base != NULL)
+        g_set_error (error, TS_ERROR, TS_ERROR_IO, "cannot create %s", dir);
+      return FALSE;
+    }
+  guint n = g_strv_length (base->policies);
+  g_autofree Search *searches = g_new0 (Search, n);
+  GThreadPool *pool = g_thread_pool_new (search_policy, NULL, (int) jobs, TRUE, NULL);
+  for (guint p = 0; p < n; p++)
+    {
+      searches[p] = (Search) { sw, ts_policy_lookup (base->policies[p], NULL), NAN, NAN, 0, "error", NULL };
+      g_thread_pool_push (pool, &searches[p], NULL);
+    }
+  g_thread_pool_free (pool, FALSE, TRUE);
+  for (guint p = 0; p < n; p++)
+    if (searches[p].error != NULL)
+      {
+        g_propagate_error (error, searches[p].error);
+        for (guint q = p + 1; q < n; q++)
+          g_clear_error (&searches[q].error);
+        return FALSE;
+      }
+  g_autoptr (GString) csv = g_string_new ("policy,name,direction,condition,value,fails_at,tolerance,evaluations,status\n");
+  g_autofree char *cond = sw->search.dmr ? g_strdup_printf ("dmr<=%g", sw->search.max_dmr) : g_strdup ("p99<=deadline");
+  printf ("%-14s %-16s %12s %12s %6s  %s\n", "policy", sw->search.name, "holds at", "fails at", "runs", "status");
+  for (guint p = 0; p < n; p++)
+    {
+      const Search *s = &searches[p];
+      g_string_append_printf (csv, "%s,%s,%s,%s,", s->policy->name, sw->search.name,
+                              sw->search.smallest ? "smallest" : "largest", cond);
+      isnan (s->result) ? (void) 0 : (void) g_string_append_printf (csv, "%.6f", s->result);
+      g_string_append_c (csv, ',');
+      isnan (s->fails_at) ? (void) 0 : (void) g_string_append_printf (csv, "%.6f", s->fails_at);
+      g_string_append_printf (csv, ",%g,%u,%s\n", sw->search.tolerance, s->evaluations, s->status);
+      printf ("%-14s %-16s %12.4f %12.4f %6u  %s\n", s->policy->name, "", s->result, s->fails_at, s->evaluations, s->status);
+    }
+  g_autofree char *file = g_build_filename (dir, "search.csv", NULL);
+  return g_file_set_contents (file, csv->str, csv->len, error);
 }

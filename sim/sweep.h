@@ -8,7 +8,15 @@
  *   );
  *   combine = "product";                 # or "zip": the i-th value of every axis together
  *   replicas = 3;                        # replica r runs with the scenario's seed + r
+ *   fixed = ( { key = "duration"; value = 10.0; } );   # set for every point (and search run)
  *   labels = ...;                        # (per axis, optional) what points.csv shows instead
+ *   search = {                           # only for 'tiersim sweep --search' (then no axes)
+ *     name = "rt_rate"; key = "tasks.*.arrival.rate";
+ *     low = 5.0; high = 40.0; tolerance = 0.5;
+ *     direction = "largest";             # or "smallest"
+ *     condition = "p99";                 # every RT task's p99 <= its deadline; or "dmr" with
+ *     max_dmr = 0.01;                    #   every RT task's deadline miss rate <= max_dmr
+ *   };
  *
  * Points are numbered in row-major order of the axes (the last axis fastest), replicas
  * innermost.  A point's result depends only on the sweep file and its number. */
@@ -31,10 +39,19 @@ typedef struct {
   char *hash;          /* SHA-256 of its contents */
   char *scenario;      /* the base scenario, resolved */
   GPtrArray *axes;     /* TsAxis* */
+  GPtrArray *fixed;    /* TsAxis* with one value: set for every point and search run */
   gboolean zip;
   guint replicas;
   guint n_points;
   guint64 *seeds;      /* per point, as it runs */
+  struct {
+    gboolean present;
+    char *name, *key;
+    double low, high, tolerance, max_dmr;
+    gboolean smallest;   /* find the smallest value for which the condition holds */
+    gboolean dmr;        /* condition: DMR <= max_dmr (else p99 <= deadline) */
+    int line;
+  } search;
 } TsSweep;
 
 /* Loads a sweep file; every point's scenario is loaded once to validate it, so that a bad value
@@ -76,6 +93,13 @@ gboolean ts_sweep_write_points_csv (const char *dir, guint n_points, GError **er
 /* Copies into out the points found in each of dirs (results of one sweep's shards, checked by
  * their manifests), then writes out/points.csv. */
 gboolean ts_sweep_merge (const char *out, char **dirs, GError **error);
+
+/* The capacity search of a sweep file's search group: per policy of the base scenario, the
+ * largest (or smallest) value of its key for which the condition holds, by bracketing (the
+ * bracket is widened, up to 8 doublings or halvings, if it does not straddle the change) then
+ * bisection to the tolerance.  Policies are searched in parallel (jobs threads).  Writes
+ * dir/search.csv and prints a row per policy. */
+gboolean ts_sweep_search (const TsSweep *sweep, const char *dir, guint jobs, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsSweep, ts_sweep_free)
 

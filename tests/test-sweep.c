@@ -71,10 +71,12 @@ test_grid (void)
     {
       guint replica;
       g_autofree TsOverride *ov = ts_sweep_point_overrides (sw, i, &replica);
-      g_assert_cmpstr (ov[0].path, ==, "duration");
-      g_assert_cmpstr (ov[0].value, ==, a[i / 6]);
-      g_assert_cmpstr (ov[1].value, ==, b[(i / 2) % 3]);
-      g_assert_null (ov[2].path);
+      /* grid.cfg fixes seed = 7 first */
+      g_assert_cmpstr (ov[0].path, ==, "seed");
+      g_assert_cmpstr (ov[1].path, ==, "duration");
+      g_assert_cmpstr (ov[1].value, ==, a[i / 6]);
+      g_assert_cmpstr (ov[2].value, ==, b[(i / 2) % 3]);
+      g_assert_null (ov[3].path);
       g_assert_cmpuint (replica, ==, i % 2);
       g_autofree char *pre = ts_sweep_points_prefix (sw, i, 7);
       g_autofree char *want = g_strdup_printf ("%u,%s,%s,%u,7", i, a[i / 6], lb[(i / 2) % 3], i % 2);
@@ -178,6 +180,36 @@ test_shards_merge (void)
   rm_rf (tmp);
 }
 
+/* Four shards at once into one folder, as a job array on a shared filesystem runs them: each
+ * cleans up only its own points' leftovers, so none breaks another's writes, and the last one
+ * done writes the points.csv of a whole run. */
+static void
+test_concurrent_shards (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-sweep-XXXXXX", NULL);
+  g_autofree char *sweep = tu_data ("sweeps/slow.cfg");
+  g_autofree char *whole = g_build_filename (tmp, "whole", NULL), *shared = g_build_filename (tmp, "shared", NULL);
+  GPid pids[4];
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *shard = g_strdup_printf ("%u/4", i);
+      const char *argv[] = { bin (), "sweep", sweep, "-j", "1", "--shard", shard, "-o", shared, NULL };
+      g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL
+                                    | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &pids[i], NULL));
+    }
+  for (guint i = 0; i < 4; i++)
+    {
+      int status;
+      waitpid (pids[i], &status, 0);
+      g_spawn_close_pid (pids[i]);
+      g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+    }
+  g_assert_cmpint (tiersim (NULL, "sweep", sweep, "-o", whole, NULL), ==, 0);
+  g_autofree char *a = slurp (whole, "points.csv"), *b = slurp (shared, "points.csv");
+  g_assert_cmpstr (a, ==, b);
+  rm_rf (tmp);
+}
+
 static void
 test_bad_sweeps (void)
 {
@@ -201,6 +233,34 @@ test_bad_sweeps (void)
   g_assert_cmpuint (count, >=, 6);
 }
 
+/* period.cfg: 1 ms jobs, deadline 1.5 ms, releases at k P in [0, 50 ms).  At P >= 1 every job
+ * runs alone: latency 1 ms.  At P < 1 the GPU is never idle, job k ends at (k + 1) ms and its
+ * latency is 1 + k (1 - P); for P in (50/51, 1) there are 51 jobs (k = 0..50), and the last
+ * meets the deadline iff 50 (1 - P) <= 0.5, i.e. P >= 0.99.  With 51 jobs the nearest-rank p99
+ * is the maximum, so "p99 <= deadline" holds exactly for P >= 0.99 ms: the smallest period
+ * found must lie within the tolerance (0.01) above 0.99, and the failing one below it. */
+static void
+test_search (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-sweep-XXXXXX", NULL);
+  g_autofree char *sweep = tu_data ("sweeps/search.cfg");
+  g_assert_cmpint (tiersim (NULL, "sweep", "--search", sweep, "-o", tmp, NULL), ==, 0);
+  g_autofree char *csv = slurp (tmp, "search.csv");
+  g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "policy,name,direction,condition,value,fails_at,tolerance,evaluations,status");
+  for (guint i = 1; i <= 2; i++)
+    {
+      g_auto (GStrv) f = g_strsplit (lines[i], ",", -1);
+      double value = g_ascii_strtod (f[4], NULL), fails = g_ascii_strtod (f[5], NULL);
+      g_assert_cmpstr (f[8], ==, "ok");
+      g_assert_cmpfloat (value, >=, 0.99);
+      g_assert_cmpfloat (value - 0.99, <=, 0.01);
+      g_assert_cmpfloat (fails, <, 0.99);
+      g_assert_cmpfloat (value - fails, <=, 0.01);
+    }
+  rm_rf (tmp);
+}
+
 static void
 test_emit_slurm (void)
 {
@@ -209,7 +269,8 @@ test_emit_slurm (void)
   g_assert_cmpint (tiersim (NULL, "sweep", sweep, "--emit", "slurm", "--shards", "4", "-j", "2", "-o", tmp, NULL), ==, 0);
   g_autofree char *s = slurp (tmp, "slurm-submit.sh");
   g_assert_nonnull (strstr (s, "--array=0-3"));
-  g_assert_nonnull (strstr (s, "--shard '\\''${SLURM_ARRAY_TASK_ID}'\\''/4"));
+  /* inside the single-quoted --wrap, double quotes: the job's shell expands the task id */
+  g_assert_nonnull (strstr (s, "--shard \"${SLURM_ARRAY_TASK_ID}/4\"'"));
   g_assert_nonnull (strstr (s, "--dependency=afterok:"));
   g_assert_nonnull (strstr (s, " merge "));
   rm_rf (tmp);
@@ -223,7 +284,9 @@ main (int argc, char **argv)
   g_test_add_func ("/sweep/jobs-identical", test_jobs_identical);
   g_test_add_func ("/sweep/resume-after-kill", test_resume_after_kill);
   g_test_add_func ("/sweep/shards-merge", test_shards_merge);
+  g_test_add_func ("/sweep/concurrent-shards", test_concurrent_shards);
   g_test_add_func ("/sweep/bad-files", test_bad_sweeps);
+  g_test_add_func ("/sweep/search", test_search);
   g_test_add_func ("/sweep/emit-slurm", test_emit_slurm);
   return g_test_run ();
 }

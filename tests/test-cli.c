@@ -173,15 +173,6 @@ test_run_default (void)
   result_clear (&c);
 }
 
-static char *
-slurp (const char *dir, const char *name)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  char *text = NULL;
-  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  return text;
-}
-
 /* Same scenario and seed: byte-identical files.  good.cfg has Poisson arrivals and jitter,
  * so a different seed must change jobs.csv. */
 static void
@@ -202,11 +193,11 @@ test_determinism (void)
   const char *files[] = { "summary.csv", "jobs.csv", "preemptions.csv" };
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     {
-      g_autofree char *a = slurp (d1, files[i]), *b = slurp (d2, files[i]);
+      g_autofree char *a = tu_slurp (d1, files[i]), *b = tu_slurp (d2, files[i]);
       g_assert_cmpstr (a, ==, b);
     }
-  g_autofree char *s1 = slurp (d1, "summary.csv"), *j1 = slurp (d1, "jobs.csv"), *j3 = slurp (d3, "jobs.csv");
-  g_autofree char *p1 = slurp (d1, "preemptions.csv");
+  g_autofree char *s1 = tu_slurp (d1, "summary.csv"), *j1 = tu_slurp (d1, "jobs.csv"), *j3 = tu_slurp (d3, "jobs.csv");
+  g_autofree char *p1 = tu_slurp (d1, "preemptions.csv");
   g_assert_true (g_str_has_prefix (p1, TS_PREEMPTIONS_COLUMNS "\n"));
   g_assert_nonnull (strstr (p1, "\nreef,"));
   g_assert_nonnull (strstr (p1, "\nwait,"));
@@ -214,8 +205,7 @@ test_determinism (void)
   g_assert_true (g_str_has_prefix (s1, TS_SUMMARY_COLUMNS ","));   /* leading columns, then extras */
   g_assert_true (g_str_has_prefix (j1, TS_JOBS_COLUMNS "\n"));
   result_clear (&r1), result_clear (&r2), result_clear (&r3);
-  const char *rm[] = { "rm", "-rf", tmp, NULL };
-  g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+  tu_rm_rf (tmp);
 }
 
 /* An output directory that cannot be created: exit 1 (the run failed), a message naming it. */

@@ -7,25 +7,6 @@
 
 #include "tests/testutil.h"
 
-static int
-tiersim (const char *first, ...)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  const char *b = g_getenv ("TIERSIM");
-  g_ptr_array_add (argv, (gpointer) (b ? b : TS_ABS_BUILDDIR "/tiersim"));
-  va_list ap;
-  va_start (ap, first);
-  for (const char *a = first; a; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  int status;
-  g_autofree char *out = NULL, *err = NULL;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, NULL));
-  g_assert_true (WIFEXITED (status));
-  return WEXITSTATUS (status);
-}
-
 /* Every .gp in dir/plots has its PNG, non-empty and a PNG (its signature), and its SVG. */
 static guint
 check_plots (const char *dir)
@@ -53,19 +34,12 @@ check_plots (const char *dir)
 }
 
 static void
-rm_rf (const char *dir)
-{
-  const char *argv[] = { "rm", "-rf", dir, NULL };
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
-}
-
-static void
 test_run_plots_and_trace (void)
 {
   g_autofree char *tmp = g_dir_make_tmp ("tiersim-plot-XXXXXX", NULL);
   g_autofree char *dir = g_build_filename (tmp, "run", NULL), *trace = g_build_filename (tmp, "t.json", NULL);
   g_autofree char *scn = tu_data ("hand-preempt.cfg");
-  g_assert_cmpint (tiersim ("run", "-q", "-o", dir, "--plot", "--trace", trace, "--trace-window", "0:0.01", scn, NULL), ==, 0);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "run", "-q", "-o", dir, "--plot", "--trace", trace, "--trace-window", "0:0.01", scn, NULL), ==, 0);
   /* CDFs for be and rt, three bar charts, a timeline per policy (4) */
   g_assert_cmpuint (check_plots (dir), ==, 2 + 3 + 4);
   g_autofree char *json = NULL;
@@ -82,7 +56,7 @@ test_run_plots_and_trace (void)
   g_assert_true (g_spawn_sync (plots, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
                                NULL, NULL, &status, NULL));
   g_assert_true (g_spawn_check_wait_status (status, NULL));
-  rm_rf (tmp);
+  tu_rm_rf (tmp);
 }
 
 static void
@@ -90,14 +64,14 @@ test_sweep_plots (void)
 {
   g_autofree char *tmp = g_dir_make_tmp ("tiersim-plot-XXXXXX", NULL);
   g_autofree char *dir = g_build_filename (tmp, "sweep", NULL), *sweep = tu_data ("sweeps/rates.cfg");
-  g_assert_cmpint (tiersim ("sweep", sweep, "-o", dir, NULL), ==, 0);
-  g_assert_cmpint (tiersim ("plot", dir, NULL), ==, 0);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-o", dir, NULL), ==, 0);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "plot", dir, NULL), ==, 0);
   g_assert_cmpuint (check_plots (dir), ==, 4);   /* RT DMR, RT p99, BE and total throughput */
   g_autofree char *dat = NULL, *file = g_build_filename (dir, "plots", "sweep-rt-dmr.dat", NULL);
   g_assert_true (g_file_get_contents (file, &dat, NULL, NULL));
   g_assert_true (g_str_has_prefix (dat, "rate seq\n100.0 "));   /* the axis, a column per policy */
-  g_assert_cmpint (tiersim ("plot", tmp, NULL), ==, 2);        /* not a results folder */
-  rm_rf (tmp);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "plot", tmp, NULL), ==, 2);        /* not a results folder */
+  tu_rm_rf (tmp);
 }
 
 int

@@ -19,43 +19,6 @@ bin (void)
   return b ? b : TS_ABS_BUILDDIR "/tiersim";
 }
 
-/* Runs tiersim with args (NULL-terminated); returns the exit status. */
-static int
-tiersim (char **out, const char *first, ...)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (gpointer) bin ());
-  va_list ap;
-  va_start (ap, first);
-  for (const char *a = first; a; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  int status;
-  g_autofree char *err = NULL, *ignored = NULL;
-  /* stdout is always captured: the TAP stream is the test's own */
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               out ? out : &ignored, &err, &status, NULL));
-  g_assert_true (WIFEXITED (status));
-  return WEXITSTATUS (status);
-}
-
-static char *
-slurp (const char *dir, const char *name)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  char *text = NULL;
-  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  return text;
-}
-
-static void
-rm_rf (const char *dir)
-{
-  const char *argv[] = { "rm", "-rf", dir, NULL };
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
-}
-
 /* 2 x 3 values, product, 2 replicas: 12 points, the last axis fastest, replicas innermost:
  * point i has a = i / 6, b = (i / 2) % 3, replica i % 2.  Zip of 3-value axes: 3 points. */
 static void
@@ -109,15 +72,15 @@ test_jobs_identical (void)
   g_autofree char *tmp = g_dir_make_tmp ("tiersim-sweep-XXXXXX", NULL);
   g_autofree char *d1 = g_build_filename (tmp, "j1", NULL), *d4 = g_build_filename (tmp, "j4", NULL);
   g_autofree char *sweep = tu_data ("sweeps/rates.cfg");
-  g_assert_cmpint (tiersim (NULL, "sweep", sweep, "-j", "1", "-o", d1, NULL), ==, 0);
-  g_assert_cmpint (tiersim (NULL, "sweep", sweep, "-j", "4", "-o", d4, NULL), ==, 0);
-  g_autofree char *p1 = slurp (d1, "points.csv"), *p4 = slurp (d4, "points.csv");
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-j", "1", "-o", d1, NULL), ==, 0);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-j", "4", "-o", d4, NULL), ==, 0);
+  g_autofree char *p1 = tu_slurp (d1, "points.csv"), *p4 = tu_slurp (d4, "points.csv");
   g_assert_cmpstr (p1, ==, p4);
   g_assert_true (g_str_has_prefix (p1, "point,rate,duration,replica,seed,policy,task,class,jobs,"));
   g_assert_cmpuint (g_strv_length (g_strsplit (p1, "\n", -1)), ==, 1 + 8 + 1);  /* header, 8 rows, "" */
   /* a second run into the same folder is refused without --resume */
-  g_assert_cmpint (tiersim (NULL, "sweep", sweep, "-o", d1, NULL), ==, 2);
-  rm_rf (tmp);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-o", d1, NULL), ==, 2);
+  tu_rm_rf (tmp);
 }
 
 /* A sweep killed (SIGKILL) while running, then resumed, gives the points.csv of an
@@ -151,11 +114,11 @@ test_resume_after_kill (void)
   g_spawn_close_pid (pid);
   g_autofree char *csv = g_build_filename (killed, "points.csv", NULL);
   g_assert_false (g_file_test (csv, G_FILE_TEST_EXISTS));   /* killed before the end */
-  g_assert_cmpint (tiersim (NULL, "sweep", sweep, "--resume", "-o", killed, NULL), ==, 0);
-  g_assert_cmpint (tiersim (NULL, "sweep", sweep, "-o", whole, NULL), ==, 0);
-  g_autofree char *a = slurp (killed, "points.csv"), *b = slurp (whole, "points.csv");
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "--resume", "-o", killed, NULL), ==, 0);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-o", whole, NULL), ==, 0);
+  g_autofree char *a = tu_slurp (killed, "points.csv"), *b = tu_slurp (whole, "points.csv");
   g_assert_cmpstr (a, ==, b);
-  rm_rf (tmp);
+  tu_rm_rf (tmp);
 }
 
 /* Three shards into three folders, merged: the points.csv of a whole run. */
@@ -167,17 +130,17 @@ test_shards_merge (void)
   g_autofree char *whole = g_build_filename (tmp, "whole", NULL), *out = g_build_filename (tmp, "merged", NULL);
   g_autofree char *s0 = g_build_filename (tmp, "s0", NULL), *s1 = g_build_filename (tmp, "s1", NULL),
                   *s2 = g_build_filename (tmp, "s2", NULL);
-  g_assert_cmpint (tiersim (NULL, "sweep", sweep, "-o", whole, NULL), ==, 0);
-  g_assert_cmpint (tiersim (NULL, "sweep", sweep, "--shard", "0/3", "-o", s0, NULL), ==, 0);
-  g_assert_cmpint (tiersim (NULL, "sweep", sweep, "--shard", "1/3", "-o", s1, NULL), ==, 0);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-o", whole, NULL), ==, 0);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "--shard", "0/3", "-o", s0, NULL), ==, 0);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "--shard", "1/3", "-o", s1, NULL), ==, 0);
   /* with a shard missing, the merge fails and names a missing point */
-  g_assert_cmpint (tiersim (NULL, "merge", out, s0, s1, NULL), ==, 1);
-  g_assert_cmpint (tiersim (NULL, "sweep", sweep, "--shard", "2/3", "-o", s2, NULL), ==, 0);
-  g_assert_cmpint (tiersim (NULL, "merge", out, s0, s1, s2, NULL), ==, 0);
-  g_autofree char *a = slurp (whole, "points.csv"), *b = slurp (out, "points.csv");
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "merge", out, s0, s1, NULL), ==, 1);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "--shard", "2/3", "-o", s2, NULL), ==, 0);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "merge", out, s0, s1, s2, NULL), ==, 0);
+  g_autofree char *a = tu_slurp (whole, "points.csv"), *b = tu_slurp (out, "points.csv");
   g_assert_cmpstr (a, ==, b);
-  g_assert_cmpint (tiersim (NULL, "sweep", sweep, "--shard", "3/3", "-o", s2, NULL), ==, 2);
-  rm_rf (tmp);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "--shard", "3/3", "-o", s2, NULL), ==, 2);
+  tu_rm_rf (tmp);
 }
 
 /* Four shards at once into one folder, as a job array on a shared filesystem runs them: each
@@ -204,10 +167,10 @@ test_concurrent_shards (void)
       g_spawn_close_pid (pids[i]);
       g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
     }
-  g_assert_cmpint (tiersim (NULL, "sweep", sweep, "-o", whole, NULL), ==, 0);
-  g_autofree char *a = slurp (whole, "points.csv"), *b = slurp (shared, "points.csv");
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-o", whole, NULL), ==, 0);
+  g_autofree char *a = tu_slurp (whole, "points.csv"), *b = tu_slurp (shared, "points.csv");
   g_assert_cmpstr (a, ==, b);
-  rm_rf (tmp);
+  tu_rm_rf (tmp);
 }
 
 static void
@@ -227,7 +190,7 @@ test_bad_sweeps (void)
       g_assert_null (sw);
       if (strstr (error->message, expect) == NULL)
         g_error ("%s: expected \"%s\" in:\n%s", n, expect, error->message);
-      g_assert_cmpint (tiersim (&out, "sweep", path, "-o", "/nonexistent/never", NULL), ==, 2);
+      g_assert_cmpint (tu_tiersim (&out, NULL, "sweep", path, "-o", "/nonexistent/never", NULL), ==, 2);
       count++;
     }
   g_assert_cmpuint (count, >=, 6);
@@ -244,8 +207,8 @@ test_search (void)
 {
   g_autofree char *tmp = g_dir_make_tmp ("tiersim-sweep-XXXXXX", NULL);
   g_autofree char *sweep = tu_data ("sweeps/search.cfg");
-  g_assert_cmpint (tiersim (NULL, "sweep", "--search", sweep, "-o", tmp, NULL), ==, 0);
-  g_autofree char *csv = slurp (tmp, "search.csv");
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", "--search", sweep, "-o", tmp, NULL), ==, 0);
+  g_autofree char *csv = tu_slurp (tmp, "search.csv");
   g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
   g_assert_cmpstr (lines[0], ==, "policy,name,direction,condition,value,fails_at,tolerance,evaluations,status");
   for (guint i = 1; i <= 2; i++)
@@ -258,7 +221,7 @@ test_search (void)
       g_assert_cmpfloat (fails, <, 0.99);
       g_assert_cmpfloat (value - fails, <=, 0.01);
     }
-  rm_rf (tmp);
+  tu_rm_rf (tmp);
 }
 
 static void
@@ -266,14 +229,14 @@ test_emit_slurm (void)
 {
   g_autofree char *tmp = g_dir_make_tmp ("tiersim-sweep-XXXXXX", NULL);
   g_autofree char *sweep = tu_data ("sweeps/rates.cfg");
-  g_assert_cmpint (tiersim (NULL, "sweep", sweep, "--emit", "slurm", "--shards", "4", "-j", "2", "-o", tmp, NULL), ==, 0);
-  g_autofree char *s = slurp (tmp, "slurm-submit.sh");
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "--emit", "slurm", "--shards", "4", "-j", "2", "-o", tmp, NULL), ==, 0);
+  g_autofree char *s = tu_slurp (tmp, "slurm-submit.sh");
   g_assert_nonnull (strstr (s, "--array=0-3"));
   /* inside the single-quoted --wrap, double quotes: the job's shell expands the task id */
   g_assert_nonnull (strstr (s, "--shard \"${SLURM_ARRAY_TASK_ID}/4\"'"));
   g_assert_nonnull (strstr (s, "--dependency=afterok:"));
   g_assert_nonnull (strstr (s, " merge "));
-  rm_rf (tmp);
+  tu_rm_rf (tmp);
 }
 
 int

@@ -1,6 +1,9 @@
 /* Helpers shared by the test programs (header-only). */
 #pragma once
 
+#include <stdarg.h>
+#include <sys/wait.h>
+
 #include <glib.h>
 
 #include "sim/model.h"
@@ -35,4 +38,55 @@ tu_kernel (guint blocks, guint threads, guint regs, guint smem, TsTime dur)
 {
   return (TsKernelDesc) { .name = (char *) "k", .blocks = blocks, .threads = threads, .regs = regs,
                           .smem = smem, .duration = dur };
+}
+
+/* Runs the built tiersim ($TIERSIM) with a NULL-terminated argument list; returns its exit
+ * status (it must exit, not crash).  Its stdout goes to *out and stderr to *err when given;
+ * both are always captured, so that nothing reaches the test's TAP stream. */
+static inline int
+tu_tiersim (char **out, char **err, const char *first, ...)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+  const char *bin = g_getenv ("TIERSIM");
+  g_ptr_array_add (argv, (gpointer) (bin ? bin : TS_ABS_BUILDDIR "/tiersim"));
+  va_list ap;
+  va_start (ap, first);
+  for (const char *a = first; a; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  char *o = NULL, *e = NULL;
+  int status;
+  GError *error = NULL;
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &o, &e, &status, &error);
+  g_ptr_array_unref (argv);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  if (out)
+    *out = o;
+  else
+    g_free (o);
+  if (err)
+    *err = e;
+  else
+    g_free (e);
+  return WEXITSTATUS (status);
+}
+
+/* The contents of dir/name, which must exist. */
+static inline char *
+tu_slurp (const char *dir, const char *name)
+{
+  char *path = g_build_filename (dir, name, NULL), *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_free (path);
+  return text;
+}
+
+/* Removes a folder tree made by a test. */
+static inline void
+tu_rm_rf (const char *dir)
+{
+  const char *argv[] = { "rm", "-rf", dir, NULL };
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
 }

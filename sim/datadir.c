@@ -27,21 +27,27 @@ builtin_init (void)
     }
 }
 
-const char *
-ts_data_dir (void)
+static char *
+find_data_dir (void)
 {
-  static char *dir;
-  if (dir != NULL)
-    return dir;
   const char *env = g_getenv ("TIERSIM_DATADIR");
   if (env != NULL && *env)
-    return dir = g_strdup (env);
+    return g_strdup (env);
   /* A binary in the build tree uses the source tree's data, not an older installed copy. */
   g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
   g_autofree char *exe_dir = exe ? g_path_get_dirname (exe) : NULL;
   if (exe_dir && (strcmp (exe_dir, TS_ABS_BUILDDIR) == 0 || strcmp (exe_dir, TS_ABS_BUILDDIR "/tests") == 0))
-    return dir = g_strdup (TS_ABS_SRCDIR);
-  return dir = g_strdup (TS_PKGDATADIR);
+    return g_strdup (TS_ABS_SRCDIR);
+  return g_strdup (TS_PKGDATADIR);
+}
+
+const char *
+ts_data_dir (void)
+{
+  static char *dir;  /* sweeps load scenarios from several threads: decided once */
+  if (g_once_init_enter (&dir))
+    g_once_init_leave (&dir, find_data_dir ());
+  return dir;
 }
 
 static GBytes *

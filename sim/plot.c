@@ -113,7 +113,7 @@ write_dat (const char *plots, const char *name, const GString *data, GError **er
   return g_file_set_contents (file, data->str, data->len, error);
 }
 
-/* A file-name-safe version of s. */
+/* A file-name-safe copy of s (to free). */
 static char *
 safe (const char *s)
 {
@@ -190,7 +190,8 @@ cdfs (const char *plots, const Csv *jobs, GPtrArray *written, GError **error)
   for (guint t = 0; t < tasks->len; t++)
     {
       g_autoptr (GString) d = g_string_new (NULL), cmd = g_string_new ("plot ");
-      g_autofree char *name = g_strdup_printf ("latency-cdf-%s", safe (tasks->pdata[t]));
+      g_autofree char *stem = safe (tasks->pdata[t]);
+      g_autofree char *name = g_strdup_printf ("latency-cdf-%s", stem);
       guint block = 0;
       for (guint p = 0; p < pols->len; p++)
         {
@@ -250,7 +251,8 @@ timelines (const char *plots, const Csv *tl, GPtrArray *written, GError **error)
           else
             g_string_append_printf (marks, "%s %u\n", f[c0], intern (tasks, f[ct]));
         }
-      g_autofree char *name = g_strdup_printf ("timeline-%s", safe (pols->pdata[p]));
+      g_autofree char *stem = safe (pols->pdata[p]);
+      g_autofree char *name = g_strdup_printf ("timeline-%s", stem);
       g_string_append_printf (d, "\n\n# preemptions: time_ms task_index\n%s", marks->len ? marks->str : "NaN NaN\n");
       g_autoptr (GString) legend = g_string_new (NULL);
       for (guint t = 0; t < tasks->len; t++)

@@ -77,7 +77,8 @@ test_jobs_identical (void)
   g_autofree char *p1 = tu_slurp (d1, "points.csv"), *p4 = tu_slurp (d4, "points.csv");
   g_assert_cmpstr (p1, ==, p4);
   g_assert_true (g_str_has_prefix (p1, "point,rate,duration,replica,seed,policy,task,class,jobs,"));
-  g_assert_cmpuint (g_strv_length (g_strsplit (p1, "\n", -1)), ==, 1 + 8 + 1);  /* header, 8 rows, "" */
+  g_auto (GStrv) lines = g_strsplit (p1, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 8 + 1);  /* header, 8 rows, "" */
   /* a second run into the same folder is refused without --resume */
   g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-o", d1, NULL), ==, 2);
   tu_rm_rf (tmp);

@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <string.h>
-#include <sys/wait.h>
 
 #include <glib/gstdio.h>
 
@@ -21,27 +20,19 @@ result_clear (Result *r)
   g_free (r->err);
 }
 
-/* Runs tiersim with a NULL-terminated argument list. */
+/* Runs tiersim with a NULL-terminated argument list (the first may be NULL: no arguments). */
 static Result
 run (const char *first, ...)
 {
-  const char *bin = g_getenv ("TIERSIM");
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (gpointer) (bin ? bin : TS_ABS_BUILDDIR "/tiersim"));
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
   va_list ap;
   va_start (ap, first);
   for (const char *a = first; a; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
+    g_ptr_array_add (args, (gpointer) a);
   va_end (ap);
-  g_ptr_array_add (argv, NULL);
+  g_ptr_array_add (args, NULL);
   Result r = { 0 };
-  int wait_status;
-  g_autoptr (GError) error = NULL;
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err,
-                &wait_status, &error);
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));  /* never a crash */
-  r.status = WEXITSTATUS (wait_status);
+  r.status = tu_tiersim_argv (&r.out, &r.err, (const char *const *) args->pdata);
   return r;
 }
 

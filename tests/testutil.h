@@ -40,20 +40,17 @@ tu_kernel (guint blocks, guint threads, guint regs, guint smem, TsTime dur)
                           .smem = smem, .duration = dur };
 }
 
-/* Runs the built tiersim ($TIERSIM) with a NULL-terminated argument list; returns its exit
+/* Runs the built tiersim ($TIERSIM) with the NULL-terminated arguments args; returns its exit
  * status (it must exit, not crash).  Its stdout goes to *out and stderr to *err when given;
  * both are always captured, so that nothing reaches the test's TAP stream. */
 static inline int
-tu_tiersim (char **out, char **err, const char *first, ...)
+tu_tiersim_argv (char **out, char **err, const char *const *args)
 {
   GPtrArray *argv = g_ptr_array_new ();
   const char *bin = g_getenv ("TIERSIM");
   g_ptr_array_add (argv, (gpointer) (bin ? bin : TS_ABS_BUILDDIR "/tiersim"));
-  va_list ap;
-  va_start (ap, first);
-  for (const char *a = first; a; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (ap);
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
   char *o = NULL, *e = NULL;
   int status;
@@ -71,6 +68,22 @@ tu_tiersim (char **out, char **err, const char *first, ...)
   else
     g_free (e);
   return WEXITSTATUS (status);
+}
+
+/* The same with the arguments as a NULL-terminated list. */
+static inline int
+tu_tiersim (char **out, char **err, const char *first, ...)
+{
+  GPtrArray *args = g_ptr_array_new ();
+  va_list ap;
+  va_start (ap, first);
+  for (const char *a = first; a; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  int status = tu_tiersim_argv (out, err, (const char *const *) args->pdata);
+  g_ptr_array_unref (args);
+  return status;
 }
 
 /* The contents of dir/name, which must exist. */

@@ -27,7 +27,8 @@ ts_cmd_check (int argc, char **argv)
       g_autoptr (TsScenario) scn = ts_scenario_load (argv[i], &error);
       if (scn == NULL)
         {
-          status = MAX (status, ts_cmd_fail ("check", error));
+          int rc = ts_cmd_fail ("check", error);  /* not inside MAX, which evaluates twice */
+          status = MAX (status, rc);
           continue;
         }
       g_autofree char *pols = g_strjoinv (", ", scn->policies);

@@ -58,6 +58,8 @@ test_bad_scenarios_exit_2 (void)
       Result r = run ("check", path, NULL);
       if (r.status != 2 || strstr (r.err, expect) == NULL)
         g_error ("%s: status %d, expected 2 and \"%s\"; stderr:\n%s", n, r.status, expect, r.err);
+      if (strstr (strstr (r.err, expect) + 1, expect) != NULL)
+        g_error ("%s: the error is reported twice:\n%s", n, r.err);
       g_assert_cmpstr (r.out, ==, "");   /* no partial output on stdout */
       result_clear (&r);
       Result r2 = run ("run", "-q", path, NULL);

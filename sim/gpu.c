@@ -368,7 +368,7 @@ stream_fill (TsGpu *g, guint32 si)
       if (s->host_head == NONE)
         s->host_tail = NONE;
       k->next = NONE;
-      k->ready_at = ts_engine_now (g->engine) + g->prof->launch_latency;
+      k->ready_at = ts_engine_now (g->engine) + g->prof->timing.launch_latency;
       if (s->tail == NONE)
         s->head = ki;
       else
@@ -544,7 +544,7 @@ pad_ready (TsGpu *g, guint32 ki)
   const KRun *k = &g->kruns[ki], *m = &g->kruns[k->partner];
   if (m->undispatched > 0)
     return FALSE;
-  if (ts_engine_now (g->engine) + g->prof->block_dispatch + k->block_ns > m->last_end)
+  if (ts_engine_now (g->engine) + g->prof->timing.block_dispatch + k->block_ns > m->last_end)
     {
       pad_give_up (g, ki);
       return FALSE;
@@ -618,7 +618,7 @@ place_kernel (TsGpu *g, guint32 ki)
   if (G_UNLIKELY (k->used_sms != NULL))  /* the main kernel of a padded launch */
     for (guint32 j = 0; j < n; j++)
       k->used_sms[(pairs[j] >> 16) / 64] |= G_GUINT64_CONSTANT (1) << ((pairs[j] >> 16) % 64);
-  TsTime now = ts_engine_now (g->engine), end = now + g->prof->block_dispatch + k->block_ns;
+  TsTime now = ts_engine_now (g->engine), end = now + g->prof->timing.block_dispatch + k->block_ns;
   Group *grp = &g->groups[gi];
   *grp = (Group) { .krun = ki, .n_sms = n, .blocks = placed, .noop = k->draining, .start = now };
   grp->event = ts_engine_schedule (g->engine, end, TS_EV_COMPLETE, ev_complete, g, gi);
@@ -695,8 +695,8 @@ notify (TsGpu *g, guint32 ki)
   gboolean has_fn = k->is_pad ? k->pad_fn != NULL : k->fn != NULL;
   if (!has_fn)
     krun_release (g, ki);
-  else if (g->prof->sync_wakeup > 0)
-    ts_engine_schedule (g->engine, ts_engine_now (g->engine) + g->prof->sync_wakeup,
+  else if (g->prof->timing.sync_wakeup > 0)
+    ts_engine_schedule (g->engine, ts_engine_now (g->engine) + g->prof->timing.sync_wakeup,
                         TS_EV_HOST, ev_notify, g, ki);
   else
     ev_notify (g, ki);
@@ -891,9 +891,9 @@ ts_gpu_reset (TsGpu *gpu, guint stream, TsPreemptDoneFn fn, gpointer data)
         running |= k->remaining > k->undispatched;
         k->undispatched = 0;
       }
-  TsTime cost = gpu->prof->host_queue_clear;
+  TsTime cost = gpu->prof->timing.host_queue_clear;
   if (running)
-    cost += gpu->prof->flag_write + gpu->prof->cu_reset;
+    cost += gpu->prof->timing.flag_write + gpu->prof->timing.cu_reset;
   ts_engine_schedule (gpu->engine, now + cost, TS_EV_COMPLETE, ev_reset_kill, gpu, stream);
   return s->pr.host_dropped;
 }
@@ -910,9 +910,9 @@ ev_drain_flag (gpointer data, guint64 arg)
       {
         KRun *k = &g->kruns[ki];
         k->draining = TRUE;
-        k->block_ns = g->prof->block_check;
+        k->block_ns = g->prof->timing.block_check;
         if (k->partner != NONE)
-          g->kruns[k->partner].draining = TRUE, g->kruns[k->partner].block_ns = g->prof->block_check;
+          g->kruns[k->partner].draining = TRUE, g->kruns[k->partner].block_ns = g->prof->timing.block_check;
       }
 }
 
@@ -929,9 +929,9 @@ ts_gpu_drain (TsGpu *gpu, guint stream, TsPreemptDoneFn fn, gpointer data)
   g_return_val_if_fail (s != NULL, 0);
   TsTime now = s->pr.requested;
   if (s->active == NONE && s->head == NONE)
-    ts_engine_schedule (gpu->engine, now + gpu->prof->host_queue_clear, TS_EV_HOST, ev_drain_empty, gpu, stream);
+    ts_engine_schedule (gpu->engine, now + gpu->prof->timing.host_queue_clear, TS_EV_HOST, ev_drain_empty, gpu, stream);
   else
-    ts_engine_schedule (gpu->engine, now + gpu->prof->host_queue_clear + gpu->prof->flag_write,
+    ts_engine_schedule (gpu->engine, now + gpu->prof->timing.host_queue_clear + gpu->prof->timing.flag_write,
                         TS_EV_COMPLETE, ev_drain_flag, gpu, stream);
   return s->pr.host_dropped;
 }

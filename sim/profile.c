@@ -15,21 +15,55 @@ ts_profile_free (TsProfile *p)
   g_free (p->source);
   g_free (p->date);
   g_free (p->tool_version);
+  g_free (p->measured_on.device);
+  g_free (p->measured_on.compute_capability);
+  g_free (p->measured_on.driver);
+  g_free (p->measured_on.cuda);
   g_free (p);
 }
 
+/* The timing keys, shared by the reader and the writer: the value the simulated GPU uses and its
+ * optional 99th percentile. */
+static const struct {
+  const char *key, *p99_key;
+  gsize offset;
+} timing_fields[] = {
+  { "launch_latency_us", "launch_latency_p99_us", G_STRUCT_OFFSET (TsTimings, launch_latency) },
+  { "block_dispatch_us", "block_dispatch_p99_us", G_STRUCT_OFFSET (TsTimings, block_dispatch) },
+  { "sync_wakeup_us", "sync_wakeup_p99_us", G_STRUCT_OFFSET (TsTimings, sync_wakeup) },
+  { "host_queue_clear_us", "host_queue_clear_p99_us", G_STRUCT_OFFSET (TsTimings, host_queue_clear) },
+  { "flag_write_us", "flag_write_p99_us", G_STRUCT_OFFSET (TsTimings, flag_write) },
+  { "cu_reset_us", "cu_reset_p99_us", G_STRUCT_OFFSET (TsTimings, cu_reset) },
+  { "block_check_us", "block_check_p99_us", G_STRUCT_OFFSET (TsTimings, block_check) },
+};
+#define N_TIMING G_N_ELEMENTS (timing_fields)
+#define TIMING_AT(t, i) G_STRUCT_MEMBER (TsTime, (t), timing_fields[i].offset)
+
 static const char *const top_keys[] = { "name", "description", "source", "date", "tool_version",
-                                        "device", "timing", "rules", NULL };
+                                        "measured_on", "device", "timing", "rules", NULL };
+static const char *const measured_keys[] = { "device", "compute_capability", "driver", "cuda", NULL };
 static const char *const device_keys[] = { "sms", "max_threads_per_sm", "max_blocks_per_sm",
                                            "registers_per_sm", "shared_mem_per_sm",
                                            "max_threads_per_block", "priority_levels", NULL };
-static const char *const timing_keys[] = { "launch_latency_us", "block_dispatch_us", "sync_wakeup_us",
-                                           "host_queue_clear_us", "flag_write_us", "cu_reset_us",
-                                           "block_check_us", NULL };
 static const char *const rules_keys[] = { "dispatch", "placement", NULL };
 static const char *const source_names[] = { "datasheet", "measured", NULL };
 static const char *const dispatch_names[] = { "head-of-level", "any-fit", NULL };
 static const char *const placement_names[] = { "most-free", "round-robin", NULL };
+
+/* The timing group's keys, in timing_fields' order, NULL-terminated. */
+static const char *const *
+timing_keys (void)
+{
+  static const char *keys[2 * N_TIMING + 1];
+  static gsize done;
+  if (g_once_init_enter (&done))
+    {
+      for (guint i = 0; i < N_TIMING; i++)
+        keys[2 * i] = timing_fields[i].key, keys[2 * i + 1] = timing_fields[i].p99_key;
+      g_once_init_leave (&done, 1);
+    }
+  return keys;
+}
 
 static void
 read_uint (TsCfgFile *f, const config_setting_t *g, const char *key, gint64 min, gint64 max, guint *out)
@@ -39,12 +73,24 @@ read_uint (TsCfgFile *f, const config_setting_t *g, const char *key, gint64 min,
     *out = (guint) v;
 }
 
-static void
+/* An optional duration in microseconds; TRUE when present and valid. */
+static gboolean
 read_us (TsCfgFile *f, const config_setting_t *g, const char *key, TsTime *out)
 {
   double us;
-  if (ts_cfg_number (f, g, key, FALSE, 0.0, 1e9, &us))
-    *out = ts_time_from_ms (us / 1000.0);
+  if (!ts_cfg_number (f, g, key, FALSE, 0.0, 1e9, &us))
+    return FALSE;
+  *out = ts_time_from_ms (us / 1000.0);
+  return TRUE;
+}
+
+/* An optional string member, duplicated into *out. */
+static void
+read_str (TsCfgFile *f, const config_setting_t *g, const char *key, gboolean required, char **out)
+{
+  const char *s;
+  if (ts_cfg_string (f, g, key, required, &s))
+    *out = g_strdup (s);
 }
 
 static void
@@ -52,20 +98,29 @@ parse_profile (TsCfgFile *f, gpointer target)
 {
   TsProfile *p = target;
   const config_setting_t *root = config_root_setting (&f->cfg);
-  const char *s;
   int e;
 
   ts_cfg_check_keys (f, root, top_keys);
-  if (ts_cfg_string (f, root, "name", TRUE, &s))
-    p->name = g_strdup (s);
-  if (ts_cfg_string (f, root, "description", FALSE, &s))
-    p->description = g_strdup (s);
+  read_str (f, root, "name", TRUE, &p->name);
+  read_str (f, root, "description", FALSE, &p->description);
   if (ts_cfg_enum (f, root, "source", TRUE, source_names, &e))
     p->source = g_strdup (source_names[e]);
-  if (ts_cfg_string (f, root, "date", FALSE, &s))
-    p->date = g_strdup (s);
-  if (ts_cfg_string (f, root, "tool_version", FALSE, &s))
-    p->tool_version = g_strdup (s);
+  read_str (f, root, "date", FALSE, &p->date);
+  read_str (f, root, "tool_version", FALSE, &p->tool_version);
+
+  /* A measured profile says where it was measured; a datasheet one has nothing to say. */
+  gboolean measured = g_strcmp0 (p->source, "measured") == 0;
+  const config_setting_t *on = config_setting_get_member (root, "measured_on");
+  if (on != NULL && !measured && p->source != NULL)
+    ts_cfg_error (f, on, "measured_on is for profiles with source = \"measured\"");
+  else if (measured && (on = ts_cfg_group (f, root, "measured_on", TRUE)) != NULL)
+    {
+      ts_cfg_check_keys (f, on, measured_keys);
+      read_str (f, on, "device", TRUE, &p->measured_on.device);
+      read_str (f, on, "compute_capability", TRUE, &p->measured_on.compute_capability);
+      read_str (f, on, "driver", TRUE, &p->measured_on.driver);
+      read_str (f, on, "cuda", TRUE, &p->measured_on.cuda);
+    }
 
   const config_setting_t *dev = ts_cfg_group (f, root, "device", TRUE);
   if (dev != NULL)
@@ -87,14 +142,18 @@ parse_profile (TsCfgFile *f, gpointer target)
   const config_setting_t *tim = ts_cfg_group (f, root, "timing", FALSE);
   if (tim != NULL)
     {
-      ts_cfg_check_keys (f, tim, timing_keys);
-      read_us (f, tim, "launch_latency_us", &p->launch_latency);
-      read_us (f, tim, "block_dispatch_us", &p->block_dispatch);
-      read_us (f, tim, "sync_wakeup_us", &p->sync_wakeup);
-      read_us (f, tim, "host_queue_clear_us", &p->host_queue_clear);
-      read_us (f, tim, "flag_write_us", &p->flag_write);
-      read_us (f, tim, "cu_reset_us", &p->cu_reset);
-      read_us (f, tim, "block_check_us", &p->block_check);
+      ts_cfg_check_keys (f, tim, timing_keys ());
+      for (guint i = 0; i < N_TIMING; i++)
+        {
+          TsTime *v = &TIMING_AT (&p->timing, i), *v99 = &TIMING_AT (&p->timing_p99, i);
+          read_us (f, tim, timing_fields[i].key, v);
+          *v99 = *v;
+          if (read_us (f, tim, timing_fields[i].p99_key, v99) && *v99 < *v)
+            ts_cfg_error (f, config_setting_get_member (tim, timing_fields[i].p99_key),
+                          "%.3f is below %s = %.3f: a 99th percentile cannot be below the median",
+                          (double) *v99 / 1000.0, timing_fields[i].key,
+                          (double) *v / 1000.0);
+        }
     }
 
   p->dispatch = TS_DISPATCH_HEAD_OF_LEVEL;
@@ -108,6 +167,95 @@ parse_profile (TsCfgFile *f, gpointer target)
       if (ts_cfg_enum (f, rules, "placement", FALSE, placement_names, &e))
         p->placement = e;
     }
+}
+
+/* s as a libconfig string literal: quotes, backslashes and control bytes escaped. */
+static void
+append_string (GString *out, const char *s)
+{
+  g_string_append_c (out, '"');
+  for (const unsigned char *c = (const unsigned char *) (s != NULL ? s : ""); *c != 0; c++)
+    {
+      if (*c == '"' || *c == '\\')
+        g_string_append_printf (out, "\\%c", *c);
+      else if (*c == '\n')
+        g_string_append (out, "\\n");
+      else if (*c == '\t')
+        g_string_append (out, "\\t");
+      else if (*c < 0x20 || *c == 0x7f)
+        g_string_append_printf (out, "\\x%02x", *c);
+      else
+        g_string_append_c (out, (char) *c);
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+append_member (GString *out, const char *indent, const char *key, const char *value)
+{
+  if (value == NULL)
+    return;
+  g_string_append_printf (out, "%s%s = ", indent, key);
+  append_string (out, value);
+  g_string_append (out, ";\n");
+}
+
+/* Nanoseconds as microseconds, exactly and whatever the locale. */
+static void
+append_us (GString *out, const char *key, TsTime ns)
+{
+  g_string_append_printf (out, "  %s = %" G_GINT64_FORMAT ".%03d;\n", key, ns / 1000, (int) (ns % 1000));
+}
+
+char *
+ts_profile_to_text (const TsProfile *p)
+{
+  GString *out = g_string_new (NULL);
+  g_string_append_printf (out, "# tiersim GPU profile (%s); the format is described in sim/profile.h.\n",
+                          p->source != NULL ? p->source : "datasheet");
+  append_member (out, "", "name", p->name);
+  append_member (out, "", "description", p->description);
+  append_member (out, "", "source", p->source);
+  append_member (out, "", "date", p->date);
+  append_member (out, "", "tool_version", p->tool_version);
+  if (g_strcmp0 (p->source, "measured") == 0)
+    {
+      g_string_append (out, "\nmeasured_on = {\n");
+      append_member (out, "  ", "device", p->measured_on.device);
+      append_member (out, "  ", "compute_capability", p->measured_on.compute_capability);
+      append_member (out, "  ", "driver", p->measured_on.driver);
+      append_member (out, "  ", "cuda", p->measured_on.cuda);
+      g_string_append (out, "};\n");
+    }
+  g_string_append_printf (out,
+                          "\ndevice = {\n  sms = %u;\n  max_threads_per_sm = %u;\n  max_blocks_per_sm = %u;\n"
+                          "  registers_per_sm = %u;\n  shared_mem_per_sm = %u;\n  max_threads_per_block = %u;\n"
+                          "  priority_levels = %u;\n};\n\ntiming = {\n",
+                          p->sms, p->max_threads_per_sm, p->max_blocks_per_sm, p->registers_per_sm,
+                          p->shared_mem_per_sm, p->max_threads_per_block, p->priority_levels);
+  for (guint i = 0; i < N_TIMING; i++)
+    {
+      TsTime v = TIMING_AT (&p->timing, i), v99 = TIMING_AT (&p->timing_p99, i);
+      append_us (out, timing_fields[i].key, v);
+      if (v99 != v)
+        append_us (out, timing_fields[i].p99_key, v99);
+    }
+  g_string_append_printf (out, "};\n\nrules = {\n  dispatch = \"%s\";\n  placement = \"%s\";\n};\n",
+                          dispatch_names[p->dispatch], placement_names[p->placement]);
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+ts_profile_write (const TsProfile *p, const char *path, GError **error)
+{
+  g_autofree char *text = ts_profile_to_text (p);
+  g_autoptr (GError) e = NULL;
+  if (!g_file_set_contents (path, text, -1, &e))
+    {
+      g_set_error (error, TS_ERROR, TS_ERROR_IO, "%s", e->message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 TsProfile *

@@ -1,4 +1,15 @@
-/* tiersim — GPU profile: device facts, timing constants and the switchable dispatch rules. */
+/* tiersim — GPU profile: device facts, timing constants and the switchable dispatch rules.
+ *
+ * The file (libconfig; calib/profiles/ has examples):
+ *   name, description, source ("datasheet" | "measured"), date, tool_version: strings;
+ *   measured_on = { device; compute_capability; driver; cuda; }: required when, and only when,
+ *     source = "measured";
+ *   device = { sms; max_threads_per_sm; max_blocks_per_sm; registers_per_sm; shared_mem_per_sm
+ *     (bytes); max_threads_per_block; priority_levels (default 2) };
+ *   timing = { <t>_us; <t>_p99_us; } for each t of TsTimings (default 0): <t>_us is what the
+ *     simulated GPU uses (a measured profile's median), <t>_p99_us its optional 99th percentile
+ *     (not below the median; absent, it equals the median);
+ *   rules = { dispatch = "head-of-level" | "any-fit"; placement = "most-free" | "round-robin"; }. */
 #pragma once
 
 #include "error.h"
@@ -17,6 +28,26 @@ typedef enum {
   TS_PLACE_ROUND_ROBIN,  /* the next SM, cyclically from the last one used, that fits the block */
 } TsPlacementRule;
 
+/* The timing constants, in one struct so that a profile can hold two of them: the values the
+ * simulated GPU uses (medians, for a measured profile) and their 99th percentiles. */
+typedef struct {
+  TsTime launch_latency;   /* API call -> kernel eligible to dispatch */
+  TsTime block_dispatch;   /* placement -> block starts executing (resources held meanwhile) */
+  TsTime sync_wakeup;      /* kernel completion -> host learns of it */
+  TsTime host_queue_clear; /* reset/drain: clearing a stream's host queue */
+  TsTime flag_write;       /* reset/drain: the preemption flag becomes visible to the device */
+  TsTime cu_reset;         /* reset: killing the running blocks */
+  TsTime block_check;      /* drain: a block that finds the flag set and exits at entry */
+} TsTimings;
+
+/* Where a measured profile was measured (all NULL in a datasheet profile). */
+typedef struct {
+  char *device;              /* the driver's device name */
+  char *compute_capability;  /* "major.minor" */
+  char *driver;              /* driver version */
+  char *cuda;                /* CUDA runtime version */
+} TsMeasuredOn;
+
 typedef struct {
   char *name;
   char *description;
@@ -34,14 +65,9 @@ typedef struct {
   guint max_threads_per_block;
   guint priority_levels;        /* >= 1; level 0 is the highest */
 
-  /* timing */
-  TsTime launch_latency;   /* API call -> kernel eligible to dispatch */
-  TsTime block_dispatch;   /* placement -> block starts executing (resources held meanwhile) */
-  TsTime sync_wakeup;      /* kernel completion -> host learns of it */
-  TsTime host_queue_clear; /* reset/drain: clearing a stream's host queue */
-  TsTime flag_write;       /* reset/drain: the preemption flag becomes visible to the device */
-  TsTime cu_reset;         /* reset: killing the running blocks */
-  TsTime block_check;      /* drain: a block that finds the flag set and exits at entry */
+  TsTimings timing;      /* what the simulated GPU uses: a measured profile's medians */
+  TsTimings timing_p99;  /* 99th percentiles where measured; equal to timing otherwise */
+  TsMeasuredOn measured_on;
 
   TsDispatchRule dispatch;
   TsPlacementRule placement;
@@ -53,6 +79,13 @@ TsProfile *ts_profile_load (const char *name, const char *ref_dir, GError **erro
 /* The same with overrides applied to the file before it is read (see TsOverride). */
 TsProfile *ts_profile_load_with (const char *name, const char *ref_dir, const TsOverride *overrides,
                                  GError **error);
+
+/* The profile as libconfig text that ts_profile_load reads back to the same values (times are
+ * written in microseconds with three decimals, i.e. exact to the nanosecond). */
+char *ts_profile_to_text (const TsProfile *profile);
+
+/* Writes ts_profile_to_text() to path atomically: a reader sees the old file or the whole new one. */
+gboolean ts_profile_write (const TsProfile *profile, const char *path, GError **error);
 
 void ts_profile_free (TsProfile *profile);
 

@@ -229,8 +229,8 @@ test_launch_latency (void)
 {
   Rig r;
   TsProfile *p = tu_profile (4);
-  p->launch_latency = 7000;
-  p->sync_wakeup = 500;
+  p->timing.launch_latency = 7000;
+  p->timing.sync_wakeup = 500;
   rig_init (&r, p);
   Done d = { r.engine, g_array_new (FALSE, FALSE, sizeof (TsTime)) };
   TsKernelDesc k = tu_kernel (8, 512, 16, 0, 1000);

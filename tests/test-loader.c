@@ -1,9 +1,13 @@
-/* Loader: a valid scenario's values, typo hints, and every broken scenario in tests/data/bad
- * (each names its expected "file:line: message" on its first line, "# expect: ..."). */
+/* Loader: a valid scenario's values, typo hints, the profile writer's round trip, and every broken
+ * scenario in tests/data/bad (each names its expected "file:line: message" on its first line,
+ * "# expect: ..."). */
 #include "config.h"
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
+#include "sim/datadir.h"
 #include "sim/scenario.h"
 #include "tests/testutil.h"
 
@@ -75,6 +79,109 @@ test_nearest_name (void)
   g_assert_null (ts_nearest_name ("colour", keys));
 }
 
+/* Writes p to a temporary file and loads it back. */
+static TsProfile *
+write_and_load (const TsProfile *p)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tiersim-profile-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *path = g_build_filename (dir, "p.cfg", NULL);
+  g_assert_true (ts_profile_write (p, path, &error));
+  g_assert_no_error (error);
+  TsProfile *back = ts_profile_load (path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (back);
+  g_assert_cmpint (g_remove (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  return back;
+}
+
+static void
+assert_same_timings (const TsTimings *a, const TsTimings *b)
+{
+  g_assert_cmpint (a->launch_latency, ==, b->launch_latency);
+  g_assert_cmpint (a->block_dispatch, ==, b->block_dispatch);
+  g_assert_cmpint (a->sync_wakeup, ==, b->sync_wakeup);
+  g_assert_cmpint (a->host_queue_clear, ==, b->host_queue_clear);
+  g_assert_cmpint (a->flag_write, ==, b->flag_write);
+  g_assert_cmpint (a->cu_reset, ==, b->cu_reset);
+  g_assert_cmpint (a->block_check, ==, b->block_check);
+}
+
+/* Every value of a, field by field (the path aside). */
+static void
+assert_same_profile (const TsProfile *a, const TsProfile *b)
+{
+  g_assert_cmpstr (a->name, ==, b->name);
+  g_assert_cmpstr (a->description, ==, b->description);
+  g_assert_cmpstr (a->source, ==, b->source);
+  g_assert_cmpstr (a->date, ==, b->date);
+  g_assert_cmpstr (a->tool_version, ==, b->tool_version);
+  g_assert_cmpstr (a->measured_on.device, ==, b->measured_on.device);
+  g_assert_cmpstr (a->measured_on.compute_capability, ==, b->measured_on.compute_capability);
+  g_assert_cmpstr (a->measured_on.driver, ==, b->measured_on.driver);
+  g_assert_cmpstr (a->measured_on.cuda, ==, b->measured_on.cuda);
+  g_assert_cmpuint (a->sms, ==, b->sms);
+  g_assert_cmpuint (a->max_threads_per_sm, ==, b->max_threads_per_sm);
+  g_assert_cmpuint (a->max_blocks_per_sm, ==, b->max_blocks_per_sm);
+  g_assert_cmpuint (a->registers_per_sm, ==, b->registers_per_sm);
+  g_assert_cmpuint (a->shared_mem_per_sm, ==, b->shared_mem_per_sm);
+  g_assert_cmpuint (a->max_threads_per_block, ==, b->max_threads_per_block);
+  g_assert_cmpuint (a->priority_levels, ==, b->priority_levels);
+  assert_same_timings (&a->timing, &b->timing);
+  assert_same_timings (&a->timing_p99, &b->timing_p99);
+  g_assert_cmpint (a->dispatch, ==, b->dispatch);
+  g_assert_cmpint (a->placement, ==, b->placement);
+}
+
+/* Every shipped profile survives write + load unchanged, and writing it again gives the same text. */
+static void
+test_profile_roundtrip_shipped (void)
+{
+  g_auto (GStrv) names = ts_data_list (TS_DATA_PROFILE);
+  g_assert_cmpuint (g_strv_length (names), >=, 7);
+  for (guint i = 0; names[i]; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (TsProfile) p = ts_profile_load (names[i], NULL, &error);
+      g_assert_no_error (error);
+      g_autoptr (TsProfile) back = write_and_load (p);
+      assert_same_profile (p, back);
+      g_autofree char *t1 = ts_profile_to_text (p), *t2 = ts_profile_to_text (back);
+      g_assert_cmpstr (t1, ==, t2);
+    }
+}
+
+/* A measured profile with awkward values: strings that need escaping, times that are not whole
+ * microseconds, 99th percentiles apart from the medians, the non-default rules. */
+static void
+test_profile_roundtrip_measured (void)
+{
+  g_autoptr (TsProfile) p = tu_profile (132);
+  g_free (p->name);
+  p->name = g_strdup ("h100-2026-11-21");
+  p->description = g_strdup ("say \"hi\" C:\\new\\ tab\there\nnew line, ctrl \x01, UTF-8 \xc2\xb5s");
+  p->source = g_strdup ("measured");
+  p->date = g_strdup ("2026-11-21");
+  p->tool_version = g_strdup ("tiersim 0.1.0");
+  p->measured_on = (TsMeasuredOn) { g_strdup ("NVIDIA H100 80GB HBM3"), g_strdup ("9.0"),
+                                    g_strdup ("550.54.15"), g_strdup ("12.4") };
+  p->priority_levels = 6;
+  p->timing = (TsTimings) { 4123, 1, 999, 1000, 1001, 123456789, 0 };
+  p->timing_p99 = (TsTimings) { 9999, 1, 1500, 1000, 2002, 123456790, 7 };
+  p->dispatch = TS_DISPATCH_ANY_FIT;
+  p->placement = TS_PLACE_ROUND_ROBIN;
+  g_autoptr (TsProfile) back = write_and_load (p);
+  assert_same_profile (p, back);
+
+  /* A p99 key is written only where it differs from the median; absent, it reads as the median. */
+  g_autofree char *text = ts_profile_to_text (p);
+  g_assert_nonnull (strstr (text, "launch_latency_p99_us = 9.999;"));
+  g_assert_nonnull (strstr (text, "cu_reset_us = 123456.789;"));
+  g_assert_null (strstr (text, "block_dispatch_p99_us"));
+}
+
 /* Each broken file must fail to load, with its expected message among the errors. */
 static void
 test_bad (gconstpointer data)
@@ -105,6 +212,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/loader/good", test_good);
   g_test_add_func ("/loader/nearest-name", test_nearest_name);
+  g_test_add_func ("/loader/profile-roundtrip-shipped", test_profile_roundtrip_shipped);
+  g_test_add_func ("/loader/profile-roundtrip-measured", test_profile_roundtrip_measured);
   g_autofree char *dir = tu_data ("bad");
   g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
   g_assert_nonnull (d);

@@ -96,10 +96,10 @@ static TsProfile *
 costly (void)
 {
   TsProfile *p = tu_profile (4);
-  p->host_queue_clear = 100;
-  p->flag_write = 200;
-  p->cu_reset = 700;   /* a reset of running blocks costs 100 + 200 + 700 = 1000 ns */
-  p->block_check = 10;
+  p->timing.host_queue_clear = 100;
+  p->timing.flag_write = 200;
+  p->timing.cu_reset = 700;   /* a reset of running blocks costs 100 + 200 + 700 = 1000 ns */
+  p->timing.block_check = 10;
   return p;
 }
 
@@ -198,7 +198,7 @@ static void
 check_drain (TsTime check, TsTime want_done)
 {
   TsProfile *p = costly ();
-  p->block_check = check;
+  p->timing.block_check = check;
   Rig r;
   rig_init (&r, p);
   TsKernelDesc d = tu_kernel (24, 512, 16, 0, 3000), e = tu_kernel (8, 512, 16, 0, 1000);
@@ -232,7 +232,7 @@ static void
 test_window_launch_latency (void)
 {
   TsProfile *p = tu_profile (4);
-  p->launch_latency = 100;
+  p->timing.launch_latency = 100;
   Rig r;
   rig_init (&r, p);
   TsKernelDesc k = tu_kernel (8, 512, 16, 0, 1000);

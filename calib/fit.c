@@ -1,0 +1,163 @@
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "calib/fit.h"
+#include "sim/metrics.h"
+
+static int
+cmp_time (const void *a, const void *b)
+{
+  TsTime x = *(const TsTime *) a, y = *(const TsTime *) b;
+  return (x > y) - (x < y);
+}
+
+TsDist
+ts_fit_dist (TsTime *samples, guint n)
+{
+  g_assert (n >= 1);
+  qsort (samples, n, sizeof *samples, cmp_time);
+  return (TsDist) { ts_percentile (samples, n, 50.0), ts_percentile (samples, n, 99.0) };
+}
+
+gboolean
+ts_fit_line (const double *x, const double *y, guint n, double *a, double *b, double *r2)
+{
+  g_return_val_if_fail (n >= 2, FALSE);
+  double mx = 0, my = 0;
+  for (guint i = 0; i < n; i++)
+    mx += x[i], my += y[i];
+  mx /= n, my /= n;
+  double sxx = 0, sxy = 0, syy = 0;
+  for (guint i = 0; i < n; i++)
+    sxx += (x[i] - mx) * (x[i] - mx), sxy += (x[i] - mx) * (y[i] - my), syy += (y[i] - my) * (y[i] - my);
+  if (sxx == 0)
+    return FALSE;
+  *b = sxy / sxx;
+  *a = my - *b * mx;
+  *r2 = syy == 0 ? 1.0 : sxy * sxy / (sxx * syy);
+  return TRUE;
+}
+
+/* Records in replay order: start, then kernel, then block. */
+static int
+cmp_start (const void *pa, const void *pb)
+{
+  const TsBlockRecord *a = *(const TsBlockRecord *const *) pa, *b = *(const TsBlockRecord *const *) pb;
+  if (a->start != b->start)
+    return (a->start > b->start) - (a->start < b->start);
+  if (a->kernel != b->kernel)
+    return (a->kernel > b->kernel) - (a->kernel < b->kernel);
+  return (a->block > b->block) - (a->block < b->block);
+}
+
+static int
+cmp_end (const void *pa, const void *pb)
+{
+  const TsBlockRecord *a = *(const TsBlockRecord *const *) pa, *b = *(const TsBlockRecord *const *) pb;
+  return (a->end > b->end) - (a->end < b->end);
+}
+
+gboolean
+ts_fit_placement (const TsBlockRecord *records, guint n, guint sms, guint slots, TsPlacementFit *fit,
+                  GError **error)
+{
+  g_return_val_if_fail (sms >= 1 && slots >= 1, FALSE);
+  for (guint i = 0; i < n; i++)
+    if (records[i].sm >= sms || records[i].end <= records[i].start)
+      {
+        g_set_error (error, TS_ERROR, TS_ERROR_INPUT,
+                     "block record %u (kernel %u, block %u): %s", i, records[i].kernel, records[i].block,
+                     records[i].sm >= sms ? "SM id beyond the device's SMs" : "end is not after start");
+        return FALSE;
+      }
+  g_autofree const TsBlockRecord **by_start = g_new (const TsBlockRecord *, n);
+  g_autofree const TsBlockRecord **by_end = g_new (const TsBlockRecord *, n);
+  for (guint i = 0; i < n; i++)
+    by_start[i] = by_end[i] = &records[i];
+  qsort (by_start, n, sizeof *by_start, cmp_start);
+  qsort (by_end, n, sizeof *by_end, cmp_end);
+
+  g_autofree guint *resident = g_new0 (guint, sms);
+  guint ended = 0, judged = 0, mf = 0, rr = 0, last = sms - 1;
+  for (guint i = 0; i < n; i++)
+    {
+      const TsBlockRecord *r = by_start[i];
+      /* A slot freed at the very time a block starts may be the one it took. */
+      for (; ended < n && by_end[ended]->end <= r->start; ended++)
+        resident[by_end[ended]->sm]--;
+      if (resident[r->sm] < slots)
+        {
+          guint most_free = sms, next = sms;
+          for (guint sm = 0; sm < sms; sm++)
+            if (resident[sm] < slots && (most_free == sms || resident[sm] < resident[most_free]))
+              most_free = sm;
+          for (guint k = 0; k < sms && next == sms; k++)
+            if (resident[(last + 1 + k) % sms] < slots)
+              next = (last + 1 + k) % sms;
+          judged++;
+          mf += r->sm == most_free;
+          rr += r->sm == next;
+        }
+      resident[r->sm]++;
+      last = r->sm;
+    }
+  fit->blocks = judged;
+  fit->most_free = judged ? (double) mf / judged : 0.0;
+  fit->round_robin = judged ? (double) rr / judged : 0.0;
+  fit->rule = rr > mf ? TS_PLACE_ROUND_ROBIN : TS_PLACE_MOST_FREE;
+  return TRUE;
+}
+
+gboolean
+ts_fit_dispatch (const TsBlockRecord *records, guint n, TsTime tolerance, TsDispatchRule *rule,
+                 guint *early, GError **error)
+{
+  TsTime last0 = G_MININT64;
+  guint n0 = 0, n1 = 0;
+  for (guint i = 0; i < n; i++)
+    if (records[i].kernel == 0)
+      last0 = MAX (last0, records[i].start), n0++;
+    else if (records[i].kernel == 1)
+      n1++;
+  if (n0 == 0 || n1 == 0)
+    {
+      g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "dispatch fit: kernel %u has no block records",
+                   n0 == 0 ? 0u : 1u);
+      return FALSE;
+    }
+  *early = 0;
+  for (guint i = 0; i < n; i++)
+    *early += records[i].kernel == 1 && records[i].start < last0 - tolerance;
+  *rule = *early > 0 ? TS_DISPATCH_ANY_FIT : TS_DISPATCH_HEAD_OF_LEVEL;
+  return TRUE;
+}
+
+guint
+ts_fit_gaps (const TsTime *samples, guint n, double factor, TsTime *longest)
+{
+  *longest = 0;
+  if (n < 2)
+    return 0;
+  g_autofree TsTime *iv = g_new (TsTime, n - 1);
+  for (guint i = 0; i + 1 < n; i++)
+    iv[i] = samples[i + 1] - samples[i], *longest = MAX (*longest, iv[i]);
+  g_autofree TsTime *sorted = g_memdup2 (iv, (n - 1) * sizeof *iv);
+  qsort (sorted, n - 1, sizeof *sorted, cmp_time);
+  double limit = factor * (double) ts_percentile (sorted, n - 1, 50.0);
+  guint gaps = 0;
+  for (guint i = 0; i + 1 < n; i++)
+    gaps += (double) iv[i] > limit;
+  return gaps;
+}
+
+guint
+ts_fit_connections (const double *makespan, guint n, double tolerance)
+{
+  g_return_val_if_fail (n >= 1 && makespan[0] > 0, 0);
+  for (guint i = 1; i < n; i++)
+    if (makespan[i] > makespan[0] * (1.0 + tolerance))
+      return i;
+  return n;
+}

@@ -1,0 +1,74 @@
+/* tiersim — calibration fitting: from raw microbenchmark measurements to profile values.
+ *
+ * Pure CPU code, built with or without CUDA, so that it is tested here on synthetic measurements
+ * whose true parameters the tests know.  Its inputs are what GPU microbenchmarks record:
+ * per-block records (SM id, %globaltimer at entry and exit), timing samples, and sweeps of one
+ * quantity against another. */
+#pragma once
+
+#include "sim/profile.h"
+
+G_BEGIN_DECLS
+
+/* A timing's distribution as a profile holds it. */
+typedef struct {
+  TsTime p50, p99;
+} TsDist;
+
+/* Nearest-rank median and 99th percentile of n >= 1 samples (which are sorted in place). */
+TsDist ts_fit_dist (TsTime *samples, guint n);
+
+/* Least-squares line y = a + b x through n >= 2 points with at least two distinct x; *r2 receives
+ * the coefficient of determination (1 when y is constant and fitted exactly).  FALSE if the x are
+ * all equal.  Used for preemption-by-flag latency against the running blocks' remaining time,
+ * whose intercept is the flag's cost and whose slope should be 1. */
+gboolean ts_fit_line (const double *x, const double *y, guint n, double *a, double *b, double *r2);
+
+/* One thread block as a microbenchmark recorded it. */
+typedef struct {
+  guint kernel;  /* launch order: 0 is the first kernel launched */
+  guint block;   /* block index within its kernel */
+  guint sm;      /* %smid */
+  TsTime start, end;  /* %globaltimer at block entry and exit */
+} TsBlockRecord;
+
+/* How well each placement rule (DESIGN §2 rule 3) explains the records.  Replaying them in start
+ * order (ties: kernel, then block), a block agrees with most-free if its SM is the lowest-numbered
+ * of the SMs with room that have the fewest resident blocks, and with round-robin if its SM is the
+ * first with room cyclically after the SM of the previous placement.  Every block occupies one of
+ * `slots` block slots per SM (the microbenchmarks use one block shape per experiment).  The
+ * records should start from a GPU made uneven on purpose (a kernel whose blocks on some SMs end
+ * early): on an empty GPU the two rules place the first wave identically.  FALSE (with an error)
+ * for a record with an SM id >= sms or an end not after its start. */
+typedef struct {
+  guint blocks;          /* placements judged (those that found room) */
+  double most_free;      /* fraction agreeing with most-free */
+  double round_robin;    /* fraction agreeing with round-robin */
+  TsPlacementRule rule;  /* the better explanation; most-free on a tie */
+} TsPlacementFit;
+
+gboolean ts_fit_placement (const TsBlockRecord *records, guint n, guint sms, guint slots,
+                           TsPlacementFit *fit, GError **error);
+
+/* DESIGN §2 rule 2 from records of two kernels of one priority level, kernel 0 launched first
+ * with more blocks than fit at once: head-of-level lets no block of kernel 1 start before kernel
+ * 0's last block has started; any-fit does.  `tolerance` absorbs the timer's skew between SMs.
+ * *early receives how many blocks of kernel 1 started early (before kernel 0's last start minus
+ * tolerance).  FALSE (with an error) if either kernel has no records. */
+gboolean ts_fit_dispatch (const TsBlockRecord *records, guint n, TsTime tolerance, TsDispatchRule *rule,
+                          guint *early, GError **error);
+
+/* Gaps in a running block's timeline: a block that polls %globaltimer in a loop records n
+ * ascending samples; an interval over `factor` times the median interval means the block was
+ * descheduled (preempted) meanwhile.  Returns the number of such gaps; *longest receives the
+ * longest interval (0 when n < 2). */
+guint ts_fit_gaps (const TsTime *samples, guint n, double factor, TsTime *longest);
+
+/* Hardware queues: makespan[i] is the time to run i + 1 streams, each with one small kernel of
+ * the same duration launched together.  While streams map to distinct hardware connections the
+ * kernels overlap and the makespan stays near makespan[0]; beyond, some serialise behind others.
+ * Returns the largest stream count whose makespan is within (1 + tolerance) of makespan[0], i.e.
+ * the number of connections the measurement shows (n if it never breaks). */
+guint ts_fit_connections (const double *makespan, guint n, double tolerance);
+
+G_END_DECLS

@@ -2,7 +2,7 @@
 
 #include "policies/rtsched.h"
 
-static const TsPolicyParam params[] = { TS_RT_LAUNCH_AHEAD_PARAM, { NULL } };
+static const TsPolicyParam params[] = { TS_RT_LAUNCH_AHEAD_PARAM, { 0 } };
 
 static gpointer
 create (TsRunner *runner, GError **error)

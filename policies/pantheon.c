@@ -5,7 +5,7 @@
 /* pantheon-ne (no early exits) is, by the definitions of the two, the same runtime as edf; it is
  * kept under its own name so that ablation tables read as Pantheon's do. */
 
-static const TsPolicyParam params[] = { TS_RT_LAUNCH_AHEAD_PARAM, { NULL } };
+static const TsPolicyParam params[] = { TS_RT_LAUNCH_AHEAD_PARAM, { 0 } };
 
 static gpointer
 create (TsRunner *runner, GError **error)

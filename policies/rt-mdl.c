@@ -197,7 +197,7 @@ create (TsRunner *runner, GError **error)
   return p;
 }
 
-static const TsPolicyParam params[] = { TS_RT_LAUNCH_AHEAD_PARAM, { NULL } };
+static const TsPolicyParam params[] = { TS_RT_LAUNCH_AHEAD_PARAM, { 0 } };
 
 const TsPolicyClass ts_policy_rt_mdl = {
   .name = "rt-mdl",

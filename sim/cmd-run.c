@@ -90,7 +90,7 @@ ts_cmd_run (int argc, char **argv)
     { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace_file, "Write a Chrome trace (Perfetto) of kernels, jobs and preemptions", "FILE.json" },
     { "trace-window", 0, 0, G_OPTION_ARG_STRING, &window,
       "Simulated seconds the trace and timeline cover (default: 0:1 for --trace, 0:0.05 for --plot)", "START:END" },
-    { NULL },
+    { 0 },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("[SCENARIO]");
   g_option_context_set_summary (ctx,

@@ -63,7 +63,7 @@ ts_cmd_sweep (int argc, char **argv)
     { "search", 0, 0, G_OPTION_ARG_NONE, &search,
       "Run the file's capacity search instead: per policy, the largest (or smallest) value of its key "
       "for which its condition holds; writes DIR/search.csv", NULL },
-    { NULL },
+    { 0 },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("SWEEP.cfg");
   g_option_context_set_summary (ctx,

@@ -64,7 +64,7 @@ main (int argc, char **argv)
   gboolean version = FALSE;
   const GOptionEntry entries[] = {
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
-    { NULL },
+    { 0 },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("COMMAND [ARGS...]");
   g_option_context_set_summary (ctx, "Discrete-event simulator of concurrent DNN inference on one GPU.");

@@ -253,6 +253,7 @@ test_no_preemption_inside_chunks (void)
       ChunkCheck c = { scn, NULL, 0 };
       g_autoptr (TsRunResult) res = ts_run_observed (scn, ts_policy_lookup (policies[p], NULL), chunk_observe, &c, &error);
       g_assert_no_error (error);
+      g_assert_nonnull (res);
       g_assert_cmpuint (c.runs, >, 300);   /* hundreds of chunks checked */
     }
 }

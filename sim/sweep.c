@@ -203,10 +203,19 @@ ts_sweep_load (const char *path, GError **error)
   if (!ts_cfg_parse (path, NULL, NULL, parse_sweep, sw, error))
     return NULL;
 
-  guint n = sw->axes->len == 0 ? 1 : sw->zip ? ((TsAxis *) sw->axes->pdata[0])->values->len : 1;
-  for (guint a = 0; !sw->zip && a < sw->axes->len; a++)
+  /* Counted in 64 bits and capped as it grows, so that a large product cannot wrap around. */
+  guint64 n = sw->axes->len == 0 ? 1 : sw->zip ? ((TsAxis *) sw->axes->pdata[0])->values->len : 1;
+  for (guint a = 0; !sw->zip && a < sw->axes->len && n <= TS_SWEEP_MAX_POINTS; a++)
     n *= ((TsAxis *) sw->axes->pdata[a])->values->len;
-  sw->n_points = n * sw->replicas;
+  if (n <= TS_SWEEP_MAX_POINTS)
+    n *= sw->replicas;
+  if (n > TS_SWEEP_MAX_POINTS)
+    {
+      g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s: the sweep has more than %u points (axes x replicas); "
+                   "split it into several sweep files", path, TS_SWEEP_MAX_POINTS);
+      return NULL;
+    }
+  sw->n_points = (guint) n;
 
   /* every point must load: report the first that does not, with its values */
   sw->seeds = g_new0 (guint64, sw->n_points);

@@ -54,6 +54,10 @@ typedef struct {
   } search;
 } TsSweep;
 
+/* The most points one sweep file may have: every point is validated at load, and points.csv and
+ * the manifest hold them all. */
+#define TS_SWEEP_MAX_POINTS 1000000u
+
 /* Loads a sweep file; every point's scenario is loaded once to validate it, so that a bad value
  * is reported (with the axis's file:line) before anything runs. */
 TsSweep *ts_sweep_load (const char *path, GError **error);

@@ -18,6 +18,7 @@ static const TsCommand commands[] = {
   { "sweep", ts_cmd_sweep, "run a grid of scenario points in parallel (resumable, shardable)" },
   { "merge", ts_cmd_merge, "join the results of a sweep's shards" },
   { "plot", ts_cmd_plot, "draw figures of a run's or a sweep's results with gnuplot" },
+  { "calibrate", ts_cmd_calibrate, "measure an NVIDIA GPU and write a measured profile (needs CUDA)" },
   { "list", ts_cmd_list, "list shipped policies, scenarios, models or profiles" },
   { "version", ts_cmd_version, "print version and build information" },
 };

@@ -1,0 +1,48 @@
+/* tiersim — GPU microbenchmarks for `tiersim calibrate` (calib/probe.cu, built only with CUDA).
+ *
+ * Each probe runs on one device and returns raw measurements; calib/fit.h turns them into profile
+ * values.  Times are nanoseconds: device timestamps are %globaltimer, host ones CLOCK_MONOTONIC.
+ * Every function returns FALSE with a TS_ERROR_RUN error (or TS_ERROR_NOT_FOUND for a missing
+ * device) naming the CUDA call that failed. */
+#pragma once
+
+#include "calib/fit.h"
+
+G_BEGIN_DECLS
+
+/* What the driver says of the device. */
+typedef struct {
+  char name[256];
+  int cc_major, cc_minor;
+  int driver_version, runtime_version;  /* CUDA's encoding: 1000 * major + 10 * minor */
+  int sms, max_threads_per_sm, max_blocks_per_sm, registers_per_sm, shared_mem_per_sm;
+  int max_threads_per_block;
+  int priority_least, priority_greatest;  /* cudaDeviceGetStreamPriorityRange */
+} TsProbeDevice;
+
+gboolean ts_probe_device (int device, TsProbeDevice *out, GError **error);
+
+/* n samples each of
+ *   launch: host time of the launch call until the kernel's first block starts, the block's host
+ *           time read through a mirror of the host clock in mapped memory, corrected by half the
+ *           mirror's measured read time;
+ *   gap:    one stream, two one-block kernels back to back: the second's start minus the first's end;
+ *   wakeup: a one-block kernel's end (host time, as for launch) until cudaStreamSynchronize returns.
+ * The arrays hold n values each. */
+gboolean ts_probe_timing (int device, guint n, TsTime *launch, TsTime *gap, TsTime *wakeup, GError **error);
+
+/* Block records for the placement fit: kernel 0 fills every SM to `*slots` blocks (the probe's
+ * occupancy) with blocks that end early on even-numbered SMs and late on odd ones; kernel 1, launched
+ * once the early ones have ended, places 2 x sms x slots short blocks on that uneven GPU.
+ * Returns the records (free with g_free) and their count; *slots receives the occupancy. */
+TsBlockRecord *ts_probe_placement (int device, guint *n, guint *slots, GError **error);
+
+/* Block records for the dispatch fit: kernel 0 with three waves of blocks, then kernel 1 on a
+ * second stream of the same priority, launched right after it. */
+TsBlockRecord *ts_probe_dispatch (int device, guint *n, GError **error);
+
+/* Makespans for the connections fit: makespan[i] is the device time from the first start to the
+ * last end when i + 1 streams each launch one 200 us single-block kernel at once (n <= 128). */
+gboolean ts_probe_streams (int device, guint n, double *makespan, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,178 @@
+/* tiersim calibrate: measure an NVIDIA GPU with calib/probe.cu and write a measured profile. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "profile.h"
+#ifdef TS_HAVE_CUDA
+#include "calib/probe.h"
+#endif
+
+#ifdef TS_HAVE_CUDA
+/* The kernel module's version from /proc/driver/nvidia/version ("... Kernel Module  550.54.15 ..."),
+ * else the CUDA driver API version. */
+static char *
+driver_version (int api_version)
+{
+  g_autofree char *text = NULL;
+  if (g_file_get_contents ("/proc/driver/nvidia/version", &text, NULL, NULL))
+    {
+      const char *p = strstr (text, "Kernel Module");
+      if (p != NULL)
+        {
+          p += strlen ("Kernel Module");
+          p += strspn (p, " \t");
+          return g_strndup (p, strcspn (p, " \t\n"));
+        }
+    }
+  return g_strdup_printf ("CUDA driver API %d.%d", api_version / 1000, api_version % 1000 / 10);
+}
+
+/* "NVIDIA H100 80GB HBM3" -> "nvidia-h100-80gb-hbm3". */
+static char *
+slug (const char *name)
+{
+  GString *s = g_string_new (NULL);
+  for (const char *c = name; *c; c++)
+    if (g_ascii_isalnum (*c))
+      g_string_append_c (s, g_ascii_tolower (*c));
+    else if (s->len > 0 && s->str[s->len - 1] != '-')
+      g_string_append_c (s, '-');
+  while (s->len > 0 && s->str[s->len - 1] == '-')
+    g_string_truncate (s, s->len - 1);
+  return g_string_free (s, FALSE);
+}
+
+static void
+report_dist (const char *what, TsDist d)
+{
+  printf ("  %-28s p50 %9.3f us   p99 %9.3f us\n", what, (double) d.p50 / 1000.0, (double) d.p99 / 1000.0);
+}
+
+/* Runs every probe and fills p's device, timing and rules from them. */
+static gboolean
+measure (TsProfile *p, int device, guint samples, GError **error)
+{
+  TsProbeDevice d;
+  if (!ts_probe_device (device, &d, error))
+    return FALSE;
+  printf ("device %d: %s, compute capability %d.%d, %d SMs\n", device, d.name, d.cc_major, d.cc_minor, d.sms);
+  p->measured_on.device = g_strdup (d.name);
+  p->measured_on.compute_capability = g_strdup_printf ("%d.%d", d.cc_major, d.cc_minor);
+  p->measured_on.driver = driver_version (d.driver_version);
+  p->measured_on.cuda = g_strdup_printf ("%d.%d", d.runtime_version / 1000, d.runtime_version % 1000 / 10);
+  p->sms = (guint) d.sms;
+  p->max_threads_per_sm = (guint) d.max_threads_per_sm;
+  p->max_blocks_per_sm = (guint) d.max_blocks_per_sm;
+  p->registers_per_sm = (guint) d.registers_per_sm;
+  p->shared_mem_per_sm = (guint) d.shared_mem_per_sm;
+  p->max_threads_per_block = (guint) d.max_threads_per_block;
+  /* CUDA numbers priorities downwards: greatest is the most negative. */
+  p->priority_levels = (guint) (d.priority_least - d.priority_greatest + 1);
+
+  g_autofree TsTime *launch = g_new (TsTime, samples), *gap = g_new (TsTime, samples),
+                    *wakeup = g_new (TsTime, samples);
+  if (!ts_probe_timing (device, samples, launch, gap, wakeup, error))
+    return FALSE;
+  TsDist dl = ts_fit_dist (launch, samples), dg = ts_fit_dist (gap, samples), dw = ts_fit_dist (wakeup, samples);
+  printf ("timing (%u samples each):\n", samples);
+  report_dist ("launch latency", dl);
+  report_dist ("back-to-back gap (dispatch)", dg);
+  report_dist ("sync wake-up", dw);
+  p->timing.launch_latency = dl.p50, p->timing_p99.launch_latency = dl.p99;
+  p->timing.block_dispatch = dg.p50, p->timing_p99.block_dispatch = dg.p99;
+  p->timing.sync_wakeup = dw.p50, p->timing_p99.sync_wakeup = dw.p99;
+
+  guint n, slots;
+  g_autofree TsBlockRecord *place = ts_probe_placement (device, &n, &slots, error);
+  TsPlacementFit pf;
+  if (place == NULL || !ts_fit_placement (place, n, p->sms, slots, &pf, error))
+    return FALSE;
+  printf ("placement (%u blocks, %u per SM): most-free explains %.1f%%, round-robin %.1f%% -> %s\n", pf.blocks,
+          slots, 100.0 * pf.most_free, 100.0 * pf.round_robin,
+          pf.rule == TS_PLACE_MOST_FREE ? "most-free" : "round-robin");
+  p->placement = pf.rule;
+
+  g_autofree TsBlockRecord *disp = ts_probe_dispatch (device, &n, error);
+  guint early;
+  if (disp == NULL || !ts_fit_dispatch (disp, n, 2 * TS_NS_PER_US, &p->dispatch, &early, error))
+    return FALSE;
+  printf ("dispatch: %u blocks of the second kernel started before the first's last -> %s\n", early,
+          p->dispatch == TS_DISPATCH_HEAD_OF_LEVEL ? "head-of-level" : "any-fit");
+
+  double makespan[64];
+  if (!ts_probe_streams (device, G_N_ELEMENTS (makespan), makespan, error))
+    return FALSE;
+  printf ("hardware queues: up to %u streams run concurrently (not modelled by the simulator)\n",
+          ts_fit_connections (makespan, G_N_ELEMENTS (makespan), 0.5));
+  return TRUE;
+}
+#endif
+
+int
+ts_cmd_calibrate (int argc, char **argv)
+{
+  int device = 0, samples = 200;
+  g_autofree char *output = NULL, *base = NULL;
+  const GOptionEntry entries[] = {
+    { "device", 0, 0, G_OPTION_ARG_INT, &device, "CUDA device to measure (default 0)", "N" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Profile to write (default: DEVICE-DATE.cfg here)", "FILE" },
+    { "samples", 'n', 0, G_OPTION_ARG_INT, &samples, "Samples per timing (default 200)", "N" },
+    { "base", 0, 0, G_OPTION_ARG_STRING, &base,
+      "Profile to take the preemption costs from, which are not measured yet (default: 0)", "PROFILE" },
+    { 0 },
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new (NULL);
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_set_summary (ctx,
+    "Measures an NVIDIA GPU and writes a profile with source = \"measured\": device facts from the\n"
+    "driver; launch latency, back-to-back dispatch gap and sync wake-up as p50 and p99; which\n"
+    "placement and dispatch rules (DESIGN §2 rules 2, 3) explain per-block %smid/%globaltimer\n"
+    "records.  The preemption costs (queue clear, flag write, reset, block check) are not measured\n"
+    "yet: they come from --base, or are 0.  Needs a tiersim built with CUDA and a GPU (exit 2 without).");
+  if (!ts_cmd_parse (ctx, "calibrate", &argc, &argv))
+    return TS_EXIT_USAGE;
+  if (argc > 1 || samples < 1 || samples > 100000 || device < 0)
+    {
+      fprintf (stderr, "tiersim calibrate: %s\nTry 'tiersim calibrate --help'.\n",
+               argc > 1 ? "takes no arguments" : device < 0 ? "--device must be >= 0" : "--samples must be 1 to 100000");
+      return TS_EXIT_USAGE;
+    }
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TsProfile) from = NULL;
+  if (base != NULL && (from = ts_profile_load (base, NULL, &error)) == NULL)
+    return ts_cmd_fail ("calibrate", error);
+#ifndef TS_HAVE_CUDA
+  fprintf (stderr, "tiersim calibrate: this tiersim was built without CUDA (./configure --with-cuda)\n");
+  return TS_EXIT_USAGE;
+#else
+  g_autoptr (TsProfile) p = g_new0 (TsProfile, 1);
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  p->source = g_strdup ("measured");
+  p->date = g_date_time_format (now, "%Y-%m-%d");
+  p->tool_version = g_strdup ("tiersim " PACKAGE_VERSION);
+  if (!measure (p, device, (guint) samples, &error))
+    return ts_cmd_fail ("calibrate", error);
+  if (from != NULL)
+    {
+      TsTimings *t = &p->timing, *t99 = &p->timing_p99;
+      t->host_queue_clear = from->timing.host_queue_clear, t99->host_queue_clear = from->timing_p99.host_queue_clear;
+      t->flag_write = from->timing.flag_write, t99->flag_write = from->timing_p99.flag_write;
+      t->cu_reset = from->timing.cu_reset, t99->cu_reset = from->timing_p99.cu_reset;
+      t->block_check = from->timing.block_check, t99->block_check = from->timing_p99.block_check;
+    }
+  g_autofree char *dev_slug = slug (p->measured_on.device);
+  if (output == NULL)
+    output = g_strdup_printf ("%s-%s.cfg", dev_slug, p->date);
+  g_autofree char *file = g_path_get_basename (output);
+  p->name = g_str_has_suffix (file, ".cfg") ? g_strndup (file, strlen (file) - 4) : g_strdup (file);
+  p->description = g_strdup_printf ("%s, measured by tiersim calibrate; preemption costs %s%s", p->measured_on.device,
+                                    from != NULL ? "from " : "not measured (0)", from != NULL ? from->name : "");
+  if (!ts_profile_write (p, output, &error))
+    return ts_cmd_fail ("calibrate", error);
+  printf ("wrote %s\n", output);
+  return TS_EXIT_OK;
+#endif
+}

@@ -30,6 +30,7 @@ typedef struct {
   guint block;   /* block index within its kernel */
   guint sm;      /* %smid */
   TsTime start, end;  /* %globaltimer at block entry and exit */
+  TsTime longest_gap; /* longest interval between the block's successive timer polls */
 } TsBlockRecord;
 
 /* How well each placement rule (DESIGN §2 rule 3) explains the records.  Replaying them in start

@@ -13,7 +13,7 @@ namespace {
 
 struct DevRecord {
   unsigned sm;
-  long long start, end;
+  long long start, end, gap;
 };
 
 __device__ __forceinline__ long long
@@ -32,17 +32,51 @@ sm_id ()
   return s;
 }
 
-// Every thread spins for even_ns or odd_ns by its SM's parity; thread 0 records the block.
+// Every thread spins for even_ns or odd_ns by its SM's parity, polling the timer; thread 0 records
+// the block with the longest interval between two of its polls (a descheduled block shows a gap).
 __global__ void
 spin_kernel (DevRecord *rec, long long even_ns, long long odd_ns)
 {
-  long long t0 = global_timer ();
+  long long t0 = global_timer (), prev = t0, now, gap = 0;
   unsigned s = sm_id ();
   long long d = (s & 1) ? odd_ns : even_ns;
-  while (global_timer () - t0 < d)
+  do
+    {
+      now = global_timer ();
+      gap = max (gap, now - prev);
+      prev = now;
+    }
+  while (now - t0 < d);
+  if (threadIdx.x == 0)
+    rec[blockIdx.x] = DevRecord { s, t0, global_timer (), gap };
+}
+
+// A block of a drainable kernel: thread 0 reads the device flag at entry; if it is set the block
+// exits at once, recording the host time (through the mirror, with the read's duration) in gap's
+// place and marking sm with the top bit.  Otherwise it spins for dur_ns.
+__global__ void
+drain_kernel (const volatile int *flag, const volatile long long *host_now, DevRecord *rec, long long dur_ns)
+{
+  __shared__ int stop;
+  long long t0 = global_timer ();
+  if (threadIdx.x == 0)
+    stop = *flag;
+  __syncthreads ();
+  if (stop)
+    {
+      if (threadIdx.x == 0)
+        {
+          long long g0 = global_timer ();
+          long long h = *host_now;
+          long long g1 = global_timer ();
+          rec[blockIdx.x] = DevRecord { sm_id () | 0x80000000u, t0, g0, h - (g1 - g0) / 2 };
+        }
+      return;
+    }
+  while (global_timer () - t0 < dur_ns)
     ;
   if (threadIdx.x == 0)
-    rec[blockIdx.x] = DevRecord { s, t0, global_timer () };
+    rec[blockIdx.x] = DevRecord { sm_id (), t0, global_timer (), 0 };
 }
 
 // Reads the host clock mirror at entry and at exit, with the read's duration each time:
@@ -171,11 +205,11 @@ probe_slots (guint *slots, GError **error)
   return TRUE;
 }
 
-// Launches kernels of the given block counts, each on its own stream of default priority, kernel k
+// Launches kernels of the given block counts, each on its own stream of priority prio[k], kernel k
 // after sleeping delay_us[k]; returns their records tagged with the kernel index.
 TsBlockRecord *
 run_kernels (guint nk, const guint *blocks, const long long *even_ns, const long long *odd_ns,
-             const guint *delay_us, guint *n_out, GError **error)
+             const guint *delay_us, const int *prio, guint *n_out, GError **error)
 {
   guint total = 0;
   for (guint k = 0; k < nk; k++)
@@ -187,7 +221,7 @@ run_kernels (guint nk, const guint *blocks, const long long *even_ns, const long
   DevRecord *host = g_new (DevRecord, total);
   gboolean good = OK (cudaMalloc (&rec.dev, total * sizeof (DevRecord)));
   for (guint k = 0; good && k < nk; k++)
-    good = OK (cudaStreamCreateWithFlags (&streams[k], cudaStreamNonBlocking));
+    good = OK (cudaStreamCreateWithPriority (&streams[k], cudaStreamNonBlocking, prio[k]));
   guint offset = 0;
   for (guint k = 0; good && k < nk; k++)
     {
@@ -205,7 +239,8 @@ run_kernels (guint nk, const guint *blocks, const long long *even_ns, const long
       offset = 0;
       for (guint k = 0; k < nk; k++)
         for (guint b = 0; b < blocks[k]; b++, offset++)
-          out[offset] = TsBlockRecord { k, b, host[offset].sm, host[offset].start, host[offset].end };
+          out[offset] = TsBlockRecord { k, b, host[offset].sm, host[offset].start, host[offset].end,
+                                        host[offset].gap };
       *n_out = total;
     }
   for (guint k = 0; k < nk; k++)
@@ -291,11 +326,14 @@ ts_probe_placement (int device, guint *n, guint *slots, GError **error)
   const long long even[] = { 50 * TS_NS_PER_US, 100 * TS_NS_PER_US };
   const long long odd[] = { 5 * TS_NS_PER_MS, 100 * TS_NS_PER_US };
   const guint delay[] = { 0, 1000 };  // kernel 1 after kernel 0's short blocks have ended
-  return run_kernels (2, blocks, even, odd, delay, n, error);
+  const int prio[] = { 0, 0 };
+  return run_kernels (2, blocks, even, odd, delay, prio, n, error);
 }
 
-TsBlockRecord *
-ts_probe_dispatch (int device, guint *n, GError **error)
+// Kernel 0 with three waves of 100 us blocks at priority prio0, then after delay_us kernel 1 with
+// one wave at prio1: the dispatch and priority experiments.
+static TsBlockRecord *
+three_waves_then_one (int device, guint delay_us, int prio0, int prio1, guint *n, GError **error)
 {
   TsProbeDevice d;
   guint slots;
@@ -304,8 +342,91 @@ ts_probe_dispatch (int device, guint *n, GError **error)
   const guint wave = (guint) d.sms * slots;
   const guint blocks[] = { 3 * wave, wave };
   const long long dur[] = { 100 * TS_NS_PER_US, 100 * TS_NS_PER_US };
-  const guint delay[] = { 0, 0 };
-  return run_kernels (2, blocks, dur, dur, delay, n, error);
+  const guint delay[] = { 0, delay_us };
+  const int prio[] = { prio0, prio1 };
+  return run_kernels (2, blocks, dur, dur, delay, prio, n, error);
+}
+
+TsBlockRecord *
+ts_probe_dispatch (int device, guint *n, GError **error)
+{
+  return three_waves_then_one (device, 0, 0, 0, n, error);
+}
+
+TsBlockRecord *
+ts_probe_priority (int device, int low, int high, guint *n, GError **error)
+{
+  return three_waves_then_one (device, 150, low, high, n, error);  // kernel 1 during the first wave
+}
+
+gboolean
+ts_probe_flag (int device, guint n, TsTime *visible, TsTime *drain, TsTime *remaining, TsTime *check,
+               GError **error)
+{
+  TsProbeDevice d;
+  guint slots;
+  if (!ts_probe_device (device, &d, error) || !probe_slots (&slots, error))
+    return FALSE;
+  const guint blocks = 20 * (guint) d.sms * slots;  // 20 waves of 100 us
+  Mirror mirror;
+  Records rec;
+  int *flag = nullptr;
+  cudaStream_t work = nullptr, side = nullptr;
+  static const int one = 1, zero = 0;
+  DevRecord *host = g_new (DevRecord, blocks);
+  gboolean good = mirror.start (error) && OK (cudaMalloc (&rec.dev, blocks * sizeof (DevRecord)))
+                  && OK (cudaMalloc (&flag, sizeof *flag))
+                  && OK (cudaStreamCreateWithFlags (&work, cudaStreamNonBlocking))
+                  && OK (cudaStreamCreateWithFlags (&side, cudaStreamNonBlocking));
+  for (guint i = 0; good && i < n; i++)
+    {
+      good = OK (cudaMemcpy (flag, &zero, sizeof zero, cudaMemcpyHostToDevice));
+      drain_kernel<<<blocks, probe_threads, 0, work>>> (flag, mirror.dev, rec.dev, 100 * TS_NS_PER_US);
+      good = good && OK (cudaGetLastError ());
+      // Varying the moment varies how much of the running blocks is left when the flag lands.
+      g_usleep (300 + (i * 37) % 100);
+      TsTime written = host_now_ns ();
+      good = good && OK (cudaMemcpyAsync (flag, &one, sizeof one, cudaMemcpyHostToDevice, side))
+             && OK (cudaDeviceSynchronize ())
+             && OK (cudaMemcpy (host, rec.dev, blocks * sizeof (DevRecord), cudaMemcpyDeviceToHost));
+      if (!good)
+        break;
+      // The flag became visible with the first block that saw it; the running blocks then finish.
+      long long seen = G_MAXINT64, seen_host = 0, last_end = G_MININT64, exit_dur = 0;
+      guint exited = 0;
+      for (guint b = 0; b < blocks; b++)
+        if (host[b].sm & 0x80000000u)
+          {
+            if (host[b].start < seen)
+              seen = host[b].start, seen_host = host[b].gap;
+            exit_dur += host[b].end - host[b].start, exited++;
+          }
+      if (exited == 0)
+        {
+          g_set_error (error, TS_ERROR, TS_ERROR_RUN, "flag probe: the kernel ended before the flag landed");
+          good = FALSE;
+          break;
+        }
+      long long running_end = seen;
+      for (guint b = 0; b < blocks; b++)
+        {
+          last_end = MAX (last_end, host[b].end);
+          if (!(host[b].sm & 0x80000000u) && host[b].start <= seen)
+            running_end = MAX (running_end, host[b].end);
+        }
+      visible[i] = MAX (0, seen_host - written);
+      remaining[i] = running_end - seen;
+      drain[i] = visible[i] + (last_end - seen);
+      check[i] = exit_dur / exited;
+    }
+  g_free (host);
+  if (work != nullptr)
+    cudaStreamDestroy (work);
+  if (side != nullptr)
+    cudaStreamDestroy (side);
+  if (flag != nullptr)
+    cudaFree (flag);
+  return good;
 }
 
 gboolean

@@ -41,6 +41,23 @@ TsBlockRecord *ts_probe_placement (int device, guint *n, guint *slots, GError **
  * second stream of the same priority, launched right after it. */
 TsBlockRecord *ts_probe_dispatch (int device, guint *n, GError **error);
 
+/* Block records for the priority fit: kernel 0 (three waves, on a stream of priority `low`) and,
+ * 150 us later, kernel 1 (one wave, priority `high`; CUDA's numbers: lower is more urgent).  With
+ * ts_fit_dispatch, blocks of kernel 1 that start before kernel 0's last block mean the higher
+ * priority takes freed slots ahead of the lower one's remaining blocks; each record's longest_gap
+ * shows whether a running block was ever descheduled. */
+TsBlockRecord *ts_probe_priority (int device, int low, int high, guint *n, GError **error);
+
+/* Preemption by flag, n times: a 20-wave kernel of 100 us blocks whose thread 0 reads a device flag
+ * at block entry (blocks that find it set exit); the host sets the flag through a second stream
+ * while the kernel runs.  Per sample:
+ *   visible:   host write call until the first block that saw the flag (host time, as for launch);
+ *   drain:     host write call until the kernel's last block ended;
+ *   remaining: the running blocks' remaining time when the flag became visible;
+ *   check:     the mean duration of a block that exits at entry (the entry check's cost). */
+gboolean ts_probe_flag (int device, guint n, TsTime *visible, TsTime *drain, TsTime *remaining,
+                        TsTime *check, GError **error);
+
 /* Makespans for the connections fit: makespan[i] is the device time from the first start to the
  * last end when i + 1 streams each launch one 200 us single-block kernel at once (n <= 128). */
 gboolean ts_probe_streams (int device, guint n, double *makespan, GError **error);

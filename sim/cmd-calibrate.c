@@ -85,7 +85,7 @@ measure (TsProfile *p, int device, guint samples, GError **error)
   p->timing.block_dispatch = dg.p50, p->timing_p99.block_dispatch = dg.p99;
   p->timing.sync_wakeup = dw.p50, p->timing_p99.sync_wakeup = dw.p99;
 
-  guint n, slots;
+  guint n, slots, early;
   g_autofree TsBlockRecord *place = ts_probe_placement (device, &n, &slots, error);
   TsPlacementFit pf;
   if (place == NULL || !ts_fit_placement (place, n, p->sms, slots, &pf, error))
@@ -96,11 +96,48 @@ measure (TsProfile *p, int device, guint samples, GError **error)
   p->placement = pf.rule;
 
   g_autofree TsBlockRecord *disp = ts_probe_dispatch (device, &n, error);
-  guint early;
   if (disp == NULL || !ts_fit_dispatch (disp, n, 2 * TS_NS_PER_US, &p->dispatch, &early, error))
     return FALSE;
   printf ("dispatch: %u blocks of the second kernel started before the first's last -> %s\n", early,
           p->dispatch == TS_DISPATCH_HEAD_OF_LEVEL ? "head-of-level" : "any-fit");
+
+  /* Priorities: adjacent levels, from the least urgent up; a pair behaves differently when the
+   * more urgent kernel takes freed slots ahead of the other's remaining blocks. */
+  guint distinct = 1;
+  TsTime longest_gap = 0;
+  for (int low = d.priority_least; low > d.priority_greatest; low--)
+    {
+      g_autofree TsBlockRecord *rec = ts_probe_priority (device, low, low - 1, &n, error);
+      TsDispatchRule r;
+      if (rec == NULL || !ts_fit_dispatch (rec, n, 2 * TS_NS_PER_US, &r, &early, error))
+        return FALSE;
+      for (guint i = 0; i < n; i++)
+        longest_gap = MAX (longest_gap, rec[i].longest_gap);
+      distinct += early > 0;
+      printf ("priority %d over %d: %u blocks started ahead of the lower one's remaining blocks%s\n", low - 1, low,
+              early, early > 0 ? "" : " (no difference)");
+    }
+  printf ("priorities: the driver offers %d levels, %u behave differently; running blocks %s (longest "
+          "pause in a polling block %.1f us)\n", d.priority_least - d.priority_greatest + 1, distinct,
+          longest_gap > 20 * TS_NS_PER_US ? "WERE descheduled" : "were never preempted",
+          (double) longest_gap / 1000.0);
+  p->priority_levels = distinct;
+
+  g_autofree TsTime *visible = g_new (TsTime, samples), *drain = g_new (TsTime, samples),
+                    *remaining = g_new (TsTime, samples), *check = g_new (TsTime, samples);
+  if (!ts_probe_flag (device, samples, visible, drain, remaining, check, error))
+    return FALSE;
+  g_autofree double *x = g_new (double, samples), *y = g_new (double, samples);
+  for (guint i = 0; i < samples; i++)
+    x[i] = (double) remaining[i] / 1000.0, y[i] = (double) drain[i] / 1000.0;
+  double a, b, r2;
+  if (samples >= 2 && ts_fit_line (x, y, samples, &a, &b, &r2))
+    printf ("drain by flag: latency = %.2f us + %.3f x remaining block time (r^2 %.3f)\n", a, b, r2);
+  TsDist dv = ts_fit_dist (visible, samples), dc = ts_fit_dist (check, samples);
+  report_dist ("flag write (until seen)", dv);
+  report_dist ("block check (exit at entry)", dc);
+  p->timing.flag_write = dv.p50, p->timing_p99.flag_write = dv.p99;
+  p->timing.block_check = dc.p50, p->timing_p99.block_check = dc.p99;
 
   double makespan[64];
   if (!ts_probe_streams (device, G_N_ELEMENTS (makespan), makespan, error))
@@ -121,17 +158,20 @@ ts_cmd_calibrate (int argc, char **argv)
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Profile to write (default: DEVICE-DATE.cfg here)", "FILE" },
     { "samples", 'n', 0, G_OPTION_ARG_INT, &samples, "Samples per timing (default 200)", "N" },
     { "base", 0, 0, G_OPTION_ARG_STRING, &base,
-      "Profile to take the preemption costs from, which are not measured yet (default: 0)", "PROFILE" },
+      "Profile to take the host queue clear and reset costs from (default: 0)", "PROFILE" },
     { 0 },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new (NULL);
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_option_context_set_summary (ctx,
     "Measures an NVIDIA GPU and writes a profile with source = \"measured\": device facts from the\n"
-    "driver; launch latency, back-to-back dispatch gap and sync wake-up as p50 and p99; which\n"
-    "placement and dispatch rules (DESIGN §2 rules 2, 3) explain per-block %smid/%globaltimer\n"
-    "records.  The preemption costs (queue clear, flag write, reset, block check) are not measured\n"
-    "yet: they come from --base, or are 0.  Needs a tiersim built with CUDA and a GPU (exit 2 without).");
+    "driver; launch latency, back-to-back dispatch gap, sync wake-up, flag write and block entry\n"
+    "check as p50 and p99; which placement and dispatch rules (rules 2 and 3 of DESIGN.md, section 2)\n"
+    "explain per-block %smid/%globaltimer records; how many priority levels behave differently.\n"
+    "It also prints whether running blocks are ever preempted, drain latency against the running blocks'\n"
+    "remaining time, and how many streams run concurrently.  NVIDIA GPUs cannot kill running\n"
+    "blocks and the host queue is tiersim's own: those two costs come from --base, or are 0.\n"
+    "Needs a tiersim built with CUDA and a GPU (exit 2 without).");
   if (!ts_cmd_parse (ctx, "calibrate", &argc, &argv))
     return TS_EXIT_USAGE;
   if (argc > 1 || samples < 1 || samples > 100000 || device < 0)
@@ -159,17 +199,16 @@ ts_cmd_calibrate (int argc, char **argv)
     {
       TsTimings *t = &p->timing, *t99 = &p->timing_p99;
       t->host_queue_clear = from->timing.host_queue_clear, t99->host_queue_clear = from->timing_p99.host_queue_clear;
-      t->flag_write = from->timing.flag_write, t99->flag_write = from->timing_p99.flag_write;
       t->cu_reset = from->timing.cu_reset, t99->cu_reset = from->timing_p99.cu_reset;
-      t->block_check = from->timing.block_check, t99->block_check = from->timing_p99.block_check;
     }
   g_autofree char *dev_slug = slug (p->measured_on.device);
   if (output == NULL)
     output = g_strdup_printf ("%s-%s.cfg", dev_slug, p->date);
   g_autofree char *file = g_path_get_basename (output);
   p->name = g_str_has_suffix (file, ".cfg") ? g_strndup (file, strlen (file) - 4) : g_strdup (file);
-  p->description = g_strdup_printf ("%s, measured by tiersim calibrate; preemption costs %s%s", p->measured_on.device,
-                                    from != NULL ? "from " : "not measured (0)", from != NULL ? from->name : "");
+  p->description = g_strdup_printf ("%s, measured by tiersim calibrate; host queue clear and reset %s%s",
+                                    p->measured_on.device, from != NULL ? "from " : "not measured (0)",
+                                    from != NULL ? from->name : "");
   if (!ts_profile_write (p, output, &error))
     return ts_cmd_fail ("calibrate", error);
   printf ("wrote %s\n", output);

@@ -148,7 +148,8 @@ parse_chunks (TsCfgFile *f, const config_setting_t *root, TsModel *m)
     {
       const config_setting_t *c = config_setting_get_elem (ch, i);
       double v;
-      if (!ts_cfg_setting_number (c, &v) || v != (guint) v)
+      /* Range first: converting a negative or huge double to guint is undefined. */
+      if (!ts_cfg_setting_number (c, &v) || !(v >= 0 && v < 4294967296.0) || v != (guint) v)
         {
           ts_cfg_error (f, c, "chunk starts must be kernel indices (integers)");
           continue;

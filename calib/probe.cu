@@ -194,14 +194,18 @@ struct Records {
 
 const int probe_threads = 128;
 
-// Blocks of spin_kernel (probe_threads threads) that fit on one SM at once.
+// Selects the device and sizes a wave of spin_kernel: *slots blocks (of probe_threads threads)
+// fit on one SM at once, *wave on the whole GPU.
 gboolean
-probe_slots (guint *slots, GError **error)
+probe_wave (int device, guint *slots, guint *wave, GError **error)
 {
-  int n = 0;
-  if (!OK (cudaOccupancyMaxActiveBlocksPerMultiprocessor (&n, spin_kernel, probe_threads, 0)))
+  int n = 0, sms = 0;
+  if (!use_device (device, error)
+      || !OK (cudaDeviceGetAttribute (&sms, cudaDevAttrMultiProcessorCount, device))
+      || !OK (cudaOccupancyMaxActiveBlocksPerMultiprocessor (&n, spin_kernel, probe_threads, 0)))
     return FALSE;
   *slots = (guint) MAX (n, 1);
+  *wave = (guint) sms * *slots;
   return TRUE;
 }
 
@@ -318,10 +322,9 @@ ts_probe_timing (int device, guint n, TsTime *launch, TsTime *gap, TsTime *wakeu
 TsBlockRecord *
 ts_probe_placement (int device, guint *n, guint *slots, GError **error)
 {
-  TsProbeDevice d;
-  if (!ts_probe_device (device, &d, error) || !probe_slots (slots, error))
+  guint fill;
+  if (!probe_wave (device, slots, &fill, error))
     return nullptr;
-  const guint fill = (guint) d.sms * *slots;
   const guint blocks[] = { fill, 2 * fill };
   const long long even[] = { 50 * TS_NS_PER_US, 100 * TS_NS_PER_US };
   const long long odd[] = { 5 * TS_NS_PER_MS, 100 * TS_NS_PER_US };
@@ -335,11 +338,9 @@ ts_probe_placement (int device, guint *n, guint *slots, GError **error)
 static TsBlockRecord *
 three_waves_then_one (int device, guint delay_us, int prio0, int prio1, guint *n, GError **error)
 {
-  TsProbeDevice d;
-  guint slots;
-  if (!ts_probe_device (device, &d, error) || !probe_slots (&slots, error))
+  guint slots, wave;
+  if (!probe_wave (device, &slots, &wave, error))
     return nullptr;
-  const guint wave = (guint) d.sms * slots;
   const guint blocks[] = { 3 * wave, wave };
   const long long dur[] = { 100 * TS_NS_PER_US, 100 * TS_NS_PER_US };
   const guint delay[] = { 0, delay_us };
@@ -363,11 +364,10 @@ gboolean
 ts_probe_flag (int device, guint n, TsTime *visible, TsTime *drain, TsTime *remaining, TsTime *check,
                GError **error)
 {
-  TsProbeDevice d;
-  guint slots;
-  if (!ts_probe_device (device, &d, error) || !probe_slots (&slots, error))
+  guint slots, wave;
+  if (!probe_wave (device, &slots, &wave, error))
     return FALSE;
-  const guint blocks = 20 * (guint) d.sms * slots;  // 20 waves of 100 us
+  const guint blocks = 20 * wave;  // 20 waves of 100 us
   Mirror mirror;
   Records rec;
   int *flag = nullptr;

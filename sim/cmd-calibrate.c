@@ -45,10 +45,12 @@ slug (const char *name)
   return g_string_free (s, FALSE);
 }
 
+/* Prints a measured timing and stores it as a profile timing's median and 99th percentile. */
 static void
-report_dist (const char *what, TsDist d)
+put_dist (const char *what, TsDist d, TsTime *median, TsTime *p99)
 {
   printf ("  %-28s p50 %9.3f us   p99 %9.3f us\n", what, (double) d.p50 / 1000.0, (double) d.p99 / 1000.0);
+  *median = d.p50, *p99 = d.p99;
 }
 
 /* Runs every probe and fills p's device, timing and rules from them. */
@@ -76,14 +78,11 @@ measure (TsProfile *p, int device, guint samples, GError **error)
                     *wakeup = g_new (TsTime, samples);
   if (!ts_probe_timing (device, samples, launch, gap, wakeup, error))
     return FALSE;
-  TsDist dl = ts_fit_dist (launch, samples), dg = ts_fit_dist (gap, samples), dw = ts_fit_dist (wakeup, samples);
+  TsTimings *t = &p->timing, *t99 = &p->timing_p99;
   printf ("timing (%u samples each):\n", samples);
-  report_dist ("launch latency", dl);
-  report_dist ("back-to-back gap (dispatch)", dg);
-  report_dist ("sync wake-up", dw);
-  p->timing.launch_latency = dl.p50, p->timing_p99.launch_latency = dl.p99;
-  p->timing.block_dispatch = dg.p50, p->timing_p99.block_dispatch = dg.p99;
-  p->timing.sync_wakeup = dw.p50, p->timing_p99.sync_wakeup = dw.p99;
+  put_dist ("launch latency", ts_fit_dist (launch, samples), &t->launch_latency, &t99->launch_latency);
+  put_dist ("back-to-back gap (dispatch)", ts_fit_dist (gap, samples), &t->block_dispatch, &t99->block_dispatch);
+  put_dist ("sync wake-up", ts_fit_dist (wakeup, samples), &t->sync_wakeup, &t99->sync_wakeup);
 
   guint n, slots, early;
   g_autofree TsBlockRecord *place = ts_probe_placement (device, &n, &slots, error);
@@ -133,11 +132,8 @@ measure (TsProfile *p, int device, guint samples, GError **error)
   double a, b, r2;
   if (samples >= 2 && ts_fit_line (x, y, samples, &a, &b, &r2))
     printf ("drain by flag: latency = %.2f us + %.3f x remaining block time (r^2 %.3f)\n", a, b, r2);
-  TsDist dv = ts_fit_dist (visible, samples), dc = ts_fit_dist (check, samples);
-  report_dist ("flag write (until seen)", dv);
-  report_dist ("block check (exit at entry)", dc);
-  p->timing.flag_write = dv.p50, p->timing_p99.flag_write = dv.p99;
-  p->timing.block_check = dc.p50, p->timing_p99.block_check = dc.p99;
+  put_dist ("flag write (until seen)", ts_fit_dist (visible, samples), &t->flag_write, &t99->flag_write);
+  put_dist ("block check (exit at entry)", ts_fit_dist (check, samples), &t->block_check, &t99->block_check);
 
   double makespan[64];
   if (!ts_probe_streams (device, G_N_ELEMENTS (makespan), makespan, error))

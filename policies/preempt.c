@@ -86,11 +86,11 @@ static void
 be_launch (BeClient *c)
 {
   Preempt *p = c->p;
-  guint n = c->model->n_kernels;
+  guint n = ts_model_full_n_kernels (c->model);
   ts_runner_start_job (p->r, c->job);
   for (guint i = c->pos_kernel; i < n; i++)
     {
-      const TsKernelDesc *k = &c->model->kernels[i];
+      const TsKernelDesc *k = ts_model_full_kernel (c->model, i);
       guint32 blocks = i == c->pos_kernel ? k->blocks - c->pos_block : k->blocks;
       ts_backend_launch_blocks (p->be, c->stream, k, blocks, i + 1 == n ? be_done : NULL, c, i);
     }
@@ -175,14 +175,14 @@ pad_done (gpointer data, guint64 tag, guint32 blocks_done)
     {
       guint per_sm;
       TsTime block_ns;
-      ts_backend_kernel_shape (p->be, &c->model->kernels[k], &per_sm, &block_ns);
+      ts_backend_kernel_shape (p->be, ts_model_full_kernel (c->model, k), &per_sm, &block_ns);
       ts_runner_record_waste (p->r, c->task, (double) blocks_done * block_ns / ((double) ts_backend_sms (p->be) * per_sm));
       return;
     }
   c->pos_block += blocks_done;  /* planned ranges of one kernel are disjoint: no overshoot */
-  if (c->pos_block == c->model->kernels[k].blocks)
+  if (c->pos_block == ts_model_full_kernel (c->model, k)->blocks)
     c->pos_kernel++, c->pos_block = 0;
-  if (c->pos_kernel == c->model->n_kernels)
+  if (c->pos_kernel == ts_model_full_n_kernels (c->model))
     {
       TsJob *job = c->job;  /* finished entirely in pads */
       c->job = NULL;
@@ -207,9 +207,9 @@ choose_pad (Preempt *p, const TsKernelDesc *rt, const TsKernelDesc **pad, guint3
         continue;
       if (c->plan_job != c->job)
         c->plan_job = c->job, c->plan_kernel = c->pos_kernel, c->plan_block = c->pos_block;
-      if (c->plan_kernel >= c->model->n_kernels)
+      if (c->plan_kernel >= ts_model_full_n_kernels (c->model))
         continue;
-      const TsKernelDesc *k = &c->model->kernels[c->plan_kernel];
+      const TsKernelDesc *k = ts_model_full_kernel (c->model, c->plan_kernel);
       guint per_sm;
       TsTime block_ns;
       ts_backend_kernel_shape (p->be, k, &per_sm, &block_ns);
@@ -249,10 +249,11 @@ rt_launch (Preempt *p)
   ts_runner_start_job (p->r, job);
   for (guint i = 0; i < p->scn->n_tasks; i++)
     p->clients[i].plan_job = NULL;  /* plan pads afresh from the restore points */
-  for (guint i = 0; i < m->n_kernels; i++)
+  guint n = ts_model_full_n_kernels (m);
+  for (guint i = 0; i < n; i++)
     {
-      const TsKernelDesc *k = &m->kernels[i];
-      TsKernelDoneFn fn = i + 1 == m->n_kernels ? rt_done : NULL;
+      const TsKernelDesc *k = ts_model_full_kernel (m, i);
+      TsKernelDoneFn fn = i + 1 == n ? rt_done : NULL;
       const TsKernelDesc *pad;
       guint32 n_pad;
       guint64 pad_tag;

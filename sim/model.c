@@ -46,6 +46,19 @@ ts_kernel_blocks_per_sm (const TsKernelDesc *k, const TsProfile *p)
   return n;
 }
 
+guint
+ts_model_full_n_kernels (const TsModel *m)
+{
+  return m->n_kernels + (m->n_exits > 0 ? m->exits[m->n_exits - 1].n_kernels : 0);
+}
+
+const TsKernelDesc *
+ts_model_full_kernel (const TsModel *m, guint i)
+{
+  g_return_val_if_fail (i < ts_model_full_n_kernels (m), NULL);
+  return i < m->n_kernels ? &m->kernels[i] : &m->exits[m->n_exits - 1].kernels[i - m->n_kernels];
+}
+
 TsTime
 ts_model_variant_solo (const TsModel *m, guint e)
 {

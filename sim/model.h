@@ -51,6 +51,11 @@ TsModel *ts_model_load (const char *name, const char *ref_dir, GError **error);
 
 void ts_model_free (TsModel *model);
 
+/* The full model's kernels in launch order: every chunk's, then (with exits) the deepest exit's
+ * head.  Its solo duration is m->solo. */
+guint ts_model_full_n_kernels (const TsModel *m);
+const TsKernelDesc *ts_model_full_kernel (const TsModel *m, guint i);
+
 /* Solo duration of the variant ending at exit e, from scratch: chunks 0..after_chunk(e) and
  * its head.  Without exits, e is ignored and the whole model's solo duration is returned. */
 TsTime ts_model_variant_solo (const TsModel *m, guint e);

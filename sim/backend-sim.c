@@ -73,6 +73,13 @@ sim_run (TsBackend *be, GError **error)
 }
 
 static void
+sim_counters (TsBackend *be, guint64 *kernels, guint64 *events)
+{
+  *kernels = ts_gpu_kernels_completed (SIM (be)->gpu);
+  *events = ts_engine_events_run (SIM (be)->engine);
+}
+
+static void
 sim_free (TsBackend *be)
 {
   ts_gpu_free (SIM (be)->gpu);
@@ -85,7 +92,7 @@ static const TsBackendOps sim_ops = {
   .stream_set_window = sim_stream_set_window, .launch = sim_launch, .launch_padded = sim_launch_padded,
   .reset = sim_reset, .drain = sim_drain, .sms = sim_sms, .kernel_shape = sim_kernel_shape,
   .timer_set = sim_timer_set, .timer_cancel = sim_timer_cancel,
-  .run = sim_run, .free = sim_free,
+  .run = sim_run, .counters = sim_counters, .free = sim_free,
 };
 
 TsBackend *

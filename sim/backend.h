@@ -33,6 +33,7 @@ typedef struct {
   guint64 (*timer_set) (TsBackend *be, TsTime at, TsTimerFn fn, gpointer data, guint64 arg);
   gboolean (*timer_cancel) (TsBackend *be, guint64 id);
   gboolean (*run) (TsBackend *be, GError **error);
+  void (*counters) (TsBackend *be, guint64 *kernels, guint64 *events);
   void (*free) (TsBackend *be);
 } TsBackendOps;
 
@@ -119,6 +120,13 @@ static inline gboolean ts_backend_timer_cancel (TsBackend *be, guint64 id) { ret
 
 /* Runs until no timer, kernel or callback is pending. */
 static inline gboolean ts_backend_run (TsBackend *be, GError **error) { return be->ops->run (be, error); }
+
+/* Kernels completed and events (timers, for a real backend) run so far. */
+static inline void
+ts_backend_counters (TsBackend *be, guint64 *kernels, guint64 *events)
+{
+  be->ops->counters (be, kernels, events);
+}
 
 static inline void ts_backend_free (TsBackend *be) { if (be) be->ops->free (be); }
 

@@ -107,6 +107,12 @@ ts_engine_pending (const TsEngine *engine)
   return engine->n;
 }
 
+TsTime
+ts_engine_next_time (const TsEngine *engine)
+{
+  return engine->n > 0 ? engine->heap[0].time : TS_TIME_NEVER;
+}
+
 guint64
 ts_engine_events_run (const TsEngine *engine)
 {

@@ -56,6 +56,9 @@ void ts_engine_run (TsEngine *engine);
 /* Number of pending events. */
 guint ts_engine_pending (const TsEngine *engine);
 
+/* Time of the earliest pending event, or TS_TIME_NEVER when none is pending. */
+TsTime ts_engine_next_time (const TsEngine *engine);
+
 /* Number of events run so far. */
 guint64 ts_engine_events_run (const TsEngine *engine);
 

@@ -196,16 +196,10 @@ ts_runner_launch_job (TsRunner *r, guint stream, TsJob *job)
 {
   const TsModel *m = r->scn->tasks[job->task].model;
   ts_runner_start_job (r, job);
-  /* the full model: every chunk, then the deepest exit's head if it has exits */
-  const TsExit *e = m->n_exits ? &m->exits[m->n_exits - 1] : NULL;
-  if (e != NULL)
-    job->variant = e->name;
-  for (guint i = 0; i < m->n_kernels; i++)
-    ts_backend_launch (r->be, stream, &m->kernels[i], i + 1 == m->n_kernels && e == NULL ? job_done : NULL,
-                       r, GPOINTER_TO_SIZE (job));
-  for (guint i = 0; e != NULL && i < e->n_kernels; i++)
-    ts_backend_launch (r->be, stream, &e->kernels[i], i + 1 == e->n_kernels ? job_done : NULL,
-                       r, GPOINTER_TO_SIZE (job));
+  guint n = ts_model_full_n_kernels (m);
+  for (guint i = 0; i < n; i++)
+    ts_backend_launch (r->be, stream, ts_model_full_kernel (m, i), i + 1 == n ? job_done : NULL, r,
+                       GPOINTER_TO_SIZE (job));
 }
 
 TsRunResult *
@@ -218,10 +212,16 @@ TsRunResult *
 ts_run_observed (const TsScenario *scn, const TsPolicyClass *policy,
                  TsGpuObserverFn observer, gpointer data, GError **error)
 {
-  gint64 wall0 = g_get_monotonic_time ();
   g_autoptr (TsBackend) be = ts_backend_sim_new (scn->profile);
   if (observer != NULL)
     ts_gpu_set_observer (ts_backend_sim_gpu (be), observer, data);
+  return ts_run_on (scn, policy, be, error);
+}
+
+TsRunResult *
+ts_run_on (const TsScenario *scn, const TsPolicyClass *policy, TsBackend *be, GError **error)
+{
+  gint64 wall0 = g_get_monotonic_time ();
   g_autoptr (TsRunResult) res = g_new0 (TsRunResult, 1);
   res->policy = g_strdup (policy->name);
   res->jobs = g_ptr_array_new_with_free_func (g_free);
@@ -265,13 +265,13 @@ ts_run_observed (const TsScenario *scn, const TsPolicyClass *policy,
   if (stalled > 0)
     {
       g_set_error (error, TS_ERROR, TS_ERROR_RUN, "the run stalled at %.6f s with %u jobs unfinished "
-                   "(a bug in the policy or the simulator)", (double) ts_backend_now (be) / TS_NS_PER_S, stalled);
+                   "(a bug in the policy or the %s backend)", (double) ts_backend_now (be) / TS_NS_PER_S, stalled,
+                   be->ops->name);
       return NULL;
     }
 
   res->end = r.end;
-  res->kernels = ts_gpu_kernels_completed (ts_backend_sim_gpu (be));
-  res->events = ts_engine_events_run (ts_backend_sim_engine (be));
+  ts_backend_counters (be, &res->kernels, &res->events);
   res->wall_s = (g_get_monotonic_time () - wall0) / 1e6;
   return g_steal_pointer (&res);
 }

@@ -49,7 +49,7 @@ typedef struct {
   TsTime duration;
   TsTime end;            /* time the last job finished */
   guint64 kernels;       /* kernels completed */
-  guint64 events;        /* simulator events run */
+  guint64 events;        /* simulator events run (timers, on a real backend) */
   double wall_s;         /* wall-clock seconds of the run */
 } TsRunResult;
 
@@ -62,6 +62,9 @@ TsRunResult *ts_run (const TsScenario *scn, const TsPolicyClass *policy, GError 
  * NULL. */
 TsRunResult *ts_run_observed (const TsScenario *scn, const TsPolicyClass *policy,
                               TsGpuObserverFn observer, gpointer data, GError **error);
+
+/* The same on any backend (a new one, used for this run only). */
+TsRunResult *ts_run_on (const TsScenario *scn, const TsPolicyClass *policy, TsBackend *be, GError **error);
 
 /* For policies: the value of one of its declared parameters, as the scenario sets it or by
  * default. */

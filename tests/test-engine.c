@@ -73,11 +73,13 @@ test_cancel (void)
   TsEventId a = ts_engine_schedule (e, 1, TS_EV_HOST, record, &l, 1);
   TsEventId b = ts_engine_schedule (e, 2, TS_EV_HOST, record, &l, 2);
   TsEventId c = ts_engine_schedule (e, 3, TS_EV_HOST, record, &l, 3);
+  g_assert_cmpint (ts_engine_next_time (e), ==, 1);
   g_assert_true (ts_engine_cancel (e, b));
   g_assert_false (ts_engine_cancel (e, b));      /* twice */
   g_assert_false (ts_engine_cancel (e, 0));      /* never valid */
   g_assert_cmpuint (ts_engine_pending (e), ==, 2);
   g_assert_true (ts_engine_step (e));
+  g_assert_cmpint (ts_engine_next_time (e), ==, 3);  /* b (time 2) was cancelled */
   g_assert_false (ts_engine_cancel (e, a));      /* already ran */
   /* b's slot is reused by a new event: the stale id must not cancel it. */
   TsEventId d = ts_engine_schedule (e, 4, TS_EV_HOST, record, &l, 4);
@@ -86,6 +88,7 @@ test_cancel (void)
   ts_engine_run (e);
   guint64 want[] = { 1, 3, 4 };
   g_assert_cmpmem (l.log->data, l.log->len * sizeof (guint64), want, sizeof want);
+  g_assert_cmpint (ts_engine_next_time (e), ==, TS_TIME_NEVER);
   g_assert_false (ts_engine_cancel (e, c));
   g_assert_false (ts_engine_cancel (e, d));
   g_array_unref (l.log);

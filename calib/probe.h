@@ -7,6 +7,7 @@
 #pragma once
 
 #include "calib/fit.h"
+#include "sim/profile.h"
 
 G_BEGIN_DECLS
 
@@ -61,5 +62,15 @@ gboolean ts_probe_flag (int device, guint n, TsTime *visible, TsTime *drain, TsT
 /* Makespans for the connections fit: makespan[i] is the device time from the first start to the
  * last end when i + 1 streams each launch one 200 us single-block kernel at once (n <= 128). */
 gboolean ts_probe_streams (int device, guint n, double *makespan, GError **error);
+
+/* Interference between co-running kernels, n times each (medians kept):
+ *   bandwidth: a kernel with one 1024-thread block per SM streaming float4 loads through a
+ *              buffer five times larger than any L2: bytes read over its duration;
+ *   slowdown:  a compute-bound kernel (dependent FMAs) and a memory-bound one (the same stream),
+ *              each with one block on each of half of the SMs (shared memory keeps a second block
+ *              off an SM), run alone and beside each other: out->slowdown[v][a] is v's duration
+ *              beside a over its duration alone.  The compute kernel is sized to last as long as
+ *              the memory one, so that the two overlap throughout. */
+gboolean ts_probe_interference (int device, guint n, TsInterference *out, GError **error);
 
 G_END_DECLS

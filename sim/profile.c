@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <string.h>
+
 #include "cfg.h"
 #include "datadir.h"
 #include "profile.h"
@@ -40,12 +42,15 @@ static const struct {
 #define TIMING_AT(t, i) G_STRUCT_MEMBER (TsTime, (t), timing_fields[i].offset)
 
 static const char *const top_keys[] = { "name", "description", "source", "date", "tool_version",
-                                        "measured_on", "device", "timing", "rules", NULL };
+                                        "measured_on", "device", "timing", "rules", "interference", NULL };
 static const char *const measured_keys[] = { "device", "compute_capability", "driver", "cuda", NULL };
 static const char *const device_keys[] = { "sms", "max_threads_per_sm", "max_blocks_per_sm",
                                            "registers_per_sm", "shared_mem_per_sm",
                                            "max_threads_per_block", "priority_levels", NULL };
 static const char *const rules_keys[] = { "dispatch", "placement", NULL };
+/* interference keys: the bandwidth, then <victim>_with_<aggressor> in slowdown[v][a] order. */
+static const char *const interference_keys[] = { "dram_bandwidth_gbps", "compute_with_compute", "compute_with_memory",
+                                                  "memory_with_compute", "memory_with_memory", NULL };
 static const char *const source_names[] = { "datasheet", "measured", NULL };
 static const char *const dispatch_names[] = { "head-of-level", "any-fit", NULL };
 static const char *const placement_names[] = { "most-free", "round-robin", NULL };
@@ -167,6 +172,18 @@ parse_profile (TsCfgFile *f, gpointer target)
       if (ts_cfg_enum (f, rules, "placement", FALSE, placement_names, &e))
         p->placement = e;
     }
+
+  const config_setting_t *itf = ts_cfg_group (f, root, "interference", FALSE);
+  if (itf != NULL)
+    {
+      TsInterference *in = &p->interference;
+      in->present = TRUE;
+      ts_cfg_check_keys (f, itf, interference_keys);
+      ts_cfg_number (f, itf, "dram_bandwidth_gbps", TRUE, 1e-3, 1e6, &in->dram_bandwidth_gbps);
+      /* Noise can put a slowdown a little below 1; far below, the measurement is broken. */
+      for (guint i = 0; i < TS_N_LOADS * TS_N_LOADS; i++)
+        ts_cfg_number (f, itf, interference_keys[1 + i], TRUE, 0.5, 1000, &in->slowdown[i / TS_N_LOADS][i % TS_N_LOADS]);
+    }
 }
 
 /* s as a libconfig string literal: quotes, backslashes and control bytes escaped. */
@@ -242,6 +259,22 @@ ts_profile_to_text (const TsProfile *p)
     }
   g_string_append_printf (out, "};\n\nrules = {\n  dispatch = \"%s\";\n  placement = \"%s\";\n};\n",
                           dispatch_names[p->dispatch], placement_names[p->placement]);
+  if (p->interference.present)
+    {
+      /* Recorded for rule 5, which the simulated GPU does not implement yet. */
+      g_string_append (out, "\ninterference = {\n");
+      for (guint i = 0; interference_keys[i] != NULL; i++)
+        {
+          double v = i == 0 ? p->interference.dram_bandwidth_gbps
+                            : p->interference.slowdown[(i - 1) / TS_N_LOADS][(i - 1) % TS_N_LOADS];
+          char buf[G_ASCII_DTOSTR_BUF_SIZE];
+          /* shortest round-trip form, always with a '.' or exponent so libconfig reads a float */
+          g_ascii_dtostr (buf, sizeof buf, v);
+          g_string_append_printf (out, "  %s = %s%s;\n", interference_keys[i], buf,
+                                  strpbrk (buf, ".eEn") != NULL ? "" : ".0");
+        }
+      g_string_append (out, "};\n");
+    }
   return g_string_free (out, FALSE);
 }
 

@@ -9,7 +9,10 @@
  *   timing = { <t>_us; <t>_p99_us; } for each t of TsTimings (default 0): <t>_us is what the
  *     simulated GPU uses (a measured profile's median), <t>_p99_us its optional 99th percentile
  *     (not below the median; absent, it equals the median);
- *   rules = { dispatch = "head-of-level" | "any-fit"; placement = "most-free" | "round-robin"; }. */
+ *   rules = { dispatch = "head-of-level" | "any-fit"; placement = "most-free" | "round-robin"; };
+ *   interference = { dram_bandwidth_gbps; <v>_with_<a> for v, a in compute, memory }: optional,
+ *     written by calibrate (TsInterference).  Recorded, not yet used: the simulated GPU does not
+ *     model interference (DESIGN §2 rule 5). */
 #pragma once
 
 #include "error.h"
@@ -48,6 +51,17 @@ typedef struct {
   char *cuda;                /* CUDA runtime version */
 } TsMeasuredOn;
 
+/* What calibrate measured of interference between co-running kernels (DESIGN §2 rule 5). */
+typedef enum { TS_LOAD_COMPUTE, TS_LOAD_MEMORY, TS_N_LOADS } TsLoadKind;
+
+typedef struct {
+  gboolean present;             /* the profile has an interference group */
+  double dram_bandwidth_gbps;   /* sustained DRAM read bandwidth, every SM streaming */
+  /* slowdown[v][a]: the duration of a kernel of kind v on half of the SMs while a kernel of kind
+   * a runs on the other half, over its duration alone (1: no interference). */
+  double slowdown[TS_N_LOADS][TS_N_LOADS];
+} TsInterference;
+
 typedef struct {
   char *name;
   char *description;
@@ -71,6 +85,7 @@ typedef struct {
 
   TsDispatchRule dispatch;
   TsPlacementRule placement;
+  TsInterference interference;
 } TsProfile;
 
 /* Loads a profile by name or path (see datadir.h), relative to ref_dir. */

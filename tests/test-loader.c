@@ -133,6 +133,10 @@ assert_same_profile (const TsProfile *a, const TsProfile *b)
   assert_same_timings (&a->timing_p99, &b->timing_p99);
   g_assert_cmpint (a->dispatch, ==, b->dispatch);
   g_assert_cmpint (a->placement, ==, b->placement);
+  g_assert_cmpint (a->interference.present, ==, b->interference.present);
+  g_assert_cmpfloat (a->interference.dram_bandwidth_gbps, ==, b->interference.dram_bandwidth_gbps);
+  g_assert_cmpmem (a->interference.slowdown, sizeof a->interference.slowdown, b->interference.slowdown,
+                   sizeof b->interference.slowdown);
 }
 
 /* Every shipped profile survives write + load unchanged, and writing it again gives the same text. */
@@ -172,6 +176,8 @@ test_profile_roundtrip_measured (void)
   p->timing_p99 = (TsTimings) { 9999, 1, 1500, 1000, 2002, 123456790, 7 };
   p->dispatch = TS_DISPATCH_ANY_FIT;
   p->placement = TS_PLACE_ROUND_ROBIN;
+  /* doubles that need all 17 digits, and a whole number */
+  p->interference = (TsInterference) { TRUE, 3000, { { 0.5 + 1.0 / 3.0, 1.0000000000000002 }, { 0.9, 1.8712345678901234 } } };
   g_autoptr (TsProfile) back = write_and_load (p);
   assert_same_profile (p, back);
 
@@ -180,6 +186,7 @@ test_profile_roundtrip_measured (void)
   g_assert_nonnull (strstr (text, "launch_latency_p99_us = 9.999;"));
   g_assert_nonnull (strstr (text, "cu_reset_us = 123456.789;"));
   g_assert_null (strstr (text, "block_dispatch_p99_us"));
+  g_assert_nonnull (strstr (text, "dram_bandwidth_gbps = 3000.0;"));
 }
 
 /* Each broken file must fail to load, with its expected message among the errors. */

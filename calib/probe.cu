@@ -7,30 +7,17 @@
 
 #include <cuda_runtime.h>
 
+#include "calib/cuda-util.cuh"
 #include "calib/probe.h"
 
 namespace {
+
+using namespace ts_cuda;
 
 struct DevRecord {
   unsigned sm;
   long long start, end, gap;
 };
-
-__device__ __forceinline__ long long
-global_timer ()
-{
-  long long t;
-  asm volatile ("mov.u64 %0, %%globaltimer;" : "=l"(t));
-  return t;
-}
-
-__device__ __forceinline__ unsigned
-sm_id ()
-{
-  unsigned s;
-  asm volatile ("mov.u32 %0, %%smid;" : "=r"(s));
-  return s;
-}
 
 // Every thread spins for even_ns or odd_ns by its SM's parity, polling the timer; thread 0 records
 // the block with the longest interval between two of its polls (a descheduled block shows a gap).
@@ -93,47 +80,6 @@ stamp_kernel (const volatile long long *host_now, long long *out, long long spin
   long long h1 = *host_now;
   long long g3 = global_timer ();
   out[0] = h0, out[1] = g1 - g0, out[2] = h1, out[3] = g3 - g2;
-}
-
-TsTime
-host_now_ns ()
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (TsTime) ts.tv_sec * TS_NS_PER_S + ts.tv_nsec;
-}
-
-// Records a failed CUDA call as a GError; TRUE if the call succeeded.
-gboolean
-ok (cudaError_t e, const char *what, GError **error)
-{
-  if (e == cudaSuccess)
-    return TRUE;
-  if (error != NULL && *error == NULL)
-    g_set_error (error, TS_ERROR, TS_ERROR_RUN, "CUDA: %s: %s", what, cudaGetErrorString (e));
-  return FALSE;
-}
-#define OK(call) ok ((call), #call, error)
-
-// Selects the device, distinguishing "no GPU" (NOT_FOUND: exit 2) from later failures.
-gboolean
-use_device (int device, GError **error)
-{
-  int count = 0;
-  cudaError_t e = cudaGetDeviceCount (&count);
-  if (e != cudaSuccess || count == 0)
-    {
-      g_set_error (error, TS_ERROR, TS_ERROR_NOT_FOUND, "no CUDA device: %s",
-                   e != cudaSuccess ? cudaGetErrorString (e) : "the driver reports none");
-      return FALSE;
-    }
-  if (device < 0 || device >= count)
-    {
-      g_set_error (error, TS_ERROR, TS_ERROR_NOT_FOUND, "no CUDA device %d: there %s %d (0 to %d)", device,
-                   count == 1 ? "is" : "are", count, count - 1);
-      return FALSE;
-    }
-  return OK (cudaSetDevice (device));
 }
 
 // The host clock mirror: a thread writing CLOCK_MONOTONIC into mapped pinned memory.
@@ -426,6 +372,160 @@ ts_probe_flag (int device, guint n, TsTime *visible, TsTime *drain, TsTime *rema
     cudaStreamDestroy (side);
   if (flag != nullptr)
     cudaFree (flag);
+  return good;
+}
+
+namespace {
+
+constexpr float NEVER = -12345.678f;   // a value the work never produces (keeps it from being removed)
+
+// Interference probe: kind 0 runs `iters` dependent FMAs per thread; kind 1 streams `iters` times
+// through its block's `per_block` float4s.  The dynamic shared memory the launch asks for keeps a
+// second block off the SM.
+__global__ void __launch_bounds__ (1024)
+load_kernel (int kind, const float4 *buf, size_t per_block, long long iters, float *sink)
+{
+  float acc = 0.0f;
+  if (kind == TS_LOAD_MEMORY)
+    {
+      const float4 *p = buf + blockIdx.x * per_block;
+      for (long long r = 0; r < iters; r++)
+        for (size_t i = threadIdx.x; i < per_block; i += blockDim.x)
+          {
+            float4 v = p[i];
+            acc += v.x + v.y + v.z + v.w;
+          }
+    }
+  else
+    {
+      float x = 1.0f + threadIdx.x * 1e-4f;
+      for (long long i = 0; i < iters; i++)
+        x = fmaf (x, 0.9999999f, 1e-7f);
+      acc = x;
+    }
+  if (acc == NEVER)
+    sink[0] = acc;
+}
+
+struct LoadRun {
+  int kind;                // TS_LOAD_*; -1: none
+  unsigned blocks;
+  const float4 *buf;
+  size_t per_block;
+  long long iters;
+};
+
+// Runs up to two load kernels at once on two streams; their durations (events) in ns.
+gboolean
+run_loads (const LoadRun r[2], size_t smem, cudaStream_t s[2], float *sink, TsTime out[2], GError **error)
+{
+  cudaEvent_t e[2][2] = {};
+  gboolean good = TRUE;
+  for (int i = 0; good && i < 2; i++)
+    good = OK (cudaEventCreate (&e[i][0])) && OK (cudaEventCreate (&e[i][1]));
+  for (int i = 0; good && i < 2; i++)
+    if (r[i].kind >= 0)
+      good = OK (cudaEventRecord (e[i][0], s[i]));
+  for (int i = 0; good && i < 2; i++)
+    if (r[i].kind >= 0)
+      {
+        load_kernel<<<r[i].blocks, 1024, smem, s[i]>>> (r[i].kind, r[i].buf, r[i].per_block, r[i].iters, sink);
+        good = OK (cudaGetLastError ()) && OK (cudaEventRecord (e[i][1], s[i]));
+      }
+  good = good && OK (cudaDeviceSynchronize ());
+  for (int i = 0; good && i < 2; i++)
+    {
+      float ms = 0;
+      if (r[i].kind >= 0)
+        good = OK (cudaEventElapsedTime (&ms, e[i][0], e[i][1]));
+      out[i] = (TsTime) (ms * 1e6);
+    }
+  for (int i = 0; i < 2; i++)
+    for (int j = 0; j < 2; j++)
+      if (e[i][j] != nullptr)
+        cudaEventDestroy (e[i][j]);
+  return good;
+}
+
+} // namespace
+
+gboolean
+ts_probe_interference (int device, guint n, TsInterference *out, GError **error)
+{
+  if (!use_device (device, error))
+    return FALSE;
+  cudaDeviceProp prop;
+  if (!OK (cudaGetDeviceProperties (&prop, device)))
+    return FALSE;
+  const unsigned sms = (unsigned) prop.multiProcessorCount, half = MAX (sms / 2, 1u);
+  // 256 MiB per kernel (five H100 L2s); a block's share stays contiguous.
+  const size_t elems = (size_t (256) << 20) / sizeof (float4);
+  const size_t smem = MIN ((size_t) prop.sharedMemPerMultiprocessor / 2 + 1, (size_t) prop.sharedMemPerBlockOptin);
+  float4 *buf[2] = {};
+  float *sink = nullptr;
+  cudaStream_t s[2] = {};
+  gboolean good = OK (cudaFuncSetAttribute (load_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int) smem))
+                  && OK (cudaMalloc (&buf[0], elems * sizeof (float4))) && OK (cudaMalloc (&buf[1], elems * sizeof (float4)))
+                  && OK (cudaMemset (buf[0], 0, elems * sizeof (float4))) && OK (cudaMemset (buf[1], 0, elems * sizeof (float4)))
+                  && OK (cudaMalloc (&sink, sizeof (float)))
+                  && OK (cudaStreamCreateWithFlags (&s[0], cudaStreamNonBlocking))
+                  && OK (cudaStreamCreateWithFlags (&s[1], cudaStreamNonBlocking));
+  g_autofree TsTime *bw_t = g_new (TsTime, n), *alone = g_new (TsTime, 2 * n), *beside = g_new (TsTime, 4 * n);
+  const long long passes = 4;
+  TsTime t[2];
+  // Sustained bandwidth: every SM streams buffer 0.
+  for (guint i = 0; good && i < n; i++)
+    {
+      LoadRun r[2] = { { TS_LOAD_MEMORY, sms, buf[0], elems / sms, passes }, { -1, 0, nullptr, 0, 0 } };
+      good = run_loads (r, smem, s, sink, t, error);
+      bw_t[i] = t[0];
+    }
+  // The compute kernel's length: as long as the memory kernel on half of the SMs.
+  LoadRun mem = { TS_LOAD_MEMORY, half, buf[0], elems / half, passes }, cmp = { TS_LOAD_COMPUTE, half, nullptr, 0, 1 << 16 };
+  for (guint round = 0; good && round < 3; round++)
+    {
+      LoadRun r[2] = { mem, cmp };
+      for (int i = 0; i < 2 && good; i++)
+        {
+          LoadRun one[2] = { r[i], { -1, 0, nullptr, 0, 0 } };
+          good = run_loads (one, smem, s, sink, &t[i], error);
+        }
+      if (good && t[1] > 0)
+        cmp.iters = MAX (1LL, (long long) ((double) cmp.iters * (double) t[0] / (double) t[1]));
+    }
+  // Alone, then each pair beside each other (victim on stream 0, aggressor on stream 1).
+  const LoadRun kinds[TS_N_LOADS] = { cmp, mem };
+  for (guint i = 0; good && i < n; i++)
+    for (int v = 0; v < TS_N_LOADS && good; v++)
+      {
+        LoadRun one[2] = { kinds[v], { -1, 0, nullptr, 0, 0 } };
+        good = run_loads (one, smem, s, sink, t, error);
+        alone[v * n + i] = t[0];
+        for (int a = 0; a < TS_N_LOADS && good; a++)
+          {
+            LoadRun pair[2] = { kinds[v], kinds[a] };
+            pair[1].buf = buf[1];   // two memory kernels stream different data
+            good = run_loads (pair, smem, s, sink, t, error);
+            beside[(v * TS_N_LOADS + a) * n + i] = t[0];
+          }
+      }
+  if (good)
+    {
+      out->present = TRUE;
+      double bytes = (double) elems / sms * sms * sizeof (float4) * passes;
+      out->dram_bandwidth_gbps = bytes / (double) ts_fit_dist (bw_t, n).p50;   // bytes per ns = GB/s
+      for (int v = 0; v < TS_N_LOADS; v++)
+        for (int a = 0; a < TS_N_LOADS; a++)
+          out->slowdown[v][a] = (double) ts_fit_dist (beside + (v * TS_N_LOADS + a) * n, n).p50
+                                / (double) MAX (ts_fit_dist (alone + v * n, n).p50, 1);
+    }
+  for (int i = 0; i < 2; i++)
+    {
+      if (s[i] != nullptr)
+        cudaStreamDestroy (s[i]);
+      cudaFree (buf[i]);
+    }
+  cudaFree (sink);
   return good;
 }
 

@@ -140,6 +140,15 @@ measure (TsProfile *p, int device, guint samples, GError **error)
     return FALSE;
   printf ("hardware queues: up to %u streams run concurrently (not modelled by the simulator)\n",
           ts_fit_connections (makespan, G_N_ELEMENTS (makespan), 0.5));
+
+  TsInterference *in = &p->interference;
+  if (!ts_probe_interference (device, MIN (samples, 20), in, error))
+    return FALSE;
+  printf ("interference (recorded; the simulator does not model it yet): DRAM %.0f GB/s sustained; "
+          "slowdown beside compute / beside memory: compute %.3f / %.3f, memory %.3f / %.3f\n",
+          in->dram_bandwidth_gbps, in->slowdown[TS_LOAD_COMPUTE][TS_LOAD_COMPUTE],
+          in->slowdown[TS_LOAD_COMPUTE][TS_LOAD_MEMORY], in->slowdown[TS_LOAD_MEMORY][TS_LOAD_COMPUTE],
+          in->slowdown[TS_LOAD_MEMORY][TS_LOAD_MEMORY]);
   return TRUE;
 }
 #endif
@@ -164,9 +173,11 @@ ts_cmd_calibrate (int argc, char **argv)
     "driver; launch latency, back-to-back dispatch gap, sync wake-up, flag write and block entry\n"
     "check as p50 and p99; which placement and dispatch rules (rules 2 and 3 of DESIGN.md, section 2)\n"
     "explain per-block %smid/%globaltimer records; how many priority levels behave differently.\n"
-    "It also prints whether running blocks are ever preempted, drain latency against the running blocks'\n"
-    "remaining time, and how many streams run concurrently.  NVIDIA GPUs cannot kill running\n"
-    "blocks and the host queue is tiersim's own: those two costs come from --base, or are 0.\n"
+    "It also prints whether running blocks are ever preempted, drain latency against the running\n"
+    "blocks' remaining time, and how many streams run concurrently, and records interference\n"
+    "(sustained DRAM bandwidth, slowdown of compute- and memory-bound kernels beside each other),\n"
+    "which the simulated GPU does not use yet.  NVIDIA GPUs cannot kill running blocks and the\n"
+    "host queue is tiersim's own: those two costs come from --base, or are 0.\n"
     "Needs a tiersim built with CUDA and a GPU (exit 2 without).");
   if (!ts_cmd_parse (ctx, "calibrate", &argc, &argv))
     return TS_EXIT_USAGE;

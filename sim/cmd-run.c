@@ -4,10 +4,12 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "plot.h"
 #include "policies/policy.h"
+#include "realgpu.h"
 #include "report.h"
 #include "trace.h"
 
@@ -34,43 +36,6 @@ print_header (const TsScenario *scn)
   printf ("\n");
 }
 
-/* Applies the command line's overrides to the loaded scenario. */
-static gboolean
-apply_overrides (TsScenario *scn, char **policies, const char *seed, double duration, GError **error)
-{
-  if (policies != NULL)
-    {
-      for (guint i = 0; policies[i]; i++)
-        if (ts_policy_lookup (policies[i], error) == NULL)
-          {
-            (*error)->code = TS_ERROR_USAGE;
-            return FALSE;
-          }
-      g_strfreev (scn->policies);
-      scn->policies = g_strdupv (policies);
-    }
-  if (seed != NULL)
-    {
-      guint64 v;
-      if (!g_ascii_string_to_unsigned (seed, 10, 0, G_MAXINT64, &v, NULL))
-        {
-          g_set_error (error, TS_ERROR, TS_ERROR_USAGE, "--seed: '%s' is not a non-negative integer", seed);
-          return FALSE;
-        }
-      scn->seed = v;
-    }
-  if (!isnan (duration))
-    {
-      if (!(duration > 0 && duration <= 1e6))
-        {
-          g_set_error (error, TS_ERROR, TS_ERROR_USAGE, "--duration: %g is not in (0, 1e6] seconds", duration);
-          return FALSE;
-        }
-      scn->duration = ts_time_from_ms (duration * 1000.0);
-    }
-  return TRUE;
-}
-
 int
 ts_cmd_run (int argc, char **argv)
 {
@@ -78,7 +43,8 @@ ts_cmd_run (int argc, char **argv)
   g_autofree char *outdir = NULL, *seed = NULL;
   double duration = NAN;
   gboolean quiet = FALSE, plot = FALSE;
-  g_autofree char *trace_file = NULL, *window = NULL;
+  g_autofree char *trace_file = NULL, *window = NULL, *backend = NULL;
+  TsRealGpuOptions gpu_opt = { 0 };
   const GOptionEntry entries[] = {
     { "policy", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &policies,
       "Run this policy (repeatable); replaces the scenario's list", "POLICY" },
@@ -90,6 +56,9 @@ ts_cmd_run (int argc, char **argv)
     { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace_file, "Write a Chrome trace (Perfetto) of kernels, jobs and preemptions", "FILE.json" },
     { "trace-window", 0, 0, G_OPTION_ARG_STRING, &window,
       "Simulated seconds the trace and timeline cover (default: 0:1 for --trace, 0:0.05 for --plot)", "START:END" },
+    { "backend", 0, 0, G_OPTION_ARG_STRING, &backend,
+      "sim (default): the simulated GPU; cuda: the real GPU, in real time, with the same policy code", "BACKEND" },
+    TS_REAL_GPU_ENTRIES (&gpu_opt),
     { 0 },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("[SCENARIO]");
@@ -98,7 +67,11 @@ ts_cmd_run (int argc, char **argv)
     "scenarios') once per policy and prints a table of per-task metrics.  Without SCENARIO the\n"
     "embedded default scenario runs (a copy of scenarios/demo.cfg compiled into the binary).\n"
     "Releases happen during the scenario's duration; each run then continues until every\n"
-    "issued request has finished.");
+    "issued request has finished.\n\n"
+    "With --backend cuda the scenario runs on a real NVIDIA GPU instead: each model kernel becomes\n"
+    "a synthetic kernel with its grid and occupancy whose solo duration is measured to match the\n"
+    "model's (--device, --work); reset is carried out as drain there (NVIDIA GPUs cannot kill\n"
+    "running blocks).  See 'tiersim validate' to compare the two backends.");
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!ts_cmd_parse (ctx, "run", &argc, &argv))
     return TS_EXIT_USAGE;
@@ -112,6 +85,17 @@ ts_cmd_run (int argc, char **argv)
   if (plot && outdir == NULL)
     {
       fprintf (stderr, "tiersim run: --plot needs -o DIR\nTry 'tiersim run --help'.\n");
+      return TS_EXIT_USAGE;
+    }
+  gboolean cuda = g_strcmp0 (backend, "cuda") == 0;
+  if (backend != NULL && !cuda && strcmp (backend, "sim") != 0)
+    {
+      fprintf (stderr, "tiersim run: --backend '%s' is not sim or cuda\nTry 'tiersim run --help'.\n", backend);
+      return TS_EXIT_USAGE;
+    }
+  if (cuda && (trace_file != NULL || plot))
+    {
+      fprintf (stderr, "tiersim run: --trace and --plot need the simulated backend (--backend sim)\n");
       return TS_EXIT_USAGE;
     }
   double w0 = 0, w1 = trace_file != NULL ? 1.0 : 0.05;
@@ -131,13 +115,21 @@ ts_cmd_run (int argc, char **argv)
         }
     }
   g_autoptr (TsScenario) scn = ts_scenario_load (argc > 1 ? argv[1] : NULL, &error);
-  if (scn == NULL || !apply_overrides (scn, policies, seed, duration, &error))
+  if (scn == NULL || !ts_cmd_apply_overrides (scn, policies, seed, duration, &error))
     return ts_cmd_fail ("run", error);
   g_autoptr (TsTrace) trace = trace_file != NULL || plot
                                 ? ts_trace_new (scn, ts_time_from_ms (w0 * 1000), ts_time_from_ms (w1 * 1000)) : NULL;
 
+  g_autoptr (TsRealGpu) gpu = NULL;
+  if (cuda && (gpu = ts_real_gpu_open (&gpu_opt, scn, &error)) == NULL)
+    return ts_cmd_fail ("run", error);
   if (!quiet)
     print_header (scn);
+  if (gpu != NULL && !quiet)
+    {
+      ts_real_gpu_describe (gpu, stdout);
+      printf ("\n");
+    }
   guint n = g_strv_length (scn->policies);
   g_autoptr (GPtrArray) runs = g_ptr_array_new_with_free_func ((GDestroyNotify) ts_run_result_free);
   for (guint i = 0; i < n; i++)
@@ -145,7 +137,18 @@ ts_cmd_run (int argc, char **argv)
       const TsPolicyClass *cls = ts_policy_lookup (scn->policies[i], NULL);
       if (trace != NULL)
         ts_trace_begin_run (trace, cls->name);
-      TsRunResult *res = ts_run_observed (scn, cls, trace ? ts_trace_observer : NULL, trace, &error);
+      TsRunResult *res;
+      guint resets = 0;
+      if (gpu != NULL)
+        {
+          g_autoptr (TsBackend) be = ts_real_gpu_backend (gpu);
+          res = ts_run_on (scn, cls, be, &error);
+          resets = ts_real_gpu_resets (be);
+        }
+      else
+        res = ts_run_observed (scn, cls, trace ? ts_trace_observer : NULL, trace, &error);
+      if (resets > 0 && !quiet)
+        printf ("%s: %u resets were carried out as drain (running blocks finished)\n", cls->name, resets);
       if (res == NULL)
         {
           g_prefix_error (&error, "policy %s: ", cls->name);
@@ -176,9 +179,13 @@ ts_cmd_run (int argc, char **argv)
         {
           const TsRunResult *r = runs->pdata[i];
           double sim_s = (double) r->end / TS_NS_PER_S;
-          printf ("%-14s %" G_GUINT64_FORMAT " kernels, %" G_GUINT64_FORMAT " events, %.3f s simulated "
-                  "in %.3f s (%.0fx real time)\n", r->policy, r->kernels, r->events, sim_s, r->wall_s,
-                  r->wall_s > 0 ? sim_s / r->wall_s : INFINITY);
+          if (gpu != NULL)
+            printf ("%-14s %" G_GUINT64_FORMAT " kernels on %s in %.3f s\n", r->policy, r->kernels,
+                    ts_real_gpu_name (gpu), r->wall_s);
+          else
+            printf ("%-14s %" G_GUINT64_FORMAT " kernels, %" G_GUINT64_FORMAT " events, %.3f s simulated "
+                    "in %.3f s (%.0fx real time)\n", r->policy, r->kernels, r->events, sim_s, r->wall_s,
+                    r->wall_s > 0 ? sim_s / r->wall_s : INFINITY);
         }
       if (outdir != NULL)
         printf ("wrote %s/summary.csv, %s/jobs.csv and %s/preemptions.csv\n", outdir, outdir, outdir);

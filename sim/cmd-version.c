@@ -17,10 +17,11 @@ ts_cmd_version (int argc, char **argv)
   printf ("tiersim %s\n", PACKAGE_VERSION);
   printf ("GLib %u.%u.%u, libconfig %s\n", glib_major_version, glib_minor_version, glib_micro_version,
           ts_loader_libconfig_version ());
-  printf ("backends: sim\n");
 #ifdef TS_HAVE_CUDA
-  printf ("CUDA: built in (calibrate)\n");
+  printf ("backends: sim, cuda\n");
+  printf ("CUDA: built in (calibrate, run --backend cuda, validate)\n");
 #else
+  printf ("backends: sim\n");
   printf ("CUDA: not built in\n");
 #endif
   printf ("data directory: %s\n", ts_data_dir ());

@@ -1,7 +1,7 @@
 /* tiersim — the subcommands (one file each: cmd-<name>.c) and what they share. */
 #pragma once
 
-#include "error.h"
+#include "scenario.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +19,7 @@ int ts_cmd_sweep (int argc, char **argv);
 int ts_cmd_merge (int argc, char **argv);
 int ts_cmd_plot (int argc, char **argv);
 int ts_cmd_calibrate (int argc, char **argv);
+int ts_cmd_validate (int argc, char **argv);
 
 /* Parses a subcommand's options; on a usage error prints it with a --help hint and returns FALSE. */
 gboolean ts_cmd_parse (GOptionContext *ctx, const char *cmd, int *argc, char ***argv);
@@ -26,5 +27,10 @@ gboolean ts_cmd_parse (GOptionContext *ctx, const char *cmd, int *argc, char ***
 /* Prints error (each line of it) to stderr and returns the exit status its code calls for:
  * 2 for bad input or usage, 1 otherwise. */
 int ts_cmd_fail (const char *cmd, const GError *error);
+
+/* Applies run's and validate's overrides to a loaded scenario: policies (NULL: keep the
+ * scenario's), seed (NULL: keep), duration in seconds (NAN: keep).  Errors are TS_ERROR_USAGE. */
+gboolean ts_cmd_apply_overrides (TsScenario *scn, char **policies, const char *seed, double duration,
+                                 GError **error);
 
 G_END_DECLS

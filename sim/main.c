@@ -1,10 +1,12 @@
 /* tiersim — command entry: global options and the subcommand table. */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "policies/policy.h"
 
 typedef struct {
   const char *name;
@@ -18,10 +20,47 @@ static const TsCommand commands[] = {
   { "sweep", ts_cmd_sweep, "run a grid of scenario points in parallel (resumable, shardable)" },
   { "merge", ts_cmd_merge, "join the results of a sweep's shards" },
   { "plot", ts_cmd_plot, "draw figures of a run's or a sweep's results with gnuplot" },
+  { "validate", ts_cmd_validate, "run a scenario on a real GPU and on the simulator and compare (needs CUDA)" },
   { "calibrate", ts_cmd_calibrate, "measure an NVIDIA GPU and write a measured profile (needs CUDA)" },
   { "list", ts_cmd_list, "list shipped policies, scenarios, models or profiles" },
   { "version", ts_cmd_version, "print version and build information" },
 };
+
+gboolean
+ts_cmd_apply_overrides (TsScenario *scn, char **policies, const char *seed, double duration, GError **error)
+{
+  if (policies != NULL)
+    {
+      for (guint i = 0; policies[i]; i++)
+        if (ts_policy_lookup (policies[i], error) == NULL)
+          {
+            (*error)->code = TS_ERROR_USAGE;
+            return FALSE;
+          }
+      g_strfreev (scn->policies);
+      scn->policies = g_strdupv (policies);
+    }
+  if (seed != NULL)
+    {
+      guint64 v;
+      if (!g_ascii_string_to_unsigned (seed, 10, 0, G_MAXINT64, &v, NULL))
+        {
+          g_set_error (error, TS_ERROR, TS_ERROR_USAGE, "--seed: '%s' is not a non-negative integer", seed);
+          return FALSE;
+        }
+      scn->seed = v;
+    }
+  if (!isnan (duration))
+    {
+      if (!(duration > 0 && duration <= 1e6))
+        {
+          g_set_error (error, TS_ERROR, TS_ERROR_USAGE, "--duration: %g is not in (0, 1e6] seconds", duration);
+          return FALSE;
+        }
+      scn->duration = ts_time_from_ms (duration * 1000.0);
+    }
+  return TRUE;
+}
 
 gboolean
 ts_cmd_parse (GOptionContext *ctx, const char *cmd, int *argc, char ***argv)

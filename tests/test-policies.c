@@ -176,15 +176,7 @@ test_shipped_smoke (void)
           g_autoptr (TsRunResult) res = ts_run (scn, all[p], &error);
           if (error != NULL)
             g_error ("%s under %s: %s", names[i], all[p]->name, error->message);
-          for (guint j = 0; j < res->jobs->len; j++)
-            {
-              const TsJob *job = res->jobs->pdata[j];
-              const TsModel *m = scn->tasks[job->task].model;
-              TsTime solo = job->exit >= 0 ? ts_model_variant_solo (m, (guint) job->exit) : m->solo;
-              if (!job->dropped && job->finish - job->release < solo)
-                g_error ("%s under %s: job %u of %s took %" G_GINT64_FORMAT " ns, its variant alone %" G_GINT64_FORMAT,
-                         names[i], all[p]->name, job->id, scn->tasks[job->task].name, job->finish - job->release, solo);
-            }
+          tu_assert_no_job_beats_solo (names[i], scn, res);
         }
     }
 }

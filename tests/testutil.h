@@ -6,7 +6,7 @@
 
 #include <glib.h>
 
-#include "sim/model.h"
+#include "sim/runner.h"
 
 /* Path of a file under tests/data. */
 static inline char *
@@ -102,4 +102,20 @@ tu_rm_rf (const char *dir)
 {
   const char *argv[] = { "rm", "-rf", dir, NULL };
   g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+/* Fails (naming label, the policy, the job and the times) if a job of res finished sooner after
+ * its release than the variant it ran takes alone: no policy can beat an idle GPU. */
+static inline void
+tu_assert_no_job_beats_solo (const char *label, const TsScenario *scn, const TsRunResult *res)
+{
+  for (guint i = 0; i < res->jobs->len; i++)
+    {
+      const TsJob *j = res->jobs->pdata[i];
+      const TsModel *m = scn->tasks[j->task].model;
+      TsTime solo = j->exit >= 0 ? ts_model_variant_solo (m, (guint) j->exit) : m->solo;
+      if (!j->dropped && j->finish - j->release < solo)
+        g_error ("%s under %s: job %u of %s took %" G_GINT64_FORMAT " ns, its variant alone %" G_GINT64_FORMAT,
+                 label, res->policy, j->id, scn->tasks[j->task].name, j->finish - j->release, solo);
+    }
 }

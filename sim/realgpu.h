@@ -1,0 +1,50 @@
+/* tiersim — the real GPU as the commands see it (run --backend cuda, validate).
+ *
+ * A thin layer over real_backend/cuda.h that exists in every build: without CUDA each call
+ * fails with a usage error (exit 2) saying so, which keeps the commands free of #ifdefs. */
+#pragma once
+
+#include <stdio.h>
+
+#include "backend.h"
+#include "scenario.h"
+
+G_BEGIN_DECLS
+
+typedef struct _TsRealGpu TsRealGpu;
+
+/* Options of the commands that use the GPU. */
+typedef struct {
+  int device;      /* CUDA device index */
+  char *work;      /* "compute" | "memory" | "timed" (NULL: compute) */
+} TsRealGpuOptions;
+
+/* The GOptionEntry list for the options, filling o (two entries and the terminator). */
+#define TS_REAL_GPU_ENTRIES(o)                                                                          \
+  { "device", 0, 0, G_OPTION_ARG_INT, &(o)->device, "CUDA device to use (default 0)", "N" },            \
+  { "work", 0, 0, G_OPTION_ARG_STRING, &(o)->work,                                                       \
+    "What synthetic blocks do on the GPU: compute (default), memory (interferes through DRAM "           \
+    "bandwidth) or timed (exact durations)", "KIND" }
+
+/* Opens the GPU and plans scn's kernels on it (seconds: each kernel is measured).  Errors: exit-2
+ * kinds (TS_ERROR_USAGE without CUDA or for a bad --work, TS_ERROR_NOT_FOUND without a GPU). */
+TsRealGpu *ts_real_gpu_open (const TsRealGpuOptions *o, const TsScenario *scn, GError **error);
+void ts_real_gpu_close (TsRealGpu *gpu);
+
+/* A backend for one run on the GPU. */
+TsBackend *ts_real_gpu_backend (TsRealGpu *gpu);
+
+/* Resets that backend carried out as drain (NVIDIA GPUs cannot kill running blocks). */
+guint ts_real_gpu_resets (TsBackend *be);
+
+/* Writes a description: device, driver and runtime, work kind, how well the synthetic kernels
+ * match the model's solo durations and occupancies. */
+void ts_real_gpu_describe (const TsRealGpu *gpu, FILE *out);
+
+/* The device's name and SM count. */
+const char *ts_real_gpu_name (const TsRealGpu *gpu);
+guint ts_real_gpu_sms (const TsRealGpu *gpu);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsRealGpu, ts_real_gpu_close)
+
+G_END_DECLS

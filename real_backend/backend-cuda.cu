@@ -146,7 +146,7 @@ plan_kernels (TsCudaDevice *dev, const TsKernelDesc *ks, guint n, const TsProfil
         continue;
       Plan *p = g_new0 (Plan, 1);
       g_hash_table_insert (dev->plans, (gpointer) &ks[i], p);
-      if (!synth_plan (&dev->sy, &ks[i], profile, dev->dslots, dev->hslots_dev, dev->epochs_dev, p, error))
+      if (!synth_plan (&dev->sy, &ks[i], profile, p, error))
         {
           g_prefix_error (error, "%s: ", ks[i].name);
           return FALSE;

@@ -84,16 +84,15 @@ occupancy (unsigned threads, size_t smem, unsigned *out, GError **error)
 
 // Solo duration of plan p's grid of `blocks` blocks with `work`: the median of `reps` runs.
 gboolean
-measure (const Synth *sy, const Plan *p, unsigned blocks, long long work, guint reps, DevSlot *slot,
-         HostSlot *host, const volatile unsigned *epoch, TsTime *out, GError **error)
+measure (const Synth *sy, const Plan *p, unsigned blocks, long long work, guint reps, TsTime *out, GError **error)
 {
   LaunchArgs a = {};
   a.main = Part { p->threads, work };
   a.main_blocks = a.grid = blocks;
-  a.epoch = epoch;
-  a.launch_epoch = *epoch;
-  a.slot = slot;
-  a.host = host;
+  a.epoch = &sy->probe->epoch;   // always 0: never drained
+  a.launch_epoch = 0;
+  a.slot = &sy->probe->slot;
+  a.host = &sy->probe->host;
   cudaEvent_t e0, e1;
   if (!OK (cudaEventCreate (&e0)) || !OK (cudaEventCreate (&e1)))
     return FALSE;
@@ -133,7 +132,8 @@ synth_init (Synth *sy, Work work, GError **error)
   if (!OK (cudaGetDevice (&dev)) || !OK (cudaDeviceGetAttribute (&sy->sms, cudaDevAttrMultiProcessorCount, dev))
       || !OK (cudaDeviceGetAttribute (&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev))
       || !OK (cudaFuncSetAttribute (synth_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, optin))
-      || !OK (cudaMalloc (&sy->sink, sizeof (float))))
+      || !OK (cudaMalloc (&sy->sink, sizeof (float))) || !OK (cudaMalloc (&sy->probe, sizeof (PlanProbe)))
+      || !OK (cudaMemset (sy->probe, 0, sizeof (PlanProbe))))
     return FALSE;
   sy->max_smem = (size_t) optin;
   if (work == WORK_MEMORY)
@@ -151,7 +151,9 @@ synth_fini (Synth *sy)
 {
   cudaFree (sy->buffer);
   cudaFree (sy->sink);
+  cudaFree (sy->probe);
   sy->buffer = sy->sink = nullptr;
+  sy->probe = nullptr;
 }
 
 cudaError_t
@@ -163,8 +165,7 @@ synth_launch (const Synth *sy, const LaunchArgs &a, unsigned threads, unsigned s
 }
 
 gboolean
-synth_plan (Synth *sy, const TsKernelDesc *k, const TsProfile *profile, DevSlot *slot, HostSlot *host,
-            const volatile unsigned *epoch, Plan *p, GError **error)
+synth_plan (Synth *sy, const TsKernelDesc *k, const TsProfile *profile, Plan *p, GError **error)
 {
   memset (p, 0, sizeof *p);
   p->threads = k->threads;
@@ -211,16 +212,16 @@ synth_plan (Synth *sy, const TsKernelDesc *k, const TsProfile *profile, DevSlot 
   if (sy->work == WORK_TIMED)
     {
       p->work = p->block_ns;
-      return measure (sy, p, k->blocks, p->work, 3, slot, host, epoch, &p->solo_ns, error);
+      return measure (sy, p, k->blocks, p->work, 3, &p->solo_ns, error);
     }
   // Calibrated work: the solo duration is t0 + rate x work (t0: the grid with no work, which is
   // launch and dispatch).  Scale the work by want / have, at most 8x a round so that a
   // measurement lost in noise cannot ask for an absurd kernel, until within 1%.
   TsTime t0, t;
-  if (!measure (sy, p, k->blocks, 0, 3, slot, host, epoch, &t0, error))
+  if (!measure (sy, p, k->blocks, 0, 3, &t0, error))
     return FALSE;
   long long work = 1024;
-  if (!measure (sy, p, k->blocks, work, 1, slot, host, epoch, &t, error))
+  if (!measure (sy, p, k->blocks, work, 1, &t, error))
     return FALSE;
   for (guint round = 0; round < 16; round++)
     {
@@ -237,11 +238,11 @@ synth_plan (Synth *sy, const TsKernelDesc *k, const TsProfile *profile, DevSlot 
       if (next == work)
         break;
       work = next;
-      if (!measure (sy, p, k->blocks, work, 1, slot, host, epoch, &t, error))
+      if (!measure (sy, p, k->blocks, work, 1, &t, error))
         return FALSE;
     }
   p->work = work;
-  return measure (sy, p, k->blocks, p->work, 3, slot, host, epoch, &p->solo_ns, error);
+  return measure (sy, p, k->blocks, p->work, 3, &p->solo_ns, error);
 }
 
 } // namespace ts_cuda

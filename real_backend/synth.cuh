@@ -66,6 +66,13 @@ struct LaunchArgs {
   unsigned long long seq;
 };
 
+// What planning's own launches use in place of a stream's slot and epoch (device memory, zero).
+struct PlanProbe {
+  DevSlot slot;
+  HostSlot host;
+  unsigned epoch;
+};
+
 // The device-side state shared by every launch on one device.
 struct Synth {
   Work work;
@@ -74,6 +81,7 @@ struct Synth {
   size_t buffer_elems = 0;
   float *sink = nullptr;           // keeps the compiler from removing the work
   size_t max_smem = 0;             // per block, opt-in
+  PlanProbe *probe = nullptr;
 };
 
 // Prepares the device (current device) for synthetic kernels in the given work mode.
@@ -81,10 +89,9 @@ gboolean synth_init (Synth *sy, Work work, GError **error);
 void synth_fini (Synth *sy);
 
 // Plans model kernel k as the scenario's profile describes it, and measures the plan's solo
-// duration (calibrating the work to the model's duration where the mode needs it).  Uses slot
-// (a free DevSlot/HostSlot pair) for its measuring launches.
-gboolean synth_plan (Synth *sy, const TsKernelDesc *k, const TsProfile *profile, DevSlot *slot,
-                     HostSlot *host, const volatile unsigned *epoch, Plan *out, GError **error);
+// duration (calibrating the work to the model's duration where the mode needs it).  Its measuring
+// launches run on the default stream, so no other launch may be in flight.
+gboolean synth_plan (Synth *sy, const TsKernelDesc *k, const TsProfile *profile, Plan *out, GError **error);
 
 // Launches a synthetic kernel: grid blocks of `threads`, `smem` bytes of dynamic shared memory.
 cudaError_t synth_launch (const Synth *sy, const LaunchArgs &a, unsigned threads, unsigned smem,

@@ -161,11 +161,12 @@ poll (RtBackend *b)
           Launch done = *l;
           g_free (l);
           pump_all (b);
-          /* Callbacks last: they may launch, drain or set timers. */
+          /* Callbacks last: they may launch, drain or set timers.  As on the simulated GPU, a pad
+           * reports the blocks it ran whatever became of its kernel, and before it. */
+          if (done.pad_fn != NULL)
+            done.pad_fn (done.pad_data, done.pad_tag, done_pad);
           if (complete && done.fn != NULL)
             done.fn (done.data, done.tag);
-          if (complete && done.pad_fn != NULL)
-            done.pad_fn (done.pad_data, done.pad_tag, done_pad);
           if (st->draining && drain_complete (st))
             finish_drain (b, st);
         }

@@ -7,8 +7,9 @@
  *     most max_in_flight over all streams (the device's completion slots); the rest wait and go in
  *     as earlier ones complete;
  *   - completion: the device is polled for the oldest launch of each stream (streams are FIFO);
- *     a launch whose main part ran every block completes (its callbacks run), one cut short by a
- *     drain does not, and is reported in the drain's result;
+ *     a launch whose main part ran every block completes (its callback runs), one cut short by a
+ *     drain does not, and is reported in the drain's result; a pad's callback always runs, with
+ *     the pad blocks that ran, before its kernel's;
  *   - drain: the host queue is dropped and the device told to make the stream's launched blocks exit
  *     at entry; the result comes when every launch made before the drain has come back;
  *   - reset: carried out as drain (counted), for devices that cannot kill running blocks;

@@ -725,13 +725,14 @@ kernel_finished (TsGpu *g, guint32 ki)
   guint32 pi = m->partner;  /* its pad, if any */
   guint32 si = m->stream;
   Stream *s = &g->streams[si];
-  g->kernels_completed++;
   if (s->preempt == PREEMPT_DRAIN && m->done_real < m->n_blocks)
     {
       if (!s->pr.have_unfinished)  /* kernels finish in stream order: the first is the earliest */
         s->pr.have_unfinished = TRUE, s->pr.unfinished_tag = m->tag, s->pr.unfinished_done = m->done_real;
       s->pr.device_dropped++;
     }
+  else
+    g->kernels_completed++;   /* a drained kernel did not complete (nor is its callback run) */
   s->active = NONE;
   s->n_device--;
   if (g->observer)

@@ -326,6 +326,48 @@ drain_case (gboolean reset)
 static void test_drain (void) { drain_case (FALSE); }
 static void test_reset_as_drain (void) { drain_case (TRUE); }
 
+static void
+on_pad (gpointer data, guint64 tag, guint32 blocks)
+{
+  Log *log = data;
+  on_done (log, 1000 + 100 * tag + blocks);   /* tag and block count in one logged number */
+}
+
+/* Padded launches: a 1-ms kernel padded with 3 blocks of another (pad tag 7) completes at
+ * 1 ms + LAT, the pad's callback first with its 3 blocks, then the kernel's.  A second padded
+ * launch (tag 2, pad tag 8) is in the device queue behind it but has not started when the stream
+ * is drained at 0.5 ms: its blocks exit at entry, so its pad reports 0 blocks, its kernel's
+ * callback does not run, and the drain reports it as the first unfinished launch.  A third,
+ * launched once that run is over, runs normally in the next: pad (tag 9, 2 blocks), kernel. */
+static void
+test_padded (void)
+{
+  g_autoptr (Fake) f = fake_new ();
+  g_autoptr (TsBackend) be = ts_rt_backend_new (&fake_ops, f, 64);
+  Log log;
+  log_init (&log, be);
+  TsKernelDesc k = tu_kernel (4, 128, 16, 0, 1000000), pad = tu_kernel (10, 64, 16, 0, 2000000);
+  guint s = ts_backend_stream_new (be, 0);
+  ts_backend_stream_set_window (be, s, 2);
+  ts_backend_launch_padded (be, s, &k, on_done, &log, 1, &pad, 3, on_pad, &log, 7);
+  ts_backend_launch_padded (be, s, &k, on_done, &log, 2, &pad, 3, on_pad, &log, 8);
+  DrainAt d = { &log, s, FALSE, 0 };
+  ts_backend_timer_set (be, 500000, drain_now, &d, 0);
+  g_assert_true (ts_backend_run (be, NULL));
+  g_assert_cmpuint (d.dropped, ==, 0);
+  g_assert_cmpuint (log.pr.device_dropped, ==, 1);
+  g_assert_true (log.pr.have_unfinished);
+  g_assert_cmpuint (log.pr.unfinished_tag, ==, 2);
+  ts_backend_launch_padded (be, s, &k, on_done, &log, 3, &pad, 2, on_pad, &log, 9);
+  g_assert_true (ts_backend_run (be, NULL));
+  static const guint64 want[] = { 1000 + 700 + 3, 1, 1000 + 800 + 0, 1000 + 900 + 2, 3 };
+  g_assert_cmpuint (log.tags->len, ==, G_N_ELEMENTS (want));
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+    g_assert_cmpuint (g_array_index (log.tags, guint64, i), ==, want[i]);
+  assert_near (g_array_index (log.times, TsTime, 1), 1000000 + LAT);
+  log_clear (&log);
+}
+
 /* A drain of a stream with nothing launched completes at once, but through the loop, not inside
  * the drain call; a launch made after the drain runs normally. */
 static void
@@ -465,6 +507,7 @@ main (int argc, char **argv)
   g_test_add_func ("/realtime/drain", test_drain);
   g_test_add_func ("/realtime/reset-as-drain", test_reset_as_drain);
   g_test_add_func ("/realtime/drain-empty", test_drain_empty);
+  g_test_add_func ("/realtime/padded", test_padded);
   g_test_add_func ("/realtime/timers-idle", test_timers_idle);
   g_test_add_func ("/realtime/hung", test_hung);
   g_test_add_func ("/realtime/runner-seq", test_runner_seq);

@@ -44,7 +44,7 @@ ts_cmd_run (int argc, char **argv)
   double duration = NAN;
   gboolean quiet = FALSE, plot = FALSE;
   g_autofree char *trace_file = NULL, *window = NULL, *backend = NULL;
-  TsRealGpuOptions gpu_opt = { 0 };
+  g_auto (TsRealGpuOptions) gpu_opt = { 0 };
   const GOptionEntry entries[] = {
     { "policy", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &policies,
       "Run this policy (repeatable); replaces the scenario's list", "POLICY" },

@@ -64,7 +64,7 @@ ts_cmd_validate (int argc, char **argv)
   g_auto (GStrv) policies = NULL;
   g_autofree char *outdir = NULL, *seed = NULL, *profile = NULL;
   double duration = NAN;
-  TsRealGpuOptions gpu_opt = { 0 };
+  g_auto (TsRealGpuOptions) gpu_opt = { 0 };
   const GOptionEntry entries[] = {
     { "profile", 0, 0, G_OPTION_ARG_FILENAME, &profile,
       "The simulated GPU: a profile file or shipped profile name (default: the scenario's)", "PROFILE" },

@@ -2,6 +2,12 @@
 
 #include "realgpu.h"
 
+void
+ts_real_gpu_options_clear (TsRealGpuOptions *o)
+{
+  g_clear_pointer (&o->work, g_free);
+}
+
 #ifdef TS_HAVE_CUDA
 
 #include "real_backend/cuda.h"

@@ -19,6 +19,11 @@ typedef struct {
   char *work;      /* "compute" | "memory" | "timed" (NULL: compute) */
 } TsRealGpuOptions;
 
+/* Frees what option parsing stored in o. */
+void ts_real_gpu_options_clear (TsRealGpuOptions *o);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TsRealGpuOptions, ts_real_gpu_options_clear)
+
 /* The GOptionEntry list for the options, filling o (two entries and the terminator). */
 #define TS_REAL_GPU_ENTRIES(o)                                                                          \
   { "device", 0, 0, G_OPTION_ARG_INT, &(o)->device, "CUDA device to use (default 0)", "N" },            \

@@ -165,7 +165,6 @@ typedef struct {
   GArray *times, *tags;
   TsPreemptResult pr;
   guint preempts;
-  TsTime preempt_cb_at;
   gboolean in_drain_call;
 } Log;
 
@@ -185,7 +184,6 @@ on_preempt (gpointer data, const TsPreemptResult *r)
   g_assert_false (log->in_drain_call);   /* never from inside the drain call */
   log->pr = *r;
   log->preempts++;
-  log->preempt_cb_at = ts_backend_now (log->be);
 }
 
 static void

@@ -45,19 +45,6 @@ load (const char *name, const char *profile, GError **error)
   return ts_scenario_load_with (name, ov, error);
 }
 
-static gboolean
-write_text (const char *dir, const char *name, const char *text, gsize len, GError **error)
-{
-  if (g_mkdir_with_parents (dir, 0777) != 0)
-    {
-      int e = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e), "%s: %s", dir, g_strerror (e));
-      return FALSE;
-    }
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  return g_file_set_contents (path, text, len, error);
-}
-
 int
 ts_cmd_validate (int argc, char **argv)
 {
@@ -163,8 +150,8 @@ ts_cmd_validate (int argc, char **argv)
       g_autoptr (GString) csv = ts_validation_csv (scn, rows);
       g_autofree char *real_dir = g_build_filename (outdir, "real", NULL);
       g_autofree char *sim_dir = g_build_filename (outdir, "sim", NULL);
-      ok = write_text (outdir, "validation.csv", csv->str, csv->len, &error)
-           && write_text (outdir, "validation.txt", text, text_len, &error)
+      ok = ts_report_write_file (outdir, "validation.csv", csv->str, csv->len, &error)
+           && ts_report_write_file (outdir, "validation.txt", text, text_len, &error)
            && ts_report_write_dir (real_dir, scn, (TsRunResult *const *) real->pdata, n, &error)
            && ts_report_write_dir (sim_dir, scn, (TsRunResult *const *) sim->pdata, n, &error);
       if (ok)

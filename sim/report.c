@@ -177,12 +177,18 @@ ts_report_table (FILE *out, const TsScenario *scn, TsRunResult *const *runs, gui
   fputs (s->str, out);
 }
 
-static gboolean
-write_atomic (const char *dir, const char *name, const GString *s, GError **error)
+gboolean
+ts_report_write_file (const char *dir, const char *name, const char *data, gsize len, GError **error)
 {
   g_autofree char *path = g_build_filename (dir, name, NULL);
   /* g_file_set_contents writes a temporary file and renames it over path. */
-  return g_file_set_contents (path, s->str, s->len, error);
+  return g_file_set_contents (path, data, len, error);
+}
+
+static gboolean
+write_atomic (const char *dir, const char *name, const GString *s, GError **error)
+{
+  return ts_report_write_file (dir, name, s->str, s->len, error);
 }
 
 gboolean

@@ -33,6 +33,10 @@ GString *ts_report_summary_csv (const TsScenario *scn, TsRunResult *const *runs,
 GString *ts_report_jobs_csv (const TsScenario *scn, TsRunResult *const *runs, guint n_runs);
 GString *ts_report_preemptions_csv (const TsScenario *scn, TsRunResult *const *runs, guint n_runs);
 
+/* Writes len bytes of data as dir/name (dir must exist), atomically: a temporary file renamed into
+ * place, so a reader never sees a partial file. */
+gboolean ts_report_write_file (const char *dir, const char *name, const char *data, gsize len, GError **error);
+
 /* Writes summary.csv, jobs.csv and preemptions.csv into dir (created if needed), each atomically
  * (a temporary file renamed into place), so a reader never sees a partial file. */
 gboolean ts_report_write_dir (const char *dir, const TsScenario *scn, TsRunResult *const *runs,

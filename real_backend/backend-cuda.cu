@@ -164,12 +164,15 @@ plan_kernels (TsCudaDevice *dev, const TsKernelDesc *ks, guint n, const TsProfil
 
 } // namespace
 
+static const char *const work_names[] = { "compute", "memory", "timed" };
+
+const char *ts_cuda_work_name (TsCudaWork work) { return work_names[work]; }
+
 gboolean
 ts_cuda_work_parse (const char *s, TsCudaWork *out, GError **error)
 {
-  static const char *const names[] = { "compute", "memory", "timed" };
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (g_strcmp0 (s, names[i]) == 0)
+  for (guint i = 0; i < G_N_ELEMENTS (work_names); i++)
+    if (g_strcmp0 (s, work_names[i]) == 0)
       {
         *out = (TsCudaWork) i;
         return TRUE;
@@ -195,7 +198,7 @@ ts_cuda_device_open (int device, TsCudaWork work, const TsScenario *scn, GError 
       || !OK (cudaDeviceGetStreamPriorityRange (&dev->prio_least, &dev->prio_greatest)))
     return nullptr;
   g_strlcpy (dev->name, prop.name, sizeof dev->name);
-  if (!synth_init (&dev->sy, (Work) work, error)
+  if (!synth_init (&dev->sy, work, error)
       || !OK (cudaMalloc (&dev->dslots, N_SLOTS * sizeof (DevSlot)))
       || !OK (cudaMemset (dev->dslots, 0, N_SLOTS * sizeof (DevSlot)))
       || !OK (cudaHostAlloc (&dev->hslots, N_SLOTS * sizeof (HostSlot), cudaHostAllocMapped))

@@ -34,6 +34,9 @@ typedef enum {
 /* Parses "compute" | "memory" | "timed"; a TS_ERROR_USAGE error names the choices otherwise. */
 gboolean ts_cuda_work_parse (const char *s, TsCudaWork *out, GError **error);
 
+/* The name ts_cuda_work_parse reads for work. */
+const char *ts_cuda_work_name (TsCudaWork work);
+
 typedef struct _TsCudaDevice TsCudaDevice;
 
 /* How well the plans match the model: kernels planned, the mean and largest |measured solo -

@@ -9,7 +9,7 @@ namespace ts_cuda {
 
 namespace {
 
-// WORK_MEMORY's buffer: 2^26 floats (256 MiB), five times an H100's L2, so loads reach DRAM.
+// TS_CUDA_WORK_MEMORY's buffer: 2^26 floats (256 MiB), five times an H100's L2, so loads reach DRAM.
 constexpr size_t MEMORY_ELEMS = size_t (1) << 26;
 
 // A value the work never produces: the sink is written only if it does, so the compiler must
@@ -17,7 +17,7 @@ constexpr size_t MEMORY_ELEMS = size_t (1) << 26;
 constexpr float NEVER = -12345.678f;
 
 __global__ void __launch_bounds__ (1024)
-synth_kernel (LaunchArgs a, Work mode, const float *buf, size_t mask, float *sink)
+synth_kernel (LaunchArgs a, TsCudaWork mode, const float *buf, size_t mask, float *sink)
 {
   __shared__ int run;
   if (threadIdx.x == 0)
@@ -28,13 +28,13 @@ synth_kernel (LaunchArgs a, Work mode, const float *buf, size_t mask, float *sin
   if (run && threadIdx.x < p.threads)
     {
       float acc = 0.0f;
-      if (mode == WORK_TIMED)
+      if (mode == TS_CUDA_WORK_TIMED)
         {
           long long t0 = global_timer ();
           while (global_timer () - t0 < p.work)
             ;
         }
-      else if (mode == WORK_COMPUTE)
+      else if (mode == TS_CUDA_WORK_COMPUTE)
         {
           float x = 1.0f + threadIdx.x * 1e-4f;
           for (long long i = 0; i < p.work; i++)
@@ -125,7 +125,7 @@ measure (const Synth *sy, const Plan *p, unsigned blocks, long long work, guint 
 } // namespace
 
 gboolean
-synth_init (Synth *sy, Work work, GError **error)
+synth_init (Synth *sy, TsCudaWork work, GError **error)
 {
   int dev, optin = 0;
   sy->work = work;
@@ -136,7 +136,7 @@ synth_init (Synth *sy, Work work, GError **error)
       || !OK (cudaMemset (sy->probe, 0, sizeof (PlanProbe))))
     return FALSE;
   sy->max_smem = (size_t) optin;
-  if (work == WORK_MEMORY)
+  if (work == TS_CUDA_WORK_MEMORY)
     {
       sy->buffer_elems = MEMORY_ELEMS;
       if (!OK (cudaMalloc (&sy->buffer, MEMORY_ELEMS * sizeof (float)))
@@ -209,7 +209,7 @@ synth_plan (Synth *sy, const TsKernelDesc *k, const TsProfile *profile, Plan *p,
   guint64 waves = (k->blocks + per_wave - 1) / per_wave;
   p->block_ns = MAX (k->duration / (TsTime) waves, 1);
 
-  if (sy->work == WORK_TIMED)
+  if (sy->work == TS_CUDA_WORK_TIMED)
     {
       p->work = p->block_ns;
       return measure (sy, p, k->blocks, p->work, 3, &p->solo_ns, error);

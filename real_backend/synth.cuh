@@ -16,17 +16,11 @@
 
 #include <cuda_runtime.h>
 
+#include "real_backend/cuda.h"
 #include "sim/model.h"
 #include "sim/profile.h"
 
 namespace ts_cuda {
-
-// What a block of a synthetic kernel does while it runs (see ts_cuda_work_parse).
-enum Work {
-  WORK_COMPUTE,  // a dependent chain of FMAs per thread: `work` iterations
-  WORK_MEMORY,   // coalesced loads from a buffer larger than L2: `work` iterations
-  WORK_TIMED,    // spin on %globaltimer for `work` nanoseconds: exact, and immune to interference
-};
 
 // How a model kernel runs on this GPU.
 struct Plan {
@@ -34,7 +28,7 @@ struct Plan {
   unsigned smem;           // dynamic shared memory per block, bytes (>= the model's)
   unsigned blocks_per_sm;  // the occupancy this GPU gives the synthetic kernel
   unsigned model_per_sm;   // the occupancy the profile gives the model kernel
-  long long work;          // per block: iterations, or nanoseconds in WORK_TIMED
+  long long work;          // per block: iterations, or nanoseconds with TS_CUDA_WORK_TIMED
   TsTime block_ns;         // target block duration: solo / waves
   TsTime solo_ns;          // measured solo duration of the whole grid with this work
 };
@@ -75,9 +69,9 @@ struct PlanProbe {
 
 // The device-side state shared by every launch on one device.
 struct Synth {
-  Work work;
+  TsCudaWork work;
   int sms;
-  float *buffer = nullptr;         // WORK_MEMORY's source: larger than L2
+  float *buffer = nullptr;         // TS_CUDA_WORK_MEMORY's source: larger than L2
   size_t buffer_elems = 0;
   float *sink = nullptr;           // keeps the compiler from removing the work
   size_t max_smem = 0;             // per block, opt-in
@@ -85,7 +79,7 @@ struct Synth {
 };
 
 // Prepares the device (current device) for synthetic kernels in the given work mode.
-gboolean synth_init (Synth *sy, Work work, GError **error);
+gboolean synth_init (Synth *sy, TsCudaWork work, GError **error);
 void synth_fini (Synth *sy);
 
 // Plans model kernel k as the scenario's profile describes it, and measures the plan's solo

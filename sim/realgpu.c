@@ -18,8 +18,6 @@ struct _TsRealGpu {
   TsCudaWork work;
 };
 
-static const char *const work_name[] = { "compute", "memory", "timed" };
-
 TsRealGpu *
 ts_real_gpu_open (const TsRealGpuOptions *o, const TsScenario *scn, GError **error)
 {
@@ -58,7 +56,7 @@ ts_real_gpu_describe (const TsRealGpu *gpu, FILE *out)
   ts_cuda_device_quality (gpu->dev, &q);
   fprintf (out, "GPU %s (%u SMs), driver %d.%d, CUDA runtime %d.%d; synthetic kernels: %s work\n",
            ts_cuda_device_name (gpu->dev), ts_cuda_device_sms (gpu->dev), driver / 1000, driver % 1000 / 10,
-           runtime / 1000, runtime % 1000 / 10, work_name[gpu->work]);
+           runtime / 1000, runtime % 1000 / 10, ts_cuda_work_name (gpu->work));
   fprintf (out, "  %u kernels planned: solo duration off the model's by %.1f%% on average, %.1f%% at most (%s); "
            "%u with another occupancy than the model's\n", q.kernels, 100 * q.mean_err, 100 * q.max_err,
            q.max_err_kernel != NULL ? q.max_err_kernel : "-", q.occupancy_mismatches);

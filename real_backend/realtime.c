@@ -56,22 +56,28 @@ rt_now (TsBackend *be)
 static guint rt_levels (TsBackend *be) { return 2; }
 static guint rt_sms (TsBackend *be) { return RT (be)->ops->sms (RT (be)->dev); }
 
+/* The device's plan of k, and its shape; a kernel without one is a programming error. */
 static gconstpointer
-plan_of (RtBackend *b, const TsKernelDesc *k)
+plan_of (RtBackend *b, const TsKernelDesc *k, guint *blocks_per_sm, TsTime *block_ns)
 {
-  guint per_sm;
-  TsTime block_ns;
-  gconstpointer p = b->ops->plan (b->dev, k, &per_sm, &block_ns);
+  gconstpointer p = b->ops->plan (b->dev, k, blocks_per_sm, block_ns);
   if (p == NULL)
     g_error ("%s backend: kernel %s has no plan (not a kernel of the scenario's models)", b->ops->name, k->name);
   return p;
 }
 
+static gconstpointer
+plan (RtBackend *b, const TsKernelDesc *k)
+{
+  guint per_sm;
+  TsTime block_ns;
+  return plan_of (b, k, &per_sm, &block_ns);
+}
+
 static void
 rt_kernel_shape (TsBackend *be, const TsKernelDesc *k, guint *blocks_per_sm, TsTime *block_ns)
 {
-  if (RT (be)->ops->plan (RT (be)->dev, k, blocks_per_sm, block_ns) == NULL)
-    g_error ("%s backend: kernel %s has no plan", RT (be)->ops->name, k->name);
+  plan_of (RT (be), k, blocks_per_sm, block_ns);
 }
 
 /* Submits the stream's waiting launches while its window and the device's slots allow. */
@@ -211,7 +217,7 @@ rt_launch (TsBackend *be, guint stream, const TsKernelDesc *k, guint32 n_blocks,
            gpointer data, guint64 tag)
 {
   Launch *l = g_new0 (Launch, 1);
-  l->l.main = plan_of (RT (be), k);
+  l->l.main = plan (RT (be), k);
   l->l.n_main = n_blocks;
   l->fn = fn, l->data = data, l->tag = tag;
   enqueue (RT (be), stream, l);
@@ -223,11 +229,11 @@ rt_launch_padded (TsBackend *be, guint stream, const TsKernelDesc *k, TsKernelDo
                   gpointer pad_data, guint64 pad_tag)
 {
   Launch *l = g_new0 (Launch, 1);
-  l->l.main = plan_of (RT (be), k);
+  l->l.main = plan (RT (be), k);
   l->l.n_main = k->blocks;
   if (n_pad > 0)
     {
-      l->l.pad = plan_of (RT (be), pad);
+      l->l.pad = plan (RT (be), pad);
       l->l.n_pad = n_pad;
     }
   l->fn = fn, l->data = data, l->tag = tag;

@@ -19,6 +19,12 @@ typedef struct {
   guint32 regs;           /* registers per thread */
   guint32 smem;           /* shared memory per block, bytes */
   TsTime duration;        /* solo duration on the model's GPU */
+  /* Contention inputs (DESIGN §2 rule 5, docs/model.md "Contention"): */
+  double *occupancy_ns;   /* measured one-wave latency at 1..n_occupancy blocks per SM, or NULL */
+  guint n_occupancy;      /* its length, the measured maximum blocks per SM (0: from resources) */
+  double sm_demand;       /* without a curve: share of an SM's throughput one block takes at full
+                           * speed, in (0, 1]; 0: 1 / blocks-per-SM (no contention alone) */
+  double dram_bytes;      /* DRAM bytes the whole kernel reads and writes (0: none known) */
   int line;               /* source line, for messages */
 } TsKernelDesc;
 
@@ -60,7 +66,8 @@ const TsKernelDesc *ts_model_full_kernel (const TsModel *m, guint i);
  * its head.  Without exits, e is ignored and the whole model's solo duration is returned. */
 TsTime ts_model_variant_solo (const TsModel *m, guint e);
 
-/* Blocks of k that fit on one empty SM of profile p (0 if a block does not fit at all). */
+/* Blocks of k that fit on one empty SM of profile p (0 if a block does not fit at all): what its
+ * resources allow, capped by its measured maximum occupancy where it has one. */
 guint ts_kernel_blocks_per_sm (const TsKernelDesc *k, const TsProfile *p);
 
 /* Checks that every kernel of m fits on an SM of p; errors name the kernel's file:line. */

@@ -21,6 +21,8 @@ ts_profile_free (TsProfile *p)
   g_free (p->measured_on.compute_capability);
   g_free (p->measured_on.driver);
   g_free (p->measured_on.cuda);
+  for (guint v = 0; v < TS_N_LOADS; v++)
+    g_free (p->contention.occupancy_ns[v]);
   g_free (p);
 }
 
@@ -42,18 +44,27 @@ static const struct {
 #define TIMING_AT(t, i) G_STRUCT_MEMBER (TsTime, (t), timing_fields[i].offset)
 
 static const char *const top_keys[] = { "name", "description", "source", "date", "tool_version",
-                                        "measured_on", "device", "timing", "rules", "interference", NULL };
+                                        "measured_on", "device", "timing", "rules", "interference",
+                                        "contention", NULL };
 static const char *const measured_keys[] = { "device", "compute_capability", "driver", "cuda", NULL };
 static const char *const device_keys[] = { "sms", "max_threads_per_sm", "max_blocks_per_sm",
                                            "registers_per_sm", "shared_mem_per_sm",
-                                           "max_threads_per_block", "priority_levels", NULL };
-static const char *const rules_keys[] = { "dispatch", "placement", NULL };
+                                           "max_threads_per_block", "priority_levels",
+                                           "dram_bandwidth_gbps", NULL };
+static const char *const rules_keys[] = { "dispatch", "placement", "contention", NULL };
 /* interference keys: the bandwidth, then <victim>_with_<aggressor> in slowdown[v][a] order. */
 static const char *const interference_keys[] = { "dram_bandwidth_gbps", "compute_with_compute", "compute_with_memory",
                                                   "memory_with_compute", "memory_with_memory", NULL };
 static const char *const source_names[] = { "datasheet", "measured", NULL };
 static const char *const dispatch_names[] = { "head-of-level", "any-fit", NULL };
 static const char *const placement_names[] = { "most-free", "round-robin", NULL };
+/* In TsContentionRule's order. */
+static const char *const contention_names[] = { "sm+memory", "sm", "none", NULL };
+/* The contention group: a curve per load kind, then <victim>_with_<aggressor> in [v][a] order. */
+static const char *const contention_curve_keys[TS_N_LOADS] = { "compute_occupancy_us", "memory_occupancy_us" };
+static const char *const contention_keys[] = { "compute_occupancy_us", "memory_occupancy_us",
+                                               "compute_with_compute", "compute_with_memory",
+                                               "memory_with_compute", "memory_with_memory", NULL };
 
 /* The timing group's keys, in timing_fields' order, NULL-terminated. */
 static const char *const *
@@ -96,6 +107,49 @@ read_str (TsCfgFile *f, const config_setting_t *g, const char *key, gboolean req
   const char *s;
   if (ts_cfg_string (f, g, key, required, &s))
     *out = g_strdup (s);
+}
+
+/* The contention group: each curve is required, its pair slowdowns too. */
+static void
+parse_contention (TsCfgFile *f, const config_setting_t *root, TsContention *c)
+{
+  const config_setting_t *grp = ts_cfg_group (f, root, "contention", FALSE);
+  if (grp == NULL)
+    return;
+  c->present = TRUE;
+  ts_cfg_check_keys (f, grp, contention_keys);
+  for (guint v = 0; v < TS_N_LOADS; v++)
+    {
+      const config_setting_t *seq = ts_cfg_sequence (f, grp, contention_curve_keys[v], TRUE);
+      int n = seq != NULL ? config_setting_length (seq) : 0;
+      if (seq != NULL && (n < 1 || n > 1024))
+        {
+          ts_cfg_error (f, seq, "needs 1 to 1024 latencies (one per blocks-per-SM level)");
+          continue;
+        }
+      c->occupancy_ns[v] = n > 0 ? g_new (double, n) : NULL;
+      c->n_occupancy[v] = n;
+      for (int i = 0; i < n; i++)
+        {
+          double us;
+          const config_setting_t *el = config_setting_get_elem (seq, i);
+          if (!ts_cfg_setting_number (el, &us) || !(us >= 0.001 && us <= 1e9))
+            {
+              ts_cfg_error (f, el, "latency at %d blocks per SM must be a number of us in [0.001, 1e9]", i + 1);
+              us = 1.0;
+            }
+          c->occupancy_ns[v][i] = us * 1000.0;
+        }
+    }
+  for (guint i = 0; i < TS_N_LOADS * TS_N_LOADS; i++)
+    ts_cfg_number (f, grp, contention_keys[TS_N_LOADS + i], TRUE, 0.5, 1000,
+                   &c->sm_slowdown[i / TS_N_LOADS][i % TS_N_LOADS]);
+}
+
+double
+ts_profile_dram_bandwidth (const TsProfile *p)
+{
+  return p->interference.present ? p->interference.dram_bandwidth_gbps : p->dram_bandwidth_gbps;
 }
 
 static void
@@ -142,6 +196,7 @@ parse_profile (TsCfgFile *f, gpointer target)
       gint64 lv;
       if (ts_cfg_int (f, dev, "priority_levels", FALSE, 1, 64, &lv))
         p->priority_levels = (guint) lv;
+      ts_cfg_number (f, dev, "dram_bandwidth_gbps", FALSE, 1e-3, 1e6, &p->dram_bandwidth_gbps);
     }
 
   const config_setting_t *tim = ts_cfg_group (f, root, "timing", FALSE);
@@ -171,6 +226,8 @@ parse_profile (TsCfgFile *f, gpointer target)
         p->dispatch = e;
       if (ts_cfg_enum (f, rules, "placement", FALSE, placement_names, &e))
         p->placement = e;
+      if (ts_cfg_enum (f, rules, "contention", FALSE, contention_names, &e))
+        p->contention_rule = e;
     }
 
   const config_setting_t *itf = ts_cfg_group (f, root, "interference", FALSE);
@@ -184,6 +241,7 @@ parse_profile (TsCfgFile *f, gpointer target)
       for (guint i = 0; i < TS_N_LOADS * TS_N_LOADS; i++)
         ts_cfg_number (f, itf, interference_keys[1 + i], TRUE, 0.5, 1000, &in->slowdown[i / TS_N_LOADS][i % TS_N_LOADS]);
     }
+  parse_contention (f, root, &p->contention);
 }
 
 /* s as a libconfig string literal: quotes, backslashes and control bytes escaped. */
@@ -224,6 +282,20 @@ append_us (GString *out, const char *key, TsTime ns)
   g_string_append_printf (out, "  %s = %" G_GINT64_FORMAT ".%03d;\n", key, ns / 1000, (int) (ns % 1000));
 }
 
+/* A float in its shortest round-trip form, always with a '.' or exponent so that libconfig reads
+ * a float: "<indent><key> = <v>;\n", or with key NULL just "<indent><v>". */
+static void
+append_double (GString *out, const char *indent, const char *key, double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_ascii_dtostr (buf, sizeof buf, v);
+  const char *dot = strpbrk (buf, ".eEn") != NULL ? "" : ".0";
+  if (key != NULL)
+    g_string_append_printf (out, "%s%s = %s%s;\n", indent, key, buf, dot);
+  else
+    g_string_append_printf (out, "%s%s%s", indent, buf, dot);
+}
+
 char *
 ts_profile_to_text (const TsProfile *p)
 {
@@ -247,9 +319,12 @@ ts_profile_to_text (const TsProfile *p)
   g_string_append_printf (out,
                           "\ndevice = {\n  sms = %u;\n  max_threads_per_sm = %u;\n  max_blocks_per_sm = %u;\n"
                           "  registers_per_sm = %u;\n  shared_mem_per_sm = %u;\n  max_threads_per_block = %u;\n"
-                          "  priority_levels = %u;\n};\n\ntiming = {\n",
+                          "  priority_levels = %u;\n",
                           p->sms, p->max_threads_per_sm, p->max_blocks_per_sm, p->registers_per_sm,
                           p->shared_mem_per_sm, p->max_threads_per_block, p->priority_levels);
+  if (p->dram_bandwidth_gbps > 0)
+    append_double (out, "  ", "dram_bandwidth_gbps", p->dram_bandwidth_gbps);
+  g_string_append (out, "};\n\ntiming = {\n");
   for (guint i = 0; i < N_TIMING; i++)
     {
       TsTime v = TIMING_AT (&p->timing, i), v99 = TIMING_AT (&p->timing_p99, i);
@@ -257,22 +332,31 @@ ts_profile_to_text (const TsProfile *p)
       if (v99 != v)
         append_us (out, timing_fields[i].p99_key, v99);
     }
-  g_string_append_printf (out, "};\n\nrules = {\n  dispatch = \"%s\";\n  placement = \"%s\";\n};\n",
-                          dispatch_names[p->dispatch], placement_names[p->placement]);
+  g_string_append_printf (out, "};\n\nrules = {\n  dispatch = \"%s\";\n  placement = \"%s\";\n"
+                          "  contention = \"%s\";\n};\n", dispatch_names[p->dispatch],
+                          placement_names[p->placement], contention_names[p->contention_rule]);
   if (p->interference.present)
     {
-      /* Recorded for rule 5, which the simulated GPU does not implement yet. */
       g_string_append (out, "\ninterference = {\n");
       for (guint i = 0; interference_keys[i] != NULL; i++)
+        append_double (out, "  ", interference_keys[i],
+                       i == 0 ? p->interference.dram_bandwidth_gbps
+                              : p->interference.slowdown[(i - 1) / TS_N_LOADS][(i - 1) % TS_N_LOADS]);
+      g_string_append (out, "};\n");
+    }
+  if (p->contention.present)
+    {
+      const TsContention *c = &p->contention;
+      g_string_append (out, "\ncontention = {\n");
+      for (guint v = 0; v < TS_N_LOADS; v++)
         {
-          double v = i == 0 ? p->interference.dram_bandwidth_gbps
-                            : p->interference.slowdown[(i - 1) / TS_N_LOADS][(i - 1) % TS_N_LOADS];
-          char buf[G_ASCII_DTOSTR_BUF_SIZE];
-          /* shortest round-trip form, always with a '.' or exponent so libconfig reads a float */
-          g_ascii_dtostr (buf, sizeof buf, v);
-          g_string_append_printf (out, "  %s = %s%s;\n", interference_keys[i], buf,
-                                  strpbrk (buf, ".eEn") != NULL ? "" : ".0");
+          g_string_append_printf (out, "  %s = [", contention_curve_keys[v]);
+          for (guint i = 0; i < c->n_occupancy[v]; i++)
+            append_double (out, i == 0 ? " " : ", ", NULL, c->occupancy_ns[v][i] / 1000.0);
+          g_string_append (out, " ];\n");
         }
+      for (guint i = 0; i < TS_N_LOADS * TS_N_LOADS; i++)
+        append_double (out, "  ", contention_keys[TS_N_LOADS + i], c->sm_slowdown[i / TS_N_LOADS][i % TS_N_LOADS]);
       g_string_append (out, "};\n");
     }
   return g_string_free (out, FALSE);

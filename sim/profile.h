@@ -9,10 +9,13 @@
  *   timing = { <t>_us; <t>_p99_us; } for each t of TsTimings (default 0): <t>_us is what the
  *     simulated GPU uses (a measured profile's median), <t>_p99_us its optional 99th percentile
  *     (not below the median; absent, it equals the median);
- *   rules = { dispatch = "head-of-level" | "any-fit"; placement = "most-free" | "round-robin"; };
+ *     and dram_bandwidth_gbps (optional: the datasheet's peak DRAM bandwidth) };
+ *   rules = { dispatch = "head-of-level" | "any-fit"; placement = "most-free" | "round-robin";
+ *     contention = "sm+memory" (default) | "sm" | "none" };
  *   interference = { dram_bandwidth_gbps; <v>_with_<a> for v, a in compute, memory }: optional,
- *     written by calibrate (TsInterference).  Recorded, not yet used: the simulated GPU does not
- *     model interference (DESIGN §2 rule 5). */
+ *     written by calibrate (TsInterference); its measured bandwidth replaces the datasheet's;
+ *   contention = { compute_occupancy_us = [...]; memory_occupancy_us = [...];
+ *     <v>_with_<a> }: optional, written by calibrate (TsContention). */
 #pragma once
 
 #include "error.h"
@@ -30,6 +33,13 @@ typedef enum {
   TS_PLACE_MOST_FREE,    /* the SM that can host the most further blocks of the kernel; ties: lowest id */
   TS_PLACE_ROUND_ROBIN,  /* the next SM, cyclically from the last one used, that fits the block */
 } TsPlacementRule;
+
+/* DESIGN §2 rule 5: which kinds of contention between co-running blocks the simulated GPU models. */
+typedef enum {
+  TS_CONTENTION_SM_MEMORY,  /* blocks share their SM's throughput, kernels share DRAM bandwidth */
+  TS_CONTENTION_SM,         /* only the SM share */
+  TS_CONTENTION_NONE,       /* co-running is free: every block takes its solo time */
+} TsContentionRule;
 
 /* The timing constants, in one struct so that a profile can hold two of them: the values the
  * simulated GPU uses (medians, for a measured profile) and their 99th percentiles. */
@@ -62,6 +72,16 @@ typedef struct {
   double slowdown[TS_N_LOADS][TS_N_LOADS];
 } TsInterference;
 
+/* What calibrate measured of blocks sharing SMs (rule 5a), with its own synthetic kernels. */
+typedef struct {
+  gboolean present;                     /* the profile has a contention group */
+  double *occupancy_ns[TS_N_LOADS];     /* one-wave latency at 1..n_occupancy[v] blocks per SM */
+  guint n_occupancy[TS_N_LOADS];
+  /* sm_slowdown[v][a]: a kernel of kind v with one block on every SM, beside one block per SM of
+   * a kernel of kind a on the same SMs, over its duration alone. */
+  double sm_slowdown[TS_N_LOADS][TS_N_LOADS];
+} TsContention;
+
 typedef struct {
   char *name;
   char *description;
@@ -78,6 +98,7 @@ typedef struct {
   guint shared_mem_per_sm;      /* bytes */
   guint max_threads_per_block;
   guint priority_levels;        /* >= 1; level 0 is the highest */
+  double dram_bandwidth_gbps;   /* datasheet peak (0: not given); see ts_profile_dram_bandwidth */
 
   TsTimings timing;      /* what the simulated GPU uses: a measured profile's medians */
   TsTimings timing_p99;  /* 99th percentiles where measured; equal to timing otherwise */
@@ -85,8 +106,14 @@ typedef struct {
 
   TsDispatchRule dispatch;
   TsPlacementRule placement;
+  TsContentionRule contention_rule;
   TsInterference interference;
+  TsContention contention;
 } TsProfile;
+
+/* The DRAM bandwidth the memory-contention rule shares out, in bytes per ns (= GB/s): the
+ * measured sustained bandwidth where calibrate gave one, else the datasheet's; 0 if neither. */
+double ts_profile_dram_bandwidth (const TsProfile *profile);
 
 /* Loads a profile by name or path (see datadir.h), relative to ref_dir. */
 TsProfile *ts_profile_load (const char *name, const char *ref_dir, GError **error);

@@ -161,3 +161,85 @@ ts_fit_connections (const double *makespan, guint n, double tolerance)
       return i;
   return n;
 }
+
+static int
+cmp_uint (const void *a, const void *b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+  return (x > y) - (x < y);
+}
+
+gboolean
+ts_fit_wave (const TsBlockRecord *records, guint n, guint sms, guint per_sm, TsWave *wave)
+{
+  g_return_val_if_fail (n >= 1, FALSE);
+  g_autofree guint *ids = g_new (guint, n);
+  TsTime first_end = G_MAXINT64, last_start = G_MININT64;
+  wave->start = G_MAXINT64, wave->end = G_MININT64;
+  for (guint i = 0; i < n; i++)
+    {
+      ids[i] = records[i].sm;
+      wave->start = MIN (wave->start, records[i].start), wave->end = MAX (wave->end, records[i].end);
+      last_start = MAX (last_start, records[i].start), first_end = MIN (first_end, records[i].end);
+    }
+  wave->one_wave = last_start < first_end;
+  /* Blocks per SM from runs of equal ids: no table indexed by an id that may be sparse. */
+  qsort (ids, n, sizeof *ids, cmp_uint);
+  wave->sms_used = 0, wave->min_per_sm = G_MAXUINT, wave->max_per_sm = 0;
+  for (guint i = 0, j; i < n; i = j)
+    {
+      for (j = i; j < n && ids[j] == ids[i]; j++)
+        ;
+      wave->sms_used++;
+      wave->min_per_sm = MIN (wave->min_per_sm, j - i), wave->max_per_sm = MAX (wave->max_per_sm, j - i);
+    }
+  return wave->one_wave && wave->sms_used == sms && wave->min_per_sm == per_sm && wave->max_per_sm == per_sm;
+}
+
+gboolean
+ts_fit_occupancy (TsTime *samples, guint levels, guint n, double *curve, GError **error)
+{
+  g_return_val_if_fail (levels >= 1 && n >= 1, FALSE);
+  for (guint k = 1; k <= levels; k++)
+    {
+      curve[k - 1] = (double) ts_fit_dist (samples + (k - 1) * n, n).p50;
+      if (curve[k - 1] <= 0 || curve[k - 1] < 0.5 * curve[0])
+        {
+          g_set_error (error, TS_ERROR, TS_ERROR_RUN,
+                       "occupancy curve: the median one-wave latency at %u blocks per SM is %.0f ns%s", k,
+                       curve[k - 1], curve[k - 1] <= 0 ? "" : ", under half of that at one block per SM");
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+double
+ts_fit_sm_demand (const double *curve, guint levels, double tolerance)
+{
+  g_return_val_if_fail (levels >= 1 && curve[0] > 0, 1.0);
+  double skk = 0, sky = 0;
+  for (guint k = 2; k <= levels; k++)
+    {
+      double y = curve[k - 1] / curve[0];
+      if (y > 1.0 + tolerance)
+        skk += (double) k * k, sky += k * y;
+    }
+  return skk > 0 ? MIN (1.0, sky / skk) : 1.0 / levels;
+}
+
+gboolean
+ts_fit_slowdown (TsTime *alone, TsTime *beside, guint n, double *slowdown, GError **error)
+{
+  g_return_val_if_fail (n >= 1, FALSE);
+  TsTime a = ts_fit_dist (alone, n).p50, b = ts_fit_dist (beside, n).p50;
+  *slowdown = a > 0 ? (double) b / (double) a : 0.0;
+  if (!(*slowdown >= 0.5 && *slowdown <= 1000))
+    {
+      g_set_error (error, TS_ERROR, TS_ERROR_RUN,
+                   "slowdown %.3f (median %lld ns beside over %lld ns alone) is outside [0.5, 1000]: the "
+                   "measurement is broken", *slowdown, (long long) b, (long long) a);
+      return FALSE;
+    }
+  return TRUE;
+}

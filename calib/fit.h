@@ -72,4 +72,35 @@ guint ts_fit_gaps (const TsTime *samples, guint n, double factor, TsTime *longes
  * the number of connections the measurement shows (n if it never breaks). */
 guint ts_fit_connections (const double *makespan, guint n, double tolerance);
 
+/* One launch of a synthetic kernel as its block records show it (DESIGN §2 rule 5a). */
+typedef struct {
+  TsTime start, end;      /* first block's entry, last block's exit: end - start is the latency */
+  guint sms_used;         /* distinct SM ids among the blocks */
+  guint min_per_sm, max_per_sm;  /* blocks on the least and most loaded of those SMs */
+  gboolean one_wave;      /* every block entered before the first one exited: all were resident at once */
+} TsWave;
+
+/* Summarises n >= 1 block records of one kernel.  Returns TRUE when the launch is the one a
+ * contention probe means: exactly `per_sm` blocks on each of `sms` SMs, all resident at once.
+ * SM ids need not be below `sms` (%smid is not promised to be dense). */
+gboolean ts_fit_wave (const TsBlockRecord *records, guint n, guint sms, guint per_sm, TsWave *wave);
+
+/* An occupancy curve from raw latencies: samples[(k - 1) * n + i] is the i-th one-wave latency
+ * with k blocks on every SM, k = 1..levels; curve[k - 1] receives their median (each level's
+ * samples are sorted in place).  FALSE (TS_ERROR_RUN) when a median is not positive, or when a
+ * level's median is under half of the one-block latency: the same blocks, more of them per SM,
+ * cannot finish a wave that much sooner, so the measurement is broken. */
+gboolean ts_fit_occupancy (TsTime *samples, guint levels, guint n, double *curve, GError **error);
+
+/* The share of an SM's throughput one block takes, from an occupancy curve under processor
+ * sharing, L(k) = L(1) max(1, k d): least squares through the origin of L(k) / L(1) against k,
+ * over the levels where the curve has risen above (1 + tolerance) L(1).  A curve that never rises
+ * says only that d <= 1 / levels, and that bound is returned; d is at most 1. */
+double ts_fit_sm_demand (const double *curve, guint levels, double tolerance);
+
+/* A slowdown: the median of n durations beside another kernel over the median of n alone (both
+ * arrays are sorted in place).  FALSE (TS_ERROR_RUN) outside [0.5, 1000], the range a profile
+ * accepts: noise puts a slowdown a little below 1, far below it the measurement is broken. */
+gboolean ts_fit_slowdown (TsTime *alone, TsTime *beside, guint n, double *slowdown, GError **error);
+
 G_END_DECLS

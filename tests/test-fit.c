@@ -2,6 +2,8 @@
  * each expectation below is worked out by hand in the comment above it. */
 #include "config.h"
 
+#include <string.h>
+
 #include "calib/fit.h"
 #include "tests/testutil.h"
 
@@ -168,6 +170,95 @@ test_connections (void)
   g_assert_cmpuint (ts_fit_connections (m, 12, 0.01), ==, 3);  /* 1.015 > 1.01 */
 }
 
+/* Two SMs with ids 0 and 7 (%smid need not be dense), two blocks each, all resident at once:
+ * entries 0..3 ns, exits 100..103, so the wave spans 0 to 103. */
+static void
+test_wave (void)
+{
+  TsBlockRecord r[] = { REC (0, 0, 0, 0, 100), REC (0, 1, 7, 1, 101), REC (0, 2, 0, 2, 102), REC (0, 3, 7, 3, 103) };
+  TsWave w;
+  g_assert_true (ts_fit_wave (r, 4, 2, 2, &w));
+  g_assert_cmpint (w.start, ==, 0);
+  g_assert_cmpint (w.end, ==, 103);
+  g_assert_cmpuint (w.sms_used, ==, 2);
+  g_assert_cmpuint (w.min_per_sm, ==, 2);
+  g_assert_cmpuint (w.max_per_sm, ==, 2);
+  g_assert_true (w.one_wave);
+  g_assert_false (ts_fit_wave (r, 4, 3, 2, &w));  /* a third SM got nothing */
+  g_assert_false (ts_fit_wave (r, 4, 2, 1, &w));  /* two per SM, not one */
+
+  /* Uneven: three blocks on SM 0, one on SM 7. */
+  r[1].sm = 0;
+  g_assert_false (ts_fit_wave (r, 4, 2, 2, &w));
+  g_assert_cmpuint (w.min_per_sm, ==, 1);
+  g_assert_cmpuint (w.max_per_sm, ==, 3);
+  g_assert_true (w.one_wave);
+
+  /* Even, but block 3 enters at 100, when block 0 has exited: a second wave. */
+  r[1].sm = 7;
+  r[3].start = 100;
+  g_assert_false (ts_fit_wave (r, 4, 2, 2, &w));
+  g_assert_false (w.one_wave);
+}
+
+/* Processor sharing with L(1) = 100 us and a block demand d = 1/4: L(k) = 100 max(1, k / 4) us, so
+ * 100 at k = 1..4, then 125, 150, 175, 200 at k = 5..8.  Each level has five samples, L + 40,
+ * L, L - 40, 3 L and 0.9 L, whose sorted order is 0.9 L, L - 40, L, L + 40, 3 L: the nearest-rank
+ * median (the 3rd of 5) is L exactly, so the curve is recovered exactly, outliers and all. */
+static void
+test_occupancy (void)
+{
+  const guint levels = 8, n = 5;
+  TsTime s[8 * 5];
+  double want[8], curve[8];
+  for (guint k = 1; k <= levels; k++)
+    {
+      TsTime L = 100000 * MAX (4, k) / 4;  /* ns */
+      want[k - 1] = (double) L;
+      const TsTime row[] = { L + 40, L, L - 40, 3 * L, L * 9 / 10 };
+      memcpy (s + (k - 1) * n, row, sizeof row);
+    }
+  g_autoptr (GError) error = NULL;
+  g_assert_true (ts_fit_occupancy (s, levels, n, curve, &error));
+  g_assert_no_error (error);
+  for (guint k = 0; k < levels; k++)
+    g_assert_cmpfloat (curve[k], ==, want[k]);
+
+  /* The demand: the risen levels are k = 5..8 with L(k) / L(1) = k / 4, so least squares through
+   * the origin gives sum(k * k/4) / sum(k^2) = 1/4.  A flat curve bounds it by 1 / levels = 1/8;
+   * a curve rising faster than k (L(2) = 3 L(1): d = 1.5) is capped at a whole SM. */
+  g_assert_cmpfloat_with_epsilon (ts_fit_sm_demand (curve, levels, 0.02), 0.25, 1e-12);
+  const double flat[] = { 100, 101, 99, 100, 100, 101, 100, 100 };
+  g_assert_cmpfloat (ts_fit_sm_demand (flat, 8, 0.02), ==, 1.0 / 8.0);
+  const double steep[] = { 100, 300 };
+  g_assert_cmpfloat (ts_fit_sm_demand (steep, 2, 0.02), ==, 1.0);
+
+  /* Broken measurements: a level at 40 us, under half of L(1) = 100 us; a zero latency. */
+  TsTime bad[] = { 100000, 40000 };
+  g_assert_false (ts_fit_occupancy (bad, 2, 1, curve, &error));
+  g_assert_error (error, TS_ERROR, TS_ERROR_RUN);
+  g_clear_error (&error);
+  TsTime zero[] = { 0 };
+  g_assert_false (ts_fit_occupancy (zero, 1, 1, curve, &error));
+  g_assert_error (error, TS_ERROR, TS_ERROR_RUN);
+}
+
+/* Alone {102, 98, 100} has median 100, beside {151, 150, 149} median 150: a slowdown of 1.5.
+ * Beside {40, 39, 41} (median 40) would make it 0.4, below the 0.5 a profile accepts. */
+static void
+test_slowdown (void)
+{
+  TsTime alone[] = { 102, 98, 100 }, beside[] = { 151, 150, 149 }, fast[] = { 40, 39, 41 };
+  double s;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (ts_fit_slowdown (alone, beside, 3, &s, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (s, ==, 1.5);
+  g_assert_false (ts_fit_slowdown (alone, fast, 3, &s, &error));
+  g_assert_error (error, TS_ERROR, TS_ERROR_RUN);
+  g_assert_cmpfloat (s, ==, 0.4);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -178,5 +269,8 @@ main (int argc, char **argv)
   g_test_add_func ("/fit/dispatch", test_dispatch);
   g_test_add_func ("/fit/gaps", test_gaps);
   g_test_add_func ("/fit/connections", test_connections);
+  g_test_add_func ("/fit/wave", test_wave);
+  g_test_add_func ("/fit/occupancy", test_occupancy);
+  g_test_add_func ("/fit/slowdown", test_slowdown);
   return g_test_run ();
 }

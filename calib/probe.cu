@@ -1,6 +1,7 @@
 // GPU microbenchmarks behind `tiersim calibrate` (see probe.h).  Blocks stamp themselves with
 // %smid and %globaltimer; host-side times come from CLOCK_MONOTONIC, and a thread mirrors that
 // clock into mapped memory so that a kernel can read host time directly.
+#include <math.h>
 #include <pthread.h>
 #include <time.h>
 #include <unistd.h>
@@ -511,13 +512,13 @@ ts_probe_interference (int device, guint n, TsInterference *out, GError **error)
       }
   if (good)
     {
-      out->present = TRUE;
       double bytes = (double) elems / sms * sms * sizeof (float4) * passes;
-      out->dram_bandwidth_gbps = bytes / (double) ts_fit_dist (bw_t, n).p50;   // bytes per ns = GB/s
-      for (int v = 0; v < TS_N_LOADS; v++)
-        for (int a = 0; a < TS_N_LOADS; a++)
-          out->slowdown[v][a] = (double) ts_fit_dist (beside + (v * TS_N_LOADS + a) * n, n).p50
-                                / (double) MAX (ts_fit_dist (alone + v * n, n).p50, 1);
+      out->dram_bandwidth_gbps = bytes / (double) MAX (ts_fit_dist (bw_t, n).p50, 1);   // bytes per ns = GB/s
+      for (int v = 0; good && v < TS_N_LOADS; v++)
+        for (int a = 0; good && a < TS_N_LOADS; a++)
+          good = ts_fit_slowdown (alone + v * n, beside + (v * TS_N_LOADS + a) * n, n, &out->slowdown[v][a],
+                                  error);
+      out->present = good;
     }
   for (int i = 0; i < 2; i++)
     {
@@ -556,5 +557,198 @@ ts_probe_streams (int device, guint n, double *makespan, GError **error)
   for (guint i = 0; i < n; i++)
     if (streams[i] != nullptr)
       cudaStreamDestroy (streams[i]);
+  return good;
+}
+
+namespace {
+
+// The contention probe's block: few enough threads that 16 blocks fill a 2048-thread SM.  The
+// kernel needs under 32 registers a thread (28 for sm_90), so threads, not registers, cap its
+// occupancy; the probe takes whatever the driver reports.
+const int share_threads = 128, share_lanes = 4;
+
+// Kind compute: `work` dependent FMAs per thread.  Kind memory: `work` passes through the block's
+// `chunk` float4s (a multiple of share_lanes x share_threads).  Thread 0 records the block once
+// all its threads are done.
+__global__ void __launch_bounds__ (share_threads)
+share_kernel (int kind, const float4 *buf, unsigned chunk, long long work, DevRecord *rec, float *sink)
+{
+  long long t0 = global_timer ();
+  float acc = 0.0f;
+  if (kind == TS_LOAD_MEMORY)
+    {
+      const float4 *p = buf + (size_t) blockIdx.x * chunk;
+      for (long long r = 0; r < work; r++)
+        for (unsigned i = threadIdx.x; i < chunk; i += share_lanes * share_threads)
+          {
+            float4 v[share_lanes];  // all loads first: share_lanes of them in flight per thread
+#pragma unroll
+            for (int l = 0; l < share_lanes; l++)
+              v[l] = p[i + l * share_threads];
+#pragma unroll
+            for (int l = 0; l < share_lanes; l++)
+              acc += v[l].x + v[l].y + v[l].z + v[l].w;
+          }
+    }
+  else
+    {
+      float x = 1.0f + threadIdx.x * 1e-4f;
+#pragma unroll 16
+      for (long long i = 0; i < work; i++)
+        x = fmaf (x, 0.9999999f, 1e-7f);
+      acc = x;
+    }
+  if (acc == NEVER)
+    sink[0] = acc;
+  __syncthreads ();
+  if (threadIdx.x == 0)
+    rec[blockIdx.x] = DevRecord { sm_id (), t0, global_timer (), 0 };
+}
+
+struct Share {
+  int kind;           // TS_LOAD_*
+  const float4 *buf;  // memory: the first block's slice
+  long long work;     // FMAs per thread, or passes
+};
+
+// The contention probe's device state: a buffer of max(levels, 2) x sms slices, record space for
+// as many blocks, two streams.
+struct ShareBench {
+  guint sms = 0, levels = 0;
+  unsigned chunk = 0;  // float4s per slice
+  float4 *buf = nullptr;
+  float *sink = nullptr;
+  DevRecord *dev = nullptr, *host = nullptr;
+  TsBlockRecord *recs = nullptr;
+  cudaStream_t s[2] = {};
+
+  gboolean
+  setup (int device, GError **error)
+  {
+    cudaDeviceProp prop;
+    int occ = 0;
+    if (!use_device (device, error) || !OK (cudaGetDeviceProperties (&prop, device))
+        || !OK (cudaOccupancyMaxActiveBlocksPerMultiprocessor (&occ, share_kernel, share_threads, 0)))
+      return FALSE;
+    sms = (guint) prop.multiProcessorCount, levels = (guint) MAX (occ, 1);
+    // One block per SM streams four L2s (at least 64 KiB a block): little of it can hit in L2.
+    size_t bytes = MAX ((size_t) 4 * prop.l2CacheSize / sms, (size_t) 64 << 10);
+    size_t step = share_lanes * share_threads * sizeof (float4);
+    chunk = (unsigned) ((bytes + step - 1) / step * share_lanes * share_threads);
+    size_t total = (size_t) MAX (levels, 2u) * sms * chunk;
+    host = g_new (DevRecord, MAX (levels, 2u) * sms);
+    recs = g_new (TsBlockRecord, MAX (levels, 2u) * sms);
+    return OK (cudaMalloc (&buf, total * sizeof (float4))) && OK (cudaMemset (buf, 0, total * sizeof (float4)))
+           && OK (cudaMalloc (&dev, MAX (levels, 2u) * sms * sizeof (DevRecord)))
+           && OK (cudaMalloc (&sink, sizeof (float)))
+           && OK (cudaStreamCreateWithFlags (&s[0], cudaStreamNonBlocking))
+           && OK (cudaStreamCreateWithFlags (&s[1], cudaStreamNonBlocking));
+  }
+
+  // Launches r[0..nr) in that order, kernel j with sms x per_sm blocks on stream j; waves[j]
+  // summarises its records, and *even says whether every kernel had per_sm blocks on each SM.
+  gboolean
+  run (const Share *r, guint nr, guint per_sm, TsWave *waves, gboolean *even, GError **error)
+  {
+    const guint blocks = sms * per_sm;
+    g_assert (nr <= 2 && nr * blocks <= MAX (levels, 2u) * sms);
+    for (guint j = 0; j < nr; j++)
+      {
+        share_kernel<<<blocks, share_threads, 0, s[j]>>> (r[j].kind, r[j].buf, chunk, r[j].work,
+                                                          dev + j * blocks, sink);
+        if (!OK (cudaGetLastError ()))
+          return FALSE;
+      }
+    if (!OK (cudaDeviceSynchronize ())
+        || !OK (cudaMemcpy (host, dev, nr * blocks * sizeof (DevRecord), cudaMemcpyDeviceToHost)))
+      return FALSE;
+    *even = TRUE;
+    for (guint j = 0; j < nr; j++)
+      {
+        for (guint b = 0; b < blocks; b++)
+          {
+            const DevRecord &d = host[j * blocks + b];
+            recs[b] = TsBlockRecord { j, b, d.sm, d.start, d.end, 0 };
+          }
+        *even = ts_fit_wave (recs, blocks, sms, per_sm, &waves[j]) && *even;
+      }
+    return TRUE;
+  }
+
+  ~ShareBench ()
+  {
+    for (int i = 0; i < 2; i++)
+      if (s[i] != nullptr)
+        cudaStreamDestroy (s[i]);
+    cudaFree (buf);
+    cudaFree (dev);
+    cudaFree (sink);
+    g_free (host);
+    g_free (recs);
+  }
+};
+
+} // namespace
+
+gboolean
+ts_probe_contention (int device, guint n, TsContention *out, TsProbeContention *info, GError **error)
+{
+  g_return_val_if_fail (n >= 1, FALSE);
+  ShareBench b;
+  if (!b.setup (device, error))
+    return FALSE;
+  *info = TsProbeContention { share_threads, b.levels, (double) b.chunk * sizeof (float4), 0, 0 };
+  // Each kind's one-block work: 65536 FMAs of 4 cycles (some 130 us at 2 GHz), one pass.
+  const Share unit[TS_N_LOADS] = { { TS_LOAD_COMPUTE, nullptr, 1 << 16 }, { TS_LOAD_MEMORY, b.buf, 1 } };
+  TsWave w[2] = {};
+  gboolean even = TRUE, good = TRUE;
+  // A warm-up of each kind at full occupancy (module load, first touches), not kept.
+  for (int v = 0; good && v < TS_N_LOADS; v++)
+    good = b.run (&unit[v], 1, b.levels, w, &even, error);
+
+  // a. One-wave latency against blocks per SM, the levels interleaved so that drift (clocks,
+  //    temperature) spreads over all of them.
+  g_autofree TsTime *lat = g_new (TsTime, TS_N_LOADS * b.levels * n);
+  for (guint i = 0; good && i < n; i++)
+    for (guint k = 1; good && k <= b.levels; k++)
+      for (int v = 0; good && v < TS_N_LOADS; v++)
+        {
+          good = b.run (&unit[v], 1, k, w, &even, error);
+          lat[(v * b.levels + k - 1) * n + i] = w[0].end - w[0].start;
+          info->runs++, info->uneven += !even;
+        }
+  for (int v = 0; good && v < TS_N_LOADS; v++)
+    {
+      out->occupancy_ns[v] = g_new (double, b.levels);
+      out->n_occupancy[v] = b.levels;
+      good = ts_fit_occupancy (lat + v * b.levels * n, b.levels, n, out->occupancy_ns[v], error);
+    }
+
+  // b. Pairs on the same SMs: the aggressor (stream 0) first and four times the victim's length
+  //    alone, so that it covers the victim (stream 1); a memory aggressor streams the second slices.
+  g_autofree TsTime *alone = g_new (TsTime, TS_N_LOADS * n);
+  g_autofree TsTime *beside = g_new (TsTime, TS_N_LOADS * TS_N_LOADS * n);
+  for (guint i = 0; good && i < n; i++)
+    for (int v = 0; good && v < TS_N_LOADS; v++)
+      {
+        good = b.run (&unit[v], 1, 1, w, &even, error);
+        alone[v * n + i] = w[0].end - w[0].start;
+        info->runs++, info->uneven += !even;
+        for (int a = 0; good && a < TS_N_LOADS; a++)
+          {
+            Share pair[2] = { unit[a], unit[v] };
+            pair[0].work *= (long long) ceil (4.0 * out->occupancy_ns[v][0] / out->occupancy_ns[a][0]);
+            if (a == TS_LOAD_MEMORY)
+              pair[0].buf = b.buf + (size_t) b.sms * b.chunk;
+            good = b.run (pair, 2, 1, w, &even, error);
+            beside[(v * TS_N_LOADS + a) * n + i] = w[1].end - w[1].start;
+            info->runs++, info->uneven += !even || w[0].start > w[1].start || w[0].end < w[1].end;
+          }
+      }
+  for (int v = 0; good && v < TS_N_LOADS; v++)
+    for (int a = 0; good && a < TS_N_LOADS; a++)
+      good = ts_fit_slowdown (alone + v * n, beside + (v * TS_N_LOADS + a) * n, n, &out->sm_slowdown[v][a],
+                              error);
+  out->present = good;
   return good;
 }

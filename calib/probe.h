@@ -73,4 +73,27 @@ gboolean ts_probe_streams (int device, guint n, double *makespan, GError **error
  *              the memory one, so that the two overlap throughout. */
 gboolean ts_probe_interference (int device, guint n, TsInterference *out, GError **error);
 
+/* Blocks sharing SMs (DESIGN §2 rule 5a), with a synthetic kernel of 128-thread blocks whose
+ * occupancy the thread limit sets (16 blocks per SM on a 2048-thread SM, 12 on 1536, 8 on 1024),
+ * as the driver reports it.  Its compute kind runs 65536 dependent FMAs a thread (some 130 us
+ * alone at 2 GHz); its memory kind streams float4 loads once through the block's own slice of a
+ * buffer, the slices of one block per SM together four times the L2.  Latencies are device time,
+ * the first block's entry to the last block's exit (%globaltimer), medians of n runs:
+ *   out->occupancy_ns[v][k - 1]: kind v launched alone as exactly sms x k blocks, k = 1..levels,
+ *              so that every SM holds k of them at once;
+ *   out->sm_slowdown[v][a]: kind v with one block per SM, run alone and beside a kernel of kind a
+ *              with one block per SM, launched just before on another stream and four times
+ *              longer alone, so that each SM holds one block of each throughout.
+ * Every run's %smid records are checked (ts_fit_wave): info->uneven counts the runs that did not
+ * place blocks as meant, or pairs that did not overlap throughout; they are kept, and reported.
+ * out's curves are allocated with g_new, owned by out (ts_profile_free frees them). */
+typedef struct {
+  guint threads;       /* threads per block of the synthetic kernel */
+  guint levels;        /* its maximum blocks per SM: the length of each curve */
+  double block_bytes;  /* bytes one memory block reads */
+  guint runs, uneven;  /* runs measured, and those not placed as meant */
+} TsProbeContention;
+
+gboolean ts_probe_contention (int device, guint n, TsContention *out, TsProbeContention *info, GError **error);
+
 G_END_DECLS

@@ -53,6 +53,42 @@ put_dist (const char *what, TsDist d, TsTime *median, TsTime *p99)
   *median = d.p50, *p99 = d.p99;
 }
 
+/* Blocks sharing SMs (rule 5a): the two occupancy curves and the four same-SM pair slowdowns into
+ * p's contention group, with a summary that sets the memory curve's top against the sustained
+ * bandwidth measured before. */
+static gboolean
+measure_contention (TsProfile *p, int device, guint n, GError **error)
+{
+  TsContention *c = &p->contention;
+  static const char *const kind[TS_N_LOADS] = { "compute", "memory" };
+  TsProbeContention info;
+  if (!ts_probe_contention (device, n, c, &info, error))
+    return FALSE;
+  printf ("contention within an SM (%u-thread blocks, %u samples each): one-wave latency in us at "
+          "k = 1..%u blocks on every SM\n", info.threads, n, info.levels);
+  for (guint v = 0; v < TS_N_LOADS; v++)
+    {
+      printf ("  %-8s", kind[v]);
+      for (guint k = 0; k < info.levels; k++)
+        printf (" %.1f", c->occupancy_ns[v][k] / 1000.0);
+      printf ("\n");
+    }
+  printf ("  a block's SM demand d in L(k) = L(1) max(1, k d): compute %.3f, memory %.3f (1/%u: a flat "
+          "curve, d at most that)\n", ts_fit_sm_demand (c->occupancy_ns[TS_LOAD_COMPUTE], info.levels, 0.05),
+          ts_fit_sm_demand (c->occupancy_ns[TS_LOAD_MEMORY], info.levels, 0.05), info.levels);
+  double top = c->occupancy_ns[TS_LOAD_MEMORY][info.levels - 1];
+  printf ("  the memory kernel at %u blocks per SM reads %.0f GB/s (sustained bandwidth: %.0f GB/s)\n",
+          info.levels, info.block_bytes * info.levels * p->sms / top, p->interference.dram_bandwidth_gbps);
+  printf ("  one block of each of two kernels on every SM, slowdown beside compute / beside memory: "
+          "compute %.3f / %.3f, memory %.3f / %.3f\n",
+          c->sm_slowdown[TS_LOAD_COMPUTE][TS_LOAD_COMPUTE], c->sm_slowdown[TS_LOAD_COMPUTE][TS_LOAD_MEMORY],
+          c->sm_slowdown[TS_LOAD_MEMORY][TS_LOAD_COMPUTE], c->sm_slowdown[TS_LOAD_MEMORY][TS_LOAD_MEMORY]);
+  if (info.uneven > 0)
+    printf ("  note: %u of %u runs did not hold exactly the intended blocks on every SM at once (%%smid "
+            "records); they are kept\n", info.uneven, info.runs);
+  return TRUE;
+}
+
 /* Runs every probe and fills p's device, timing and rules from them. */
 static gboolean
 measure (TsProfile *p, int device, guint samples, GError **error)
@@ -144,12 +180,12 @@ measure (TsProfile *p, int device, guint samples, GError **error)
   TsInterference *in = &p->interference;
   if (!ts_probe_interference (device, MIN (samples, 20), in, error))
     return FALSE;
-  printf ("interference (recorded; the simulator does not model it yet): DRAM %.0f GB/s sustained; "
-          "slowdown beside compute / beside memory: compute %.3f / %.3f, memory %.3f / %.3f\n",
+  printf ("interference: DRAM %.0f GB/s sustained (the bandwidth rule 5b shares out); on disjoint halves of "
+          "the SMs, slowdown beside compute / beside memory: compute %.3f / %.3f, memory %.3f / %.3f\n",
           in->dram_bandwidth_gbps, in->slowdown[TS_LOAD_COMPUTE][TS_LOAD_COMPUTE],
           in->slowdown[TS_LOAD_COMPUTE][TS_LOAD_MEMORY], in->slowdown[TS_LOAD_MEMORY][TS_LOAD_COMPUTE],
           in->slowdown[TS_LOAD_MEMORY][TS_LOAD_MEMORY]);
-  return TRUE;
+  return measure_contention (p, device, MIN (samples, 20), error);
 }
 #endif
 
@@ -174,9 +210,11 @@ ts_cmd_calibrate (int argc, char **argv)
     "check as p50 and p99; which placement and dispatch rules (rules 2 and 3 of DESIGN.md, section 2)\n"
     "explain per-block %smid/%globaltimer records; how many priority levels behave differently.\n"
     "It also prints whether running blocks are ever preempted, drain latency against the running\n"
-    "blocks' remaining time, and how many streams run concurrently, and records interference\n"
-    "(sustained DRAM bandwidth, slowdown of compute- and memory-bound kernels beside each other),\n"
-    "which the simulated GPU does not use yet.  NVIDIA GPUs cannot kill running blocks and the\n"
+    "blocks' remaining time, and how many streams run concurrently.  For contention (rule 5) it\n"
+    "records the sustained DRAM bandwidth, which the memory rule shares out, the slowdown of\n"
+    "compute- and memory-bound kernels on disjoint SMs beside each other (interference), and,\n"
+    "with synthetic kernels, the one-wave latency at 1..max blocks per SM and the slowdown of two\n"
+    "kernels sharing every SM (contention).  NVIDIA GPUs cannot kill running blocks and the\n"
     "host queue is tiersim's own: those two costs come from --base, or are 0.\n"
     "Needs a tiersim built with CUDA and a GPU (exit 2 without).");
   if (!ts_cmd_parse (ctx, "calibrate", &argc, &argv))

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "gpu.h"
@@ -25,6 +26,15 @@ typedef struct {
   guint32 remaining;     /* blocks not yet finished or cancelled */
   guint32 done_real;     /* blocks that ran to completion (not as drained no-ops) */
   guint32 per_sm;        /* blocks that fit on an empty SM */
+  guint32 live;          /* its block groups resident now (contention: its bandwidth counts) */
+  /* Contention (rule 5).  A block's work is `work` ns at speed 1, the speed of one block alone on
+   * an SM; the speed at equivalent occupancy x is occ[0] / L(x) from the curve, or 1 / max(1, x d)
+   * without one.  `demand` converts other kernels' blocks into blocks of this one. */
+  double work;
+  double demand;         /* d: share of an SM one block takes at full speed */
+  double mem_frac;       /* m: share of its solo time spent moving its DRAM bytes at full bandwidth */
+  const double *occ;     /* measured one-wave latencies (ns) at 1..n_occ blocks per SM, or NULL */
+  guint32 n_occ;
   guint32 partner;       /* padded launch: the pad of a main kernel, or the main of a pad */
   guint64 *used_sms;     /* main of a padded launch: SMs its blocks were placed on */
   gboolean is_pad, draining, finished;
@@ -62,8 +72,13 @@ typedef struct {
   guint32 blocks;        /* 0 while the group is free */
   guint32 next_free;
   gboolean noop;         /* drained blocks that exit at entry */
+  guint32 mark;          /* contention: visited in this update */
   TsTime start;
   TsEventId event;
+  /* Contention: each block's remaining work (ns at speed 1) as of `since`, consumed at `rate`.
+   * `since` starts at placement + block_dispatch, when the blocks begin to run. */
+  double left, rate;
+  TsTime since;
 } Group;
 
 struct _TsGpu {
@@ -75,6 +90,14 @@ struct _TsGpu {
   SmFree *free;          /* per SM */
   guint32 *resident;     /* per SM: blocks placed and not finished */
   guint64 free_slots;    /* sum of free[].slots: 0 means nothing can be placed */
+  /* Contention (rule 5), when the profile's rule is not "none". */
+  gboolean sm_rule, mem_rule;
+  double *load;          /* per SM: sum over resident blocks of their kernel's demand */
+  guint32 *sm_groups;    /* per SM, max_blocks_per_sm entries: its resident groups */
+  guint32 *sm_n_groups;
+  guint32 epoch;         /* marks groups already updated in this pass */
+  double bandwidth;      /* bytes per ns the memory rule shares; 0: no memory rule */
+  double mem_slow;       /* s >= 1: how much slower every memory-bound share runs now */
   guint rr_next;         /* round-robin placement cursor */
 
   KRun *kruns;
@@ -133,6 +156,16 @@ ts_gpu_new (TsEngine *engine, const TsProfile *profile)
   g->fit = g_new (guint32, g->n_sms);
   g->give = g_new (guint32, g->n_sms);
   g->hist = g_new0 (guint32, profile->max_blocks_per_sm + 2);
+  g->sm_rule = profile->contention_rule != TS_CONTENTION_NONE;
+  g->bandwidth = profile->contention_rule == TS_CONTENTION_SM_MEMORY ? ts_profile_dram_bandwidth (profile) : 0;
+  g->mem_rule = g->bandwidth > 0;
+  g->mem_slow = 1.0;
+  if (g->sm_rule)
+    {
+      g->load = g_new0 (double, g->n_sms);
+      g->sm_groups = g_new (guint32, (gsize) g->n_sms * profile->max_blocks_per_sm);
+      g->sm_n_groups = g_new0 (guint32, g->n_sms);
+    }
   return g;
 }
 
@@ -153,6 +186,9 @@ ts_gpu_free (TsGpu *gpu)
   g_free (gpu->fit);
   g_free (gpu->give);
   g_free (gpu->hist);
+  g_free (gpu->load);
+  g_free (gpu->sm_groups);
+  g_free (gpu->sm_n_groups);
   g_free (gpu);
 }
 
@@ -179,13 +215,71 @@ ts_gpu_blocks_per_sm (const TsGpu *gpu, const TsKernelDesc *k)
   return ts_kernel_blocks_per_sm (k, gpu->prof);
 }
 
+/* ---- contention: a kernel's speed (rule 5a) ---- */
+
+/* A kernel's one-wave latency at equivalent occupancy x >= 1, relative to its curve's own unit
+ * (ns for a measured curve, the solo block time for processor sharing): linear between measured
+ * levels; past the last level, the SM is taken as saturated, so time grows in proportion. */
+static double
+curve_at (const double *occ, guint32 n, double demand, double x)
+{
+  if (occ == NULL)
+    return MAX (1.0, x * demand);
+  if (x <= 1.0)
+    return occ[0];
+  if (x >= n)
+    return occ[n - 1] * x / n;
+  guint32 i = (guint32) x;  /* 1 <= i < n: between levels i and i + 1 */
+  return occ[i - 1] + (occ[i] - occ[i - 1]) * (x - i);
+}
+
+/* Per-block demand of a measured curve: the inverse of the SM's peak throughput in blocks of
+ * this kernel, max over k of k L(1) / L(k).  Under processor sharing this is exactly the d of
+ * L(k) = L(1) max(1, k d), which makes the mixing rule exact for such curves. */
+static double
+curve_demand (const double *occ, guint32 n)
+{
+  double peak = 1.0;
+  for (guint32 k = 2; k <= n; k++)
+    peak = MAX (peak, k * occ[0] / occ[k - 1]);
+  return 1.0 / peak;
+}
+
+/* The contention inputs of kernel k, and its block work: scaled so that the kernel alone (its
+ * full waves at per_sm blocks per SM, the last one spread by placement) takes its solo duration.
+ * A kernel that says nothing of its demand takes its share of the SM's thread slots, so that it
+ * neither slows alone nor, among such kernels, together: contention needs data. */
+static void
+kernel_shape (const TsGpu *g, const TsKernelDesc *k, guint per_sm, KRun *r)
+{
+  r->occ = k->occupancy_ns;
+  r->n_occ = k->n_occupancy;
+  r->demand = r->occ != NULL ? curve_demand (r->occ, r->n_occ)
+              : k->sm_demand > 0 ? k->sm_demand : (double) k->threads / g->prof->max_threads_per_sm;
+  guint64 per_wave = (guint64) g->n_sms * per_sm;
+  guint64 full = k->blocks / per_wave, rem = k->blocks % per_wave;
+  double alone = full * curve_at (r->occ, r->n_occ, r->demand, per_sm);
+  if (rem > 0)
+    alone += curve_at (r->occ, r->n_occ, r->demand, (double) ((rem + g->n_sms - 1) / g->n_sms));
+  double unit = curve_at (r->occ, r->n_occ, r->demand, 1.0);
+  r->work = MAX (1.0, (double) k->duration * unit / alone);  /* a block takes 1 ns at least */
+  r->mem_frac = g->bandwidth > 0 ? MIN (1.0, k->dram_bytes / g->bandwidth / (double) k->duration) : 0;
+}
+
 TsTime
 ts_gpu_block_duration (const TsGpu *gpu, const TsKernelDesc *k)
 {
-  guint64 per_wave = (guint64) gpu->n_sms * ts_gpu_blocks_per_sm (gpu, k);
+  guint per_sm = ts_gpu_blocks_per_sm (gpu, k);
+  guint64 per_wave = (guint64) gpu->n_sms * per_sm;
   g_return_val_if_fail (per_wave > 0, k->duration);
   guint64 waves = (k->blocks + per_wave - 1) / per_wave;
-  return MAX (1, (k->duration + (TsTime) waves / 2) / (TsTime) waves);
+  if (!gpu->sm_rule)
+    return MAX (1, (k->duration + (TsTime) waves / 2) / (TsTime) waves);
+  /* With contention: a block at its full occupancy alone, the longest a block takes alone. */
+  KRun r;
+  kernel_shape (gpu, k, per_sm, &r);
+  double unit = curve_at (r.occ, r.n_occ, r.demand, 1.0);
+  return MAX (1, (TsTime) llround (r.work * curve_at (r.occ, r.n_occ, r.demand, per_sm) / unit));
 }
 
 static void
@@ -351,6 +445,8 @@ krun_new (TsGpu *gpu, guint stream, const TsKernelDesc *desc, guint32 n_blocks)
   k->inv_threads = recip (k->need_threads);
   k->inv_regs = recip (k->need_regs);
   k->inv_smem = recip (k->need_smem);
+  if (gpu->sm_rule)
+    kernel_shape (gpu, desc, per_sm, k);
   return ki;
 }
 
@@ -505,7 +601,162 @@ group_alloc (TsGpu *g)
       g->groups = g_renew (Group, g->groups, g->groups_cap);
       g->group_pairs = g_renew (guint32, g->group_pairs, (gsize) g->groups_cap * g->n_sms);
     }
+  g->groups[g->n_groups].mark = 0;
   return g->n_groups++;
+}
+
+/* ---- contention: rates of resident block groups (rule 5) ---- */
+
+/* The speed of a group's blocks now: its kernel's speed at the equivalent occupancy of its most
+ * loaded SM (a group's blocks end together, so its slowest SM sets when), times the memory rule's
+ * factor for the kernel's memory-bound share. */
+static double
+group_rate (const TsGpu *g, const Group *grp, const KRun *k, const guint32 *pairs)
+{
+  double load = 0;
+  for (guint32 j = 0; j < grp->n_sms; j++)
+    load = MAX (load, g->load[pairs[j] >> 16]);
+  /* Loads are sums of doubles: within 1e-9 of 1 is a full SM, not an oversubscribed one. */
+  double v = k->occ == NULL ? (load <= 1.0 + 1e-9 ? 1.0 : 1.0 / load)
+                            : k->occ[0] / curve_at (k->occ, k->n_occ, k->demand, load / k->demand);
+  if (k->mem_frac > 0 && g->mem_slow > 1.0)
+    v /= (1.0 - k->mem_frac) + k->mem_frac * g->mem_slow;
+  return v;
+}
+
+/* Brings a group's remaining work up to now at its old rate, takes its new rate, and moves its
+ * completion accordingly.  Nothing moves when the rate is unchanged. */
+static void
+group_update (TsGpu *g, guint32 gi)
+{
+  Group *grp = &g->groups[gi];
+  double r = group_rate (g, grp, &g->kruns[grp->krun], &g->group_pairs[(gsize) gi * g->n_sms]);
+  if (fabs (r - grp->rate) <= 1e-12 * r)
+    return;
+  TsTime now = ts_engine_now (g->engine);
+  if (grp->rate > 0 && now > grp->since)
+    {
+      grp->left = MAX (0.0, grp->left - (double) (now - grp->since) * grp->rate);
+      grp->since = now;
+    }
+  grp->rate = r;
+  if (grp->event != 0)
+    ts_engine_cancel (g->engine, grp->event);
+  grp->event = ts_engine_schedule (g->engine, grp->since + (TsTime) llround (grp->left / r),
+                                   TS_EV_COMPLETE, ev_complete, g, gi);
+}
+
+/* Updates every group resident on the SMs in pairs, once each. */
+static void
+sms_changed (TsGpu *g, const guint32 *pairs, guint32 n)
+{
+  if (++g->epoch == 0)  /* wrapped: no group may keep a mark from 2^32 passes ago */
+    {
+      for (guint32 gi = 0; gi < g->n_groups; gi++)
+        g->groups[gi].mark = 0;
+      g->epoch = 1;
+    }
+  guint cap = g->prof->max_blocks_per_sm;
+  for (guint32 j = 0; j < n; j++)
+    {
+      guint i = pairs[j] >> 16;
+      for (guint32 e = 0; e < g->sm_n_groups[i]; e++)
+        {
+          guint32 gj = g->sm_groups[(gsize) i * cap + e];
+          if (g->groups[gj].mark != g->epoch)
+            {
+              g->groups[gj].mark = g->epoch;
+              group_update (g, gj);
+            }
+        }
+    }
+}
+
+/* Rule 5b.  Kernel K moves a share m_K of its solo time's worth of bytes at full bandwidth, so
+ * the resident kernels ask for rho = sum m_K of the device's bandwidth.  Past rho = 1 the memory
+ * system is saturated: every memory-bound share slows by the same factor s, which conserves
+ * bytes: sum m_K / ((1 - m_K) + m_K s) = 1, each term being K's actual share of the bandwidth
+ * (its bytes over its slowed duration).  The sum falls from rho at s = 1 to at most n / s, so
+ * the root lies in [1, n] and bisection finds it.  Updates every group if s changed; `skip` is a
+ * group being vacated. */
+static void
+memory_changed (TsGpu *g, guint32 skip)
+{
+  double rho = 0;
+  guint n = 0;
+  for (guint32 ki = 0; ki < g->n_kruns; ki++)
+    if (g->kruns[ki].live > 0 && g->kruns[ki].mem_frac > 0)
+      rho += g->kruns[ki].mem_frac, n++;
+  double s = 1.0;
+  if (rho > 1.0)
+    {
+      double lo = 1.0, hi = n;
+      for (int it = 0; it < 60; it++)
+        {
+          double mid = 0.5 * (lo + hi), f = 0;
+          for (guint32 ki = 0; ki < g->n_kruns; ki++)
+            {
+              const KRun *k = &g->kruns[ki];
+              if (k->live > 0 && k->mem_frac > 0)
+                f += k->mem_frac / ((1.0 - k->mem_frac) + k->mem_frac * mid);
+            }
+          if (f > 1.0)
+            lo = mid;
+          else
+            hi = mid;
+        }
+      s = hi;
+    }
+  if (s == g->mem_slow)
+    return;
+  g->mem_slow = s;
+  for (guint32 gi = 0; gi < g->n_groups; gi++)
+    if (gi != skip && g->groups[gi].blocks > 0 && !g->groups[gi].noop)
+      group_update (g, gi);
+}
+
+/* A group starts to run: its blocks load their SMs, and every group there (itself included)
+ * takes its new rate. */
+static void
+contention_enter (TsGpu *g, guint32 gi)
+{
+  Group *grp = &g->groups[gi];
+  KRun *k = &g->kruns[grp->krun];
+  const guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
+  guint cap = g->prof->max_blocks_per_sm;
+  for (guint32 j = 0; j < grp->n_sms; j++)
+    {
+      guint i = pairs[j] >> 16;
+      g->load[i] += (pairs[j] & 0xffff) * k->demand;
+      g->sm_groups[(gsize) i * cap + g->sm_n_groups[i]++] = gi;
+    }
+  if (k->live++ == 0 && k->mem_frac > 0)
+    memory_changed (g, NONE);
+  sms_changed (g, pairs, grp->n_sms);
+}
+
+/* A group leaves (finished or killed): the groups left on its SMs take their new rates. */
+static void
+contention_leave (TsGpu *g, guint32 gi)
+{
+  const Group *grp = &g->groups[gi];
+  KRun *k = &g->kruns[grp->krun];
+  const guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
+  guint cap = g->prof->max_blocks_per_sm;
+  for (guint32 j = 0; j < grp->n_sms; j++)
+    {
+      guint i = pairs[j] >> 16;
+      guint32 *list = &g->sm_groups[(gsize) i * cap];
+      guint32 e = 0;
+      while (list[e] != gi)
+        e++;
+      list[e] = list[--g->sm_n_groups[i]];
+      /* An empty SM's load is exactly 0, whatever rounding the sums left. */
+      g->load[i] = g->sm_n_groups[i] == 0 ? 0 : g->load[i] - (pairs[j] & 0xffff) * k->demand;
+    }
+  if (--k->live == 0 && k->mem_frac > 0)
+    memory_changed (g, gi);
+  sms_changed (g, pairs, grp->n_sms);
 }
 
 static void
@@ -620,8 +871,18 @@ place_kernel (TsGpu *g, guint32 ki)
       k->used_sms[(pairs[j] >> 16) / 64] |= G_GUINT64_CONSTANT (1) << ((pairs[j] >> 16) % 64);
   TsTime now = ts_engine_now (g->engine), end = now + g->prof->timing.block_dispatch + k->block_ns;
   Group *grp = &g->groups[gi];
-  *grp = (Group) { .krun = ki, .n_sms = n, .blocks = placed, .noop = k->draining, .start = now };
-  grp->event = ts_engine_schedule (g->engine, end, TS_EV_COMPLETE, ev_complete, g, gi);
+  guint32 mark = grp->mark;  /* kept across reuse: it must not match a later pass by accident */
+  *grp = (Group) { .krun = ki, .n_sms = n, .blocks = placed, .noop = k->draining, .start = now,
+                   .mark = mark };
+  if (g->sm_rule && !grp->noop)
+    {
+      grp->left = k->work;
+      grp->since = now + g->prof->timing.block_dispatch;
+      contention_enter (g, gi);
+      end = grp->since + (TsTime) llround (grp->left / grp->rate);
+    }
+  else
+    grp->event = ts_engine_schedule (g->engine, end, TS_EV_COMPLETE, ev_complete, g, gi);
   g->free_slots -= placed;
   k->undispatched -= placed;
   k->last_end = MAX (k->last_end, end);
@@ -750,6 +1011,8 @@ static const guint32 *
 group_vacate (TsGpu *g, guint32 gi)
 {
   const Group *grp = &g->groups[gi];
+  if (g->sm_rule && !grp->noop)
+    contention_leave (g, gi);
   const KRun *k = &g->kruns[grp->krun];
   const guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
   for (guint32 j = 0; j < grp->n_sms; j++)

@@ -23,7 +23,7 @@ typedef struct {
   double *occupancy_ns;   /* measured one-wave latency at 1..n_occupancy blocks per SM, or NULL */
   guint n_occupancy;      /* its length, the measured maximum blocks per SM (0: from resources) */
   double sm_demand;       /* without a curve: share of an SM's throughput one block takes at full
-                           * speed, in (0, 1]; 0: 1 / blocks-per-SM (no contention alone) */
+                           * speed, in (0, 1]; 0: its share of the SM's threads (no contention) */
   double dram_bytes;      /* DRAM bytes the whole kernel reads and writes (0: none known) */
   int line;               /* source line, for messages */
 } TsKernelDesc;

@@ -196,6 +196,25 @@ ts_engine_cancel (TsEngine *engine, TsEventId id)
 }
 
 gboolean
+ts_engine_move (TsEngine *engine, TsEventId id, TsTime at)
+{
+  guint32 s = (guint32) id, gen = (guint32) (id >> 32);
+  g_return_val_if_fail (at >= engine->now, FALSE);
+  if (id == 0 || s >= engine->n_slots || engine->slots[s].gen != gen)
+    return FALSE;
+  g_assert (engine->seq < (G_GUINT64_CONSTANT (1) << SEQ_BITS));
+  guint32 pos = engine->slots[s].heap_pos;
+  HeapEntry *h = &engine->heap[pos];
+  h->time = at;
+  h->order = (h->order >> SEQ_BITS << SEQ_BITS) | engine->seq++;  /* same class, fresh sequence */
+  if (pos > 0 && entry_less (h, &engine->heap[(pos - 1) / 2]))
+    sift_up (engine, pos);
+  else
+    sift_down (engine, pos);
+  return TRUE;
+}
+
+gboolean
 ts_engine_step (TsEngine *engine)
 {
   if (engine->n == 0)

@@ -47,6 +47,11 @@ TsEventId ts_engine_schedule (TsEngine *engine, TsTime at, TsEventClass cls,
 /* Cancels a pending event.  Returns FALSE if it already ran, was cancelled, or never existed. */
 gboolean ts_engine_cancel (TsEngine *engine, TsEventId id);
 
+/* Moves a pending event to time `at` (>= now), ordered as if it had just been scheduled there:
+ * the same outcome as cancel + schedule, in one sift, keeping its id.  Returns FALSE, doing
+ * nothing, if it already ran or was cancelled.  O(log n). */
+gboolean ts_engine_move (TsEngine *engine, TsEventId id, TsTime at);
+
 /* Runs the earliest event.  Returns FALSE, doing nothing, when no event is pending. */
 gboolean ts_engine_step (TsEngine *engine);
 

@@ -73,12 +73,14 @@ typedef struct {
   guint32 next_free;
   gboolean noop;         /* drained blocks that exit at entry */
   guint32 mark;          /* contention: visited in this update */
+  guint32 live_pos;      /* contention: its index in TsGpu.live */
   TsTime start;
   TsEventId event;
   /* Contention: each block's remaining work (ns at speed 1) as of `since`, consumed at `rate`.
    * `since` starts at placement + block_dispatch, when the blocks begin to run. */
   double left, rate;
   TsTime since;
+  TsTime due;            /* when its event fires: never after its work can be done */
 } Group;
 
 struct _TsGpu {
@@ -95,8 +97,16 @@ struct _TsGpu {
   double *load;          /* per SM: sum over resident blocks of their kernel's demand */
   guint32 *sm_groups;    /* per SM, max_blocks_per_sm entries: its resident groups */
   guint32 *sm_n_groups;
+  guint32 *touched;      /* SMs whose load changed at this instant */
+  guint32 n_touched;
+  guint64 instant;       /* numbers the lists of touched SMs */
+  guint64 *sm_stamp;     /* per SM: the `instant` at which it was last put in touched */
+  gboolean mem_dirty;    /* mem_rho changed at this instant */
+  guint32 *live;         /* the resident groups that contention applies to (not drained ones) */
+  guint32 n_live;
   guint32 epoch;         /* marks groups already updated in this pass */
   double bandwidth;      /* bytes per ns the memory rule shares; 0: no memory rule */
+  double mem_rho;        /* sum of the resident kernels' m: their demand over the bandwidth */
   double mem_slow;       /* s >= 1: how much slower every memory-bound share runs now */
   guint rr_next;         /* round-robin placement cursor */
 
@@ -165,6 +175,9 @@ ts_gpu_new (TsEngine *engine, const TsProfile *profile)
       g->load = g_new0 (double, g->n_sms);
       g->sm_groups = g_new (guint32, (gsize) g->n_sms * profile->max_blocks_per_sm);
       g->sm_n_groups = g_new0 (guint32, g->n_sms);
+      g->touched = g_new (guint32, g->n_sms);
+      g->sm_stamp = g_new0 (guint64, g->n_sms);
+      g->instant = 1;
     }
   return g;
 }
@@ -189,6 +202,9 @@ ts_gpu_free (TsGpu *gpu)
   g_free (gpu->load);
   g_free (gpu->sm_groups);
   g_free (gpu->sm_n_groups);
+  g_free (gpu->touched);
+  g_free (gpu->sm_stamp);
+  g_free (gpu->live);
   g_free (gpu);
 }
 
@@ -216,6 +232,13 @@ ts_gpu_blocks_per_sm (const TsGpu *gpu, const TsKernelDesc *k)
 }
 
 /* ---- contention: a kernel's speed (rule 5a) ---- */
+
+/* A non-negative duration in ns, rounded to nearest. */
+static inline TsTime
+round_ns (double ns)
+{
+  return (TsTime) (ns + 0.5);
+}
 
 /* A kernel's one-wave latency at equivalent occupancy x >= 1, relative to its curve's own unit
  * (ns for a measured curve, the solo block time for processor sharing): linear between measured
@@ -266,20 +289,28 @@ kernel_shape (const TsGpu *g, const TsKernelDesc *k, guint per_sm, KRun *r)
   r->mem_frac = g->bandwidth > 0 ? MIN (1.0, k->dram_bytes / g->bandwidth / (double) k->duration) : 0;
 }
 
-TsTime
-ts_gpu_block_duration (const TsGpu *gpu, const TsKernelDesc *k)
+/* A block's duration: without contention, solo duration / waves; with it, a block's at the
+ * kernel's full occupancy alone, the longest a block takes alone.  r: kernel_shape's result. */
+static TsTime
+block_duration (const TsGpu *gpu, const TsKernelDesc *k, guint per_sm, const KRun *r)
 {
-  guint per_sm = ts_gpu_blocks_per_sm (gpu, k);
   guint64 per_wave = (guint64) gpu->n_sms * per_sm;
   g_return_val_if_fail (per_wave > 0, k->duration);
   guint64 waves = (k->blocks + per_wave - 1) / per_wave;
   if (!gpu->sm_rule)
     return MAX (1, (k->duration + (TsTime) waves / 2) / (TsTime) waves);
-  /* With contention: a block at its full occupancy alone, the longest a block takes alone. */
+  double unit = curve_at (r->occ, r->n_occ, r->demand, 1.0);
+  return MAX (1, round_ns (r->work * curve_at (r->occ, r->n_occ, r->demand, per_sm) / unit));
+}
+
+TsTime
+ts_gpu_block_duration (const TsGpu *gpu, const TsKernelDesc *k)
+{
+  guint per_sm = ts_gpu_blocks_per_sm (gpu, k);
   KRun r;
-  kernel_shape (gpu, k, per_sm, &r);
-  double unit = curve_at (r.occ, r.n_occ, r.demand, 1.0);
-  return MAX (1, (TsTime) llround (r.work * curve_at (r.occ, r.n_occ, r.demand, per_sm) / unit));
+  if (gpu->sm_rule)
+    kernel_shape (gpu, k, per_sm, &r);
+  return block_duration (gpu, k, per_sm, &r);
 }
 
 static void
@@ -437,7 +468,7 @@ krun_new (TsGpu *gpu, guint stream, const TsKernelDesc *desc, guint32 n_blocks)
   KRun *k = &gpu->kruns[ki];
   guint64 *used = k->used_sms;
   *k = (KRun) {
-    .desc = desc, .id = ++gpu->next_launch_id, .block_ns = ts_gpu_block_duration (gpu, desc),
+    .desc = desc, .id = ++gpu->next_launch_id,
     .stream = stream, .next = NONE, .n_blocks = n_blocks, .undispatched = n_blocks,
     .remaining = n_blocks, .per_sm = per_sm, .partner = NONE, .used_sms = used,
     .need_threads = desc->threads, .need_regs = desc->regs * desc->threads, .need_smem = desc->smem,
@@ -447,6 +478,7 @@ krun_new (TsGpu *gpu, guint stream, const TsKernelDesc *desc, guint32 n_blocks)
   k->inv_smem = recip (k->need_smem);
   if (gpu->sm_rule)
     kernel_shape (gpu, desc, per_sm, k);
+  k->block_ns = block_duration (gpu, desc, per_sm, k);
   return ki;
 }
 
@@ -600,12 +632,15 @@ group_alloc (TsGpu *g)
       g->groups_cap = MAX (64, g->groups_cap * 2);
       g->groups = g_renew (Group, g->groups, g->groups_cap);
       g->group_pairs = g_renew (guint32, g->group_pairs, (gsize) g->groups_cap * g->n_sms);
+      if (g->sm_rule)
+        g->live = g_renew (guint32, g->live, g->groups_cap);
     }
   g->groups[g->n_groups].mark = 0;
   return g->n_groups++;
 }
 
 /* ---- contention: rates of resident block groups (rule 5) ---- */
+
 
 /* The speed of a group's blocks now: its kernel's speed at the equivalent occupancy of its most
  * loaded SM (a group's blocks end together, so its slowest SM sets when), times the memory rule's
@@ -624,31 +659,89 @@ group_rate (const TsGpu *g, const Group *grp, const KRun *k, const guint32 *pair
   return v;
 }
 
-/* Brings a group's remaining work up to now at its old rate, takes its new rate, and moves its
- * completion accordingly.  Nothing moves when the rate is unchanged. */
+/* Brings a group's work up to now at the rate it had since `since`. */
 static void
-group_update (TsGpu *g, guint32 gi)
+group_advance (Group *grp, TsTime now)
 {
-  Group *grp = &g->groups[gi];
-  double r = group_rate (g, grp, &g->kruns[grp->krun], &g->group_pairs[(gsize) gi * g->n_sms]);
-  if (fabs (r - grp->rate) <= 1e-12 * r)
-    return;
-  TsTime now = ts_engine_now (g->engine);
   if (grp->rate > 0 && now > grp->since)
     {
       grp->left = MAX (0.0, grp->left - (double) (now - grp->since) * grp->rate);
       grp->since = now;
     }
-  grp->rate = r;
-  if (grp->event != 0)
-    ts_engine_cancel (g->engine, grp->event);
-  grp->event = ts_engine_schedule (g->engine, grp->since + (TsTime) llround (grp->left / r),
-                                   TS_EV_COMPLETE, ev_complete, g, gi);
 }
 
-/* Updates every group resident on the SMs in pairs, once each. */
+/* Brings a group's remaining work up to now at its old rate and takes its new rate.  Its event
+ * moves only when the group can now end sooner: an event left early finds work remaining when it
+ * fires and is scheduled again then (ev_complete), so a group whose neighbours come and go costs
+ * one heap operation per speed-up, not one per change. */
 static void
-sms_changed (TsGpu *g, const guint32 *pairs, guint32 n)
+group_update (TsGpu *g, guint32 gi, TsTime now)
+{
+  Group *grp = &g->groups[gi];
+  double r = group_rate (g, grp, &g->kruns[grp->krun], &g->group_pairs[(gsize) gi * g->n_sms]);
+  if (fabs (r - grp->rate) <= 1e-12 * r)
+    return;
+  group_advance (grp, now);
+  grp->rate = r;
+  TsTime end = grp->since + round_ns (grp->left / r);
+  if (grp->event == 0)
+    grp->event = ts_engine_schedule (g->engine, end, TS_EV_COMPLETE, ev_complete, g, gi);
+  else if (end < grp->due)
+    ts_engine_move (g->engine, grp->event, end);
+  else
+    return;
+  grp->due = end;
+}
+
+/* Notes an SM whose load changed at this instant. */
+static inline void
+sm_touch (TsGpu *g, guint sm)
+{
+  if (g->sm_stamp[sm] != g->instant)
+    {
+      g->sm_stamp[sm] = g->instant;
+      g->touched[g->n_touched++] = sm;
+    }
+}
+
+/* Rule 5b.  Kernel K moves a share m_K of its solo time's worth of bytes at full bandwidth, so
+ * the resident kernels ask for rho = sum m_K of the device's bandwidth.  Past rho = 1 the memory
+ * system is saturated: every memory-bound share slows by the same factor s, which conserves
+ * bytes: f(s) = sum m_K / ((1 - m_K) + m_K s) = 1, each term being K's actual share of the
+ * bandwidth (its bytes over its slowed duration).  f falls, convex, from rho at s = 1, so Newton's
+ * method from s = 1 rises monotonically to the root. */
+static double
+memory_slowdown (const TsGpu *g)
+{
+  double s = 1.0;
+  if (g->mem_rho > 1.0 + 1e-12)
+    for (int it = 0; it < 50; it++)
+      {
+        double f = -1.0, df = 0;
+        for (guint32 ki = 0; ki < g->n_kruns; ki++)
+          {
+            const KRun *q = &g->kruns[ki];
+            if (q->live > 0 && q->mem_frac > 0)
+              {
+                double den = (1.0 - q->mem_frac) + q->mem_frac * s;
+                f += q->mem_frac / den;
+                df -= q->mem_frac * q->mem_frac / (den * den);
+              }
+          }
+        double step = f / df;
+        s -= step;
+        if (-step <= 1e-15 * s)
+          break;
+      }
+  return s;
+}
+
+/* The end of an instant at which residents changed (the dispatcher calls it last): every group
+ * whose rate may have moved takes its new rate, once.  Deferring to here is exact, since no time
+ * passes within an instant, and a group that leaves and one that takes its place at the same
+ * instant (a kernel's next wave) cost their neighbours nothing when the loads come back equal. */
+static void
+rates_settle (TsGpu *g)
 {
   if (++g->epoch == 0)  /* wrapped: no group may keep a mark from 2^32 passes ago */
     {
@@ -656,67 +749,49 @@ sms_changed (TsGpu *g, const guint32 *pairs, guint32 n)
         g->groups[gi].mark = 0;
       g->epoch = 1;
     }
+  TsTime now = ts_engine_now (g->engine);
+  if (g->mem_dirty)
+    {
+      g->mem_dirty = FALSE;
+      if (g->mem_rho < 1e-9)
+        g->mem_rho = 0;  /* nothing resident asks for bandwidth: drop the sums' rounding */
+      double s = memory_slowdown (g);
+      if (s != g->mem_slow)
+        {
+          g->mem_slow = s;
+          for (guint32 e = 0; e < g->n_live; e++)
+            {
+              Group *grp = &g->groups[g->live[e]];
+              if (g->kruns[grp->krun].mem_frac > 0)
+                grp->mark = g->epoch, group_update (g, g->live[e], now);
+            }
+        }
+    }
   guint cap = g->prof->max_blocks_per_sm;
-  for (guint32 j = 0; j < n; j++)
-    {
-      guint i = pairs[j] >> 16;
-      for (guint32 e = 0; e < g->sm_n_groups[i]; e++)
-        {
-          guint32 gj = g->sm_groups[(gsize) i * cap + e];
-          if (g->groups[gj].mark != g->epoch)
-            {
-              g->groups[gj].mark = g->epoch;
-              group_update (g, gj);
-            }
-        }
-    }
+  if (g->n_touched == g->n_sms)  /* every SM: every resident group, not each once per SM */
+    for (guint32 e = 0; e < g->n_live; e++)
+      {
+        Group *grp = &g->groups[g->live[e]];
+        if (grp->mark != g->epoch)
+          grp->mark = g->epoch, group_update (g, g->live[e], now);
+      }
+  else
+    for (guint32 j = 0; j < g->n_touched; j++)
+      {
+        guint i = g->touched[j];
+        for (guint32 e = 0; e < g->sm_n_groups[i]; e++)
+          {
+            guint32 gj = g->sm_groups[(gsize) i * cap + e];
+            if (g->groups[gj].mark != g->epoch)
+              g->groups[gj].mark = g->epoch, group_update (g, gj, now);
+          }
+      }
+  g->n_touched = 0;
+  g->instant++;  /* a new list of touched SMs; sm_stamp never reaches 2^64 */
 }
 
-/* Rule 5b.  Kernel K moves a share m_K of its solo time's worth of bytes at full bandwidth, so
- * the resident kernels ask for rho = sum m_K of the device's bandwidth.  Past rho = 1 the memory
- * system is saturated: every memory-bound share slows by the same factor s, which conserves
- * bytes: sum m_K / ((1 - m_K) + m_K s) = 1, each term being K's actual share of the bandwidth
- * (its bytes over its slowed duration).  The sum falls from rho at s = 1 to at most n / s, so
- * the root lies in [1, n] and bisection finds it.  Updates every group if s changed; `skip` is a
- * group being vacated. */
-static void
-memory_changed (TsGpu *g, guint32 skip)
-{
-  double rho = 0;
-  guint n = 0;
-  for (guint32 ki = 0; ki < g->n_kruns; ki++)
-    if (g->kruns[ki].live > 0 && g->kruns[ki].mem_frac > 0)
-      rho += g->kruns[ki].mem_frac, n++;
-  double s = 1.0;
-  if (rho > 1.0)
-    {
-      double lo = 1.0, hi = n;
-      for (int it = 0; it < 60; it++)
-        {
-          double mid = 0.5 * (lo + hi), f = 0;
-          for (guint32 ki = 0; ki < g->n_kruns; ki++)
-            {
-              const KRun *k = &g->kruns[ki];
-              if (k->live > 0 && k->mem_frac > 0)
-                f += k->mem_frac / ((1.0 - k->mem_frac) + k->mem_frac * mid);
-            }
-          if (f > 1.0)
-            lo = mid;
-          else
-            hi = mid;
-        }
-      s = hi;
-    }
-  if (s == g->mem_slow)
-    return;
-  g->mem_slow = s;
-  for (guint32 gi = 0; gi < g->n_groups; gi++)
-    if (gi != skip && g->groups[gi].blocks > 0 && !g->groups[gi].noop)
-      group_update (g, gi);
-}
-
-/* A group starts to run: its blocks load their SMs, and every group there (itself included)
- * takes its new rate. */
+/* A group starts to run: its blocks load their SMs.  It takes its first rate now; its neighbours
+ * take theirs when the instant settles. */
 static void
 contention_enter (TsGpu *g, guint32 gi)
 {
@@ -729,13 +804,17 @@ contention_enter (TsGpu *g, guint32 gi)
       guint i = pairs[j] >> 16;
       g->load[i] += (pairs[j] & 0xffff) * k->demand;
       g->sm_groups[(gsize) i * cap + g->sm_n_groups[i]++] = gi;
+      sm_touch (g, i);
     }
+  grp->live_pos = g->n_live;
+  g->live[g->n_live++] = gi;
   if (k->live++ == 0 && k->mem_frac > 0)
-    memory_changed (g, NONE);
-  sms_changed (g, pairs, grp->n_sms);
+    g->mem_rho += k->mem_frac, g->mem_dirty = TRUE;
+  group_update (g, gi, ts_engine_now (g->engine));
 }
 
-/* A group leaves (finished or killed): the groups left on its SMs take their new rates. */
+/* A group leaves (finished or killed): its neighbours take their new rates when the instant
+ * settles. */
 static void
 contention_leave (TsGpu *g, guint32 gi)
 {
@@ -753,10 +832,13 @@ contention_leave (TsGpu *g, guint32 gi)
       list[e] = list[--g->sm_n_groups[i]];
       /* An empty SM's load is exactly 0, whatever rounding the sums left. */
       g->load[i] = g->sm_n_groups[i] == 0 ? 0 : g->load[i] - (pairs[j] & 0xffff) * k->demand;
+      sm_touch (g, i);
     }
+  guint32 last = g->live[--g->n_live];
+  g->live[grp->live_pos] = last;
+  g->groups[last].live_pos = grp->live_pos;
   if (--k->live == 0 && k->mem_frac > 0)
-    memory_changed (g, gi);
-  sms_changed (g, pairs, grp->n_sms);
+    g->mem_rho -= k->mem_frac, g->mem_dirty = TRUE;
 }
 
 static void
@@ -879,7 +961,7 @@ place_kernel (TsGpu *g, guint32 ki)
       grp->left = k->work;
       grp->since = now + g->prof->timing.block_dispatch;
       contention_enter (g, gi);
-      end = grp->since + (TsTime) llround (grp->left / grp->rate);
+      end = grp->due;
     }
   else
     grp->event = ts_engine_schedule (g->engine, end, TS_EV_COMPLETE, ev_complete, g, gi);
@@ -893,10 +975,8 @@ place_kernel (TsGpu *g, guint32 ki)
 /* DESIGN §2 rule 2: serve the execution queues in priority order.  Under head-of-level, a kernel
  * left with undispatched blocks stops the round; under any-fit, the next kernel may still fit. */
 static void
-ev_dispatch (gpointer data, guint64 arg)
+dispatch_round (TsGpu *g)
 {
-  TsGpu *g = data;
-  g->dispatch_pending = FALSE;
   gboolean strict = g->prof->dispatch == TS_DISPATCH_HEAD_OF_LEVEL;
   for (guint lv = 0; lv < g->prof->priority_levels; lv++)
     {
@@ -927,6 +1007,17 @@ ev_dispatch (gpointer data, guint64 arg)
           ki = next;
         }
     }
+}
+
+/* The last event of every instant at which something changed (its event class runs last). */
+static void
+ev_dispatch (gpointer data, guint64 arg)
+{
+  TsGpu *g = data;
+  g->dispatch_pending = FALSE;
+  dispatch_round (g);
+  if (g->sm_rule)
+    rates_settle (g);
 }
 
 static void
@@ -1035,6 +1126,18 @@ ev_complete (gpointer data, guint64 arg)
   TsGpu *g = data;
   guint32 gi = (guint32) arg;
   Group *grp = &g->groups[gi];
+  if (g->sm_rule && !grp->noop)
+    {
+      /* Left early by a slow-down (group_update): the rest of its work, at its present rate. */
+      group_advance (grp, ts_engine_now (g->engine));
+      TsTime rest = round_ns (grp->left / grp->rate);
+      if (rest > 0)
+        {
+          grp->due = ts_engine_now (g->engine) + rest;
+          grp->event = ts_engine_schedule (g->engine, grp->due, TS_EV_COMPLETE, ev_complete, g, gi);
+          return;
+        }
+    }
   KRun *k = &g->kruns[grp->krun];
   const guint32 *pairs = group_vacate (g, gi);
   g->blocks_completed += grp->blocks;

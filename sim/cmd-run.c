@@ -18,8 +18,10 @@ static const char *const arrival_kind[] = { "periodic", "poisson", "trace", "clo
 static void
 print_header (const TsScenario *scn)
 {
-  printf ("scenario %s (%s): %.3f s, seed %" G_GUINT64_FORMAT ", profile %s (%s)\n", scn->name,
-          scn->path, (double) scn->duration / TS_NS_PER_S, scn->seed, scn->profile->name, scn->profile->source);
+  static const char *const contention[] = { "sm+memory", "sm", "none" };
+  printf ("scenario %s (%s): %.3f s, seed %" G_GUINT64_FORMAT ", profile %s (%s), contention %s\n", scn->name,
+          scn->path, (double) scn->duration / TS_NS_PER_S, scn->seed, scn->profile->name, scn->profile->source,
+          contention[scn->profile->contention_rule]);
   for (guint i = 0; i < scn->n_tasks; i++)
     {
       const TsTask *t = &scn->tasks[i];
@@ -39,7 +41,7 @@ print_header (const TsScenario *scn)
 int
 ts_cmd_run (int argc, char **argv)
 {
-  g_auto (GStrv) policies = NULL;
+  g_auto (GStrv) policies = NULL, sets = NULL;
   g_autofree char *outdir = NULL, *seed = NULL;
   double duration = NAN;
   gboolean quiet = FALSE, plot = FALSE;
@@ -51,6 +53,9 @@ ts_cmd_run (int argc, char **argv)
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &outdir, "Write summary.csv, jobs.csv and preemptions.csv into DIR", "DIR" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &seed, "Override the scenario's random seed", "N" },
     { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &duration, "Override the scenario's duration", "SECONDS" },
+    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
+      "Set a scenario key, or a profile key as profile.KEY, to a libconfig value before loading "
+      "(repeatable), e.g. --set 'profile.rules.contention=\"none\"'", "KEY=VALUE" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print only the table", NULL },
     { "plot", 0, 0, G_OPTION_ARG_NONE, &plot, "With -o: also write timeline.csv and draw DIR/plots (needs gnuplot)", NULL },
     { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace_file, "Write a Chrome trace (Perfetto) of kernels, jobs and preemptions", "FILE.json" },
@@ -114,7 +119,20 @@ ts_cmd_run (int argc, char **argv)
           return TS_EXIT_USAGE;
         }
     }
-  g_autoptr (TsScenario) scn = ts_scenario_load (argc > 1 ? argv[1] : NULL, &error);
+  guint n_sets = sets != NULL ? g_strv_length (sets) : 0;
+  g_autofree TsOverride *overrides = g_new0 (TsOverride, n_sets + 1);
+  for (guint i = 0; i < n_sets; i++)
+    {
+      char *eq = strchr (sets[i], '=');
+      if (eq == NULL || eq == sets[i] || eq[1] == '\0')
+        {
+          fprintf (stderr, "tiersim run: --set '%s' is not KEY=VALUE\nTry 'tiersim run --help'.\n", sets[i]);
+          return TS_EXIT_USAGE;
+        }
+      *eq = '\0';  /* sets[i] is ours: split it in place into key and value */
+      overrides[i] = (TsOverride) { sets[i], eq + 1, "--set" };
+    }
+  g_autoptr (TsScenario) scn = ts_scenario_load_with (argc > 1 ? argv[1] : NULL, overrides, &error);
   if (scn == NULL || !ts_cmd_apply_overrides (scn, policies, seed, duration, &error))
     return ts_cmd_fail ("run", error);
   g_autoptr (TsTrace) trace = trace_file != NULL || plot

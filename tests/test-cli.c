@@ -84,6 +84,8 @@ test_usage_errors (void)
     { "run", "--duration=-1", NULL, "--duration" },
     { "run", "--seed=x", NULL, "--seed" },
     { "run", "nosuch", NULL, "no such scenario file or shipped scenario" },
+    { "run", "--set", "oops", "--set 'oops' is not KEY=VALUE" },
+    { "run", "--set", "profile.rules.contention=\"fast\"", "rules.contention: 'fast' is not one of 'sm+memory', 'sm', 'none'" },
     { "list", NULL, NULL, "say what to list" },
     { "list", "things", NULL, "say what to list" },
     { "check", NULL, NULL, "name at least one scenario" },
@@ -95,6 +97,16 @@ test_usage_errors (void)
       assert_contains (r.err, cases[i].msg);
       result_clear (&r);
     }
+}
+
+/* --set reaches the profile: the header names the contention rule it set. */
+static void
+test_set (void)
+{
+  Result r = run ("run", "--duration", "0.1", "-p", "seq", "--set", "profile.rules.contention=\"sm\"", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  assert_contains (r.out, "profile mi50 (datasheet), contention sm\n");
+  result_clear (&r);
 }
 
 static void
@@ -217,6 +229,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/cli/bad-scenarios-exit-2", test_bad_scenarios_exit_2);
   g_test_add_func ("/cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/cli/set", test_set);
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/list", test_list);
   g_test_add_func ("/cli/run-default", test_run_default);

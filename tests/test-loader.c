@@ -137,6 +137,17 @@ assert_same_profile (const TsProfile *a, const TsProfile *b)
   g_assert_cmpfloat (a->interference.dram_bandwidth_gbps, ==, b->interference.dram_bandwidth_gbps);
   g_assert_cmpmem (a->interference.slowdown, sizeof a->interference.slowdown, b->interference.slowdown,
                    sizeof b->interference.slowdown);
+  g_assert_cmpfloat (a->dram_bandwidth_gbps, ==, b->dram_bandwidth_gbps);
+  g_assert_cmpint (a->contention_rule, ==, b->contention_rule);
+  g_assert_cmpint (a->contention.present, ==, b->contention.present);
+  for (guint v = 0; v < TS_N_LOADS; v++)
+    {
+      g_assert_cmpuint (a->contention.n_occupancy[v], ==, b->contention.n_occupancy[v]);
+      g_assert_cmpmem (a->contention.occupancy_ns[v], a->contention.n_occupancy[v] * sizeof (double),
+                       b->contention.occupancy_ns[v], b->contention.n_occupancy[v] * sizeof (double));
+    }
+  g_assert_cmpmem (a->contention.sm_slowdown, sizeof a->contention.sm_slowdown, b->contention.sm_slowdown,
+                   sizeof b->contention.sm_slowdown);
 }
 
 /* Every shipped profile survives write + load unchanged, and writing it again gives the same text. */
@@ -178,6 +189,18 @@ test_profile_roundtrip_measured (void)
   p->placement = TS_PLACE_ROUND_ROBIN;
   /* doubles that need all 17 digits, and a whole number */
   p->interference = (TsInterference) { TRUE, 3000, { { 0.5 + 1.0 / 3.0, 1.0000000000000002 }, { 0.9, 1.8712345678901234 } } };
+  p->dram_bandwidth_gbps = 3350;
+  p->contention_rule = TS_CONTENTION_SM;
+  /* curves in ns that are not whole microseconds, of different lengths */
+  p->contention.present = TRUE;
+  p->contention.n_occupancy[TS_LOAD_COMPUTE] = 3;
+  p->contention.occupancy_ns[TS_LOAD_COMPUTE] = g_new (double, 3);
+  p->contention.n_occupancy[TS_LOAD_MEMORY] = 1;
+  p->contention.occupancy_ns[TS_LOAD_MEMORY] = g_new (double, 1);
+  memcpy (p->contention.occupancy_ns[TS_LOAD_COMPUTE], (double[]) { 130123.5, 131000, 260000.25 }, 3 * sizeof (double));
+  p->contention.occupancy_ns[TS_LOAD_MEMORY][0] = 77777.001;
+  memcpy (p->contention.sm_slowdown, (double[2][2]) { { 2.0, 1.25 }, { 1.1, 1.9999999999999998 } },
+          sizeof p->contention.sm_slowdown);
   g_autoptr (TsProfile) back = write_and_load (p);
   assert_same_profile (p, back);
 
@@ -187,6 +210,7 @@ test_profile_roundtrip_measured (void)
   g_assert_nonnull (strstr (text, "cu_reset_us = 123456.789;"));
   g_assert_null (strstr (text, "block_dispatch_p99_us"));
   g_assert_nonnull (strstr (text, "dram_bandwidth_gbps = 3000.0;"));
+  g_assert_nonnull (strstr (text, "contention = \"sm\";"));
 }
 
 /* Each broken file must fail to load, with its expected message among the errors. */

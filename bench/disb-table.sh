@@ -5,6 +5,8 @@
 #   BE and overall throughput (requests finished by the end of the run, per second),
 #   preemption latency p50 and p99 (pooled over all preemptions), and wasted GPU time.
 # Percentiles are nearest-rank.  Usage: bench/disb-table.sh [TIERSIM] [SCENARIOS...]
+# RUN_ARGS adds words to every run, e.g. the ablation without contention:
+#   RUN_ARGS='--set profile.rules.contention="none"' bench/disb-table.sh
 set -eu
 TIERSIM=${1:-./tiersim}
 [ $# -gt 0 ] && shift
@@ -24,7 +26,8 @@ pct() {
 printf '| scenario | policy | RT mean ms | RT p99 ms | RT DMR | BE req/s | all req/s | preempt p50 us | preempt p99 us | wasted GPU ms |\n'
 printf '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n'
 for s in $SCENARIOS; do
-  "$TIERSIM" run "$s" -q -o "$out/$s" > /dev/null
+  # shellcheck disable=SC2086 # RUN_ARGS: extra words for `tiersim run`, split on spaces
+  "$TIERSIM" run "$s" -q -o "$out/$s" ${RUN_ARGS:-} > /dev/null
   # jobs.csv: policy,task,id,release,start,finish,deadline,missed,...
   awk -F, 'NR > 1 && $7 != "" && $6 != "" { print $1, ($6 - $4) / 1e6 }' "$out/$s/jobs.csv" | pct > "$out/rt"
   awk -F, 'NR > 1 && $7 != "" { n[$1]++; m[$1] += $8 } END { for (p in n) print p, m[p] / n[p] }' "$out/$s/jobs.csv" > "$out/dmr"

@@ -4,6 +4,8 @@
 # tasks: deadline miss rate (dropped jobs count as missed), accuracy (0 for a missed job) and
 # preempted-job ratio, each pooled over all RT jobs; and the BE AlexNet's throughput.
 # Usage: bench/pantheon-table.sh [TIERSIM] [SCENARIOS...]
+# RUN_ARGS adds words to every run, e.g. the ablation without contention:
+#   RUN_ARGS='--set profile.rules.contention="none"' bench/pantheon-table.sh
 set -eu
 TIERSIM=${1:-./tiersim}
 [ $# -gt 0 ] && shift
@@ -13,7 +15,8 @@ trap 'rm -rf "$out"' EXIT
 printf '| scenario | policy | RT DMR | RT accuracy | RT preempted-job ratio | BE req/s |\n'
 printf '|---|---|---:|---:|---:|---:|\n'
 for s in $SCENARIOS; do
-  "$TIERSIM" run "$s" -q -o "$out/$s" > /dev/null
+  # shellcheck disable=SC2086 # RUN_ARGS: extra words for `tiersim run`, split on spaces
+  "$TIERSIM" run "$s" -q -o "$out/$s" ${RUN_ARGS:-} > /dev/null
   # summary.csv: 1 policy, 3 class, 4 jobs, 6 missed, 13 accuracy, 14 throughput, 19 preempted_ratio
   awk -F, -v s="$s" '
     NR > 1 && !($1 in seen) { seen[$1] = 1; order[++n] = $1 }

@@ -88,6 +88,8 @@ ts_cmd_validate (int argc, char **argv)
   g_autoptr (TsRealGpu) gpu = ts_real_gpu_open (&gpu_opt, scn, &error);
   if (gpu == NULL)
     return ts_cmd_fail ("validate", error);
+  /* The simulated kernels behave as the synthetic ones the GPU runs, as calibrate measured them. */
+  scn->profile->stand_in = ts_real_gpu_stand_in (gpu);
   /* A folder that cannot be written is found before the GPU runs, not after. */
   if (outdir != NULL && g_mkdir_with_parents (outdir, 0777) != 0)
     {
@@ -108,6 +110,9 @@ ts_cmd_validate (int argc, char **argv)
   if (scn->profile->sms != ts_real_gpu_sms (gpu))
     fprintf (out, "  warning: the profile has %u SMs and this GPU %u: the simulated GPU is not this one\n",
              scn->profile->sms, ts_real_gpu_sms (gpu));
+  if (!scn->profile->contention.present && scn->profile->stand_in != TS_STAND_IN_TIMED)
+    fprintf (out, "  warning: the profile has no contention group (tiersim calibrate writes one): simulated "
+             "kernels keep the model's contention inputs, not those of the synthetic kernels\n");
 
   guint n = g_strv_length (scn->policies);
   g_autoptr (GPtrArray) real = g_ptr_array_new_with_free_func ((GDestroyNotify) ts_run_result_free);

@@ -166,7 +166,7 @@ ts_gpu_new (TsEngine *engine, const TsProfile *profile)
   g->fit = g_new (guint32, g->n_sms);
   g->give = g_new (guint32, g->n_sms);
   g->hist = g_new0 (guint32, profile->max_blocks_per_sm + 2);
-  g->sm_rule = profile->contention_rule != TS_CONTENTION_NONE;
+  g->sm_rule = profile->contention_rule != TS_CONTENTION_NONE && profile->stand_in != TS_STAND_IN_TIMED;
   g->bandwidth = profile->contention_rule == TS_CONTENTION_SM_MEMORY ? ts_profile_dram_bandwidth (profile) : 0;
   g->mem_rule = g->bandwidth > 0;
   g->mem_slow = 1.0;
@@ -275,8 +275,11 @@ curve_demand (const double *occ, guint32 n)
 static void
 kernel_shape (const TsGpu *g, const TsKernelDesc *k, guint per_sm, KRun *r)
 {
-  r->occ = k->occupancy_ns;
-  r->n_occ = k->n_occupancy;
+  const TsContention *syn = &g->prof->contention;
+  TsStandIn as = syn->present ? g->prof->stand_in : TS_STAND_IN_MODEL;
+  TsLoadKind kind = as == TS_STAND_IN_MEMORY ? TS_LOAD_MEMORY : TS_LOAD_COMPUTE;
+  r->occ = as == TS_STAND_IN_MODEL ? k->occupancy_ns : syn->occupancy_ns[kind];
+  r->n_occ = as == TS_STAND_IN_MODEL ? k->n_occupancy : syn->n_occupancy[kind];
   r->demand = r->occ != NULL ? curve_demand (r->occ, r->n_occ)
               : k->sm_demand > 0 ? k->sm_demand : (double) k->threads / g->prof->max_threads_per_sm;
   guint64 per_wave = (guint64) g->n_sms * per_sm;
@@ -286,7 +289,9 @@ kernel_shape (const TsGpu *g, const TsKernelDesc *k, guint per_sm, KRun *r)
     alone += curve_at (r->occ, r->n_occ, r->demand, (double) ((rem + g->n_sms - 1) / g->n_sms));
   double unit = curve_at (r->occ, r->n_occ, r->demand, 1.0);
   r->work = MAX (1.0, (double) k->duration * unit / alone);  /* a block takes 1 ns at least */
-  r->mem_frac = g->bandwidth > 0 ? MIN (1.0, k->dram_bytes / g->bandwidth / (double) k->duration) : 0;
+  r->mem_frac = g->bandwidth == 0 || as == TS_STAND_IN_COMPUTE ? 0
+                : as == TS_STAND_IN_MEMORY ? 1.0  /* it streams all the time, at the device's bandwidth alone */
+                : MIN (1.0, k->dram_bytes / g->bandwidth / (double) k->duration);
 }
 
 /* A block's duration: without contention, solo duration / waves; with it, a block's at the

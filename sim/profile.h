@@ -82,6 +82,15 @@ typedef struct {
   double sm_slowdown[TS_N_LOADS][TS_N_LOADS];
 } TsContention;
 
+/* What the simulated GPU's kernels stand for.  Not read from a file: `validate` sets it so that
+ * the simulated kernels behave as the real backend's synthetic ones of its --work kind do. */
+typedef enum {
+  TS_STAND_IN_MODEL,     /* the model's kernels, with their own contention inputs (default) */
+  TS_STAND_IN_COMPUTE,   /* synthetic compute work: calibrate's compute curve, no DRAM traffic */
+  TS_STAND_IN_MEMORY,    /* synthetic streaming loads: calibrate's memory curve, all DRAM-bound */
+  TS_STAND_IN_TIMED,     /* blocks that spin on the clock: exact durations, no contention */
+} TsStandIn;
+
 typedef struct {
   char *name;
   char *description;
@@ -109,6 +118,7 @@ typedef struct {
   TsContentionRule contention_rule;
   TsInterference interference;
   TsContention contention;
+  TsStandIn stand_in;
 } TsProfile;
 
 /* The DRAM bandwidth the memory-contention rule shares out, in bytes per ns (= GB/s): the

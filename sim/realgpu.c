@@ -47,6 +47,13 @@ guint ts_real_gpu_resets (TsBackend *be) { return ts_rt_backend_resets (be); }
 const char *ts_real_gpu_name (const TsRealGpu *gpu) { return ts_cuda_device_name (gpu->dev); }
 guint ts_real_gpu_sms (const TsRealGpu *gpu) { return ts_cuda_device_sms (gpu->dev); }
 
+TsStandIn
+ts_real_gpu_stand_in (const TsRealGpu *gpu)
+{
+  return gpu->work == TS_CUDA_WORK_MEMORY ? TS_STAND_IN_MEMORY
+         : gpu->work == TS_CUDA_WORK_TIMED ? TS_STAND_IN_TIMED : TS_STAND_IN_COMPUTE;
+}
+
 void
 ts_real_gpu_describe (const TsRealGpu *gpu, FILE *out)
 {
@@ -83,5 +90,6 @@ guint ts_real_gpu_resets (TsBackend *be) { g_return_val_if_reached (0); }
 void ts_real_gpu_describe (const TsRealGpu *gpu, FILE *out) { g_return_if_reached (); }
 const char *ts_real_gpu_name (const TsRealGpu *gpu) { g_return_val_if_reached (NULL); }
 guint ts_real_gpu_sms (const TsRealGpu *gpu) { g_return_val_if_reached (0); }
+TsStandIn ts_real_gpu_stand_in (const TsRealGpu *gpu) { g_return_val_if_reached (TS_STAND_IN_MODEL); }
 
 #endif

@@ -46,6 +46,10 @@ guint ts_real_gpu_resets (TsBackend *be);
  * match the model's solo durations and occupancies. */
 void ts_real_gpu_describe (const TsRealGpu *gpu, FILE *out);
 
+/* What simulated kernels must stand for to be compared with this GPU's synthetic ones (its
+ * --work kind): set it as the simulated GPU's profile->stand_in. */
+TsStandIn ts_real_gpu_stand_in (const TsRealGpu *gpu);
+
 /* The device's name and SM count. */
 const char *ts_real_gpu_name (const TsRealGpu *gpu);
 guint ts_real_gpu_sms (const TsRealGpu *gpu);

@@ -268,6 +268,47 @@ test_alone_is_solo (void)
     }
 }
 
+/* validate's stand-ins: the simulated kernels behave as calibrate measured the real backend's
+ * synthetic ones, whatever the model says.  K (one block per SM, 100 us) has its own flat curve
+ * L = 100, 100 (d = 1/2): two K side by side load each SM to 1, equivalent occupancy 2, no
+ * slowdown: 100 us.  Standing in for synthetic compute work, whose curve is L = 100, 200 (d = 1):
+ * load 2, L(2) = 200, both take 200 us.  For memory work (flat curve, so no SM slowdown, but all
+ * of its time DRAM-bound, m = 1): rho = 2, 2 x 1 / s = 1, s = 2: 200 us.  Timed: 100 us. */
+static void
+test_stand_in (void)
+{
+  static const double own[] = { 100000, 100000 };
+  struct { TsStandIn as; TsTime want; } cases[] = {
+    { TS_STAND_IN_MODEL, 100000 }, { TS_STAND_IN_COMPUTE, 200000 },
+    { TS_STAND_IN_MEMORY, 200000 }, { TS_STAND_IN_TIMED, 100000 },
+  };
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      Rig r;
+      rig_init (&r, TS_CONTENTION_SM_MEMORY, 100);
+      TsContention *syn = &r.prof->contention;
+      syn->present = TRUE;
+      syn->n_occupancy[TS_LOAD_COMPUTE] = syn->n_occupancy[TS_LOAD_MEMORY] = 2;
+      syn->occupancy_ns[TS_LOAD_COMPUTE] = g_new (double, 2);
+      syn->occupancy_ns[TS_LOAD_MEMORY] = g_new (double, 2);
+      syn->occupancy_ns[TS_LOAD_COMPUTE][0] = 100000, syn->occupancy_ns[TS_LOAD_COMPUTE][1] = 200000;
+      syn->occupancy_ns[TS_LOAD_MEMORY][0] = syn->occupancy_ns[TS_LOAD_MEMORY][1] = 100000;
+      r.prof->stand_in = cases[c].as;
+      ts_gpu_free (r.gpu);
+      r.gpu = ts_gpu_new (r.engine, r.prof);
+      ts_gpu_set_observer (r.gpu, observe, &r);
+      TsKernelDesc k = kernel (4, 100000, 0);
+      k.occupancy_ns = (double *) own;
+      k.n_occupancy = 2;
+      guint s0 = ts_gpu_stream_new (r.gpu, 1), s1 = ts_gpu_stream_new (r.gpu, 1);
+      guint64 a = ts_gpu_launch (r.gpu, s0, &k, NULL, NULL, 0), b = ts_gpu_launch (r.gpu, s1, &k, NULL, NULL, 0);
+      ts_engine_run (r.engine);
+      g_assert_cmpint (done_at (&r, a), ==, cases[c].want);
+      g_assert_cmpint (done_at (&r, b), ==, cases[c].want);
+      rig_clear (&r);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -280,5 +321,6 @@ main (int argc, char **argv)
   g_test_add_func ("/contention/bandwidth-share", test_bandwidth_share);
   g_test_add_func ("/contention/reset-frees-share", test_reset_frees_share);
   g_test_add_func ("/contention/alone-is-solo", test_alone_is_solo);
+  g_test_add_func ("/contention/validate-stand-ins", test_stand_in);
   return g_test_run ();
 }

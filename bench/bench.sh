@@ -1,7 +1,8 @@
 #!/bin/sh
 # Simulator speed on disb-a under `streams` (issue targets: >= 2 million simulated kernel
 # completions per wall-clock second on one core, and >= 100x faster than real time), plus peak
-# memory at two durations to show that memory grows with jobs, not with kernels.
+# memory at two durations to show that memory grows with jobs, not with kernels, and the
+# instructions per kernel that contention costs.
 #
 # Usage: bench/bench.sh [TIERSIM] [REPEATS]      (or: make bench)
 # Each repeat simulates 60 s of disb-a; the median repeat is reported.
@@ -40,4 +41,27 @@ if [ -x /usr/bin/time ]; then
   done
 else
   echo "  (peak memory not measured: /usr/bin/time is missing; apt-get install time)"
+fi
+
+# What contention (DESIGN §2 rule 5) costs: instructions per simulated kernel, counted by
+# callgrind (deterministic, unlike timings on a shared machine), with the rule on and off, on
+# disb-a and robot under every policy they name (issue target: on at most 2x off).
+if command -v valgrind >/dev/null 2>&1; then
+  for s in disb-a robot; do
+    for mode in none sm+memory; do
+      log=$(mktemp)
+      kernels=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$TIERSIM" run "$s" --duration 1 \
+                  --set "profile.rules.contention=\"$mode\"" 2>"$log" | awk '/ kernels, / { k += $2 } END { print k }')
+      ir=$(sed -n 's/.*Collected : //p' "$log" | tr -d ,)
+      rm -f "$log"
+      echo "$s $mode $kernels $ir"
+    done
+  done | awk '
+    { per[$1, $2] = $4 / $3; order[$1] = 1 }
+    END {
+      print "  instructions per simulated kernel (callgrind, 1 s simulated, every policy), contention off / on:"
+      for (s in order) printf "    %-8s %8.0f / %8.0f  (%.2fx)\n", s, per[s, "none"], per[s, "sm+memory"], per[s, "sm+memory"] / per[s, "none"]
+    }'
+else
+  echo "  (instructions per kernel not measured: valgrind is missing; apt-get install valgrind)"
 fi

@@ -501,6 +501,36 @@ ts_cfg_sequence (TsCfgFile *file, const config_setting_t *group, const char *key
   return typed_member (file, group, key, required, CONFIG_TYPE_LIST, CONFIG_TYPE_ARRAY, "a list");
 }
 
+double *
+ts_cfg_occupancy_curve (TsCfgFile *file, const config_setting_t *group, const char *key,
+                        gboolean required, guint *n)
+{
+  *n = 0;
+  const config_setting_t *seq = ts_cfg_sequence (file, group, key, required);
+  if (seq == NULL)
+    return NULL;
+  int len = config_setting_length (seq);
+  if (len < 1 || len > 1024)
+    {
+      ts_cfg_error (file, seq, "needs 1 to 1024 latencies (one per blocks-per-SM level)");
+      return NULL;
+    }
+  double *ns = g_new (double, len);
+  for (int i = 0; i < len; i++)
+    {
+      double us;
+      const config_setting_t *e = config_setting_get_elem (seq, i);
+      if (!ts_cfg_setting_number (e, &us) || !(us >= 0.001 && us <= 1e9))
+        {
+          ts_cfg_error (file, e, "latency at %d blocks per SM must be a number of us in [0.001, 1e9]", i + 1);
+          us = 1.0;
+        }
+      ns[i] = us * 1000.0;
+    }
+  *n = len;
+  return ns;
+}
+
 static void
 append_literal (GString *out, const config_setting_t *s)
 {

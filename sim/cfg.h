@@ -80,6 +80,12 @@ const config_setting_t *ts_cfg_group (TsCfgFile *file, const config_setting_t *g
 const config_setting_t *ts_cfg_sequence (TsCfgFile *file, const config_setting_t *group,
                                          const char *key, gboolean required);
 
+/* An occupancy curve: a list of 1 to 1024 one-wave latencies in us, at 1, 2, ... blocks per SM.
+ * Returns it in ns (g_free it) with its length in *n, or NULL (*n = 0) when the key is absent
+ * or wrong (then not required: recorded as an error). */
+double *ts_cfg_occupancy_curve (TsCfgFile *file, const config_setting_t *group, const char *key,
+                                gboolean required, guint *n);
+
 /* Numeric value of a scalar setting (int, int64 or float); FALSE if s is not numeric. */
 gboolean ts_cfg_setting_number (const config_setting_t *s, double *out);
 

@@ -1,4 +1,4 @@
-/* tiersim — the simulated GPU (DESIGN §2, rules 1-3 and 6).
+/* tiersim — the simulated GPU (DESIGN §2, rules 1-6).
  *
  * Streams are FIFOs of launched kernels, each on a priority level (0 = highest).  A kernel becomes
  * eligible when it is at the head of its stream, the stream's previous kernel has completed, and
@@ -13,14 +13,20 @@
  * undispatched blocks exit at entry (a block-check each) while running blocks finish.  A stream
  * may limit how many launched kernels sit in its device queue (window W); later launches wait in
  * its host queue.  A padded launch fuses a kernel with blocks of another ("pad") that may use only
- * SMs the first leaves free and must end by its last block: padding never delays the first.
+ * SMs the first leaves free and must end by its last block: on its SMs padding never delays the
+ * first, though it shares DRAM bandwidth with it (rule 5b).
  *
- * A block's duration is the kernel's solo duration divided by its wave count, ceil(blocks /
- * (SMs x blocks-per-SM)), so a kernel alone on the GPU takes its solo duration.  The blocks of one
- * kernel placed in one dispatch round start and end together: they are one "block group" with
- * one completion event, whatever their number.
+ * A kernel alone on the GPU takes its solo duration.  The blocks of one kernel placed in one
+ * dispatch round start and end together: they are one "block group" with one completion event,
+ * whatever their number.  Without contention (rules.contention = "none") a block takes the solo
+ * duration divided by the wave count, ceil(blocks / (SMs x blocks-per-SM)).  With it (rule 5,
+ * docs/model.md "Contention") a group holds remaining work that it does at a rate set by its
+ * SMs' loads (a kernel's measured one-wave latency by occupancy, or processor sharing) and by
+ * DRAM bandwidth shared among the resident kernels; rates settle once per instant.
  *
- * Cost: a dispatch round is O(SMs) per kernel served; a completion is O(SMs the group spans). */
+ * Cost: a dispatch round is O(SMs) per kernel served; a completion is O(SMs the group spans);
+ * with contention, settling an instant is O(groups resident on the SMs whose residents changed),
+ * and O(resident groups) when the memory rule's slowdown changes. */
 #pragma once
 
 #include "engine.h"
@@ -118,7 +124,8 @@ guint ts_gpu_reset (TsGpu *gpu, guint stream, TsPreemptDoneFn fn, gpointer data)
  * blocks finish.  Returns the host-queue kernels dropped; fn runs when the stream is empty. */
 guint ts_gpu_drain (TsGpu *gpu, guint stream, TsPreemptDoneFn fn, gpointer data);
 
-/* Blocks per SM and block duration the GPU uses for k. */
+/* Blocks per SM the GPU uses for k, and a block's duration: without contention solo / waves;
+ * with it, a block's at k's full occupancy alone (the longest a block of k takes alone). */
 guint ts_gpu_blocks_per_sm (const TsGpu *gpu, const TsKernelDesc *k);
 TsTime ts_gpu_block_duration (const TsGpu *gpu, const TsKernelDesc *k);
 

@@ -107,35 +107,6 @@ static const char *const top_keys[] = { "name", "description", "source", "accura
 static const char *const kernel_keys[] = { "name", "blocks", "threads", "regs", "smem", "dur_us",
                                            "occupancy_us", "sm_demand", "dram_bytes", NULL };
 
-/* occupancy_us = [ L1, L2, ... ]: one-wave latency in us at 1, 2, ... blocks per SM. */
-static void
-parse_occupancy (TsCfgFile *f, const config_setting_t *k, TsKernelDesc *d)
-{
-  const config_setting_t *occ = ts_cfg_sequence (f, k, "occupancy_us", FALSE);
-  if (occ == NULL)
-    return;
-  int n = config_setting_length (occ);
-  if (n < 1 || n > 1024)
-    {
-      ts_cfg_error (f, occ, "needs 1 to 1024 latencies (one per blocks-per-SM level)");
-      return;
-    }
-  d->occupancy_ns = g_new (double, n);
-  d->n_occupancy = n;
-  for (int i = 0; i < n; i++)
-    {
-      double us;
-      const config_setting_t *e = config_setting_get_elem (occ, i);
-      if (!ts_cfg_setting_number (e, &us) || !(us >= 0.001 && us <= 1e9))
-        {
-          ts_cfg_error (f, e, "latency at %d blocks per SM must be a number of us in [0.001, 1e9]", i + 1);
-          us = 1.0;
-        }
-      d->occupancy_ns[i] = us * 1000.0;
-    }
-  if (config_setting_get_member (k, "sm_demand") != NULL)
-    ts_cfg_error (f, occ, "give either occupancy_us (measured) or sm_demand, not both");
-}
 static const char *const exit_keys[] = { "name", "after_chunk", "accuracy", "kernels", NULL };
 
 /* Reads a non-empty list of kernel groups; returns the kernels (NULL on error) and their count
@@ -181,7 +152,10 @@ parse_kernels (TsCfgFile *f, const config_setting_t *ks, gint64 default_regs, gu
         d->duration = MAX (1, ts_time_from_ms (us / 1000.0));
       ts_cfg_number (f, k, "sm_demand", FALSE, 1e-6, 1.0, &d->sm_demand);
       ts_cfg_number (f, k, "dram_bytes", FALSE, 0.0, 1e15, &d->dram_bytes);
-      parse_occupancy (f, k, d);
+      d->occupancy_ns = ts_cfg_occupancy_curve (f, k, "occupancy_us", FALSE, &d->n_occupancy);
+      if (d->occupancy_ns != NULL && d->sm_demand > 0)
+        ts_cfg_error (f, config_setting_get_member (k, "occupancy_us"),
+                      "give either occupancy_us (measured) or sm_demand, not both");
       *solo += d->duration;
     }
   *n_out = n;

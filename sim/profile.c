@@ -119,28 +119,7 @@ parse_contention (TsCfgFile *f, const config_setting_t *root, TsContention *c)
   c->present = TRUE;
   ts_cfg_check_keys (f, grp, contention_keys);
   for (guint v = 0; v < TS_N_LOADS; v++)
-    {
-      const config_setting_t *seq = ts_cfg_sequence (f, grp, contention_curve_keys[v], TRUE);
-      int n = seq != NULL ? config_setting_length (seq) : 0;
-      if (seq != NULL && (n < 1 || n > 1024))
-        {
-          ts_cfg_error (f, seq, "needs 1 to 1024 latencies (one per blocks-per-SM level)");
-          continue;
-        }
-      c->occupancy_ns[v] = n > 0 ? g_new (double, n) : NULL;
-      c->n_occupancy[v] = n;
-      for (int i = 0; i < n; i++)
-        {
-          double us;
-          const config_setting_t *el = config_setting_get_elem (seq, i);
-          if (!ts_cfg_setting_number (el, &us) || !(us >= 0.001 && us <= 1e9))
-            {
-              ts_cfg_error (f, el, "latency at %d blocks per SM must be a number of us in [0.001, 1e9]", i + 1);
-              us = 1.0;
-            }
-          c->occupancy_ns[v][i] = us * 1000.0;
-        }
-    }
+    c->occupancy_ns[v] = ts_cfg_occupancy_curve (f, grp, contention_curve_keys[v], TRUE, &c->n_occupancy[v]);
   for (guint i = 0; i < TS_N_LOADS * TS_N_LOADS; i++)
     ts_cfg_number (f, grp, contention_keys[TS_N_LOADS + i], TRUE, 0.5, 1000,
                    &c->sm_slowdown[i / TS_N_LOADS][i % TS_N_LOADS]);

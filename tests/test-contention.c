@@ -146,41 +146,36 @@ test_neighbour_leaves (void)
   g_assert_cmpint (ta, ==, 1400);
 }
 
-/* The mixing rule: other kernels' blocks count as blocks of this one by demand.
- * K has the curve L = 100, 150, 300, 400 us: its peak throughput is max(1, 2*100/150, 3*100/300,
- * 4*100/400) = 4/3 blocks' worth, so d_K = 3/4.  J is processor-sharing with d_J = 3/4, 1000 us.
- * One block of each per SM: load = 3/4 + 3/4 = 3/2.  K sees an equivalent occupancy of
- * (3/2) / (3/4) = 2: its block takes L(2) = 150 us.  J runs at 1 / 1.5 while K is there: by 150 us
- * it has done 100 us of work; alone afterwards, its other 900 end at 1050 us. */
+/* The mixing rule: other kernels' blocks count as blocks of this one by demand.  K, one block
+ * per SM, 100 us alone, beside J (processor-sharing, 1000 us).
+ *  a. K's curve L = 100, 150, 300, 400 us: its peak throughput is max(1, 2*100/150, 3*100/300,
+ *     4*100/400) = 4/3 blocks' worth, so d_K = 3/4.  J: d_J = 3/4, 4 blocks (one per SM).  The
+ *     load is 3/4 + 3/4 = 3/2, K's equivalent occupancy (3/2) / (3/4) = 2: K takes L(2) = 150 us.
+ *     J runs at 1 / 1.5 meanwhile, so by 150 us it has done 100; its other 900 end at 1050 us.
+ *  b. A measured curve of processor-sharing shape mixes exactly as processor sharing: L = 100,
+ *     100, 150, 200 us is 100 max(1, k/2), d = 1/2.  J: d_J = 1/2, 8 blocks (two per SM).  The
+ *     load is 1/2 + 2/2 = 3/2, K's equivalent occupancy 3: L(3) = 150 us, the 1 / 1.5 speed of
+ *     processor sharing at that load.  J as in a: 1050 us. */
 static void
 test_mixing_rule (void)
 {
-  static const double occ_ns[] = { 100000, 150000, 300000, 400000 };
-  TsKernelDesc k = kernel (4, 100000, 0), j = kernel (4, 1000000, 0.75);
-  k.occupancy_ns = (double *) occ_ns;
-  k.n_occupancy = 4;
-  TsTime tk, tj;
-  run_pair (TS_CONTENTION_SM, 0, &k, &j, &tk, &tj);
-  g_assert_cmpint (tk, ==, 150000);
-  g_assert_cmpint (tj, ==, 1050000);
-}
-
-/* A measured curve of processor-sharing shape mixes exactly as processor sharing:
- * L = 100, 100, 150, 200 us is 100 max(1, k/2), d = 1/2.  One block of it and two of J
- * (d = 1/2; its 8 blocks spread 2 per SM) give a load of 1.5: K runs at 100/L(3) = 2/3, as
- * processor sharing at load 1.5 would: 150 us. */
-static void
-test_mixing_exact_for_ps_curves (void)
-{
-  static const double occ_ns[] = { 100000, 100000, 150000, 200000 };
-  TsKernelDesc k = kernel (4, 100000, 0), j = kernel (8, 1000000, 0.5);
-  k.occupancy_ns = (double *) occ_ns;
-  k.n_occupancy = 4;
-  TsTime tk, tj;
-  run_pair (TS_CONTENTION_SM, 0, &k, &j, &tk, &tj);
-  g_assert_cmpint (tk, ==, 150000);
-  /* J: 2/3 speed for 150 us = 100 us of work, then 900 alone: 1050 us. */
-  g_assert_cmpint (tj, ==, 1050000);
+  static const struct { double occ_us[4]; guint j_blocks; double d_j; } cases[] = {
+    { { 100, 150, 300, 400 }, 4, 0.75 },
+    { { 100, 100, 150, 200 }, 8, 0.5 },
+  };
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      double occ_ns[4];
+      for (guint i = 0; i < 4; i++)
+        occ_ns[i] = cases[c].occ_us[i] * 1000;
+      TsKernelDesc k = kernel (4, 100000, 0), j = kernel (cases[c].j_blocks, 1000000, cases[c].d_j);
+      k.occupancy_ns = occ_ns;
+      k.n_occupancy = 4;
+      TsTime tk, tj;
+      run_pair (TS_CONTENTION_SM, 0, &k, &j, &tk, &tj);
+      g_assert_cmpint (tk, ==, 150000);
+      g_assert_cmpint (tj, ==, 1050000);
+    }
 }
 
 /* DRAM bandwidth.  A device of 100 GB/s = 100 B/ns; two kernels of 1 ms that each move
@@ -317,7 +312,6 @@ main (int argc, char **argv)
   g_test_add_func ("/contention/processor-sharing", test_processor_sharing);
   g_test_add_func ("/contention/neighbour-leaves", test_neighbour_leaves);
   g_test_add_func ("/contention/mixing-rule", test_mixing_rule);
-  g_test_add_func ("/contention/mixing-exact-for-ps-curves", test_mixing_exact_for_ps_curves);
   g_test_add_func ("/contention/bandwidth-share", test_bandwidth_share);
   g_test_add_func ("/contention/reset-frees-share", test_reset_frees_share);
   g_test_add_func ("/contention/alone-is-solo", test_alone_is_solo);

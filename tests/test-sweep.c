@@ -84,6 +84,37 @@ test_jobs_identical (void)
   tu_rm_rf (tmp);
 }
 
+/* The same with contention at work (REEF's curves on DISB C, under each rule), -j 1 and -j 2.
+ * Contention only ever slows blocks down, so streams' RT latency is higher with it than without;
+ * reef runs RT alone, so its RT latency barely moves. */
+static void
+test_contention_identical (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-sweep-XXXXXX", NULL);
+  g_autofree char *d1 = g_build_filename (tmp, "j1", NULL), *d2 = g_build_filename (tmp, "j2", NULL);
+  g_autofree char *sweep = tu_data ("sweeps/contention.cfg");
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-j", "1", "-o", d1, NULL), ==, 0);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-j", "2", "-o", d2, NULL), ==, 0);
+  g_autofree char *p1 = tu_slurp (d1, "points.csv"), *p2 = tu_slurp (d2, "points.csv");
+  g_assert_cmpstr (p1, ==, p2);
+  /* point,contention,replica,seed,policy,task,class,jobs,completed,missed,dmr,lat_mean_ms */
+  double on = -1, off = -1;
+  g_auto (GStrv) lines = g_strsplit (p1, "\n", -1);
+  for (guint i = 1; lines[i] != NULL && *lines[i]; i++)
+    {
+      g_auto (GStrv) f = g_strsplit (lines[i], ",", -1);
+      if (g_strcmp0 (f[2], "0") != 0 || g_strcmp0 (f[4], "streams") != 0 || g_strcmp0 (f[5], "resnet50_64_rt") != 0)
+        continue;
+      if (g_strcmp0 (f[1], "none") == 0)
+        off = g_ascii_strtod (f[11], NULL);
+      else if (g_strcmp0 (f[1], "sm+memory") == 0)
+        on = g_ascii_strtod (f[11], NULL);
+    }
+  g_assert_cmpfloat (off, >, 5.294);  /* at least the model's solo time */
+  g_assert_cmpfloat (on, >, off);
+  tu_rm_rf (tmp);
+}
+
 /* A sweep killed (SIGKILL) while running, then resumed, gives the points.csv of an
  * uninterrupted run; the folders of points killed while being written are not counted. */
 static void
@@ -246,6 +277,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/sweep/grid", test_grid);
   g_test_add_func ("/sweep/jobs-identical", test_jobs_identical);
+  g_test_add_func ("/sweep/contention-identical-at-any-j", test_contention_identical);
   g_test_add_func ("/sweep/resume-after-kill", test_resume_after_kill);
   g_test_add_func ("/sweep/shards-merge", test_shards_merge);
   g_test_add_func ("/sweep/concurrent-shards", test_concurrent_shards);

@@ -214,20 +214,6 @@ ts_fit_occupancy (TsTime *samples, guint levels, guint n, double *curve, GError 
   return TRUE;
 }
 
-double
-ts_fit_sm_demand (const double *curve, guint levels, double tolerance)
-{
-  g_return_val_if_fail (levels >= 1 && curve[0] > 0, 1.0);
-  double skk = 0, sky = 0;
-  for (guint k = 2; k <= levels; k++)
-    {
-      double y = curve[k - 1] / curve[0];
-      if (y > 1.0 + tolerance)
-        skk += (double) k * k, sky += k * y;
-    }
-  return skk > 0 ? MIN (1.0, sky / skk) : 1.0 / levels;
-}
-
 gboolean
 ts_fit_slowdown (TsTime *alone, TsTime *beside, guint n, double *slowdown, GError **error)
 {

@@ -92,12 +92,6 @@ gboolean ts_fit_wave (const TsBlockRecord *records, guint n, guint sms, guint pe
  * cannot finish a wave that much sooner, so the measurement is broken. */
 gboolean ts_fit_occupancy (TsTime *samples, guint levels, guint n, double *curve, GError **error);
 
-/* The share of an SM's throughput one block takes, from an occupancy curve under processor
- * sharing, L(k) = L(1) max(1, k d): least squares through the origin of L(k) / L(1) against k,
- * over the levels where the curve has risen above (1 + tolerance) L(1).  A curve that never rises
- * says only that d <= 1 / levels, and that bound is returned; d is at most 1. */
-double ts_fit_sm_demand (const double *curve, guint levels, double tolerance);
-
 /* A slowdown: the median of n durations beside another kernel over the median of n alone (both
  * arrays are sorted in place).  FALSE (TS_ERROR_RUN) outside [0.5, 1000], the range a profile
  * accepts: noise puts a slowdown a little below 1, far below it the measurement is broken. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "contention.h"
 #include "profile.h"
 #ifdef TS_HAVE_CUDA
 #include "calib/probe.h"
@@ -73,16 +74,20 @@ measure_contention (TsProfile *p, int device, guint n, GError **error)
         printf (" %.1f", c->occupancy_ns[v][k] / 1000.0);
       printf ("\n");
     }
-  printf ("  a block's SM demand d in L(k) = L(1) max(1, k d): compute %.3f, memory %.3f (1/%u: a flat "
-          "curve, d at most that)\n", ts_fit_sm_demand (c->occupancy_ns[TS_LOAD_COMPUTE], info.levels, 0.05),
-          ts_fit_sm_demand (c->occupancy_ns[TS_LOAD_MEMORY], info.levels, 0.05), info.levels);
+  double d[TS_N_LOADS];
+  for (guint v = 0; v < TS_N_LOADS; v++)
+    d[v] = ts_contention_curve_demand (c->occupancy_ns[v], info.levels);
+  printf ("  a block's SM demand (1 / the SM's peak throughput in blocks): compute %.3f, memory %.3f\n",
+          d[TS_LOAD_COMPUTE], d[TS_LOAD_MEMORY]);
   double top = c->occupancy_ns[TS_LOAD_MEMORY][info.levels - 1];
   printf ("  the memory kernel at %u blocks per SM reads %.0f GB/s (sustained bandwidth: %.0f GB/s)\n",
           info.levels, info.block_bytes * info.levels * p->sms / top, p->interference.dram_bandwidth_gbps);
-  printf ("  one block of each of two kernels on every SM, slowdown beside compute / beside memory: "
-          "compute %.3f / %.3f, memory %.3f / %.3f\n",
-          c->sm_slowdown[TS_LOAD_COMPUTE][TS_LOAD_COMPUTE], c->sm_slowdown[TS_LOAD_COMPUTE][TS_LOAD_MEMORY],
-          c->sm_slowdown[TS_LOAD_MEMORY][TS_LOAD_COMPUTE], c->sm_slowdown[TS_LOAD_MEMORY][TS_LOAD_MEMORY]);
+  /* The same-SM pairs against what the simulator's mixing rule makes of the two curves. */
+  printf ("  one block of each of two kernels on every SM, slowdown measured (mixing rule):\n");
+  for (guint v = 0; v < TS_N_LOADS; v++)
+    for (guint a = 0; a < TS_N_LOADS; a++)
+      printf ("    %-7s beside %-7s %.3f (%.3f)\n", kind[v], kind[a], c->sm_slowdown[v][a],
+              ts_contention_pair_slowdown (c->occupancy_ns[v], info.levels, c->occupancy_ns[a], info.levels));
   if (info.uneven > 0)
     printf ("  note: %u of %u runs did not hold exactly the intended blocks on every SM at once (%%smid "
             "records); they are kept\n", info.uneven, info.runs);

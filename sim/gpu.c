@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "contention.h"
 #include "gpu.h"
 
 #define NONE G_MAXUINT32
@@ -240,34 +241,6 @@ round_ns (double ns)
   return (TsTime) (ns + 0.5);
 }
 
-/* A kernel's one-wave latency at equivalent occupancy x >= 1, relative to its curve's own unit
- * (ns for a measured curve, the solo block time for processor sharing): linear between measured
- * levels; past the last level, the SM is taken as saturated, so time grows in proportion. */
-static double
-curve_at (const double *occ, guint32 n, double demand, double x)
-{
-  if (occ == NULL)
-    return MAX (1.0, x * demand);
-  if (x <= 1.0)
-    return occ[0];
-  if (x >= n)
-    return occ[n - 1] * x / n;
-  guint32 i = (guint32) x;  /* 1 <= i < n: between levels i and i + 1 */
-  return occ[i - 1] + (occ[i] - occ[i - 1]) * (x - i);
-}
-
-/* Per-block demand of a measured curve: the inverse of the SM's peak throughput in blocks of
- * this kernel, max over k of k L(1) / L(k).  Under processor sharing this is exactly the d of
- * L(k) = L(1) max(1, k d), which makes the mixing rule exact for such curves. */
-static double
-curve_demand (const double *occ, guint32 n)
-{
-  double peak = 1.0;
-  for (guint32 k = 2; k <= n; k++)
-    peak = MAX (peak, k * occ[0] / occ[k - 1]);
-  return 1.0 / peak;
-}
-
 /* The contention inputs of kernel k, and its block work: scaled so that the kernel alone (its
  * full waves at per_sm blocks per SM, the last one spread by placement) takes its solo duration.
  * A kernel that says nothing of its demand takes its share of the SM's thread slots, so that it
@@ -280,14 +253,14 @@ kernel_shape (const TsGpu *g, const TsKernelDesc *k, guint per_sm, KRun *r)
   TsLoadKind kind = as == TS_STAND_IN_MEMORY ? TS_LOAD_MEMORY : TS_LOAD_COMPUTE;
   r->occ = as == TS_STAND_IN_MODEL ? k->occupancy_ns : syn->occupancy_ns[kind];
   r->n_occ = as == TS_STAND_IN_MODEL ? k->n_occupancy : syn->n_occupancy[kind];
-  r->demand = r->occ != NULL ? curve_demand (r->occ, r->n_occ)
+  r->demand = r->occ != NULL ? ts_contention_curve_demand (r->occ, r->n_occ)
               : k->sm_demand > 0 ? k->sm_demand : (double) k->threads / g->prof->max_threads_per_sm;
   guint64 per_wave = (guint64) g->n_sms * per_sm;
   guint64 full = k->blocks / per_wave, rem = k->blocks % per_wave;
-  double alone = full * curve_at (r->occ, r->n_occ, r->demand, per_sm);
+  double alone = full * ts_contention_curve_at (r->occ, r->n_occ, r->demand, per_sm);
   if (rem > 0)
-    alone += curve_at (r->occ, r->n_occ, r->demand, (double) ((rem + g->n_sms - 1) / g->n_sms));
-  double unit = curve_at (r->occ, r->n_occ, r->demand, 1.0);
+    alone += ts_contention_curve_at (r->occ, r->n_occ, r->demand, (double) ((rem + g->n_sms - 1) / g->n_sms));
+  double unit = ts_contention_curve_at (r->occ, r->n_occ, r->demand, 1.0);
   r->work = MAX (1.0, (double) k->duration * unit / alone);  /* a block takes 1 ns at least */
   r->mem_frac = g->bandwidth == 0 || as == TS_STAND_IN_COMPUTE ? 0
                 : as == TS_STAND_IN_MEMORY ? 1.0  /* it streams all the time, at the device's bandwidth alone */
@@ -304,8 +277,8 @@ block_duration (const TsGpu *gpu, const TsKernelDesc *k, guint per_sm, const KRu
   guint64 waves = (k->blocks + per_wave - 1) / per_wave;
   if (!gpu->sm_rule)
     return MAX (1, (k->duration + (TsTime) waves / 2) / (TsTime) waves);
-  double unit = curve_at (r->occ, r->n_occ, r->demand, 1.0);
-  return MAX (1, round_ns (r->work * curve_at (r->occ, r->n_occ, r->demand, per_sm) / unit));
+  double unit = ts_contention_curve_at (r->occ, r->n_occ, r->demand, 1.0);
+  return MAX (1, round_ns (r->work * ts_contention_curve_at (r->occ, r->n_occ, r->demand, per_sm) / unit));
 }
 
 TsTime
@@ -656,9 +629,7 @@ group_rate (const TsGpu *g, const Group *grp, const KRun *k, const guint32 *pair
   double load = 0;
   for (guint32 j = 0; j < grp->n_sms; j++)
     load = MAX (load, g->load[pairs[j] >> 16]);
-  /* Loads are sums of doubles: within 1e-9 of 1 is a full SM, not an oversubscribed one. */
-  double v = k->occ == NULL ? (load <= 1.0 + 1e-9 ? 1.0 : 1.0 / load)
-                            : k->occ[0] / curve_at (k->occ, k->n_occ, k->demand, load / k->demand);
+  double v = ts_contention_speed (k->occ, k->n_occ, k->demand, load);
   if (k->mem_frac > 0 && g->mem_slow > 1.0)
     v /= (1.0 - k->mem_frac) + k->mem_frac * g->mem_slow;
   return v;

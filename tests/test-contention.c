@@ -2,6 +2,7 @@
  * Every expected time is worked out by hand in the comment beside it. */
 #include "config.h"
 
+#include "sim/contention.h"
 #include "sim/gpu.h"
 #include "tests/testutil.h"
 
@@ -304,10 +305,36 @@ test_stand_in (void)
     }
 }
 
+/* The curve arithmetic.  A processor-sharing law L(k) = 100 max(1, k/4), k = 1..8, has peak
+ * throughput 4 blocks' worth (from k = 4 on), so d = 1/4; a flat curve of 8 levels says only
+ * that 8 blocks fit the SM's throughput: d = 1/8.  Between levels L is linear: L(2.5) of
+ * 148, 146, 160 is 153; past the last level the SM is saturated: L(20) = 160 x 20 / 3.  Pairs as
+ * calibrate measures them: two flat curves of 8 levels (d = 1/8 each) load an SM to 1/4, no
+ * slowdown; the PS law beside itself: load 1/2, equivalent occupancy 2, L(2) = L(1): none; the PS
+ * law beside a kernel whose two levels double (L = 100, 200: d = 1): load 5/4, occupancy 5,
+ * L(5) / L(1) = 1.25. */
+static void
+test_curve_arithmetic (void)
+{
+  double ps[8], flat[8];
+  for (guint k = 1; k <= 8; k++)
+    ps[k - 1] = 100.0 * MAX (1.0, k / 4.0), flat[k - 1] = 100.0;
+  g_assert_cmpfloat (ts_contention_curve_demand (ps, 8), ==, 0.25);
+  g_assert_cmpfloat (ts_contention_curve_demand (flat, 8), ==, 0.125);
+  static const double reef[] = { 148, 146, 160 };
+  g_assert_cmpfloat_with_epsilon (ts_contention_curve_at (reef, 3, 1.0, 2.5), 153.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (ts_contention_curve_at (reef, 3, 1.0, 20), 160.0 * 20 / 3, 1e-9);
+  g_assert_cmpfloat (ts_contention_pair_slowdown (flat, 8, flat, 8), ==, 1.0);
+  g_assert_cmpfloat (ts_contention_pair_slowdown (ps, 8, ps, 8), ==, 1.0);
+  static const double doubling[] = { 100, 200 };
+  g_assert_cmpfloat_with_epsilon (ts_contention_pair_slowdown (ps, 8, doubling, 2), 1.25, 1e-12);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/contention/curve-arithmetic", test_curve_arithmetic);
   g_test_add_func ("/contention/reef-curve-every-level", test_reef_curve_levels);
   g_test_add_func ("/contention/processor-sharing", test_processor_sharing);
   g_test_add_func ("/contention/neighbour-leaves", test_neighbour_leaves);

@@ -224,15 +224,6 @@ test_occupancy (void)
   for (guint k = 0; k < levels; k++)
     g_assert_cmpfloat (curve[k], ==, want[k]);
 
-  /* The demand: the risen levels are k = 5..8 with L(k) / L(1) = k / 4, so least squares through
-   * the origin gives sum(k * k/4) / sum(k^2) = 1/4.  A flat curve bounds it by 1 / levels = 1/8;
-   * a curve rising faster than k (L(2) = 3 L(1): d = 1.5) is capped at a whole SM. */
-  g_assert_cmpfloat_with_epsilon (ts_fit_sm_demand (curve, levels, 0.02), 0.25, 1e-12);
-  const double flat[] = { 100, 101, 99, 100, 100, 101, 100, 100 };
-  g_assert_cmpfloat (ts_fit_sm_demand (flat, 8, 0.02), ==, 1.0 / 8.0);
-  const double steep[] = { 100, 300 };
-  g_assert_cmpfloat (ts_fit_sm_demand (steep, 2, 0.02), ==, 1.0);
-
   /* Broken measurements: a level at 40 us, under half of L(1) = 100 us; a zero latency. */
   TsTime bad[] = { 100000, 40000 };
   g_assert_false (ts_fit_occupancy (bad, 2, 1, curve, &error));

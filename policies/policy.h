@@ -42,6 +42,7 @@ const TsPolicyClass *ts_policy_lookup (const char *name, GError **error);
 
 /* The registered classes (one file each under policies/). */
 extern const TsPolicyClass ts_policy_rt_only;
+extern const TsPolicyClass ts_policy_rt_only_serial;
 extern const TsPolicyClass ts_policy_seq;
 extern const TsPolicyClass ts_policy_streams;
 extern const TsPolicyClass ts_policy_streams_prio;

@@ -4,6 +4,7 @@
 
 static const TsPolicyClass *const registry[] = {
   &ts_policy_rt_only,
+  &ts_policy_rt_only_serial,
   &ts_policy_seq,
   &ts_policy_streams,
   &ts_policy_streams_prio,

@@ -88,6 +88,35 @@ static void test_wait (void) { expect_in ("hand-preempt.cfg", "wait", 2.5, TRUE,
 static void test_reef_n (void) { expect_in ("hand-preempt.cfg", "reef-n", 2.5, TRUE, 4.0, 1.0, 1, 0.0); }
 
 static void test_rt_only (void) { expect ("rt-only", 0.5, FALSE, 0); }
+
+/* tests/data/hand-serial.cfg: RT clients a and b each release one rt1 job (2 blocks, 0.5 ms) at
+ * 0, and the BE client is removed.  rt-only runs both at once (4 of 8 slots): 0.5 ms each, both
+ * within their 0.75 ms deadline.  rt-only-serial serves a (the lower task index) first, 0-0.5,
+ * then b, 0.5-1.0: latency 1.0 ms, missed. */
+static void
+test_rt_only_serial (void)
+{
+  g_autofree char *path = tu_data ("hand-serial.cfg");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TsScenario) scn = ts_scenario_load (path, &error);
+  g_assert_no_error (error);
+  static const struct { const char *policy; double a_ms, b_ms; } cases[] = {
+    { "rt-only", 0.5, 0.5 }, { "rt-only-serial", 0.5, 1.0 },
+  };
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr (TsRunResult) res = ts_run (scn, ts_policy_lookup (cases[c].policy, NULL), &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (res->jobs->len, ==, 2);  /* the BE job was never released */
+      for (guint i = 0; i < 2; i++)
+        {
+          const TsJob *j = res->jobs->pdata[i];
+          double want = j->task == 0 ? cases[c].a_ms : cases[c].b_ms;
+          g_assert_cmpfloat_with_epsilon (ts_time_to_ms (j->finish - j->release), want, 1e-9);
+          g_assert_cmpint (ts_job_missed (j), ==, want > 0.75);
+        }
+    }
+}
 static void test_seq (void) { expect ("seq", 4.0, TRUE, 4.0); }
 static void test_streams (void) { expect ("streams", 2.0, TRUE, 4.5); }
 static void test_streams_prio (void) { expect ("streams-prio", 1.0, FALSE, 4.5); }
@@ -186,6 +215,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/policy/rt-only", test_rt_only);
+  g_test_add_func ("/policy/rt-only-serial", test_rt_only_serial);
   g_test_add_func ("/policy/seq", test_seq);
   g_test_add_func ("/policy/streams", test_streams);
   g_test_add_func ("/policy/streams-prio", test_streams_prio);

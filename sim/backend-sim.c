@@ -7,13 +7,34 @@ typedef struct {
   const TsProfile *profile;
   TsEngine *engine;
   TsGpu *gpu;
+  TsHost *host;      /* rule 7, when the profile has a host group */
 } SimBackend;
 
 #define SIM(be) ((SimBackend *) (be))
 
 static TsTime sim_now (TsBackend *be) { return ts_engine_now (SIM (be)->engine); }
 static guint sim_levels (TsBackend *be) { return SIM (be)->profile->priority_levels; }
-static guint sim_stream_new (TsBackend *be, guint level) { return ts_gpu_stream_new (SIM (be)->gpu, level); }
+static guint
+sim_thread_new (TsBackend *be)
+{
+  return SIM (be)->host != NULL ? ts_host_thread_new (SIM (be)->host) : 0;
+}
+
+static void
+sim_stream_set_thread (TsBackend *be, guint stream, guint thread)
+{
+  if (SIM (be)->host != NULL)
+    ts_gpu_stream_set_thread (SIM (be)->gpu, stream, thread);
+}
+
+/* A stream is launched by a thread of its own until the policy says otherwise. */
+static guint
+sim_stream_new (TsBackend *be, guint level)
+{
+  guint s = ts_gpu_stream_new (SIM (be)->gpu, level);
+  sim_stream_set_thread (be, s, sim_thread_new (be));
+  return s;
+}
 
 static void
 sim_stream_set_window (TsBackend *be, guint stream, guint window)
@@ -83,6 +104,7 @@ static void
 sim_free (TsBackend *be)
 {
   ts_gpu_free (SIM (be)->gpu);
+  ts_host_free (SIM (be)->host);
   ts_engine_free (SIM (be)->engine);
   g_free (be);
 }
@@ -93,6 +115,7 @@ static const TsBackendOps sim_ops = {
   .reset = sim_reset, .drain = sim_drain, .sms = sim_sms, .kernel_shape = sim_kernel_shape,
   .timer_set = sim_timer_set, .timer_cancel = sim_timer_cancel,
   .run = sim_run, .counters = sim_counters, .free = sim_free,
+  .thread_new = sim_thread_new, .stream_set_thread = sim_stream_set_thread,
 };
 
 TsBackend *
@@ -103,6 +126,11 @@ ts_backend_sim_new (const TsProfile *profile)
   s->profile = profile;
   s->engine = ts_engine_new ();
   s->gpu = ts_gpu_new (s->engine, profile);
+  if (profile->host.present)
+    {
+      s->host = ts_host_new (s->engine, profile->host.cores);
+      ts_gpu_set_host (s->gpu, s->host);
+    }
   return &s->parent;
 }
 

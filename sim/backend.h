@@ -34,6 +34,9 @@ typedef struct {
   gboolean (*timer_cancel) (TsBackend *be, guint64 id);
   gboolean (*run) (TsBackend *be, GError **error);
   void (*counters) (TsBackend *be, guint64 *kernels, guint64 *events);
+  /* Host threads (DESIGN §2 rule 7); NULL in a backend whose host costs are real. */
+  guint (*thread_new) (TsBackend *be);
+  void (*stream_set_thread) (TsBackend *be, guint stream, guint thread);
   void (*free) (TsBackend *be);
 } TsBackendOps;
 
@@ -106,6 +109,24 @@ static inline void
 ts_backend_kernel_shape (TsBackend *be, const TsKernelDesc *k, guint *blocks_per_sm, TsTime *block_ns)
 {
   be->ops->kernel_shape (be, k, blocks_per_sm, block_ns);
+}
+
+/* A host thread of the policy's (a dedicated worker, say); returns its index.  Each stream is
+ * launched by a thread of its own unless it is given another one, before its first launch, by
+ * ts_backend_stream_set_thread: a thread spends the host's launch costs on its streams' kernels
+ * one after another, and wakes up for their callbacks.  On a real GPU these costs happen by
+ * themselves, and both calls do nothing. */
+static inline guint
+ts_backend_thread_new (TsBackend *be)
+{
+  return be->ops->thread_new != NULL ? be->ops->thread_new (be) : 0;
+}
+
+static inline void
+ts_backend_stream_set_thread (TsBackend *be, guint stream, guint thread)
+{
+  if (be->ops->stream_set_thread != NULL)
+    be->ops->stream_set_thread (be, stream, thread);
 }
 
 /* Runs fn(data, arg) at time `at` (>= now); returns an id for ts_backend_timer_cancel. */

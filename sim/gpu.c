@@ -49,6 +49,12 @@ typedef struct {
   guint32 level;
   guint32 window;        /* device-queue capacity; NONE = unlimited */
   guint32 host_head, host_tail;  /* submitted, waiting for room in the device queue */
+  /* The host (rule 7): the thread that launches the stream's kernels, or NONE (no host costs).
+   * Its API call for a host-queue kernel takes CPU time: the first n_issuing kernels of the host
+   * queue are in calls, issue_next is the first that is not.  Dropping the host queue bumps
+   * issue_epoch, so that calls still on the thread then come to nothing. */
+  guint32 thread;
+  guint32 n_issuing, issue_next, issue_epoch;
   guint32 head, tail;    /* launched, not yet eligible */
   guint32 active;        /* eligible or running kernel, or NONE */
   guint32 n_device;      /* kernels in head..tail plus active */
@@ -123,6 +129,7 @@ struct _TsGpu {
   LevelQueue *levels;
 
   gboolean dispatch_pending;
+  TsHost *host;          /* rule 7, or NULL: launching and synchronising cost no CPU time */
   guint32 *fit;          /* scratch, per SM: blocks of the kernel being placed that still fit */
   guint32 *give;         /* scratch, per SM: blocks given in this round (round-robin) */
   guint32 *hist;         /* scratch: SMs per fit value */
@@ -312,10 +319,25 @@ ts_gpu_stream_new (TsGpu *gpu, guint level)
       gpu->streams = g_renew (Stream, gpu->streams, gpu->streams_cap);
     }
   gpu->streams[gpu->n_streams] = (Stream) {
-    .level = level, .window = NONE, .host_head = NONE, .host_tail = NONE,
+    .level = level, .window = NONE, .host_head = NONE, .host_tail = NONE, .thread = NONE, .issue_next = NONE,
     .head = NONE, .tail = NONE, .active = NONE,
   };
   return gpu->n_streams++;
+}
+
+void
+ts_gpu_set_host (TsGpu *gpu, TsHost *host)
+{
+  gpu->host = host;
+}
+
+void
+ts_gpu_stream_set_thread (TsGpu *gpu, guint stream, guint thread)
+{
+  g_return_if_fail (stream < gpu->n_streams && gpu->host != NULL);
+  Stream *s = &gpu->streams[stream];
+  g_return_if_fail (s->host_head == NONE && s->head == NONE && s->active == NONE);  /* before its first launch */
+  s->thread = thread;
 }
 
 void
@@ -460,29 +482,60 @@ krun_new (TsGpu *gpu, guint stream, const TsKernelDesc *desc, guint32 n_blocks)
   return ki;
 }
 
-/* Moves host-queue kernels into the device queue while the window allows; the launch latency
- * counts from then (the runtime makes the API call when there is room). */
+/* Moves the stream's first host-queue kernel into its device queue: its API call is done, and
+ * the launch latency counts from now. */
+static void
+stream_enqueue_head (TsGpu *g, Stream *s)
+{
+  guint32 ki = s->host_head;
+  KRun *k = &g->kruns[ki];
+  s->host_head = k->next;
+  if (s->host_head == NONE)
+    s->host_tail = NONE;
+  k->next = NONE;
+  k->ready_at = ts_engine_now (g->engine) + g->prof->timing.launch_latency;
+  if (s->tail == NONE)
+    s->head = ki;
+  else
+    g->kruns[s->tail].next = ki;
+  s->tail = ki;
+  s->n_device++;
+}
+
+static void ev_issued (gpointer data, guint64 arg);
+
+/* Launches host-queue kernels while the window allows (the runtime makes the API call when there
+ * is room): at once, or, with a host model, once the stream's thread has spent the framework's
+ * dispatch and the API call on each, one after the other. */
 static void
 stream_fill (TsGpu *g, guint32 si)
 {
   Stream *s = &g->streams[si];
-  while (s->host_head != NONE && s->n_device < s->window)
-    {
-      guint32 ki = s->host_head;
-      KRun *k = &g->kruns[ki];
-      s->host_head = k->next;
-      if (s->host_head == NONE)
-        s->host_tail = NONE;
-      k->next = NONE;
-      k->ready_at = ts_engine_now (g->engine) + g->prof->timing.launch_latency;
-      if (s->tail == NONE)
-        s->head = ki;
-      else
-        g->kruns[s->tail].next = ki;
-      s->tail = ki;
-      s->n_device++;
-    }
+  if (s->thread == NONE)
+    while (s->host_head != NONE && s->n_device < s->window)
+      stream_enqueue_head (g, s);
+  else
+    for (; s->issue_next != NONE && s->n_device + s->n_issuing < s->window; s->n_issuing++)
+      {
+        ts_host_run (g->host, s->thread, g->prof->host.dispatch + g->prof->host.launch, ev_issued, g,
+                     ((guint64) s->issue_epoch << 32) | si);
+        s->issue_next = g->kruns[s->issue_next].next;
+      }
   stream_advance (g, si);
+}
+
+/* A thread's API call for a stream's first host-queue kernel returned. */
+static void
+ev_issued (gpointer data, guint64 arg)
+{
+  TsGpu *g = data;
+  guint32 si = (guint32) arg;
+  Stream *s = &g->streams[si];
+  if ((guint32) (arg >> 32) != s->issue_epoch)
+    return;  /* its kernel was dropped with the host queue meanwhile */
+  s->n_issuing--;
+  stream_enqueue_head (g, s);
+  stream_fill (g, si);
 }
 
 /* Appends a launch to the stream's host queue, then lets it into the device queue if it fits. */
@@ -496,6 +549,8 @@ submit (TsGpu *gpu, guint stream, guint32 ki)
   else
     gpu->kruns[s->host_tail].next = ki;
   s->host_tail = ki;
+  if (s->issue_next == NONE)
+    s->issue_next = ki;
   stream_fill (gpu, stream);
   return gpu->kruns[ki].id;
 }
@@ -1016,6 +1071,19 @@ ev_notify (gpointer data, guint64 arg)
     k.fn (k.data, k.tag);
 }
 
+/* The host learns that a kernel it waits for completed: with a host model, its stream's thread
+ * spends the synchronisation and its wake-up first. */
+static void
+ev_wake (gpointer data, guint64 ki)
+{
+  TsGpu *g = data;
+  guint32 thread = g->streams[g->kruns[ki].stream].thread;
+  if (thread == NONE)
+    ev_notify (g, ki);
+  else
+    ts_host_run (g->host, thread, g->prof->host.sync + g->prof->host.wakeup, ev_notify, g, ki);
+}
+
 static void
 notify (TsGpu *g, guint32 ki)
 {
@@ -1025,9 +1093,9 @@ notify (TsGpu *g, guint32 ki)
     krun_release (g, ki);
   else if (g->prof->timing.sync_wakeup > 0)
     ts_engine_schedule (g->engine, ts_engine_now (g->engine) + g->prof->timing.sync_wakeup,
-                        TS_EV_HOST, ev_notify, g, ki);
+                        TS_EV_HOST, ev_wake, g, ki);
   else
-    ev_notify (g, ki);
+    ev_wake (g, ki);
 }
 
 static void
@@ -1145,6 +1213,9 @@ drop_host_queue (TsGpu *g, Stream *s)
       ki = next;
     }
   s->host_head = s->host_tail = NONE;
+  s->n_issuing = 0;
+  s->issue_next = NONE;
+  s->issue_epoch++;
   return n;
 }
 

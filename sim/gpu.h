@@ -30,6 +30,7 @@
 #pragma once
 
 #include "engine.h"
+#include "host.h"
 #include "model.h"
 #include "profile.h"
 
@@ -90,6 +91,16 @@ void ts_gpu_free (TsGpu *gpu);
 
 /* Creates a stream on priority level `level` (< profile->priority_levels); returns its index. */
 guint ts_gpu_stream_new (TsGpu *gpu, guint level);
+
+/* Gives the GPU a host (rule 7; NULL: none, the default): streams with a thread then launch
+ * through it, and it wakes up when a kernel it waits for completes, at the profile's host costs. */
+void ts_gpu_set_host (TsGpu *gpu, TsHost *host);
+
+/* The host thread that launches the stream's kernels (and waits for them), set before its first
+ * launch: each API call costs it the profile's host dispatch + launch, one after another, before
+ * the kernel enters the device queue; a completion with a callback costs it sync + wakeup before
+ * the callback runs.  A stream without a thread launches at once, as without a host. */
+void ts_gpu_stream_set_thread (TsGpu *gpu, guint stream, guint thread);
 
 /* Limits the stream's device queue to `window` kernels (0: unlimited, the default). */
 void ts_gpu_stream_set_window (TsGpu *gpu, guint stream, guint window);

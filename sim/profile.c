@@ -45,7 +45,7 @@ static const struct {
 
 static const char *const top_keys[] = { "name", "description", "source", "date", "tool_version",
                                         "measured_on", "device", "timing", "rules", "interference",
-                                        "contention", NULL };
+                                        "contention", "host", NULL };
 static const char *const measured_keys[] = { "device", "compute_capability", "driver", "cuda", NULL };
 static const char *const device_keys[] = { "sms", "max_threads_per_sm", "max_blocks_per_sm",
                                            "registers_per_sm", "shared_mem_per_sm",
@@ -55,6 +55,17 @@ static const char *const rules_keys[] = { "dispatch", "placement", "contention",
 /* interference keys: the bandwidth, then <victim>_with_<aggressor> in slowdown[v][a] order. */
 static const char *const interference_keys[] = { "dram_bandwidth_gbps", "compute_with_compute", "compute_with_memory",
                                                   "memory_with_compute", "memory_with_memory", NULL };
+/* The host group's costs, in TsHostModel's order after `cores`. */
+static const struct {
+  const char *key;
+  gsize offset;
+} host_costs[] = {
+  { "dispatch_us", G_STRUCT_OFFSET (TsHostModel, dispatch) },
+  { "launch_us", G_STRUCT_OFFSET (TsHostModel, launch) },
+  { "sync_us", G_STRUCT_OFFSET (TsHostModel, sync) },
+  { "wakeup_us", G_STRUCT_OFFSET (TsHostModel, wakeup) },
+};
+static const char *const host_keys[] = { "cores", "dispatch_us", "launch_us", "sync_us", "wakeup_us", NULL };
 static const char *const source_names[] = { "datasheet", "measured", NULL };
 static const char *const dispatch_names[] = { "head-of-level", "any-fit", NULL };
 static const char *const placement_names[] = { "most-free", "round-robin", NULL };
@@ -221,6 +232,16 @@ parse_profile (TsCfgFile *f, gpointer target)
         ts_cfg_number (f, itf, interference_keys[1 + i], TRUE, 0.5, 1000, &in->slowdown[i / TS_N_LOADS][i % TS_N_LOADS]);
     }
   parse_contention (f, root, &p->contention);
+
+  const config_setting_t *host = ts_cfg_group (f, root, "host", FALSE);
+  if (host != NULL)
+    {
+      p->host.present = TRUE;
+      ts_cfg_check_keys (f, host, host_keys);
+      read_uint (f, host, "cores", 1, 4096, &p->host.cores);
+      for (guint i = 0; i < G_N_ELEMENTS (host_costs); i++)
+        read_us (f, host, host_costs[i].key, &G_STRUCT_MEMBER (TsTime, &p->host, host_costs[i].offset));
+    }
 }
 
 /* s as a libconfig string literal: quotes, backslashes and control bytes escaped. */
@@ -321,6 +342,13 @@ ts_profile_to_text (const TsProfile *p)
         append_double (out, "  ", interference_keys[i],
                        i == 0 ? p->interference.dram_bandwidth_gbps
                               : p->interference.slowdown[(i - 1) / TS_N_LOADS][(i - 1) % TS_N_LOADS]);
+      g_string_append (out, "};\n");
+    }
+  if (p->host.present)
+    {
+      g_string_append_printf (out, "\nhost = {\n  cores = %u;\n", p->host.cores);
+      for (guint i = 0; i < G_N_ELEMENTS (host_costs); i++)
+        append_us (out, host_costs[i].key, G_STRUCT_MEMBER (TsTime, &p->host, host_costs[i].offset));
       g_string_append (out, "};\n");
     }
   if (p->contention.present)

@@ -15,7 +15,9 @@
  *   interference = { dram_bandwidth_gbps; <v>_with_<a> for v, a in compute, memory }: optional,
  *     written by calibrate (TsInterference); its measured bandwidth replaces the datasheet's;
  *   contention = { compute_occupancy_us = [...]; memory_occupancy_us = [...];
- *     <v>_with_<a> }: optional, written by calibrate (TsContention). */
+ *     <v>_with_<a> }: optional, written by calibrate (TsContention);
+ *   host = { cores; dispatch_us; launch_us; sync_us; wakeup_us }: optional (TsHostModel); without
+ *     it the host costs nothing. */
 #pragma once
 
 #include "error.h"
@@ -82,6 +84,17 @@ typedef struct {
   double sm_slowdown[TS_N_LOADS][TS_N_LOADS];
 } TsContention;
 
+/* The host (DESIGN §2 rule 7): CPU time that launching and synchronising cost the thread doing
+ * it, on a host of a few cores (sim/host.h). */
+typedef struct {
+  gboolean present;      /* the profile has a host group */
+  guint cores;
+  TsTime dispatch;       /* the framework's dispatch of one kernel (operator), before its launch */
+  TsTime launch;         /* the launch API call */
+  TsTime sync;           /* a synchronisation call, by a thread that waits for a kernel */
+  TsTime wakeup;         /* that thread's wake-up once the kernel has completed */
+} TsHostModel;
+
 /* What the simulated GPU's kernels stand for.  Not read from a file: `validate` sets it so that
  * the simulated kernels behave as the real backend's synthetic ones of its --work kind do. */
 typedef enum {
@@ -118,6 +131,7 @@ typedef struct {
   TsContentionRule contention_rule;
   TsInterference interference;
   TsContention contention;
+  TsHostModel host;
   TsStandIn stand_in;
 } TsProfile;
 

@@ -148,6 +148,7 @@ assert_same_profile (const TsProfile *a, const TsProfile *b)
     }
   g_assert_cmpmem (a->contention.sm_slowdown, sizeof a->contention.sm_slowdown, b->contention.sm_slowdown,
                    sizeof b->contention.sm_slowdown);
+  g_assert_cmpmem (&a->host, sizeof a->host, &b->host, sizeof b->host);
 }
 
 /* Every shipped profile survives write + load unchanged, and writing it again gives the same text. */
@@ -190,6 +191,7 @@ test_profile_roundtrip_measured (void)
   /* doubles that need all 17 digits, and a whole number */
   p->interference = (TsInterference) { TRUE, 3000, { { 0.5 + 1.0 / 3.0, 1.0000000000000002 }, { 0.9, 1.8712345678901234 } } };
   p->dram_bandwidth_gbps = 3350;
+  p->host = (TsHostModel) { TRUE, 6, 41234, 1, 0, 999999 };
   p->contention_rule = TS_CONTENTION_SM;
   /* curves in ns that are not whole microseconds, of different lengths */
   p->contention.present = TRUE;

@@ -46,6 +46,9 @@ ts_preempt_create (TsRunner *runner, const TsPreemptConfig *config)
   p->cfg = *config;
   p->scn = ts_runner_scenario (runner);
   p->rt_stream = ts_backend_stream_new (p->be, 0);
+  /* REEF's scheduler is one thread of its own: it makes every launch, RT and BE. */
+  guint worker = ts_backend_thread_new (p->be);
+  ts_backend_stream_set_thread (p->be, p->rt_stream, worker);
   g_queue_init (&p->rt_queue);
   p->clients = g_new0 (BeClient, p->scn->n_tasks);
   for (guint i = 0; i < p->scn->n_tasks; i++)
@@ -55,6 +58,7 @@ ts_preempt_create (TsRunner *runner, const TsPreemptConfig *config)
       if (p->scn->tasks[i].cls != TS_CLASS_BE)
         continue;
       c->stream = ts_backend_stream_new (p->be, ts_backend_levels (p->be) - 1);
+      ts_backend_stream_set_thread (p->be, c->stream, worker);
       ts_backend_stream_set_window (p->be, c->stream, TS_BE_WINDOW);
     }
   return p;

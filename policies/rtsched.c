@@ -41,6 +41,10 @@ ts_rtsched_create (TsRunner *runner, const TsRtConfig *config)
   guint lowest = ts_backend_levels (rt->be) - 1;
   rt->worker = ts_backend_stream_new (rt->be, 0);
   rt->pack = ts_backend_stream_new (rt->be, lowest);
+  /* One dedicated worker thread issues every RT launch; BE clients launch from their own. */
+  guint thread = ts_backend_thread_new (rt->be);
+  ts_backend_stream_set_thread (rt->be, rt->worker, thread);
+  ts_backend_stream_set_thread (rt->be, rt->pack, thread);
   rt->be_stream = g_new0 (guint, rt->scn->n_tasks);
   for (guint i = 0; i < rt->scn->n_tasks; i++)
     if (rt->scn->tasks[i].cls == TS_CLASS_BE)

@@ -517,8 +517,9 @@ stream_fill (TsGpu *g, guint32 si)
   else
     for (; s->issue_next != NONE && s->n_device + s->n_issuing < s->window; s->n_issuing++)
       {
-        ts_host_run (g->host, s->thread, g->prof->host.dispatch + g->prof->host.launch, ev_issued, g,
-                     ((guint64) s->issue_epoch << 32) | si);
+        const TsKernelDesc *k = g->kruns[s->issue_next].desc;
+        ts_host_run (g->host, s->thread, g->prof->host.dispatch * MAX (1, k->ops) + g->prof->host.launch,
+                     ev_issued, g, ((guint64) s->issue_epoch << 32) | si);
         s->issue_next = g->kruns[s->issue_next].next;
       }
   stream_advance (g, si);

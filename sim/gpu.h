@@ -97,7 +97,8 @@ guint ts_gpu_stream_new (TsGpu *gpu, guint level);
 void ts_gpu_set_host (TsGpu *gpu, TsHost *host);
 
 /* The host thread that launches the stream's kernels (and waits for them), set before its first
- * launch: each API call costs it the profile's host dispatch + launch, one after another, before
+ * launch: each API call costs it the profile's host dispatch (per operator the kernel stands for)
+ * + launch, one after another, before
  * the kernel enters the device queue; a completion with a callback costs it sync + wakeup before
  * the callback runs.  A stream without a thread launches at once, as without a host. */
 void ts_gpu_stream_set_thread (TsGpu *gpu, guint stream, guint thread);

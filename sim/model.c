@@ -105,7 +105,7 @@ ts_model_check_fits (const TsModel *m, const TsProfile *p, GError **error)
 static const char *const top_keys[] = { "name", "description", "source", "accuracy",
                                         "default_regs", "kernels", "chunks", "exits", NULL };
 static const char *const kernel_keys[] = { "name", "blocks", "threads", "regs", "smem", "dur_us",
-                                           "occupancy_us", "sm_demand", "dram_bytes", NULL };
+                                           "occupancy_us", "sm_demand", "dram_bytes", "ops", NULL };
 
 static const char *const exit_keys[] = { "name", "after_chunk", "accuracy", "kernels", NULL };
 
@@ -152,6 +152,9 @@ parse_kernels (TsCfgFile *f, const config_setting_t *ks, gint64 default_regs, gu
         d->duration = MAX (1, ts_time_from_ms (us / 1000.0));
       ts_cfg_number (f, k, "sm_demand", FALSE, 1e-6, 1.0, &d->sm_demand);
       ts_cfg_number (f, k, "dram_bytes", FALSE, 0.0, 1e15, &d->dram_bytes);
+      d->ops = 1;
+      if (ts_cfg_int (f, k, "ops", FALSE, 1, 1000000, &v))
+        d->ops = v;
       d->occupancy_ns = ts_cfg_occupancy_curve (f, k, "occupancy_us", FALSE, &d->n_occupancy);
       if (d->occupancy_ns != NULL && d->sm_demand > 0)
         ts_cfg_error (f, config_setting_get_member (k, "occupancy_us"),

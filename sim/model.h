@@ -25,6 +25,7 @@ typedef struct {
   double sm_demand;       /* without a curve: share of an SM's throughput one block takes at full
                            * speed, in (0, 1]; 0: its share of the SM's threads (no contention) */
   double dram_bytes;      /* DRAM bytes the whole kernel reads and writes (0: none known) */
+  guint32 ops;            /* framework operators it stands for, each dispatched by the host (>= 1) */
   int line;               /* source line, for messages */
 } TsKernelDesc;
 

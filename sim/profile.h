@@ -89,7 +89,7 @@ typedef struct {
 typedef struct {
   gboolean present;      /* the profile has a host group */
   guint cores;
-  TsTime dispatch;       /* the framework's dispatch of one kernel (operator), before its launch */
+  TsTime dispatch;       /* the framework's dispatch of one operator (a kernel's `ops` of them) */
   TsTime launch;         /* the launch API call */
   TsTime sync;           /* a synchronisation call, by a thread that waits for a kernel */
   TsTime wakeup;         /* that thread's wake-up once the kernel has completed */

@@ -163,6 +163,21 @@ test_threads_share_cores (void)
     }
 }
 
+/* A kernel that stands for 3 framework operators costs 3 dispatches and one launch:
+ * 3 x 30 + 10 = 100 us to issue, then 100 us to run and 20 to wake up for: 220 us. */
+static void
+test_operators (void)
+{
+  g_autoptr (TsProfile) p = host_profile (1);
+  TsKernelDesc k = kernel_of (100000);
+  k.ops = 3;
+  g_autoptr (TsBackend) be = ts_backend_sim_new (p);
+  Chain c = { be, ts_backend_stream_new (be, 1), &k, 0, 0 };
+  ts_backend_launch (be, c.stream, &k, chain_next, &c, 0);
+  g_assert_true (ts_backend_run (be, NULL));
+  g_assert_cmpint (c.done, ==, 220000);
+}
+
 typedef struct {
   TsPreemptResult res;
   gboolean done;
@@ -220,5 +235,6 @@ main (int argc, char **argv)
   g_test_add_func ("/host/one-thread-synced-and-pipelined", test_one_thread);
   g_test_add_func ("/host/threads-share-cores", test_threads_share_cores);
   g_test_add_func ("/host/drain-drops-calls", test_drain_drops_calls);
+  g_test_add_func ("/host/operators", test_operators);
   return g_test_run ();
 }

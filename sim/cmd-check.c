@@ -37,6 +37,10 @@ ts_cmd_check (int argc, char **argv)
       printf ("  utilisation (solo / period, periodic and Poisson tasks): RT %.3f (%.3f at the "
               "lowest exits), BE %.3f\n", ts_scenario_utilisation (scn, TS_CLASS_RT, FALSE),
               ts_scenario_utilisation (scn, TS_CLASS_RT, TRUE), ts_scenario_utilisation (scn, TS_CLASS_BE, FALSE));
+      if (scn->profile->host.present)
+        printf ("  host utilisation (CPU per job / period / %u cores; a sync per chunk): RT %.3f, BE %.3f\n",
+                scn->profile->host.cores, ts_scenario_host_utilisation (scn, TS_CLASS_RT),
+                ts_scenario_host_utilisation (scn, TS_CLASS_BE));
     }
   return status;
 }

@@ -34,6 +34,15 @@ ts_scenario_free (TsScenario *scn)
   g_free (scn);
 }
 
+/* Releases per second of a task with a period (periodic, or Poisson at its mean), else 0. */
+static double
+task_rate (const TsTask *t)
+{
+  if (t->arrival.kind == TS_ARRIVAL_PERIODIC)
+    return (double) TS_NS_PER_S / (double) t->arrival.period;
+  return t->arrival.kind == TS_ARRIVAL_POISSON ? t->arrival.rate : 0;
+}
+
 double
 ts_scenario_utilisation (const TsScenario *scn, TsTaskClass cls, gboolean lowest_exits)
 {
@@ -46,13 +55,31 @@ ts_scenario_utilisation (const TsScenario *scn, TsTaskClass cls, gboolean lowest
       TsTime solo = t->model->solo;
       for (guint e = 0; lowest_exits && e < t->model->n_exits; e++)
         solo = MIN (solo, ts_model_variant_solo (t->model, e));
-      double solo_s = (double) solo / TS_NS_PER_S;
-      if (t->arrival.kind == TS_ARRIVAL_PERIODIC)
-        u += solo_s / ((double) t->arrival.period / TS_NS_PER_S);
-      else if (t->arrival.kind == TS_ARRIVAL_POISSON)
-        u += solo_s * t->arrival.rate;
+      u += (double) solo / TS_NS_PER_S * task_rate (t);
     }
   return u;
+}
+
+double
+ts_scenario_host_utilisation (const TsScenario *scn, TsTaskClass cls)
+{
+  const TsHostModel *h = &scn->profile->host;
+  if (!h->present)
+    return 0;
+  double u = 0;
+  for (guint i = 0; i < scn->n_tasks; i++)
+    {
+      const TsTask *t = &scn->tasks[i];
+      const TsModel *m = t->model;
+      if (t->cls != cls)
+        continue;
+      guint n = ts_model_full_n_kernels (m);
+      TsTime cpu = (TsTime) (m->n_chunks + (m->n_exits > 0)) * (h->sync + h->wakeup);
+      for (guint k = 0; k < n; k++)
+        cpu += h->dispatch * MAX (1, ts_model_full_kernel (m, k)->ops) + h->launch;
+      u += (double) cpu / TS_NS_PER_S * task_rate (t);
+    }
+  return u / h->cores;
 }
 
 static const char *const top_keys[] = { "name", "description", "duration", "seed", "profile",

@@ -78,6 +78,11 @@ const char *ts_loader_libconfig_version (void);
  * duration / period: with lowest_exits, each model at its fastest exit, else in full. */
 double ts_scenario_utilisation (const TsScenario *scn, TsTaskClass cls, gboolean lowest_exits);
 
+/* The same for the host (0 without a host group): the full model's CPU time per job, its
+ * kernels' dispatches and launches and a synchronisation per chunk (and per exit head), as the
+ * real-time runtime waits, over the profile's cores. */
+double ts_scenario_host_utilisation (const TsScenario *scn, TsTaskClass cls);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsScenario, ts_scenario_free)
 
 G_END_DECLS

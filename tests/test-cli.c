@@ -109,6 +109,22 @@ test_set (void)
   result_clear (&r);
 }
 
+/* tests/data/host.cfg (worked out in its header): host utilisation 0.003; a job's latency is
+ * its launch (30 + 10 us), the kernel (500 us) and the wake-up (5 + 15 us): 0.560 ms. */
+static void
+test_host (void)
+{
+  g_autofree char *scn = tu_data ("host.cfg");
+  Result c = run ("check", scn, NULL);
+  g_assert_cmpint (c.status, ==, 0);
+  assert_contains (c.out, "host utilisation (CPU per job / period / 2 cores; a sync per chunk): RT 0.003, BE 0.000");
+  result_clear (&c);
+  Result r = run ("run", "-q", scn, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  assert_contains (r.out, "     0.560     0.560     0.560     0.560  0.900");
+  result_clear (&r);
+}
+
 static void
 test_help (void)
 {
@@ -230,6 +246,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/bad-scenarios-exit-2", test_bad_scenarios_exit_2);
   g_test_add_func ("/cli/usage-errors", test_usage_errors);
   g_test_add_func ("/cli/set", test_set);
+  g_test_add_func ("/cli/host", test_host);
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/list", test_list);
   g_test_add_func ("/cli/run-default", test_run_default);

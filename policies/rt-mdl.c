@@ -14,8 +14,9 @@
  *   - exits: start at the deepest; while some task is unschedulable, take the single one-exit
  *     lowering that leaves the fewest unschedulable tasks, ties to the smallest accuracy loss;
  *     then raise exits back, one at a time, wherever that unschedules no more tasks.
- * Misses are minimised first, then accuracy loss.  The test is a heuristic on solo times: it
- * ignores the GPU's concurrency with BE work and with packed jobs. */
+ * Misses are minimised first, then accuracy loss.  The test is a heuristic on solo times (plus
+ * the host's time per step, on a host): it ignores the GPU's concurrency with BE work and with
+ * packed jobs. */
 #include "config.h"
 
 #include <math.h>
@@ -26,6 +27,7 @@ typedef struct {
   guint task;
   double T, D, J;
   const TsModel *m;
+  const TsHostModel *host;  /* the profile's: a variant costs its host time too */
 } RtTask;
 
 typedef struct {
@@ -38,7 +40,7 @@ static double
 cost (const RtTask *t, const int *exit)
 {
   int e = exit[t->task];
-  return (double) (e >= 0 ? ts_model_variant_solo (t->m, e) : t->m->solo);
+  return (double) (ts_model_variant_solo (t->m, MAX (e, 0)) + ts_model_steps_host (t->m, 0, e, t->host));
 }
 
 static gboolean
@@ -131,7 +133,7 @@ search (const TsScenario *scn, guint *rank, int *exit)
                  : t->arrival.kind == TS_ARRIVAL_POISSON ? TS_NS_PER_S / t->arrival.rate
                                                          : (double) t->deadline;
       double J = t->arrival.kind == TS_ARRIVAL_PERIODIC ? 2.0 * t->arrival.jitter : 0.0;
-      ts[n++] = (RtTask) { i, T, (double) t->deadline, J, t->model };
+      ts[n++] = (RtTask) { i, T, (double) t->deadline, J, t->model, &scn->profile->host };
     }
   g_autofree guint *r = g_new0 (guint, scn->n_tasks);
   guint bad = assign (ts, n, exit, r);

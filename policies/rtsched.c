@@ -253,25 +253,20 @@ fill (Rt *rt)
 
 /* ---- exit re-planning ---- */
 
+/* What is left of a job at exit e, done chunks in: GPU solo time, and the host's time when the
+ * profile has a host (the runtime waits for every step). */
 static TsTime
-remaining (const TsModel *m, guint done, int e)
+remaining (const TsModel *m, guint done, int e, const TsHostModel *host)
 {
-  if (e < 0)
-    {
-      TsTime t = 0;
-      for (guint c = done; c < m->n_chunks; c++)
-        t += m->chunk_solo[c];
-      return t;
-    }
-  TsTime t = m->exits[e].solo;
-  for (guint c = done; c <= m->exits[e].after_chunk; c++)
+  TsTime t = e < 0 ? 0 : m->exits[e].solo;
+  for (guint c = done; c <= (e < 0 ? m->n_chunks - 1 : m->exits[e].after_chunk); c++)
     t += m->chunk_solo[c];
-  return t;
+  return t + ts_model_steps_host (m, done, e, host);
 }
 
 guint
 ts_rtsched_plan_exits (guint n, const TsModel *const *models, const guint *done_chunks,
-                       const TsTime *deadlines, TsTime now, int *exits)
+                       const TsTime *deadlines, TsTime now, const TsHostModel *host, int *exits)
 {
   for (guint i = 0; i < n; i++)
     exits[i] = models[i]->n_exits > 0 ? (int) models[i]->n_exits - 1 : -1;
@@ -281,7 +276,7 @@ ts_rtsched_plan_exits (guint n, const TsModel *const *models, const guint *done_
       guint misses = 0, first = n;
       for (guint i = 0; i < n; i++)
         {
-          t += remaining (models[i], done_chunks[i], exits[i]);
+          t += remaining (models[i], done_chunks[i], exits[i], host);
           if (t > deadlines[i])
             {
               misses++;
@@ -335,7 +330,7 @@ replan (Rt *rt)
       models[i] = j->task->model, done[i] = j->done;
       deadlines[i] = j->job->deadline;
     }
-  ts_rtsched_plan_exits (n, models, done, deadlines, ts_backend_now (rt->be), exits);
+  ts_rtsched_plan_exits (n, models, done, deadlines, ts_backend_now (rt->be), &rt->scn->profile->host, exits);
   for (guint i = 0; i < n; i++)
     {
       RtJob *j = order->pdata[i];

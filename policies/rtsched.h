@@ -45,9 +45,10 @@ void ts_rtsched_destroy (gpointer self);
 void ts_rtsched_job_arrived (gpointer self, TsJob *job);
 
 /* Exit re-planning on its own, for tests: n jobs in EDF order with their models, progress
- * (chunks completed), deadlines and exits (in: current, out: planned), from time `now`.
- * Returns how many jobs are still planned to miss. */
+ * (chunks completed), deadlines and exits (in: current, out: planned), from time `now`; each
+ * step costs its solo time and, on a host (host->present), the host's time for it.  Returns how
+ * many jobs are still planned to miss. */
 guint ts_rtsched_plan_exits (guint n, const TsModel *const *models, const guint *done_chunks,
-                             const TsTime *deadlines, TsTime now, int *exits);
+                             const TsTime *deadlines, TsTime now, const TsHostModel *host, int *exits);
 
 G_END_DECLS

@@ -76,6 +76,28 @@ ts_model_variant_solo (const TsModel *m, guint e)
   return t;
 }
 
+/* One step's host time: its kernels' dispatches and launches, and the wait for it. */
+static TsTime
+step_host (const TsKernelDesc *ks, guint n, const TsHostModel *h)
+{
+  TsTime t = h->sync + h->wakeup;
+  for (guint i = 0; i < n; i++)
+    t += h->dispatch * MAX (1, ks[i].ops) + h->launch;
+  return t;
+}
+
+TsTime
+ts_model_steps_host (const TsModel *m, guint first_chunk, int e, const TsHostModel *h)
+{
+  if (!h->present)
+    return 0;
+  guint last = e < 0 ? m->n_chunks - 1 : m->exits[e].after_chunk;
+  TsTime t = e < 0 ? 0 : step_host (m->exits[e].kernels, m->exits[e].n_kernels, h);
+  for (guint c = first_chunk; c <= last && c < m->n_chunks; c++)
+    t += step_host (&m->kernels[m->chunk_first[c]], m->chunk_first[c + 1] - m->chunk_first[c], h);
+  return t;
+}
+
 static void
 check_fits (TsDiag *diag, const TsModel *m, const TsKernelDesc *ks, guint n, const TsProfile *p)
 {

@@ -67,6 +67,12 @@ const TsKernelDesc *ts_model_full_kernel (const TsModel *m, guint i);
  * its head.  Without exits, e is ignored and the whole model's solo duration is returned. */
 TsTime ts_model_variant_solo (const TsModel *m, guint e);
 
+/* The host's CPU time (rule 7; 0 without a host group) for running a model step by step, as the
+ * real-time runtime does: chunks first_chunk.. up to exit e's chunk and e's head (e < 0: every
+ * chunk, no head), each step's kernels dispatched (per operator) and launched, and one
+ * synchronisation and wake-up per step. */
+TsTime ts_model_steps_host (const TsModel *m, guint first_chunk, int e, const TsHostModel *h);
+
 /* Blocks of k that fit on one empty SM of profile p (0 if a block does not fit at all): what its
  * resources allow, capped by its measured maximum occupancy where it has one. */
 guint ts_kernel_blocks_per_sm (const TsKernelDesc *k, const TsProfile *p);

@@ -73,10 +73,7 @@ ts_scenario_host_utilisation (const TsScenario *scn, TsTaskClass cls)
       const TsModel *m = t->model;
       if (t->cls != cls)
         continue;
-      guint n = ts_model_full_n_kernels (m);
-      TsTime cpu = (TsTime) (m->n_chunks + (m->n_exits > 0)) * (h->sync + h->wakeup);
-      for (guint k = 0; k < n; k++)
-        cpu += h->dispatch * MAX (1, ts_model_full_kernel (m, k)->ops) + h->launch;
+      TsTime cpu = ts_model_steps_host (m, 0, (int) m->n_exits - 1, h);
       u += (double) cpu / TS_NS_PER_S * task_rate (t);
     }
   return u / h->cores;

@@ -173,20 +173,21 @@ test_replan (void)
   guint done[2] = { 0, 0 };
   int exits[2];
   const TsTime ms = TS_NS_PER_MS;
+  static const TsHostModel no_host = { 0 };
 
   const TsModel *ab[2] = { a, b };
   TsTime d1[2] = { 3 * ms, 4 * ms };
-  g_assert_cmpuint (ts_rtsched_plan_exits (2, ab, done, d1, 0, exits), ==, 0);
+  g_assert_cmpuint (ts_rtsched_plan_exits (2, ab, done, d1, 0, &no_host, exits), ==, 0);
   g_assert_cmpint (exits[0], ==, 1);
   g_assert_cmpint (exits[1], ==, 0);
 
   const TsModel *ac[2] = { a, c };
-  g_assert_cmpuint (ts_rtsched_plan_exits (2, ac, done, d1, 0, exits), ==, 0);
+  g_assert_cmpuint (ts_rtsched_plan_exits (2, ac, done, d1, 0, &no_host, exits), ==, 0);
   g_assert_cmpint (exits[0], ==, 0);
   g_assert_cmpint (exits[1], ==, 1);
 
   TsTime d2[2] = { 1 * ms, 10 * ms };
-  g_assert_cmpuint (ts_rtsched_plan_exits (2, ab, done, d2, 0, exits), ==, 1);
+  g_assert_cmpuint (ts_rtsched_plan_exits (2, ab, done, d2, 0, &no_host, exits), ==, 1);
   g_assert_cmpint (exits[0], ==, 0);
   g_assert_cmpint (exits[1], ==, 1);
 
@@ -194,8 +195,21 @@ test_replan (void)
    * A done and a deadline of 0.3 ms, nothing is lowered. */
   guint done_a[2] = { 2, 0 };
   TsTime d3[2] = { ms * 3 / 10, 10 * ms };
-  g_assert_cmpuint (ts_rtsched_plan_exits (2, ab, done_a, d3, 0, exits), ==, 0);
+  g_assert_cmpuint (ts_rtsched_plan_exits (2, ab, done_a, d3, 0, &no_host, exits), ==, 0);
   g_assert_cmpint (exits[0], ==, 1);
+
+  /* On a host that spends 0.1 ms dispatching each kernel, every step (a chunk or a head, one
+   * kernel each) costs 0.1 ms more: variants of 1.4 ms (two steps) and 2.5 ms (three).  With
+   * deadlines 3 and 4.8, without the host A ends at 2.2 and B at 4.4: nothing is lowered.  With
+   * it, B would end at 5.0: B, which loses less, goes to exit 0 and ends at 2.5 + 1.4 = 3.9. */
+  const TsHostModel host = { .present = TRUE, .cores = 1, .dispatch = ms / 10 };
+  TsTime d4[2] = { 3 * ms, 48 * ms / 10 };
+  g_assert_cmpuint (ts_rtsched_plan_exits (2, ab, done, d4, 0, &no_host, exits), ==, 0);
+  g_assert_cmpint (exits[0], ==, 1);
+  g_assert_cmpint (exits[1], ==, 1);
+  g_assert_cmpuint (ts_rtsched_plan_exits (2, ab, done, d4, 0, &host, exits), ==, 0);
+  g_assert_cmpint (exits[0], ==, 1);
+  g_assert_cmpint (exits[1], ==, 0);
 }
 
 /* On the robot application (3 s), under every chunk-level policy: each chunk's kernels start

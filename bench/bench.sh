@@ -45,9 +45,10 @@ fi
 
 # What contention (DESIGN §2 rule 5) costs: instructions per simulated kernel, counted by
 # callgrind (deterministic, unlike timings on a shared machine), with the rule on and off, on
-# disb-a and robot under every policy they name (issue target: on at most 2x off).
+# disb-a and robot-be (Pantheon's robot with its BE AlexNet, so that kernels co-run) under every
+# policy they name (issue target: on at most 2x off).
 if command -v valgrind >/dev/null 2>&1; then
-  for s in disb-a robot; do
+  for s in disb-a robot-be; do
     for mode in none sm+memory; do
       log=$(mktemp)
       kernels=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$TIERSIM" run "$s" --duration 1 \

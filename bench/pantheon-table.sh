@@ -1,15 +1,16 @@
 #!/bin/sh
-# The Pantheon comparison of issue 4: for robot, uav and indoor-traffic and their Poisson
-# variants, under every policy the scenarios name, one row per (scenario, policy) over the RT
-# tasks: deadline miss rate (dropped jobs count as missed), accuracy (0 for a missed job) and
-# preempted-job ratio, each pooled over all RT jobs; and the BE AlexNet's throughput.
+# The Pantheon comparison of issues 4 and 11: Pantheon's applications as Pantheon ran them (robot,
+# uav, indoor-traffic, RT tasks only) and their Poisson variants, and the -be variants with a BE
+# AlexNet; under every policy the scenarios name, one row per (scenario, policy) over the RT tasks:
+# deadline miss rate (dropped jobs count as missed), accuracy (0 for a missed job) and preempted-job
+# ratio, each pooled over all RT jobs; and the BE AlexNet's throughput (0 without one).
 # Usage: bench/pantheon-table.sh [TIERSIM] [SCENARIOS...]
 # RUN_ARGS adds words to every run, e.g. the ablation without contention:
 #   RUN_ARGS='--set profile.rules.contention="none"' bench/pantheon-table.sh
 set -eu
 TIERSIM=${1:-./tiersim}
 [ $# -gt 0 ] && shift
-SCENARIOS=${*:-robot uav indoor-traffic robot-poisson uav-poisson indoor-traffic-poisson}
+SCENARIOS=${*:-robot uav indoor-traffic robot-poisson uav-poisson indoor-traffic-poisson robot-be uav-be indoor-traffic-be}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 printf '| scenario | policy | RT DMR | RT accuracy | RT preempted-job ratio | BE req/s |\n'

@@ -42,8 +42,7 @@ int
 ts_cmd_run (int argc, char **argv)
 {
   g_auto (GStrv) policies = NULL, sets = NULL;
-  g_autofree char *outdir = NULL, *seed = NULL;
-  double duration = NAN;
+  g_autofree char *outdir = NULL, *seed = NULL, *duration = NULL;
   gboolean quiet = FALSE, plot = FALSE;
   g_autofree char *trace_file = NULL, *window = NULL, *backend = NULL;
   g_auto (TsRealGpuOptions) gpu_opt = { 0 };
@@ -52,7 +51,7 @@ ts_cmd_run (int argc, char **argv)
       "Run this policy (repeatable); replaces the scenario's list", "POLICY" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &outdir, "Write summary.csv, jobs.csv and preemptions.csv into DIR", "DIR" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &seed, "Override the scenario's random seed", "N" },
-    { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &duration, "Override the scenario's duration", "SECONDS" },
+    { "duration", 0, 0, G_OPTION_ARG_STRING, &duration, "Override the scenario's duration", "SECONDS" },
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
       "Set a scenario key, or a profile key as profile.KEY, to a libconfig value before loading "
       "(repeatable), e.g. --set 'profile.rules.contention=\"none\"'", "KEY=VALUE" },
@@ -112,7 +111,7 @@ ts_cmd_run (int argc, char **argv)
       if (ok)
         w0 = g_ascii_strtod (parts[0], &end), ok = *end == '\0' && *parts[0];
       if (ok)
-        w1 = g_ascii_strtod (parts[1], &end), ok = *end == '\0' && *parts[1] && w0 >= 0 && w1 > w0;
+        w1 = g_ascii_strtod (parts[1], &end), ok = *end == '\0' && *parts[1] && w0 >= 0 && w1 > w0 && isfinite (w1);
       if (!ok)
         {
           fprintf (stderr, "tiersim run: --trace-window '%s' is not START:END in seconds with 0 <= START < END\n", window);

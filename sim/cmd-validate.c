@@ -49,8 +49,7 @@ int
 ts_cmd_validate (int argc, char **argv)
 {
   g_auto (GStrv) policies = NULL;
-  g_autofree char *outdir = NULL, *seed = NULL, *profile = NULL;
-  double duration = NAN;
+  g_autofree char *outdir = NULL, *seed = NULL, *profile = NULL, *duration = NULL;
   g_auto (TsRealGpuOptions) gpu_opt = { 0 };
   const GOptionEntry entries[] = {
     { "profile", 0, 0, G_OPTION_ARG_FILENAME, &profile,
@@ -60,7 +59,7 @@ ts_cmd_validate (int argc, char **argv)
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &outdir,
       "Write validation.csv, validation.txt (the printed report) and each backend's results (real/, sim/) into DIR", "DIR" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &seed, "Override the scenario's random seed", "N" },
-    { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &duration, "Override the scenario's duration", "SECONDS" },
+    { "duration", 0, 0, G_OPTION_ARG_STRING, &duration, "Override the scenario's duration", "SECONDS" },
     TS_REAL_GPU_ENTRIES (&gpu_opt),
     { 0 },
   };

@@ -29,8 +29,9 @@ gboolean ts_cmd_parse (GOptionContext *ctx, const char *cmd, int *argc, char ***
 int ts_cmd_fail (const char *cmd, const GError *error);
 
 /* Applies run's and validate's overrides to a loaded scenario: policies (NULL: keep the
- * scenario's), seed (NULL: keep), duration in seconds (NAN: keep).  Errors are TS_ERROR_USAGE. */
-gboolean ts_cmd_apply_overrides (TsScenario *scn, char **policies, const char *seed, double duration,
+ * scenario's), seed (NULL: keep), duration in seconds as given on the command line (NULL: keep;
+ * nan, inf and anything outside (0, 1e6] are refused).  Errors are TS_ERROR_USAGE. */
+gboolean ts_cmd_apply_overrides (TsScenario *scn, char **policies, const char *seed, const char *duration,
                                  GError **error);
 
 G_END_DECLS

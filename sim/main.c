@@ -27,7 +27,7 @@ static const TsCommand commands[] = {
 };
 
 gboolean
-ts_cmd_apply_overrides (TsScenario *scn, char **policies, const char *seed, double duration, GError **error)
+ts_cmd_apply_overrides (TsScenario *scn, char **policies, const char *seed, const char *duration, GError **error)
 {
   if (policies != NULL)
     {
@@ -50,14 +50,18 @@ ts_cmd_apply_overrides (TsScenario *scn, char **policies, const char *seed, doub
         }
       scn->seed = v;
     }
-  if (!isnan (duration))
+  if (duration != NULL)
     {
-      if (!(duration > 0 && duration <= 1e6))
+      /* Parsed here, not by GOption, so that nan and inf are refused rather than taken as numbers
+       * (or, for nan, as "not given"). */
+      char *end;
+      double s = g_ascii_strtod (duration, &end);
+      if (*duration == '\0' || *end != '\0' || !isfinite (s) || !(s > 0 && s <= 1e6))
         {
-          g_set_error (error, TS_ERROR, TS_ERROR_USAGE, "--duration: %g is not in (0, 1e6] seconds", duration);
+          g_set_error (error, TS_ERROR, TS_ERROR_USAGE, "--duration: '%s' is not a number of seconds in (0, 1e6]", duration);
           return FALSE;
         }
-      scn->duration = ts_time_from_ms (duration * 1000.0);
+      scn->duration = ts_time_from_ms (s * 1000.0);
     }
   return TRUE;
 }

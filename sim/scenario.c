@@ -138,9 +138,11 @@ parse_arrival (TsCfgFile *f, const config_setting_t *g, TsArrival *a)
           {
             const config_setting_t *e = config_setting_get_elem (ts, i);
             double ms;
-            if (!ts_cfg_setting_number (e, &ms) || ms < 0)
+            /* Bounded by the longest duration a scenario may have, 1e6 s: a later release would
+             * never happen, and a far larger one would overflow integer nanoseconds. */
+            if (!ts_cfg_setting_number (e, &ms) || !(ms >= 0 && ms <= 1e9))
               {
-                ts_cfg_error (f, e, "release times must be non-negative numbers (ms)");
+                ts_cfg_error (f, e, "release times must be numbers of ms in [0, 1e9]");
                 continue;
               }
             TsTime t = ts_time_from_ms (ms);

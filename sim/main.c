@@ -62,6 +62,11 @@ ts_cmd_apply_overrides (TsScenario *scn, char **policies, const char *seed, cons
           return FALSE;
         }
       scn->duration = ts_time_from_ms (s * 1000.0);
+      if (!ts_scenario_check_size (scn, error))
+        {
+          (*error)->code = TS_ERROR_USAGE;
+          return FALSE;
+        }
     }
   return TRUE;
 }

@@ -378,6 +378,30 @@ ts_scenario_load (const char *name, GError **error)
   return ts_scenario_load_with (name, NULL, error);
 }
 
+gboolean
+ts_scenario_check_size (const TsScenario *scn, GError **error)
+{
+  double total = 0;
+  for (guint i = 0; i < scn->n_tasks; i++)
+    {
+      const TsTask *t = &scn->tasks[i];
+      double n = t->arrival.kind == TS_ARRIVAL_TRACE ? t->arrival.n_times
+                 : t->arrival.kind == TS_ARRIVAL_CLOSED
+                   ? (double) scn->duration / MAX (1, t->model->solo)  /* one request per solo time at most */
+                   : (double) scn->duration / TS_NS_PER_S * task_rate (t);
+      total += n;
+    }
+  if (total > TS_MAX_RELEASES)
+    {
+      g_set_error (error, TS_ERROR, TS_ERROR_INPUT,
+                   "%s: about %.3g requests in %.6g s, more than tiersim simulates in one run (%.0e): "
+                   "shorten the duration or lower the rates", scn->path, total,
+                   (double) scn->duration / TS_NS_PER_S, (double) TS_MAX_RELEASES);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 TsScenario *
 ts_scenario_load_with (const char *name, const TsOverride *overrides, GError **error)
 {
@@ -405,7 +429,8 @@ ts_scenario_load_with (const char *name, const TsOverride *overrides, GError **e
   scn->path = g_strdup (path);
   scn->models = g_ptr_array_new_with_free_func ((GDestroyNotify) ts_model_free);
   ParseCtx ctx = { scn, (const TsOverride *) prof->data };
-  if (!ts_cfg_parse (path, contents, (const TsOverride *) own->data, parse_scenario, &ctx, error))
+  if (!ts_cfg_parse (path, contents, (const TsOverride *) own->data, parse_scenario, &ctx, error)
+      || !ts_scenario_check_size (scn, error))
     return NULL;
   return g_steal_pointer (&scn);
 }

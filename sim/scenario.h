@@ -71,6 +71,14 @@ TsScenario *ts_scenario_load_with (const char *name, const TsOverride *overrides
 
 void ts_scenario_free (TsScenario *scn);
 
+/* The most requests one run may release (each job is kept until the end: about 100 bytes). */
+#define TS_MAX_RELEASES 1e7
+
+/* Checks that the scenario releases at most TS_MAX_RELEASES requests in its duration (expected
+ * counts for Poisson tasks; closed loops at most one per solo time).  Loading checks it; call it
+ * again after changing the duration. */
+gboolean ts_scenario_check_size (const TsScenario *scn, GError **error);
+
 /* Version of the libconfig the loaders were built with ("1.5.0"). */
 const char *ts_loader_libconfig_version (void);
 

@@ -239,6 +239,85 @@ test_unwritable_output (void)
   result_clear (&r);
 }
 
+/* tiersim sweep --emit slurm with user text that sh would run or split: a sweep file and an output
+ * folder whose names hold $(...), spaces, quotes and '%'.  The script runs here with sbatch
+ * replaced by a stub that logs its arguments and runs --wrap as Slurm would (each array task,
+ * then the merge); nothing may run but tiersim, and the points must land in that folder. */
+static const char sbatch_stub[] =
+  "#!/bin/sh\n"
+  "array= wrap=\n"
+  "for a; do\n"
+  "  printf 'ARG[%s]\\n' \"$a\" >> \"$STUB_LOG\"\n"
+  "  case $a in --array=*) array=${a#--array=} ;; --wrap=*) wrap=${a#--wrap=} ;; esac\n"
+  "done\n"
+  "if [ -n \"$array\" ]; then\n"
+  "  i=${array%-*}\n"
+  "  while [ \"$i\" -le \"${array#*-}\" ]; do\n"
+  "    SLURM_ARRAY_TASK_ID=$i sh -c \"$wrap\" >> \"$STUB_LOG\" 2>&1 || exit 1\n"
+  "    i=$((i + 1))\n"
+  "  done\n"
+  "else\n"
+  "  sh -c \"$wrap\" >> \"$STUB_LOG\" 2>&1 || exit 1\n"
+  "fi\n"
+  "echo 7\n";
+
+static void
+test_emit_slurm_quoting (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-slurm-XXXXXX", NULL);
+  g_autofree char *bin = g_build_filename (tmp, "bin", NULL);
+  g_autofree char *stub = g_build_filename (bin, "sbatch", NULL);
+  g_autofree char *log = g_build_filename (tmp, "log", NULL);
+  g_autofree char *sdir = g_build_filename (tmp, "s $(touch PWNED1) `touch PWNED3` it's", NULL);
+  g_autofree char *sweep = g_build_filename (sdir, "a b.cfg", NULL);
+  g_autofree char *out = g_build_filename (tmp, "o $(touch PWNED2) \"q\" 100%x;", NULL);
+  g_autofree char *md1 = tu_data ("md1.cfg");
+  g_assert_cmpint (g_mkdir (bin, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir (sdir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (stub, sbatch_stub, -1, NULL));
+  g_assert_cmpint (g_chmod (stub, 0755), ==, 0);
+  g_autofree char *text = g_strdup_printf (
+    "scenario = \"%s\";\n"
+    "axes = ( { name = \"rate\"; key = \"tasks.q.arrival.rate\"; values = [ 100.0, 300.0 ]; },\n"
+    "         { name = \"duration\"; key = \"duration\"; values = [ 0.05 ]; } );\n", md1);
+  g_assert_true (g_file_set_contents (sweep, text, -1, NULL));
+
+  Result e = run ("sweep", sweep, "--emit", "slurm", "--shards", "2", "-j", "1", "-o", out, NULL);
+  g_assert_cmpint (e.status, ==, 0);
+  result_clear (&e);
+
+  g_autofree char *script = g_build_filename (out, "slurm-submit.sh", NULL);
+  g_autofree char *path = g_strdup_printf ("PATH=%s:%s", bin, g_getenv ("PATH"));
+  g_autofree char *logenv = g_strconcat ("STUB_LOG=", log, NULL);
+  const char *argv[] = { "sh", script, NULL };
+  const char *envp[] = { path, logenv, NULL };
+  int status;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *sout = NULL, *serr = NULL;
+  g_spawn_sync (tmp, (char **) argv, (char **) envp, G_SPAWN_SEARCH_PATH, NULL, NULL, &sout, &serr, &status, &error);
+  g_assert_no_error (error);
+  g_autofree char *logged = NULL;
+  g_file_get_contents (log, &logged, NULL, NULL);
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    g_error ("the script failed:\n%s\nlog:\n%s", serr, logged ? logged : "");
+  const char *pwned[] = { "PWNED1", "PWNED2", "PWNED3" };
+  for (guint i = 0; i < G_N_ELEMENTS (pwned); i++)
+    {
+      g_autofree char *p = g_build_filename (tmp, pwned[i], NULL);
+      g_assert_false (g_file_test (p, G_FILE_TEST_EXISTS));
+      g_assert_false (g_file_test (pwned[i], G_FILE_TEST_EXISTS));
+    }
+  /* each path one argument; '%' escaped for sbatch's --output pattern */
+  g_auto (GStrv) pct = g_strsplit (out, "%", -1);
+  g_autofree char *pattern = g_strjoinv ("%%", pct);
+  g_autofree char *want = g_strdup_printf ("ARG[--output=%s/slurm-%%A_%%a.out]", pattern);
+  assert_contains (logged, want);
+  g_autofree char *points = g_build_filename (out, "points.csv", NULL);
+  if (!g_file_test (points, G_FILE_TEST_IS_REGULAR))
+    g_error ("no points.csv in %s; log:\n%s", out, logged);
+  tu_rm_rf (tmp);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -252,5 +331,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/run-default", test_run_default);
   g_test_add_func ("/cli/determinism", test_determinism);
   g_test_add_func ("/cli/unwritable-output", test_unwritable_output);
+  g_test_add_func ("/cli/emit-slurm-quoting", test_emit_slurm_quoting);
   return g_test_run ();
 }

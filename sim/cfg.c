@@ -156,10 +156,13 @@ cfg_close (TsCfgFile *file)
 
 /* ---- overrides ---- */
 
-/* Copies src's value (and, for aggregates, its members) into dst, a setting of src's type. */
-static void
+/* Copies src's value (and, for aggregates, its members) into dst, a setting of src's type (NULL
+ * when libconfig refused to create it).  FALSE if some setting could not be created. */
+static gboolean
 copy_value (config_setting_t *dst, const config_setting_t *src)
 {
+  if (dst == NULL)
+    return FALSE;
   switch (config_setting_type (src))
     {
     case CONFIG_TYPE_INT: config_setting_set_int (dst, config_setting_get_int (src)); break;
@@ -171,9 +174,24 @@ copy_value (config_setting_t *dst, const config_setting_t *src)
       for (int i = 0; i < config_setting_length (src); i++)
         {
           const config_setting_t *e = config_setting_get_elem (src, i);
-          copy_value (config_setting_add (dst, config_setting_name (e), config_setting_type (e)), e);
+          if (!copy_value (config_setting_add (dst, config_setting_name (e), config_setting_type (e)), e))
+            return FALSE;
         }
     }
+  return TRUE;
+}
+
+/* A name libconfig accepts for a setting: a letter or '*', then letters, digits, '*', '_' or
+ * '-' (ASCII only).  config_setting_add returns NULL for any other. */
+static gboolean
+valid_setting_name (const char *name)
+{
+  if (!g_ascii_isalpha (name[0]) && name[0] != '*')
+    return FALSE;
+  for (const char *p = name + 1; *p; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("*_-", *p) == NULL)
+      return FALSE;
+  return TRUE;
 }
 
 /* The element of aggregate `at` that path segment seg names, or NULL. */
@@ -214,10 +232,20 @@ set_at (config_setting_t *at, char **segs, guint n, const config_setting_t *valu
           ts_diag_add (diag, ov->label, 0, "%s: the last key must name a setting of a group", ov->path);
           return -1;
         }
+      if (!valid_setting_name (segs[0]))
+        {
+          ts_diag_add (diag, ov->label, 0, "%s: '%s' is not a valid setting name (a letter, then letters, "
+                       "digits, '-' or '_')", ov->path, segs[0]);
+          return -1;
+        }
       if (config_setting_get_member (at, segs[0]) == NULL && wild)
         return 0;
       config_setting_remove (at, segs[0]);
-      copy_value (config_setting_add (at, segs[0], config_setting_type (value)), value);
+      if (!copy_value (config_setting_add (at, segs[0], config_setting_type (value)), value))
+        {
+          ts_diag_add (diag, ov->label, 0, "%s: cannot set it to '%s'", ov->path, ov->value);
+          return -1;
+        }
       return 1;
     }
   if (strcmp (segs[0], "*") == 0)

@@ -85,6 +85,8 @@ test_usage_errors (void)
     { "run", "--seed=x", NULL, "--seed" },
     { "run", "nosuch", NULL, "no such scenario file or shipped scenario" },
     { "run", "--set", "oops", "--set 'oops' is not KEY=VALUE" },
+    { "run", "--set", "9x=1", "9x: '9x' is not a valid setting name" },
+    { "run", "--set", "profile.a b=1", "'a b' is not a valid setting name" },
     { "run", "--set", "profile.rules.contention=\"fast\"", "rules.contention: 'fast' is not one of 'sm+memory', 'sm', 'none'" },
     { "list", NULL, NULL, "say what to list" },
     { "list", "things", NULL, "say what to list" },

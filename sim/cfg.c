@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cfg.h"
+#include "datadir.h"
 #include "scenario.h"
 
 void
@@ -58,10 +59,16 @@ static gboolean
 scan_includes (const char *path, GBytes *contents, const char *dir, GPtrArray *stack, TsDiag *diag)
 {
   g_autofree char *text = NULL;
+  g_autoptr (GError) error = NULL;
   if (contents != NULL)
     text = g_strndup (g_bytes_get_data (contents, NULL), g_bytes_get_size (contents));
-  else if (!g_file_get_contents (path, &text, NULL, NULL))
-    return TRUE;  /* reported by the parser with its own location */
+  else if (!ts_input_read (path, &text, NULL, &error))
+    {
+      if (error->code == TS_ERROR_NOT_FOUND)
+        return TRUE;  /* reported by the caller or the parser with its own location */
+      ts_diag_add_error (diag, error);  /* not a regular file, too large: never parsed */
+      return FALSE;
+    }
 
   g_ptr_array_add (stack, (gpointer) path);
   gboolean ok = TRUE;
@@ -78,9 +85,16 @@ scan_includes (const char *path, GBytes *contents, const char *dir, GPtrArray *s
         continue;  /* malformed: the parser says so */
       g_autofree char *name = g_strndup (q1 + 1, q2 - q1 - 1);
       g_autofree char *inc = g_path_is_absolute (name) ? g_strdup (name) : g_build_filename (dir, name, NULL);
-      if (contents != NULL || !g_file_test (inc, G_FILE_TEST_IS_REGULAR))
+      g_autoptr (GError) bad = NULL;
+      if (contents != NULL || (!ts_input_read (inc, NULL, NULL, &bad) && bad->code == TS_ERROR_NOT_FOUND))
         {
           ts_diag_add (diag, path, ln + 1, "cannot open include file '%s'", name);
+          ok = FALSE;
+          break;
+        }
+      if (bad != NULL)
+        {
+          ts_diag_add (diag, path, ln + 1, "@include \"%s\": %s", name, bad->message);
           ok = FALSE;
           break;
         }

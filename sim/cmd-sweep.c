@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "cmd.h"
+#include "datadir.h"
 #include "sweep.h"
 
 /* Appends text to s quoted for POSIX sh: in single quotes, each ' written as '\''.  Every
@@ -184,6 +185,10 @@ ts_cmd_sweep (int argc, char **argv)
     }
 
   g_autoptr (GError) error = NULL;
+  /* a FIFO, a device or a huge file is refused before the loader reads it whole */
+  if (!ts_input_read (argv[1], NULL, NULL, &error) && error->code != TS_ERROR_NOT_FOUND)
+    return ts_cmd_fail ("sweep", error);
+  g_clear_error (&error);
   g_autoptr (TsSweep) sw = ts_sweep_load (argv[1], &error);
   if (sw == NULL)
     return ts_cmd_fail ("sweep", error);

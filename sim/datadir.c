@@ -1,6 +1,12 @@
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "datadir.h"
 #include "error.h"
@@ -48,6 +54,83 @@ ts_data_dir (void)
   if (g_once_init_enter (&dir))
     g_once_init_leave (&dir, find_data_dir ());
   return dir;
+}
+
+static const char *
+file_kind (mode_t mode)
+{
+  return S_ISDIR (mode) ? "a folder" : S_ISFIFO (mode) ? "a FIFO" : S_ISCHR (mode) ? "a character device"
+         : S_ISBLK (mode) ? "a block device" : S_ISSOCK (mode) ? "a socket" : "not a plain file";
+}
+
+gboolean
+ts_input_read (const char *path, char **text, gsize *len, GError **error)
+{
+  /* O_NONBLOCK: opening a FIFO without a writer must not wait; fstat decides on what was opened */
+  int fd = g_open (path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int e = errno;
+      g_set_error (error, TS_ERROR, e == ENOENT ? TS_ERROR_NOT_FOUND : TS_ERROR_INPUT, "%s: %s", path,
+                   e == ENOENT ? "no such file" : g_strerror (e));
+      return FALSE;
+    }
+  struct stat st;
+  gboolean ok = FALSE;
+  if (fstat (fd, &st) != 0)
+    g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s: %s", path, g_strerror (errno));
+  else if (!S_ISREG (st.st_mode))
+    g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s: not a regular file (%s); an input must be one",
+                 path, file_kind (st.st_mode));
+  else if (st.st_size > (off_t) TS_INPUT_MAX_BYTES)
+    g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s: %lld bytes; an input file may have at most %u MiB",
+                 path, (long long) st.st_size, TS_INPUT_MAX_BYTES >> 20);
+  else if (text == NULL && len == NULL)
+    ok = TRUE;
+  else
+    {
+      /* read at most one byte more than the limit: the file may have grown since fstat */
+      gsize cap = (gsize) st.st_size + 1, n = 0;
+      char *buf = g_malloc (cap + 1);
+      ok = TRUE;
+      for (;;)
+        {
+          if (n == cap)
+            {
+              if (cap > TS_INPUT_MAX_BYTES)
+                break;
+              cap = MIN (cap * 2, (gsize) TS_INPUT_MAX_BYTES + 1);
+              buf = g_realloc (buf, cap + 1);
+            }
+          gssize r = read (fd, buf + n, cap - n);
+          if (r < 0 && errno == EINTR)
+            continue;
+          if (r < 0)
+            {
+              g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s: cannot read: %s", path, g_strerror (errno));
+              ok = FALSE;
+              break;
+            }
+          if (r == 0)
+            break;
+          n += (gsize) r;
+        }
+      if (ok && n > TS_INPUT_MAX_BYTES)
+        {
+          g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s: more than %u MiB; an input file may have at most that",
+                       path, TS_INPUT_MAX_BYTES >> 20);
+          ok = FALSE;
+        }
+      buf[n] = '\0';
+      if (ok && len)
+        *len = n;
+      if (ok && text)
+        *text = buf;
+      else
+        g_free (buf);
+    }
+  close (fd);
+  return ok;
 }
 
 static GBytes *
@@ -105,6 +188,14 @@ ts_data_find (TsDataKind kind, const char *name, const char *ref_dir,
     {
       g_autofree char *cand = g_path_is_absolute (name) ? g_strdup (name)
                                                         : g_build_filename (ref_dir, name, NULL);
+      g_autoptr (GError) bad = NULL;
+      /* a path that exists but is not a readable regular file is named as such, not "not found" */
+      if (!g_str_has_prefix (cand, TS_BUILTIN_PREFIX "/") && !ts_input_read (cand, NULL, NULL, &bad)
+          && bad->code != TS_ERROR_NOT_FOUND)
+        {
+          g_propagate_error (error, g_steal_pointer (&bad));
+          return FALSE;
+        }
       return try_candidate (cand, tried, path, contents) || not_found (kind, name, tried, error);
     }
 

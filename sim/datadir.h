@@ -34,6 +34,16 @@ gboolean ts_data_find (TsDataKind kind, const char *name, const char *ref_dir,
 /* Sorted names of the data directory's files of a kind, built-in ones included. */
 GStrv ts_data_list (TsDataKind kind);
 
+/* Largest input file (scenario, model, profile, sweep, @include) the loaders read. */
+#define TS_INPUT_MAX_BYTES (16u << 20)
+
+/* Reads the input file at path whole, NUL-terminated, into *text (g_free it) and its length into
+ * *len (either may be NULL: then it only checks).  Refuses, with a message naming the path, what
+ * is not a regular file (a FIFO, device, folder or socket: opened without blocking and never read)
+ * and files over TS_INPUT_MAX_BYTES.  Errors: TS_ERROR_NOT_FOUND when path does not exist,
+ * otherwise TS_ERROR_INPUT. */
+gboolean ts_input_read (const char *path, char **text, gsize *len, GError **error);
+
 /* Path, label and contents of the embedded default scenario. */
 GBytes *ts_data_default_scenario (char **label);
 

@@ -1,7 +1,10 @@
 /* The tiersim command as a user runs it: exit statuses, messages, outputs, determinism. */
 #include "config.h"
 
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -320,6 +323,55 @@ test_emit_slurm_quoting (void)
   tu_rm_rf (tmp);
 }
 
+static void
+kill_after_20s (gpointer data)
+{
+  (void) data;
+  alarm (20);  /* kept across exec: a tiersim that blocks dies of SIGALRM and the test fails */
+}
+
+/* The sweep loader and the CLI refuse /dev/zero (which never ends), a FIFO (which blocks) and a
+ * file over 16 MiB at once: exit 2, the path in the message. */
+static void
+test_inputs_not_regular (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-XXXXXX", NULL);
+  g_autofree char *fifo = g_build_filename (tmp, "fifo.cfg", NULL);
+  g_autofree char *big = g_build_filename (tmp, "big.cfg", NULL);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  int fd = g_open (big, O_WRONLY | O_CREAT, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, 17 << 20), ==, 0);
+  close (fd);
+  g_autofree char *out = g_build_filename (tmp, "out", NULL);
+  struct { const char *cmd, *path, *msg; } cases[] = {
+    { "sweep", "/dev/zero", "/dev/zero: not a regular file (a character device)" },
+    { "sweep", fifo, "fifo.cfg: not a regular file (a FIFO)" },
+    { "sweep", big, "big.cfg: 17825792 bytes; an input file may have at most 16 MiB" },
+    { "check", "/dev/zero", "/dev/zero: not a regular file (a character device)" },
+    { "check", fifo, "fifo.cfg: not a regular file (a FIFO)" },
+    { "run", big, "big.cfg: 17825792 bytes; an input file may have at most 16 MiB" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *bin = g_getenv ("TIERSIM");
+      const char *argv[] = { bin ? bin : TS_ABS_BUILDDIR "/tiersim", cases[i].cmd, cases[i].path,
+                             "-o", out, NULL };
+      if (strcmp (cases[i].cmd, "check") == 0)
+        argv[3] = NULL;
+      g_autofree char *sout = NULL, *serr = NULL;
+      g_autoptr (GError) error = NULL;
+      int status;
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, kill_after_20s, NULL, &sout, &serr, &status, &error);
+      g_assert_no_error (error);
+      if (!WIFEXITED (status) || WEXITSTATUS (status) != 2 || strstr (serr, cases[i].msg) == NULL)
+        g_error ("tiersim %s %s: status %d, expected exit 2 and \"%s\"; stderr:\n%s", cases[i].cmd,
+                 cases[i].path, status, cases[i].msg, serr);
+    }
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  tu_rm_rf (tmp);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -334,5 +386,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/determinism", test_determinism);
   g_test_add_func ("/cli/unwritable-output", test_unwritable_output);
   g_test_add_func ("/cli/emit-slurm-quoting", test_emit_slurm_quoting);
+  g_test_add_func ("/cli/inputs-not-regular", test_inputs_not_regular);
   return g_test_run ();
 }

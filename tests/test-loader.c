@@ -3,7 +3,10 @@
  * "# expect: ..."). */
 #include "config.h"
 
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -233,6 +236,48 @@ test_bad (gconstpointer data)
     g_error ("%s:\n  expected: %s\n  got: %s", path, expect, error->message);
 }
 
+/* Inputs must be regular files of bounded size: a device, a FIFO (which would block), a folder,
+ * an @included FIFO and a 17 MiB file are refused at once, with the path in the message. */
+static void
+test_not_regular (void)
+{
+  alarm (30);  /* a loader that blocks on the FIFO fails here instead of hanging */
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-loader-XXXXXX", NULL);
+  g_autofree char *fifo = g_build_filename (tmp, "fifo.cfg", NULL);
+  g_autofree char *inc = g_build_filename (tmp, "inc.cfg", NULL);
+  g_autofree char *big = g_build_filename (tmp, "big.cfg", NULL);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_true (g_file_set_contents (inc, "@include \"fifo.cfg\"\n", -1, NULL));
+  int fd = g_open (big, O_WRONLY | O_CREAT, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, 17 << 20), ==, 0);
+  close (fd);
+  struct { const char *path, *msg; } cases[] = {
+    { "/dev/zero", "/dev/zero: not a regular file (a character device)" },
+    { fifo, "fifo.cfg: not a regular file (a FIFO)" },
+    { tmp, ": not a regular file (a folder)" },
+    { inc, "inc.cfg:1: @include \"fifo.cfg\": " },
+    { big, "big.cfg: 17825792 bytes; an input file may have at most 16 MiB" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) e1 = NULL, e2 = NULL, e3 = NULL;
+      g_autoptr (TsScenario) s = ts_scenario_load (cases[i].path, &e1);
+      g_autoptr (TsModel) m = ts_model_load (cases[i].path, NULL, &e2);
+      g_autoptr (TsProfile) p = ts_profile_load (cases[i].path, NULL, &e3);
+      GError *errs[] = { e1, e2, e3 };
+      for (guint k = 0; k < G_N_ELEMENTS (errs); k++)
+        {
+          g_assert_nonnull (errs[k]);
+          g_assert_cmpint (errs[k]->code, ==, TS_ERROR_INPUT);
+          if (strstr (errs[k]->message, cases[i].msg) == NULL)
+            g_error ("%s (loader %u): expected \"%s\" in: %s", cases[i].path, k, cases[i].msg, errs[k]->message);
+        }
+    }
+  alarm (0);
+  tu_rm_rf (tmp);
+}
+
 static int
 cmp_name (gconstpointer a, gconstpointer b)
 {
@@ -247,6 +292,7 @@ main (int argc, char **argv)
   g_test_add_func ("/loader/nearest-name", test_nearest_name);
   g_test_add_func ("/loader/profile-roundtrip-shipped", test_profile_roundtrip_shipped);
   g_test_add_func ("/loader/profile-roundtrip-measured", test_profile_roundtrip_measured);
+  g_test_add_func ("/loader/not-regular", test_not_regular);
   g_autofree char *dir = tu_data ("bad");
   g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
   g_assert_nonnull (d);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Fuzzes the scenario, model and profile loaders (tests/fuzz/fuzz-loader.c) with libFuzzer,
+# Fuzzes the scenario, model, profile and sweep loaders and @include (tests/fuzz/fuzz-loader.c) with libFuzzer,
 # AddressSanitizer and UBSan, seeded with every shipped and test data file.
 #   tests/fuzz/run.sh [SECONDS [JOBS]]      defaults: 300 seconds, 8 jobs
 # Needs clang plus the build dependencies; builds from the committed tree (git archive HEAD) in
@@ -24,13 +24,17 @@ clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
   $(pkg-config --cflags $deps) tests/fuzz/fuzz-loader.c libtiersim.a $(pkg-config --libs $deps) -lm \
   -o fuzz-loader
 
-# Seeds: the first byte picks the loader (0 scenario, 1 model, 2 profile).
+# Seeds: the first byte picks the loader (0 scenario, 1 model, 2 profile, 3 sweep, 4 scenario and
+# @included file).
 mkdir corpus
 n=0
 seed () { for f in "$@"; do n=$((n + 1)); { printf "\\$kind"; cat "$f"; } > "corpus/$n"; done; }
 kind=000; seed scenarios/*.cfg tests/data/*.cfg tests/data/bad/*.cfg
 kind=001; seed scenarios/models/*.cfg tests/data/models/*.cfg
 kind=002; seed calib/profiles/*.cfg tests/data/profiles/*.cfg tests/data/bad/refs/*.cfg
+kind=003; seed sweeps/*.cfg tests/data/sweeps/*.cfg tests/data/sweeps/bad/*.cfg
+# 4: a scenario, a NUL, then inc.cfg, which the scenario may @include (good.cfg's own include)
+n=$((n + 1)); { printf '\004'; sed 's/good-policies.cfg/inc.cfg/' tests/data/good.cfg; printf '\000'; cat tests/data/good-policies.cfg; } > "corpus/$n"
 
 cd - >/dev/null
 # Full unwinding on malloc: libconfig has no frame pointers, and a suppression needs its frames.

@@ -6,6 +6,7 @@
 
 #include <glib/gstdio.h>
 
+#include "csv.h"
 #include "report.h"
 
 static const char *
@@ -26,7 +27,10 @@ csv_num (GString *s, double v, const char *fmt)
 static void
 summary_row (GString *s, const char *policy, const char *task, const char *cls, const TsStats *st)
 {
-  g_string_append_printf (s, "%s,%s,%s,%u,%u,%u", policy, task, cls, st->jobs, st->completed, st->missed);
+  ts_csv_append (s, policy);
+  ts_csv_append_next (s, task);
+  ts_csv_append_next (s, cls);
+  g_string_append_printf (s, ",%u,%u,%u", st->jobs, st->completed, st->missed);
   csv_num (s, st->dmr, "%.6f");
   csv_num (s, st->lat_mean_ms, "%.6f");
   csv_num (s, st->lat_p50_ms, "%.6f");
@@ -76,13 +80,16 @@ ts_report_jobs_csv (const TsScenario *scn, TsRunResult *const *runs, guint n_run
     for (guint i = 0; i < runs[r]->jobs->len; i++)
       {
         const TsJob *j = runs[r]->jobs->pdata[i];
-        g_string_append_printf (s, "%s,%s,%u", runs[r]->policy, scn->tasks[j->task].name, j->id);
+        ts_csv_append (s, runs[r]->policy);
+        ts_csv_append_next (s, scn->tasks[j->task].name);
+        g_string_append_printf (s, ",%u", j->id);
         csv_time (s, j->release);
         csv_time (s, j->start);
         csv_time (s, j->finish);
         csv_time (s, j->deadline);
-        g_string_append_printf (s, ",%d,%s,%.6f,%u\n", ts_job_missed (j), j->dropped ? "dropped" : j->variant,
-                                j->accuracy, j->preemptions);
+        g_string_append_printf (s, ",%d", ts_job_missed (j));
+        ts_csv_append_next (s, j->dropped ? "dropped" : j->variant);
+        g_string_append_printf (s, ",%.6f,%u\n", j->accuracy, j->preemptions);
       }
   return s;
 }
@@ -95,7 +102,8 @@ ts_report_preemptions_csv (const TsScenario *scn, TsRunResult *const *runs, guin
     for (guint i = 0; i < runs[r]->preemptions->len; i++)
       {
         const TsPreemptRecord *p = &g_array_index (runs[r]->preemptions, TsPreemptRecord, i);
-        g_string_append_printf (s, "%s,%s", runs[r]->policy, scn->tasks[p->task].name);
+        ts_csv_append (s, runs[r]->policy);
+        ts_csv_append_next (s, scn->tasks[p->task].name);
         csv_time (s, p->latency);
         g_string_append_printf (s, ",%.3f\n", p->wasted_gpu_ns);
       }

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "cfg.h"
+#include "csv.h"
 #include "policies/policy.h"
 #include "metrics.h"
 #include "report.h"
@@ -42,7 +43,7 @@ ts_sweep_free (TsSweep *sw)
 }
 
 /* What points.csv shows for an axis value: a string's text, strings joined by "+", or the
- * literal; quoted if it holds a comma. */
+ * literal (quoted as CSV when written). */
 static char *
 label_of (const config_setting_t *v)
 {
@@ -68,7 +69,7 @@ label_of (const config_setting_t *v)
     }
   else
     text = ts_cfg_setting_to_text (v);
-  return strchr (text, ',') ? g_strdup_printf ("\"%s\"", text) : g_steal_pointer (&text);
+  return g_steal_pointer (&text);
 }
 
 static const char *const top_keys[] = { "scenario", "axes", "combine", "replicas", "search", "fixed", NULL };
@@ -290,7 +291,7 @@ ts_sweep_points_header (const TsSweep *sw)
 {
   GString *s = g_string_new ("point");
   for (guint a = 0; a < sw->axes->len; a++)
-    g_string_append_printf (s, ",%s", ((TsAxis *) sw->axes->pdata[a])->name);
+    ts_csv_append_next (s, ((TsAxis *) sw->axes->pdata[a])->name);
   g_string_append (s, ",replica,seed");
   return g_string_free (s, FALSE);
 }
@@ -303,7 +304,7 @@ ts_sweep_points_prefix (const TsSweep *sw, guint i, guint64 seed)
   for (guint a = 0; a < sw->axes->len; a++)
     {
       const TsAxis *ax = sw->axes->pdata[a];
-      g_string_append_printf (s, ",%s", (char *) ax->labels->pdata[value_index (sw, i, a)]);
+      ts_csv_append_next (s, ax->labels->pdata[value_index (sw, i, a)]);
     }
   g_string_append_printf (s, ",%u,%" G_GUINT64_FORMAT, i % sw->replicas, seed);
   return g_string_free (s, FALSE);
@@ -542,10 +543,22 @@ ts_sweep_run (const TsSweep *sw, const char *dir, const TsSweepOptions *opt,
   return ts_sweep_write_points_csv (dir, sw->n_points, error);
 }
 
+/* Appends a CSV record: the fields of a, then those of b. */
+static void
+append_record (GString *out, GStrv a, GStrv b)
+{
+  for (guint k = 0; a[k]; k++)
+    k ? ts_csv_append_next (out, a[k]) : ts_csv_append (out, a[k]);
+  for (guint k = 0; b[k]; k++)
+    ts_csv_append_next (out, b[k]);
+  g_string_append_c (out, '\n');
+}
+
 gboolean
 ts_sweep_write_points_csv (const char *dir, guint n_points, GError **error)
 {
   g_autoptr (GString) out = g_string_new (NULL);
+  guint header_fields = 0;
   for (guint i = 0; i < n_points; i++)
     {
       g_autofree char *pd = point_dir (dir, i);
@@ -556,13 +569,30 @@ ts_sweep_write_points_csv (const char *dir, guint n_points, GError **error)
           g_set_error (error, TS_ERROR, TS_ERROR_RUN, "%s: point %u has no results", dir, i);
           return FALSE;
         }
-      g_auto (GStrv) pl = g_strsplit (ptext, "\n", 3);
-      g_auto (GStrv) rows = g_strsplit (stext, "\n", -1);
+      /* point.txt: the header and the values of the point's leading columns; then its summary.csv */
+      g_autoptr (GPtrArray) pl = ts_csv_parse (ptext, strlen (ptext), pfile, NULL, error);
+      if (pl == NULL)
+        return FALSE;
+      if (pl->len != 2 || g_strv_length (pl->pdata[0]) != g_strv_length (pl->pdata[1]))
+        {
+          g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s: not a header line and a line of as many values", pfile);
+          return FALSE;
+        }
+      g_autoptr (TsCsv) sum = ts_csv_parse_table (stext, strlen (stext), sfile, error);
+      if (sum == NULL)
+        return FALSE;
       if (i == 0)
-        g_string_append_printf (out, "%s,%s\n", pl[0], rows[0]);
-      for (guint r = 1; rows[r] != NULL; r++)
-        if (*rows[r])
-          g_string_append_printf (out, "%s,%s\n", pl[1], rows[r]);
+        {
+          append_record (out, pl->pdata[0], sum->header);
+          header_fields = g_strv_length (pl->pdata[0]) + sum->n_columns;
+        }
+      else if (g_strv_length (pl->pdata[0]) + sum->n_columns != header_fields)
+        {
+          g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s: point %u has other columns than point 0", dir, i);
+          return FALSE;
+        }
+      for (guint r = 0; r < sum->rows->len; r++)
+        append_record (out, pl->pdata[1], sum->rows->pdata[r]);
     }
   g_autofree char *file = g_build_filename (dir, "points.csv", NULL);
   return g_file_set_contents (file, out->str, out->len, error);
@@ -757,8 +787,11 @@ ts_sweep_search (const TsSweep *sw, const char *dir, guint jobs, GError **error)
   for (guint p = 0; p < n; p++)
     {
       const Search *s = &searches[p];
-      g_string_append_printf (csv, "%s,%s,%s,%s,", s->policy->name, sw->search.name,
-                              sw->search.smallest ? "smallest" : "largest", cond);
+      ts_csv_append (csv, s->policy->name);
+      ts_csv_append_next (csv, sw->search.name);
+      ts_csv_append_next (csv, sw->search.smallest ? "smallest" : "largest");
+      ts_csv_append_next (csv, cond);
+      g_string_append_c (csv, ',');
       isnan (s->result) ? (void) 0 : (void) g_string_append_printf (csv, "%.6f", s->result);
       g_string_append_c (csv, ',');
       isnan (s->fails_at) ? (void) 0 : (void) g_string_append_printf (csv, "%.6f", s->fails_at);

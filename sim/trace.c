@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "csv.h"
 #include "trace.h"
 
 typedef struct {
@@ -200,11 +201,13 @@ ts_trace_write_timeline (const TsTrace *t, const char *path, GError **error)
   for (guint i = 0; i < t->spans->len; i++)
     {
       const Span *sp = &g_array_index (t->spans, Span, i);
-      g_string_append_printf (s, "%s,", (char *) t->policies->pdata[sp->policy]);
+      ts_csv_append (s, t->policies->pdata[sp->policy]);
+      g_string_append_c (s, ',');
       if (sp->stream != G_MAXUINT)
         g_string_append_printf (s, "%u", sp->stream);
-      g_string_append_printf (s, ",%s,%s,%.6f,", sp->task >= 0 ? t->scn->tasks[sp->task].name : "",
-                              sp->kernel, ts_time_to_ms (sp->start));
+      ts_csv_append_next (s, sp->task >= 0 ? t->scn->tasks[sp->task].name : "");
+      ts_csv_append_next (s, sp->kernel);
+      g_string_append_printf (s, ",%.6f,", ts_time_to_ms (sp->start));
       if (sp->end >= 0)
         g_string_append_printf (s, "%.6f", ts_time_to_ms (sp->end));
       g_string_append_c (s, '\n');

@@ -7,7 +7,8 @@
  * throughput, and, if the run wrote timeline.csv, a timeline per policy (stream lanes, kernels
  * coloured by task, preemptions marked).  A sweep folder (points.csv) gets RT deadline miss
  * rate, RT p99 latency, BE throughput and total throughput against the sweep's first axis with
- * more than one value, a line per policy (other axes and replicas averaged). */
+ * more than one value, a line per policy (other axes and replicas averaged).  Names are shown as
+ * they are (no enhanced-text markup). */
 #pragma once
 
 #include "error.h"
@@ -17,5 +18,11 @@ G_BEGIN_DECLS
 /* Writes DIR/plots/ and runs gnuplot on every script; returns the number of figures in *n.
  * Without gnuplot, the scripts and data are written and the error says how to install it. */
 gboolean ts_plot_dir (const char *dir, guint *n, GError **error);
+
+/* text as a gnuplot single-quoted string literal (to free): every ' doubled (the only escape such
+ * a string has: no backslash processing), control characters (a newline would end the command)
+ * turned into spaces.  Every name or other text from the user that a script shows goes through
+ * this, so that no name can end the string and run a command. */
+char *ts_plot_quote (const char *text);
 
 G_END_DECLS

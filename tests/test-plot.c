@@ -1,11 +1,16 @@
 /* Plots and traces: every figure comes from a .gp file that gnuplot accepts and writes a non-empty
- * PNG; a Chrome trace is JSON with the expected events.  Skipped (77) without gnuplot. */
+ * PNG; a Chrome trace is JSON with the expected events; names that try to break out of a gnuplot
+ * string run nothing; malformed CSV is a clean error.  What needs gnuplot is skipped without it. */
 #include "config.h"
 
+#include <stdarg.h>
 #include <string.h>
 #include <sys/wait.h>
 
+#include "sim/plot.h"
 #include "tests/testutil.h"
+
+static gboolean have_gnuplot;
 
 /* Every .gp in dir/plots has its PNG, non-empty and a PNG (its signature), and its SVG. */
 static guint
@@ -31,6 +36,111 @@ check_plots (const char *dir)
       count++;
     }
   return count;
+}
+
+static void
+test_quote (void)
+{
+  static const char *const cases[][2] = {
+    { "plain_name", "'plain_name'" },
+    { "", "''" },
+    { "x' ; system(\"touch PWNED\") ; '", "'x'' ; system(\"touch PWNED\") ; '''" },
+    { "a\nb\rc\td\x7f", "'a b c d '" },      /* a newline would end the command */
+    { "back\\slash \\'", "'back\\slash \\'''" },  /* no backslash processing in '...' */
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *q = ts_plot_quote (cases[i][0]);
+      g_assert_cmpstr (q, ==, cases[i][1]);
+    }
+}
+
+/* No file named PWNED in any of the NULL-terminated folders. */
+static void
+assert_no_pwned (const char *first, ...)
+{
+  va_list ap;
+  va_start (ap, first);
+  for (const char *d = first; d; d = va_arg (ap, const char *))
+    {
+      g_autofree char *f = g_build_filename (d, "PWNED", NULL);
+      if (g_file_test (f, G_FILE_TEST_EXISTS))
+        g_error ("a name ran a command through gnuplot: %s exists", f);
+    }
+  va_end (ap);
+}
+
+/* Task names (tests/data/hostile-name.cfg) and a sweep's axis name and labels
+ * (tests/data/sweeps/hostile-names.cfg) that end a '...' string and call system(): the figures are
+ * drawn and nothing is run. */
+static void
+test_hostile_names (void)
+{
+  if (!have_gnuplot)
+    {
+      g_test_skip ("gnuplot is not installed");
+      return;
+    }
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-plot-XXXXXX", NULL), *cwd = g_get_current_dir ();
+  g_autofree char *dir = g_build_filename (tmp, "run", NULL), *plots = g_build_filename (dir, "plots", NULL);
+  g_autofree char *scn = tu_data ("hostile-name.cfg"), *err = NULL, *err2 = NULL;
+  int rc = tu_tiersim (NULL, &err, "run", "-q", "-o", dir, "--plot", scn, NULL);
+  assert_no_pwned (plots, dir, tmp, cwd, NULL);
+  if (rc != 0)
+    g_error ("tiersim run --plot: exit %d: %s", rc, err);
+  /* CDFs for three tasks, three bar charts, a timeline per policy (2) */
+  g_assert_cmpuint (check_plots (dir), ==, 3 + 3 + 2);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "plot", dir, NULL), ==, 0);
+  assert_no_pwned (plots, dir, tmp, cwd, NULL);
+
+  g_autofree char *sdir = g_build_filename (tmp, "sweep", NULL), *splots = g_build_filename (sdir, "plots", NULL);
+  g_autofree char *sweep = tu_data ("sweeps/hostile-names.cfg");
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-o", sdir, NULL), ==, 0);
+  rc = tu_tiersim (NULL, &err2, "plot", sdir, NULL);
+  assert_no_pwned (splots, sdir, tmp, cwd, NULL);
+  if (rc != 0)
+    g_error ("tiersim plot: exit %d: %s", rc, err2);
+  g_assert_cmpuint (check_plots (sdir), ==, 4);
+  tu_rm_rf (tmp);
+}
+
+/* A summary.csv with a quoted newline in a name or with broken quoting is a clean error or a
+ * figure, never a read out of bounds (the reader once split lines before parsing quotes). */
+static void
+test_malformed_csv (void)
+{
+  static const char *const bad[] = {
+    "policy,task,class,dmr,accuracy,throughput_rps\nseq,\"two\nlines\",rt,0,1\n",   /* a field short */
+    "policy,task,class,dmr,accuracy,throughput_rps\nseq,\"never closed,rt,0,1,2\n",
+    "policy,task,class,dmr,accuracy,throughput_rps\nseq,a\"b,rt,0,1,2\n",
+    "policy,task\nseq,a\n",                                                         /* no class column */
+    "",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *tmp = g_dir_make_tmp ("tiersim-plot-XXXXXX", NULL);
+      g_autofree char *sum = g_build_filename (tmp, "summary.csv", NULL), *jobs = g_build_filename (tmp, "jobs.csv", NULL);
+      g_assert_true (g_file_set_contents (sum, bad[i], -1, NULL));
+      g_assert_true (g_file_set_contents (jobs, "policy,task,release,finish\n", -1, NULL));
+      g_autofree char *err = NULL;
+      int rc = tu_tiersim (NULL, &err, "plot", tmp, NULL);
+      if (rc != 2 || strstr (err, "summary.csv") == NULL)
+        g_error ("case %u: exit %d: %s", i, rc, err);
+      tu_rm_rf (tmp);
+    }
+  /* a name with a newline, quoted as it must be, is read whole */
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-plot-XXXXXX", NULL);
+  g_autofree char *sum = g_build_filename (tmp, "summary.csv", NULL), *jobs = g_build_filename (tmp, "jobs.csv", NULL);
+  g_assert_true (g_file_set_contents (sum, "policy,task,class,dmr,accuracy,throughput_rps\nseq,\"two\nlines\",rt,0,1,2\n", -1, NULL));
+  g_assert_true (g_file_set_contents (jobs, "policy,task,release,finish\nseq,\"two\nlines\",0,1000000\n", -1, NULL));
+  g_autofree char *err = NULL;
+  int rc = tu_tiersim (NULL, &err, "plot", tmp, NULL);
+  if (rc != (have_gnuplot ? 0 : 1))
+    g_error ("exit %d: %s", rc, err);
+  g_autofree char *dat = NULL, *file = g_build_filename (tmp, "plots", "throughput.dat", NULL);
+  g_assert_true (g_file_get_contents (file, &dat, NULL, NULL));
+  g_assert_cmpstr (dat, ==, "task seq\n\"two lines\" 2.000000\n");
+  tu_rm_rf (tmp);
 }
 
 static void
@@ -79,10 +189,14 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_autofree char *gnuplot = g_find_program_in_path ("gnuplot");
+  have_gnuplot = gnuplot != NULL;
+  g_test_add_func ("/plot/quote", test_quote);
+  g_test_add_func ("/plot/malformed-csv", test_malformed_csv);
+  g_test_add_func ("/plot/hostile-names", test_hostile_names);
   if (gnuplot == NULL)
     {
-      g_test_message ("gnuplot is not installed: skipping");
-      return 77;
+      g_test_message ("gnuplot is not installed: skipping the figures");
+      return g_test_run ();
     }
   g_test_add_func ("/plot/run-plots-and-trace", test_run_plots_and_trace);
   g_test_add_func ("/plot/sweep-plots", test_sweep_plots);

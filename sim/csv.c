@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "datadir.h"
 #include "error.h"
 
 gboolean
@@ -184,7 +185,7 @@ ts_csv_read (const char *path, GError **error)
 {
   g_autofree char *text = NULL;
   gsize len;
-  if (!g_file_get_contents (path, &text, &len, error))
+  if (!ts_input_read (path, &text, &len, error))
     return NULL;
   return ts_csv_parse_table (text, len, path, error);
 }

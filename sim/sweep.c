@@ -10,6 +10,7 @@
 
 #include "cfg.h"
 #include "csv.h"
+#include "datadir.h"
 #include "policies/policy.h"
 #include "metrics.h"
 #include "report.h"
@@ -20,6 +21,7 @@ axis_free (gpointer p)
 {
   TsAxis *a = p;
   g_free (a->name);
+  g_free (a->where);
   g_free (a->key);
   g_ptr_array_unref (a->values);
   g_ptr_array_unref (a->labels);
@@ -155,6 +157,7 @@ parse_sweep (TsCfgFile *f, gpointer target)
       ts_cfg_check_keys (f, g, axis_keys);
       TsAxis *a = g_new0 (TsAxis, 1);
       a->line = config_setting_source_line (g);
+      a->where = g_strdup_printf ("%s:%d", f->label, a->line);
       a->values = g_ptr_array_new_with_free_func (g_free);
       a->labels = g_ptr_array_new_with_free_func (g_free);
       g_ptr_array_add (sw->axes, a);
@@ -195,11 +198,8 @@ ts_sweep_load (const char *path, GError **error)
   sw->fixed = g_ptr_array_new_with_free_func (axis_free);
   g_autofree char *text = NULL;
   gsize len;
-  if (!g_file_get_contents (path, &text, &len, NULL))
-    {
-      g_set_error (error, TS_ERROR, TS_ERROR_NOT_FOUND, "%s: no such sweep file", path);
-      return NULL;
-    }
+  if (!ts_input_read (path, &text, &len, error))
+    return NULL;
   sw->hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) text, len);
   if (!ts_cfg_parse (path, NULL, NULL, parse_sweep, sw, error))
     return NULL;
@@ -269,7 +269,7 @@ ts_sweep_point_overrides (const TsSweep *sw, guint i, guint *replica)
   for (guint a = 0; a < sw->axes->len; a++)
     {
       const TsAxis *ax = sw->axes->pdata[a];
-      ov[sw->fixed->len + a] = (TsOverride) { ax->key, ax->values->pdata[value_index (sw, i, a)], ax->name };
+      ov[sw->fixed->len + a] = (TsOverride) { ax->key, ax->values->pdata[value_index (sw, i, a)], ax->where };
     }
   *replica = i % sw->replicas;
   return ov;
@@ -429,7 +429,7 @@ static char *
 manifest_hash (const char *dir, guint *n_points)
 {
   g_autofree char *file = g_build_filename (dir, "manifest.json", NULL), *text = NULL;
-  if (!g_file_get_contents (file, &text, NULL, NULL))
+  if (!ts_input_read (file, &text, NULL, NULL))
     return NULL;
   const char *h = strstr (text, "\"sweep_sha256\": \""), *p = strstr (text, "\"points\": ");
   if (h == NULL || p == NULL)
@@ -564,7 +564,7 @@ ts_sweep_write_points_csv (const char *dir, guint n_points, GError **error)
       g_autofree char *pd = point_dir (dir, i);
       g_autofree char *pfile = g_build_filename (pd, "point.txt", NULL), *sfile = g_build_filename (pd, "summary.csv", NULL);
       g_autofree char *ptext = NULL, *stext = NULL;
-      if (!g_file_get_contents (pfile, &ptext, NULL, NULL) || !g_file_get_contents (sfile, &stext, NULL, NULL))
+      if (!ts_input_read (pfile, &ptext, NULL, NULL) || !ts_input_read (sfile, &stext, NULL, NULL))
         {
           g_set_error (error, TS_ERROR, TS_ERROR_RUN, "%s: point %u has no results", dir, i);
           return FALSE;
@@ -603,7 +603,7 @@ copy_file (const char *from, const char *to, GError **error)
 {
   g_autofree char *text = NULL;
   gsize len;
-  return g_file_get_contents (from, &text, &len, error) && g_file_set_contents (to, text, len, error);
+  return ts_input_read (from, &text, &len, error) && g_file_set_contents (to, text, len, error);
 }
 
 gboolean

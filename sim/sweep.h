@@ -32,6 +32,7 @@ typedef struct {
   GPtrArray *values;   /* char*: libconfig literals */
   GPtrArray *labels;   /* char*: what points.csv shows for each value */
   int line;
+  char *where;         /* "file:line" of its definition, for messages about its values */
 } TsAxis;
 
 typedef struct {

@@ -2,6 +2,7 @@
 
 #include <math.h>
 
+#include "csv.h"
 #include "validate.h"
 
 double
@@ -92,7 +93,9 @@ ts_validation_csv (const TsScenario *scn, const GArray *rows)
       const TsTask *t;
       double a[6], b[6];
       const TsValidationRow *r = row_at (scn, rows, i, &t, a, b);
-      g_string_append_printf (s, "%s,%s,%s,%u,%u", r->policy, t->name, class_name (t), r->real.jobs, r->sim.jobs);
+      ts_csv_append (s, r->policy);
+      ts_csv_append_next (s, t->name);  /* names may hold commas or quotes: RFC 4180 */
+      g_string_append_printf (s, ",%s,%u,%u", class_name (t), r->real.jobs, r->sim.jobs);
       for (guint m = 0; m < 6; m++)
         {
           append_num (s, "%.6f", a[m]);

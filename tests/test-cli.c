@@ -85,6 +85,10 @@ test_usage_errors (void)
     { "run", "--bogus", NULL, "Unknown option --bogus" },
     { "run", "demo", "disb-a", "one scenario at most" },
     { "run", "--duration=-1", NULL, "--duration" },
+    { "run", "--duration=nan", NULL, "--duration: 'nan' is not a number of seconds" },  /* was taken as "not given" */
+    { "run", "--duration=inf", NULL, "--duration: 'inf' is not a number of seconds" },
+    { "run", "--trace-window=0:inf", NULL, "--trace-window '0:inf' is not START:END" },
+    { "run", "--duration=1e6", "disb-e", "more than tiersim simulates in one run" },
     { "run", "--seed=x", NULL, "--seed" },
     { "run", "nosuch", NULL, "no such scenario file or shipped scenario" },
     { "run", "--set", "oops", "--set 'oops' is not KEY=VALUE" },

@@ -64,6 +64,25 @@ file_kind (mode_t mode)
 }
 
 gboolean
+ts_output_write (const char *path, const char *data, gsize len, GError **error)
+{
+  GStatBuf st;
+  if (g_lstat (path, &st) == 0 && !S_ISREG (st.st_mode))
+    {
+      g_set_error (error, TS_ERROR, TS_ERROR_IO, "%s exists and is not a regular file: tiersim writes "
+                   "its outputs only as regular files, and will not replace it", path);
+      return FALSE;
+    }
+  g_autoptr (GError) e = NULL;
+  if (!g_file_set_contents (path, data, len, &e))
+    {
+      g_set_error (error, TS_ERROR, TS_ERROR_IO, "cannot write %s: %s", path, e->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 ts_input_read (const char *path, char **text, gsize *len, GError **error)
 {
   /* O_NONBLOCK: opening a FIFO without a writer must not wait; fstat decides on what was opened */

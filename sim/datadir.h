@@ -44,6 +44,12 @@ GStrv ts_data_list (TsDataKind kind);
  * otherwise TS_ERROR_INPUT. */
 gboolean ts_input_read (const char *path, char **text, gsize *len, GError **error);
 
+/* Writes len bytes of data as the regular file path, atomically (a temporary file renamed into
+ * place: a reader never sees a partial file), with the umask's permissions.  An existing path that
+ * is not a regular file (a device, FIFO, folder or symbolic link) is never replaced: that is an
+ * error (TS_ERROR_IO), as is any failure to write, with its reason. */
+gboolean ts_output_write (const char *path, const char *data, gsize len, GError **error);
+
 /* Path, label and contents of the embedded default scenario. */
 GBytes *ts_data_default_scenario (char **label);
 

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "csv.h"
+#include "datadir.h"
 #include "plot.h"
 
 /* ---- the CSV files read ---- */
@@ -105,7 +106,7 @@ write_gp (const char *plots, const char *name, const char *setup, const char *pl
     "replot\n",
     name, name, setup, plot_cmd, name);
   g_autofree char *file = g_strdup_printf ("%s/%s.gp", plots, name);
-  if (!g_file_set_contents (file, gp, -1, error))
+  if (!ts_output_write (file, gp, strlen (gp), error))
     return FALSE;
   g_ptr_array_add (written, g_strdup (name));
   return TRUE;
@@ -115,7 +116,7 @@ static gboolean
 write_dat (const char *plots, const char *name, const GString *data, GError **error)
 {
   g_autofree char *file = g_strdup_printf ("%s/%s.dat", plots, name);
-  return g_file_set_contents (file, data->str, data->len, error);
+  return ts_output_write (file, data->str, data->len, error);
 }
 
 /* A file-name-safe copy of s (to free). */

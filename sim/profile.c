@@ -373,13 +373,7 @@ gboolean
 ts_profile_write (const TsProfile *p, const char *path, GError **error)
 {
   g_autofree char *text = ts_profile_to_text (p);
-  g_autoptr (GError) e = NULL;
-  if (!g_file_set_contents (path, text, -1, &e))
-    {
-      g_set_error (error, TS_ERROR, TS_ERROR_IO, "%s", e->message);
-      return FALSE;
-    }
-  return TRUE;
+  return ts_output_write (path, text, strlen (text), error);
 }
 
 TsProfile *

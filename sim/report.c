@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "csv.h"
+#include "datadir.h"
 #include "report.h"
 
 static const char *
@@ -189,8 +190,7 @@ gboolean
 ts_report_write_file (const char *dir, const char *name, const char *data, gsize len, GError **error)
 {
   g_autofree char *path = g_build_filename (dir, name, NULL);
-  /* g_file_set_contents writes a temporary file and renames it over path. */
-  return g_file_set_contents (path, data, len, error);
+  return ts_output_write (path, data, len, error);
 }
 
 static gboolean

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "datadir.h"
 #include "trace.h"
 
 typedef struct {
@@ -191,7 +192,7 @@ ts_trace_write_json (const TsTrace *t, const char *path, GError **error)
     }
   g_string_append (s, t->jobs->str);
   g_string_append (s, "\n]}\n");
-  return g_file_set_contents (path, s->str, s->len, error);
+  return ts_output_write (path, s->str, s->len, error);
 }
 
 gboolean
@@ -212,5 +213,5 @@ ts_trace_write_timeline (const TsTrace *t, const char *path, GError **error)
         g_string_append_printf (s, "%.6f", ts_time_to_ms (sp->end));
       g_string_append_c (s, '\n');
     }
-  return g_file_set_contents (path, s->str, s->len, error);
+  return ts_output_write (path, s->str, s->len, error);
 }

@@ -162,7 +162,8 @@ parse_kernels (TsCfgFile *f, const config_setting_t *ks, gint64 default_regs, gu
       double us;
       const char *s;
       d->name = g_strdup (ts_cfg_string (f, k, "name", TRUE, &s) ? s : "?");
-      if (ts_cfg_int (f, k, "blocks", TRUE, 1, G_MAXINT32, &v))
+      /* 2^24 blocks is far beyond any DNN kernel's grid; 2^31 took hours to simulate. */
+      if (ts_cfg_int (f, k, "blocks", TRUE, 1, 1 << 24, &v))
         d->blocks = v;
       if (ts_cfg_int (f, k, "threads", TRUE, 1, 1 << 16, &v))
         d->threads = v;

@@ -329,10 +329,16 @@ parse_scenario (TsCfgFile *f, gpointer target)
               continue;
             }
           g_autoptr (GError) err = NULL;
-          if (ts_policy_lookup (config_setting_get_string (p), &err) == NULL)
+          const char *name = config_setting_get_string (p);
+          gboolean dup = FALSE;
+          for (int j = 0; j < i && !dup; j++)
+            dup = g_strcmp0 (config_setting_get_string (config_setting_get_elem (pol, j)), name) == 0;
+          if (dup)
+            ts_cfg_error (f, p, "policy '%s' is listed twice", name);
+          else if (ts_policy_lookup (name, &err) == NULL)
             ts_cfg_error (f, p, "%s", err->message);
           else
-            g_strv_builder_add (b, config_setting_get_string (p));
+            g_strv_builder_add (b, name);
         }
       scn->policies = g_strv_builder_end (b);
     }
@@ -381,7 +387,7 @@ ts_scenario_load (const char *name, GError **error)
 gboolean
 ts_scenario_check_size (const TsScenario *scn, GError **error)
 {
-  double total = 0;
+  double total = 0, work = 0;
   for (guint i = 0; i < scn->n_tasks; i++)
     {
       const TsTask *t = &scn->tasks[i];
@@ -390,6 +396,17 @@ ts_scenario_check_size (const TsScenario *scn, GError **error)
                    ? (double) scn->duration / MAX (1, t->model->solo)  /* one request per solo time at most */
                    : (double) scn->duration / TS_NS_PER_S * task_rate (t);
       total += n;
+      work += n * (double) t->model->solo;
+    }
+  /* A backlog of that much work, even slowed by contention, keeps simulated time far from
+   * overflowing its 64-bit nanoseconds (9.2e18). */
+  if (work > TS_MAX_WORK_NS)
+    {
+      g_set_error (error, TS_ERROR, TS_ERROR_INPUT,
+                   "%s: its requests carry about %.3g s of GPU work, more than tiersim simulates in one run "
+                   "(%.0e s): shorten the duration or lower the rates", scn->path, work / TS_NS_PER_S,
+                   TS_MAX_WORK_NS / TS_NS_PER_S);
+      return FALSE;
     }
   if (total > TS_MAX_RELEASES)
     {

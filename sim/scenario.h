@@ -73,9 +73,12 @@ void ts_scenario_free (TsScenario *scn);
 
 /* The most requests one run may release (each job is kept until the end: about 100 bytes). */
 #define TS_MAX_RELEASES 1e7
+/* The most GPU work (solo ns, summed over requests) one run may release: about 116 days. */
+#define TS_MAX_WORK_NS 1e16
 
-/* Checks that the scenario releases at most TS_MAX_RELEASES requests in its duration (expected
- * counts for Poisson tasks; closed loops at most one per solo time).  Loading checks it; call it
+/* Checks that the scenario releases at most TS_MAX_RELEASES requests and TS_MAX_WORK_NS of solo
+ * GPU work in its duration (expected counts for Poisson tasks; closed loops at most one request
+ * per solo time).  Loading checks it; call it
  * again after changing the duration. */
 gboolean ts_scenario_check_size (const TsScenario *scn, GError **error);
 

@@ -32,11 +32,19 @@ ts_cmd_apply_overrides (TsScenario *scn, char **policies, const char *seed, cons
   if (policies != NULL)
     {
       for (guint i = 0; policies[i]; i++)
-        if (ts_policy_lookup (policies[i], error) == NULL)
-          {
-            (*error)->code = TS_ERROR_USAGE;
-            return FALSE;
-          }
+        {
+          if (ts_policy_lookup (policies[i], error) == NULL)
+            {
+              (*error)->code = TS_ERROR_USAGE;
+              return FALSE;
+            }
+          for (guint j = 0; j < i; j++)
+            if (strcmp (policies[j], policies[i]) == 0)
+              {
+                g_set_error (error, TS_ERROR, TS_ERROR_USAGE, "-p %s is given twice", policies[i]);
+                return FALSE;
+              }
+        }
       g_strfreev (scn->policies);
       scn->policies = g_strdupv (policies);
     }

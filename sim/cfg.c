@@ -472,6 +472,30 @@ ts_cfg_string (TsCfgFile *file, const config_setting_t *group, const char *key,
 }
 
 gboolean
+ts_cfg_name (TsCfgFile *file, const config_setting_t *group, const char *key,
+             gboolean required, const char **out)
+{
+  const char *v;
+  if (!ts_cfg_string (file, group, key, required, &v))
+    return FALSE;
+  const config_setting_t *s = config_setting_get_member (group, key);
+  if (strlen (v) > TS_NAME_MAX || !g_utf8_validate (v, -1, NULL))
+    {
+      ts_cfg_error (file, s, "a name is valid UTF-8 of at most %d bytes", TS_NAME_MAX);
+      return FALSE;
+    }
+  for (const char *c = v; *c; c++)
+    if ((unsigned char) *c < 0x20 || *c == 0x7f)
+      {
+        /* A newline or an escape sequence would reach terminals and files as it is. */
+        ts_cfg_error (file, s, "a name may not hold control characters (here 0x%02x)", (unsigned char) *c);
+        return FALSE;
+      }
+  *out = v;
+  return TRUE;
+}
+
+gboolean
 ts_cfg_int (TsCfgFile *file, const config_setting_t *group, const char *key,
             gboolean required, gint64 min, gint64 max, gint64 *out)
 {

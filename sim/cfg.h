@@ -65,6 +65,12 @@ gboolean ts_cfg_check_keys (TsCfgFile *file, const config_setting_t *group, cons
  * the default. */
 gboolean ts_cfg_string (TsCfgFile *file, const config_setting_t *group, const char *key,
                         gboolean required, const char **out);
+/* A name (of a scenario, task, model, kernel or exit): a non-empty string of printable UTF-8, at
+ * most TS_NAME_MAX bytes, without control characters.  Anything else printable is allowed; the
+ * writers quote names for CSV, JSON and gnuplot. */
+#define TS_NAME_MAX 200
+gboolean ts_cfg_name (TsCfgFile *file, const config_setting_t *group, const char *key,
+                      gboolean required, const char **out);
 gboolean ts_cfg_int (TsCfgFile *file, const config_setting_t *group, const char *key,
                      gboolean required, gint64 min, gint64 max, gint64 *out);
 /* A number: integer or float literal, within [min, max]. */

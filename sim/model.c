@@ -161,7 +161,7 @@ parse_kernels (TsCfgFile *f, const config_setting_t *ks, gint64 default_regs, gu
       gint64 v;
       double us;
       const char *s;
-      d->name = g_strdup (ts_cfg_string (f, k, "name", TRUE, &s) ? s : "?");
+      d->name = g_strdup (ts_cfg_name (f, k, "name", TRUE, &s) ? s : "?");
       /* 2^24 blocks is far beyond any DNN kernel's grid; 2^31 took hours to simulate. */
       if (ts_cfg_int (f, k, "blocks", TRUE, 1, 1 << 24, &v))
         d->blocks = v;
@@ -240,7 +240,7 @@ parse_exits (TsCfgFile *f, const config_setting_t *root, TsModel *m, gint64 defa
       ts_cfg_check_keys (f, g, exit_keys);
       const char *s;
       gint64 after = 0;
-      e->name = ts_cfg_string (f, g, "name", FALSE, &s) ? g_strdup (s) : g_strdup_printf ("exit%d", i);
+      e->name = ts_cfg_name (f, g, "name", FALSE, &s) ? g_strdup (s) : g_strdup_printf ("exit%d", i);
       if (ts_cfg_int (f, g, "after_chunk", TRUE, 0, (gint64) m->n_chunks - 1, &after))
         {
           if (m->n_exits > 0 && (guint) after <= m->exits[m->n_exits - 1].after_chunk)
@@ -273,7 +273,7 @@ parse_model (TsCfgFile *f, gpointer target)
   const config_setting_t *root = config_root_setting (&f->cfg);
   const char *s;
   ts_cfg_check_keys (f, root, top_keys);
-  if (ts_cfg_string (f, root, "name", TRUE, &s))
+  if (ts_cfg_name (f, root, "name", TRUE, &s))
     m->name = g_strdup (s);
   if (ts_cfg_string (f, root, "description", FALSE, &s))
     m->description = g_strdup (s);

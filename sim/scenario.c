@@ -257,7 +257,7 @@ parse_task (TsCfgFile *f, TsScenario *scn, GHashTable *models, const config_sett
   const char *s;
   int e;
   ts_cfg_check_keys (f, g, task_keys);
-  t->name = g_strdup (ts_cfg_string (f, g, "name", TRUE, &s) ? s : "?");
+  t->name = g_strdup (ts_cfg_name (f, g, "name", TRUE, &s) ? s : "?");
   if (ts_cfg_string (f, g, "model", TRUE, &s))
     t->model = task_model (f, scn, models, g, s);
   if (ts_cfg_enum (f, g, "class", TRUE, class_names, &e))
@@ -294,7 +294,7 @@ parse_scenario (TsCfgFile *f, gpointer target)
   g_autofree char *base = g_path_get_basename (f->label);
   if (g_str_has_suffix (base, ".cfg"))
     base[strlen (base) - 4] = '\0';
-  scn->name = g_strdup (ts_cfg_string (f, root, "name", FALSE, &s) ? s : base);
+  scn->name = g_strdup (ts_cfg_name (f, root, "name", FALSE, &s) ? s : base);
   if (ts_cfg_string (f, root, "description", FALSE, &s))
     scn->description = g_strdup (s);
 

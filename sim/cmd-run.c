@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "plot.h"
 #include "policies/policy.h"
+#include "provenance.h"
 #include "realgpu.h"
 #include "report.h"
 #include "trace.h"
@@ -49,7 +50,9 @@ ts_cmd_run (int argc, char **argv)
   const GOptionEntry entries[] = {
     { "policy", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &policies,
       "Run this policy (repeatable); replaces the scenario's list", "POLICY" },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &outdir, "Write summary.csv, jobs.csv and preemptions.csv into DIR", "DIR" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &outdir,
+      "Write summary.csv, jobs.csv and preemptions.csv into DIR, with run.json (version, command line, "
+      "seed, policies, SHA-256 of every input file) and scenario.cfg (a copy of the scenario file)", "DIR" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &seed, "Override the scenario's random seed", "N" },
     { "duration", 0, 0, G_OPTION_ARG_STRING, &duration, "Override the scenario's duration", "SECONDS" },
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
@@ -65,6 +68,12 @@ ts_cmd_run (int argc, char **argv)
     TS_REAL_GPU_ENTRIES (&gpu_opt),
     { 0 },
   };
+  /* the command line as given, for run.json (parsing takes the options out of argv) */
+  g_autoptr (GStrvBuilder) cmdline_b = g_strv_builder_new ();
+  g_strv_builder_add (cmdline_b, "tiersim");
+  for (int i = 0; i < argc; i++)
+    g_strv_builder_add (cmdline_b, argv[i]);
+  g_auto (GStrv) cmdline = g_strv_builder_end (cmdline_b);
   g_autoptr (GOptionContext) ctx = g_option_context_new ("[SCENARIO]");
   g_option_context_set_summary (ctx,
     "Simulates SCENARIO (a file path, or the name of a shipped scenario: see 'tiersim list\n"
@@ -134,6 +143,10 @@ ts_cmd_run (int argc, char **argv)
   g_autoptr (TsScenario) scn = ts_scenario_load_with (argc > 1 ? argv[1] : NULL, overrides, &error);
   if (scn == NULL || !ts_cmd_apply_overrides (scn, policies, seed, duration, &error))
     return ts_cmd_fail ("run", error);
+  /* hashed now, as read, rather than after a run that may take long */
+  g_autoptr (GHashTable) inputs = outdir != NULL ? ts_provenance_inputs_new () : NULL;
+  if (inputs != NULL && !ts_provenance_add_scenario (inputs, scn, &error))
+    return ts_cmd_fail ("run", error);
   g_autoptr (TsTrace) trace = trace_file != NULL || plot
                                 ? ts_trace_new (scn, ts_time_from_ms (w0 * 1000), ts_time_from_ms (w1 * 1000)) : NULL;
 
@@ -178,7 +191,8 @@ ts_cmd_run (int argc, char **argv)
 
   ts_report_table (stdout, scn, (TsRunResult *const *) runs->pdata, runs->len);
   if (outdir != NULL
-      && !ts_report_write_dir (outdir, scn, (TsRunResult *const *) runs->pdata, runs->len, &error))
+      && (!ts_report_write_dir (outdir, scn, (TsRunResult *const *) runs->pdata, runs->len, &error)
+          || !ts_provenance_write_run (outdir, cmdline, scn, inputs, &error)))
     return ts_cmd_fail ("run", error);
   if (trace_file != NULL && !ts_trace_write_json (trace, trace_file, &error))
     return ts_cmd_fail ("run", error);
@@ -205,7 +219,8 @@ ts_cmd_run (int argc, char **argv)
                     r->wall_s > 0 ? sim_s / r->wall_s : INFINITY);
         }
       if (outdir != NULL)
-        printf ("wrote %s/summary.csv, %s/jobs.csv and %s/preemptions.csv\n", outdir, outdir, outdir);
+        printf ("wrote %s/summary.csv, %s/jobs.csv, %s/preemptions.csv, %s/run.json and %s/scenario.cfg\n",
+                outdir, outdir, outdir, outdir, outdir);
       if (trace_file != NULL)
         printf ("wrote %s (%.3f s to %.3f s; open it in Perfetto or chrome://tracing)\n", trace_file, w0, w1);
       if (plot)

@@ -13,6 +13,7 @@
 #include "datadir.h"
 #include "policies/policy.h"
 #include "metrics.h"
+#include "provenance.h"
 #include "report.h"
 #include "sweep.h"
 
@@ -35,6 +36,7 @@ ts_sweep_free (TsSweep *sw)
     return;
   g_free (sw->path);
   g_free (sw->hash);
+  g_clear_pointer (&sw->inputs, g_hash_table_unref);
   g_free (sw->scenario);
   g_clear_pointer (&sw->axes, g_ptr_array_unref);
   g_clear_pointer (&sw->fixed, g_ptr_array_unref);
@@ -163,6 +165,15 @@ parse_sweep (TsCfgFile *f, gpointer target)
       g_ptr_array_add (sw->axes, a);
       a->name = g_strdup (ts_cfg_string (f, g, "name", TRUE, &s) ? s : "?");
       a->key = g_strdup (ts_cfg_string (f, g, "key", TRUE, &s) ? s : "?");
+      /* points.csv's own columns, and the other axes' */
+      static const char *const reserved[] = { "point", "replica", "seed", NULL };
+      if (g_strv_contains (reserved, a->name))
+        ts_cfg_error (f, g, "axis name '%s' is one of points.csv's own columns (point, replica, seed): "
+                      "choose another name", a->name);
+      for (guint k = 0; k + 1 < sw->axes->len; k++)
+        if (strcmp (((TsAxis *) sw->axes->pdata[k])->name, a->name) == 0 && strcmp (a->name, "?") != 0)
+          ts_cfg_error (f, g, "axis name '%s' is used twice (also at %s)", a->name,
+                        ((TsAxis *) sw->axes->pdata[k])->where);
       const config_setting_t *vs = ts_cfg_sequence (f, g, "values", TRUE);
       if (vs == NULL)
         continue;
@@ -201,6 +212,11 @@ ts_sweep_load (const char *path, GError **error)
   if (!ts_input_read (path, &text, &len, error))
     return NULL;
   sw->hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) text, len);
+  sw->inputs = ts_provenance_inputs_new ();
+  {
+    g_autofree char *key = ts_provenance_key (path);
+    g_hash_table_insert (sw->inputs, g_steal_pointer (&key), g_strdup (sw->hash));
+  }
   if (!ts_cfg_parse (path, NULL, NULL, parse_sweep, sw, error))
     return NULL;
 
@@ -233,6 +249,8 @@ ts_sweep_load (const char *path, GError **error)
           return NULL;
         }
       sw->seeds[i] = scn->seed;
+      if (!ts_provenance_add_scenario (sw->inputs, scn, error))
+        return NULL;
     }
   return g_steal_pointer (&sw);
 }
@@ -411,31 +429,97 @@ print_progress (const TsSweepOptions *opt, guint done, guint total, double elaps
 static gboolean
 write_manifest (const TsSweep *sw, const char *dir, GError **error)
 {
-  g_autoptr (GString) m = g_string_new ("{\n");
   g_autofree char *abs = g_canonicalize_filename (sw->path, NULL);
-  g_string_append_printf (m, "  \"tiersim\": \"%s\",\n  \"sweep\": \"%s\",\n  \"sweep_sha256\": \"%s\",\n",
-                          PACKAGE_VERSION, abs, sw->hash);
-  g_string_append_printf (m, "  \"scenario\": \"%s\",\n  \"points\": %u,\n  \"replicas\": %u,\n  \"seeds\": [",
-                          sw->scenario, sw->n_points, sw->replicas);
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "tiersim");
+  json_builder_add_string_value (b, PACKAGE_VERSION);
+  json_builder_set_member_name (b, "sweep");
+  json_builder_add_string_value (b, abs);
+  json_builder_set_member_name (b, "sweep_sha256");
+  json_builder_add_string_value (b, sw->hash);
+  json_builder_set_member_name (b, "scenario");
+  json_builder_add_string_value (b, sw->scenario);
+  json_builder_set_member_name (b, "points");
+  json_builder_add_int_value (b, sw->n_points);
+  json_builder_set_member_name (b, "replicas");
+  json_builder_add_int_value (b, sw->replicas);
+  json_builder_set_member_name (b, "seeds");
+  json_builder_begin_array (b);
   for (guint i = 0; i < sw->n_points; i++)
-    g_string_append_printf (m, "%s%" G_GUINT64_FORMAT, i ? ", " : "", sw->seeds[i]);
-  g_string_append (m, "]\n}\n");
+    json_builder_add_int_value (b, (gint64) sw->seeds[i]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "inputs");
+  json_builder_add_value (b, ts_provenance_inputs_to_json (sw->inputs));
+  json_builder_end_object (b);
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  g_autofree char *text = ts_provenance_json_text (root);
   g_autofree char *file = g_build_filename (dir, "manifest.json", NULL);
-  return g_file_set_contents (file, m->str, m->len, error);
+  return ts_output_write (file, text, strlen (text), error);
 }
 
-/* The sweep hash a results folder's manifest names, or NULL. */
-static char *
-manifest_hash (const char *dir, guint *n_points)
+/* What a results folder's manifest.json says. */
+typedef struct {
+  char *hash;           /* the sweep file's SHA-256 */
+  guint n_points;
+  GHashTable *inputs;   /* path -> SHA-256 */
+} Manifest;
+
+static void
+manifest_clear (Manifest *m)
 {
+  g_clear_pointer (&m->hash, g_free);
+  g_clear_pointer (&m->inputs, g_hash_table_unref);
+}
+
+/* Reads dir/manifest.json.  Without one, returns FALSE with a TS_ERROR_NOT_FOUND error; one that
+ * is not JSON, lacks a member or claims more than TS_SWEEP_MAX_POINTS points is an error
+ * (TS_ERROR_INPUT) naming the file. */
+static gboolean
+manifest_read (const char *dir, Manifest *m, GError **error)
+{
+  memset (m, 0, sizeof *m);
   g_autofree char *file = g_build_filename (dir, "manifest.json", NULL), *text = NULL;
-  if (!ts_input_read (file, &text, NULL, NULL))
-    return NULL;
-  const char *h = strstr (text, "\"sweep_sha256\": \""), *p = strstr (text, "\"points\": ");
-  if (h == NULL || p == NULL)
-    return NULL;
-  *n_points = (guint) g_ascii_strtoull (p + strlen ("\"points\": "), NULL, 10);
-  return g_strndup (h + strlen ("\"sweep_sha256\": \""), 64);
+  gsize len;
+  if (!ts_input_read (file, &text, &len, error))
+    return FALSE;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) perr = NULL;
+  if (!json_parser_load_from_data (parser, text, (gssize) len, &perr))
+    {
+      g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s: not valid JSON: %s", file, perr->message);
+      return FALSE;
+    }
+  JsonNode *root = json_parser_get_root (parser);
+  JsonObject *o = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  JsonNode *h = o ? json_object_get_member (o, "sweep_sha256") : NULL;
+  JsonNode *p = o ? json_object_get_member (o, "points") : NULL;
+  JsonNode *in = o ? json_object_get_member (o, "inputs") : NULL;
+  if (h == NULL || !JSON_NODE_HOLDS_VALUE (h) || json_node_get_value_type (h) != G_TYPE_STRING
+      || p == NULL || !JSON_NODE_HOLDS_VALUE (p) || json_node_get_value_type (p) != G_TYPE_INT64)
+    {
+      g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s: not a sweep manifest (no string sweep_sha256 "
+                   "and integer points)", file);
+      return FALSE;
+    }
+  gint64 n = json_node_get_int (p);
+  if (n < 1 || n > TS_SWEEP_MAX_POINTS)
+    {
+      g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s: claims %" G_GINT64_FORMAT " points; a sweep has "
+                   "1 to %u", file, n, TS_SWEEP_MAX_POINTS);
+      return FALSE;
+    }
+  m->inputs = ts_provenance_inputs_from_json (in);
+  if (m->inputs == NULL)
+    {
+      g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s: no record of the inputs' SHA-256 (made by an older "
+                   "tiersim?): its points cannot be checked against the sweep's inputs; use another folder",
+                   file);
+      return FALSE;
+    }
+  m->hash = g_strdup (json_node_get_string (h));
+  m->n_points = (guint) n;
+  return TRUE;
 }
 
 /* Removes what a killed run left half-written: <point>.tmp-* folders of this shard's points only,
@@ -465,15 +549,30 @@ ts_sweep_run (const TsSweep *sw, const char *dir, const TsSweepOptions *opt,
               guint *done, guint *total, GError **error)
 {
   g_autofree char *points = g_build_filename (dir, "points", NULL);
-  guint n_prev = 0;
-  g_autofree char *prev = manifest_hash (dir, &n_prev);
-  if (prev != NULL && strcmp (prev, sw->hash) != 0)
+  Manifest prev_m = { 0 };
+  g_autoptr (GError) merr = NULL;
+  gboolean prev = manifest_read (dir, &prev_m, &merr);
+  if (!prev && merr->code != TS_ERROR_NOT_FOUND)
     {
+      g_propagate_error (error, g_steal_pointer (&merr));
+      return FALSE;
+    }
+  if (prev && (strcmp (prev_m.hash, sw->hash) != 0 || prev_m.n_points != sw->n_points))
+    {
+      manifest_clear (&prev_m);
       g_set_error (error, TS_ERROR, TS_ERROR_USAGE, "%s holds the results of another sweep "
                    "(its manifest.json names a different sweep file); use another -o", dir);
       return FALSE;
     }
-  if (prev != NULL && !opt->resume && opt->n_shards == 1)
+  g_autofree char *changed = prev ? ts_provenance_diff (prev_m.inputs, sw->inputs) : NULL;
+  manifest_clear (&prev_m);
+  if (changed != NULL)
+    {
+      g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s holds points made from other inputs than this sweep "
+                   "reads now, which would mix results of two scenarios: %s; use another -o", dir, changed);
+      return FALSE;
+    }
+  if (prev && !opt->resume && opt->n_shards == 1)
     {
       g_set_error (error, TS_ERROR, TS_ERROR_USAGE, "%s already holds results of this sweep; "
                    "add --resume to continue it, or use another -o", dir);
@@ -609,25 +708,43 @@ copy_file (const char *from, const char *to, GError **error)
 gboolean
 ts_sweep_merge (const char *out, char **dirs, GError **error)
 {
-  g_autofree char *hash = NULL;
+  Manifest first = { 0 };
   guint n = 0;
   for (guint d = 0; dirs[d]; d++)
     {
-      guint nd = 0;
-      g_autofree char *h = manifest_hash (dirs[d], &nd);
-      if (h == NULL)
+      Manifest md;
+      g_autoptr (GError) merr = NULL;
+      if (!manifest_read (dirs[d], &md, &merr))
         {
-          g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s: no manifest.json: not a sweep's results", dirs[d]);
+          manifest_clear (&first);
+          if (merr->code == TS_ERROR_NOT_FOUND)
+            g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s: no manifest.json: not a sweep's results", dirs[d]);
+          else
+            g_propagate_error (error, g_steal_pointer (&merr));
           return FALSE;
         }
-      if (hash != NULL && (strcmp (h, hash) != 0 || nd != n))
+      if (d > 0 && (strcmp (md.hash, first.hash) != 0 || md.n_points != n))
         {
+          manifest_clear (&md);
+          manifest_clear (&first);
           g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s holds another sweep's results than %s", dirs[d], dirs[0]);
           return FALSE;
         }
-      if (hash == NULL)
-        hash = g_steal_pointer (&h), n = nd;
+      g_autofree char *changed = d > 0 ? ts_provenance_diff (first.inputs, md.inputs) : NULL;
+      if (changed != NULL)
+        {
+          manifest_clear (&md);
+          manifest_clear (&first);
+          g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s holds points made from other inputs than %s's: %s",
+                       dirs[d], dirs[0], changed);
+          return FALSE;
+        }
+      if (d == 0)
+        first = md, n = md.n_points;
+      else
+        manifest_clear (&md);
     }
+  manifest_clear (&first);
   g_autofree char *out_points = g_build_filename (out, "points", NULL);
   if (g_mkdir_with_parents (out_points, 0777) != 0)
     {
@@ -738,9 +855,13 @@ search_policy (gpointer data, gpointer user)
       good = bad;
       bad = sw->search.smallest ? bad / 2 : bad * 2;   /* assumes values of one sign */
     }
-  while (ok && fabs (bad - good) > sw->search.tolerance)
+  /* bounded, and ended once the interval stops shrinking: below the spacing of doubles at the
+   * answer, mid is good or bad itself and the width never reaches a smaller tolerance */
+  for (guint step = 0; ok && fabs (bad - good) > sw->search.tolerance && step < TS_SWEEP_MAX_SEARCH_STEPS; step++)
     {
-      double mid = (good + bad) / 2;
+      double mid = good + (bad - good) / 2;
+      if (mid == good || mid == bad || !isfinite (mid))
+        break;
       if (holds (s, mid, &ok))
         good = mid;
       else

@@ -38,6 +38,8 @@ typedef struct {
 typedef struct {
   char *path;          /* the sweep file */
   char *hash;          /* SHA-256 of its contents */
+  GHashTable *inputs;  /* every file a point reads, the sweep file included: path -> SHA-256
+                        * (see provenance.h); manifest.json records it */
   char *scenario;      /* the base scenario, resolved */
   GPtrArray *axes;     /* TsAxis* */
   GPtrArray *fixed;    /* TsAxis* with one value: set for every point and search run */
@@ -54,6 +56,10 @@ typedef struct {
     int line;
   } search;
 } TsSweep;
+
+/* Bisection steps of a capacity search at most: a double's interval halves at most about 1100
+ * times before it stops shrinking, and the search stops sooner when it does. */
+#define TS_SWEEP_MAX_SEARCH_STEPS 2000u
 
 /* The most points one sweep file may have: every point is validated at load, and points.csv and
  * the manifest hold them all. */
@@ -86,8 +92,10 @@ typedef struct {
 
 /* Runs the sweep's points into dir (dir/points/<number>/ each, written atomically: a point's
  * folder appears whole or not at all), then, if every point is done, writes dir/points.csv.
- * Writes dir/manifest.json first; refuses a dir holding another sweep's results, or any
- * results without resume.  *done and *total receive the points done and in this shard. */
+ * Writes dir/manifest.json (JSON, through json-glib: the sweep file and its SHA-256, the points,
+ * their seeds and the SHA-256 of every input) first; refuses a dir holding another sweep's
+ * results, results made from inputs that have changed since (naming each file that changed),
+ * or any results without resume.  *done and *total receive the points done and in this shard. */
 gboolean ts_sweep_run (const TsSweep *sweep, const char *dir, const TsSweepOptions *opt,
                        guint *done, guint *total, GError **error);
 
@@ -96,13 +104,15 @@ gboolean ts_sweep_run (const TsSweep *sweep, const char *dir, const TsSweepOptio
 gboolean ts_sweep_write_points_csv (const char *dir, guint n_points, GError **error);
 
 /* Copies into out the points found in each of dirs (results of one sweep's shards, checked by
- * their manifests), then writes out/points.csv. */
+ * their manifests: the same sweep file, point count and inputs, else an error naming what
+ * differs), then writes out/points.csv. */
 gboolean ts_sweep_merge (const char *out, char **dirs, GError **error);
 
 /* The capacity search of a sweep file's search group: per policy of the base scenario, the
  * largest (or smallest) value of its key for which the condition holds, by bracketing (the
  * bracket is widened, up to 8 doublings or halvings, if it does not straddle the change) then
- * bisection to the tolerance.  Policies are searched in parallel (jobs threads).  Writes
+ * bisection to the tolerance (or until the interval stops shrinking, at most
+ * TS_SWEEP_MAX_SEARCH_STEPS steps).  Policies are searched in parallel (jobs threads).  Writes
  * dir/search.csv and prints a row per policy. */
 gboolean ts_sweep_search (const TsSweep *sweep, const char *dir, guint jobs, GError **error);
 

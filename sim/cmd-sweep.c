@@ -115,7 +115,7 @@ ts_cmd_sweep (int argc, char **argv)
   gint jobs = (gint) g_get_num_processors ();
   g_autofree char *outdir = NULL, *shard = NULL, *emit = NULL;
   gboolean resume = FALSE, search = FALSE;
-  gint shards = 0;
+  gint shards = G_MININT;   /* not given */
   const GOptionEntry entries[] = {
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Run N points at once (default: all cores)", "N" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &outdir, "Write results into DIR (default: SWEEP's name + .out)", "DIR" },
@@ -159,9 +159,19 @@ ts_cmd_sweep (int argc, char **argv)
       fprintf (stderr, "tiersim sweep: name one sweep file\nTry 'tiersim sweep --help'.\n");
       return TS_EXIT_USAGE;
     }
-  if (jobs < 1)
+  if (jobs < 1 || jobs > 4096)
     {
-      fprintf (stderr, "tiersim sweep: -j must be at least 1\n");
+      fprintf (stderr, "tiersim sweep: -j must be from 1 to 4096 (got %d)\n", jobs);
+      return TS_EXIT_USAGE;
+    }
+  if (shards != G_MININT && (shards < 1 || shards > 100000))
+    {
+      fprintf (stderr, "tiersim sweep: --shards must be from 1 to 100000 (got %d)\n", shards);
+      return TS_EXIT_USAGE;
+    }
+  if (shards != G_MININT && emit == NULL)
+    {
+      fprintf (stderr, "tiersim sweep: --shards goes with --emit slurm (to run one slice here, use --shard I/N)\n");
       return TS_EXIT_USAGE;
     }
   TsSweepOptions opt = { .jobs = (guint) jobs, .shard = 0, .n_shards = 1, .resume = resume,
@@ -203,7 +213,7 @@ ts_cmd_sweep (int argc, char **argv)
     return ts_sweep_search (sw, outdir, (guint) jobs, &error) ? TS_EXIT_OK : ts_cmd_fail ("sweep", error);
   if (emit != NULL)
     {
-      guint n = shards > 0 ? (guint) shards : MIN (sw->n_points, 64);
+      guint n = shards != G_MININT ? (guint) shards : MIN (sw->n_points, 64);
       return emit_slurm (sw, outdir, MAX (1, MIN (n, sw->n_points)), (guint) jobs, &error)
                ? TS_EXIT_OK : ts_cmd_fail ("sweep", error);
     }

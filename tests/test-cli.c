@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "sim/report.h"
 #include "tests/testutil.h"
@@ -98,6 +99,12 @@ test_usage_errors (void)
     { "list", NULL, NULL, "say what to list" },
     { "list", "things", NULL, "say what to list" },
     { "check", NULL, NULL, "name at least one scenario" },
+    { "sweep", "--shards=-3", "x.cfg", "--shards must be from 1 to 100000 (got -3)" },   /* was accepted */
+    { "sweep", "--shards=0", "x.cfg", "--shards must be from 1 to 100000" },
+    { "sweep", "--shards=4", "x.cfg", "--shards goes with --emit slurm" },
+    { "sweep", "--jobs=0", "x.cfg", "-j must be from 1 to 4096" },
+    { "sweep", "--jobs=99999999", "x.cfg", "-j must be from 1 to 4096" },
+    { "sweep", "--jobs=nan", "x.cfg", "Cannot parse integer value" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -327,6 +334,51 @@ test_emit_slurm_quoting (void)
   tu_rm_rf (tmp);
 }
 
+/* run -o writes run.json (parsed with json-glib: version, command line, seed, scenario, the
+ * SHA-256 of every file read, the policies) and scenario.cfg, a copy of the scenario. */
+static void
+test_run_provenance (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (tmp, "o\"ut\\", NULL);
+  g_autofree char *scn = tu_data ("period.cfg"), *model = tu_data ("models/single.cfg");
+  Result r = run ("run", "-q", "--seed", "42", "-p", "seq", "-o", out, scn, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  g_autofree char *file = g_build_filename (out, "run.json", NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  json_parser_load_from_file (parser, file, &error);
+  g_assert_no_error (error);
+  JsonObject *o = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (o, "tiersim"), ==, PACKAGE_VERSION);
+  g_assert_cmpint (json_object_get_int_member (o, "seed"), ==, 42);
+  JsonArray *cmd = json_object_get_array_member (o, "command");
+  const char *want[] = { "tiersim", "run", "-q", "--seed", "42", "-p", "seq", "-o", out, scn };
+  g_assert_cmpuint (json_array_get_length (cmd), ==, G_N_ELEMENTS (want));
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+    g_assert_cmpstr (json_array_get_string_element (cmd, i), ==, want[i]);
+  JsonArray *pol = json_object_get_array_member (o, "policies");
+  g_assert_cmpuint (json_array_get_length (pol), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (pol, 0), ==, "seq");
+  g_autofree char *scn_abs = g_canonicalize_filename (scn, NULL), *model_abs = g_canonicalize_filename (model, NULL);
+  g_assert_cmpstr (json_object_get_string_member (o, "scenario"), ==, scn_abs);
+  g_autofree char *text = NULL, *mtext = NULL;
+  gsize len, mlen;
+  g_assert_true (g_file_get_contents (scn, &text, &len, NULL));
+  g_assert_true (g_file_get_contents (model, &mtext, &mlen, NULL));
+  g_autofree char *sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) text, len);
+  g_autofree char *msha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) mtext, mlen);
+  g_assert_cmpstr (json_object_get_string_member (o, "scenario_sha256"), ==, sha);
+  JsonObject *in = json_object_get_object_member (o, "inputs");
+  g_assert_cmpstr (json_object_get_string_member (in, scn_abs), ==, sha);
+  g_assert_cmpstr (json_object_get_string_member (in, model_abs), ==, msha);
+  g_assert_cmpuint (json_object_get_size (in), ==, 3);   /* scenario, model, profile */
+  g_autofree char *copy = tu_slurp (out, "scenario.cfg");
+  g_assert_cmpstr (copy, ==, text);
+  tu_rm_rf (tmp);
+}
+
 static void
 kill_after_20s (gpointer data)
 {
@@ -391,5 +443,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/unwritable-output", test_unwritable_output);
   g_test_add_func ("/cli/emit-slurm-quoting", test_emit_slurm_quoting);
   g_test_add_func ("/cli/inputs-not-regular", test_inputs_not_regular);
+  g_test_add_func ("/cli/run-provenance", test_run_provenance);
   return g_test_run ();
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "sim/sweep.h"
 #include "tests/testutil.h"
@@ -256,6 +257,161 @@ test_search (void)
   tu_rm_rf (tmp);
 }
 
+/* Parses dir/manifest.json with json-glib (failing the test if it is not valid JSON). */
+static JsonObject *
+manifest_object (JsonParser *parser, const char *dir)
+{
+  g_autofree char *file = g_build_filename (dir, "manifest.json", NULL);
+  g_autoptr (GError) error = NULL;
+  json_parser_load_from_file (parser, file, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+/* A quote and a backslash in the output folder's path: the manifest stays valid JSON (it was
+ * written with printf), and --resume reads it back (it was read with strstr). */
+static void
+test_manifest_hostile_path (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-sweep-XXXXXX", NULL);
+  g_autofree char *dir = g_build_filename (tmp, "o\"q\\b", NULL);
+  g_autofree char *sweep = tu_data ("sweeps/rates.cfg");
+  g_autofree char *sweep_text = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (sweep, &sweep_text, &len, NULL));
+  g_autofree char *sweep_hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) sweep_text, len);
+  /* the sweep file itself under a hostile name too: the manifest records its path */
+  g_autofree char *copy = g_build_filename (tmp, "r\"a\\tes.cfg", NULL), *md1 = tu_data ("md1.cfg");
+  g_autofree char *text = g_strdup_printf ("scenario = \"%s\";\naxes = ( { name = \"rate\"; key = \"tasks.q.arrival.rate\"; "
+                                           "values = [ 100.0, 300.0 ]; }, { name = \"duration\"; key = \"duration\"; "
+                                           "values = [ 0.3 ]; } );\n", md1);
+  g_assert_true (g_file_set_contents (copy, text, -1, NULL));
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-o", dir, NULL), ==, 0);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *m = manifest_object (parser, dir);
+  g_assert_cmpstr (json_object_get_string_member (m, "sweep_sha256"), ==, sweep_hash);
+  g_assert_cmpint (json_object_get_int_member (m, "points"), ==, 8);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (m, "seeds")), ==, 8);
+  /* every input with its SHA-256: the sweep file, md1.cfg, its model and its profile */
+  JsonObject *in = json_object_get_object_member (m, "inputs");
+  g_autofree char *md1_abs = g_canonicalize_filename (md1, NULL);
+  g_autofree char *md1_text = NULL;
+  g_assert_true (g_file_get_contents (md1, &md1_text, &len, NULL));
+  g_autofree char *md1_hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) md1_text, len);
+  g_assert_cmpstr (json_object_get_string_member (in, md1_abs), ==, md1_hash);
+  g_assert_cmpuint (json_object_get_size (in), ==, 4);
+  /* a lost point is run again by --resume, which reads the manifest back */
+  g_autofree char *p3 = g_build_filename (dir, "points", "000003", NULL);
+  g_autofree char *before = tu_slurp (dir, "points.csv");
+  tu_rm_rf (p3);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-o", dir, "--resume", NULL), ==, 0);
+  g_autofree char *after = tu_slurp (dir, "points.csv");
+  g_assert_cmpstr (before, ==, after);
+  /* the same for a sweep file whose own path holds them */
+  g_autofree char *dir2 = g_build_filename (tmp, "second", NULL);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", copy, "-o", dir2, NULL), ==, 0);
+  g_autoptr (JsonParser) parser2 = json_parser_new ();
+  JsonObject *m2 = manifest_object (parser2, dir2);
+  g_autofree char *copy_abs = g_canonicalize_filename (copy, NULL);
+  g_assert_cmpstr (json_object_get_string_member (m2, "sweep"), ==, copy_abs);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", copy, "-o", dir2, "--resume", NULL), ==, 0);
+  tu_rm_rf (tmp);
+}
+
+/* Writes tmp/base.cfg (md1 with absolute references) and tmp/s.cfg, a 4-point sweep of it. */
+static char *
+changing_sweep (const char *tmp, const char *rate)
+{
+  g_autofree char *model = tu_data ("models/single.cfg"), *profile = tu_data ("profiles/test4.cfg");
+  g_autofree char *base = g_build_filename (tmp, "base.cfg", NULL);
+  g_autofree char *scn = g_strdup_printf ("name = \"base\"; duration = 0.1; seed = 7; profile = \"%s\"; "
+                                          "policies = [ \"seq\" ];\ntasks = ( { name = \"q\"; model = \"%s\"; "
+                                          "class = \"rt\"; deadline_ms = 1000.0;\n  arrival = { type = \"poisson\"; "
+                                          "rate = %s; }; } );\n", profile, model, rate);
+  g_assert_true (g_file_set_contents (base, scn, -1, NULL));
+  char *sweep = g_build_filename (tmp, "s.cfg", NULL);
+  g_assert_true (g_file_set_contents (sweep, "scenario = \"base.cfg\";\naxes = ( { name = \"d\"; key = \"duration\"; "
+                                      "values = [ 0.05, 0.1 ]; } );\nreplicas = 2;\n", -1, NULL));
+  return sweep;
+}
+
+/* Editing the base scenario between a sweep and its --resume, or between two shards, would mix
+ * points of two scenarios: --resume and merge refuse, naming the file that changed. */
+static void
+test_changed_inputs (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-sweep-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (tmp, "out", NULL), *a = g_build_filename (tmp, "a", NULL);
+  g_autofree char *b = g_build_filename (tmp, "b", NULL), *m = g_build_filename (tmp, "m", NULL);
+  g_autofree char *base = g_build_filename (tmp, "base.cfg", NULL);
+  g_autofree char *base_abs = g_canonicalize_filename (base, NULL);
+  g_autofree char *sweep = changing_sweep (tmp, "100.0");
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-o", out, "--shard", "0/2", NULL), ==, 0);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-o", a, "--shard", "0/2", NULL), ==, 0);
+  g_free (changing_sweep (tmp, "200.0"));
+  g_autofree char *err = NULL, *err2 = NULL;
+  g_assert_cmpint (tu_tiersim (NULL, &err, "sweep", sweep, "-o", out, "--resume", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, base_abs));
+  g_assert_nonnull (strstr (err, "changed"));
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-o", b, "--shard", "1/2", NULL), ==, 0);
+  g_assert_cmpint (tu_tiersim (NULL, &err2, "merge", m, a, b, NULL), ==, 2);
+  g_assert_nonnull (strstr (err2, base_abs));
+  /* with the scenario as it was, the shards join */
+  g_free (changing_sweep (tmp, "100.0"));
+  tu_rm_rf (b);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-o", b, "--shard", "1/2", NULL), ==, 0);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "merge", m, a, b, NULL), ==, 0);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-o", out, "--resume", NULL), ==, 0);
+  tu_rm_rf (tmp);
+}
+
+/* A manifest claiming 4e9 points is refused before anything is allocated or copied; so is one
+ * that is not JSON. */
+static void
+test_merge_limits (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-sweep-XXXXXX", NULL);
+  g_autofree char *in = g_build_filename (tmp, "in", NULL), *out = g_build_filename (tmp, "out", NULL);
+  g_autofree char *man = g_build_filename (in, "manifest.json", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (in, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (man, "{ \"sweep_sha256\": \"00\", \"points\": 4000000000, \"inputs\": {} }", -1, NULL));
+  g_autofree char *err = NULL, *err2 = NULL;
+  g_assert_cmpint (tu_tiersim (NULL, &err, "merge", out, in, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "claims 4000000000 points"));
+  g_assert_true (g_file_set_contents (man, "{ \"sweep_sha256\": \"0\\", -1, NULL));
+  g_assert_cmpint (tu_tiersim (NULL, &err2, "merge", out, in, NULL), ==, 2);
+  g_assert_nonnull (strstr (err2, "not valid JSON"));
+  tu_rm_rf (tmp);
+}
+
+/* A search whose tolerance is below the spacing of doubles at its answer ends (it looped
+ * forever): run in a child with a time limit. */
+static void
+test_search_ulp (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *tmp = g_dir_make_tmp ("tiersim-sweep-XXXXXX", NULL);
+      g_autofree char *path = tu_data ("sweeps/search-ulp.cfg");
+      g_autoptr (GError) error = NULL;
+      g_autoptr (TsSweep) sw = ts_sweep_load (path, &error);
+      g_assert_no_error (error);
+      g_assert_true (ts_sweep_search (sw, tmp, 2, &error));
+      g_assert_no_error (error);
+      g_autofree char *csv = tu_slurp (tmp, "search.csv");
+      g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
+      g_assert_nonnull (lines[1]);
+      g_auto (GStrv) f = g_strsplit (lines[1], ",", -1);
+      g_assert_cmpstr (f[8], ==, "ok");
+      g_assert_cmpuint (g_ascii_strtoull (f[7], NULL, 10), <, 200);
+      tu_rm_rf (tmp);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 static void
 test_emit_slurm (void)
 {
@@ -284,5 +440,9 @@ main (int argc, char **argv)
   g_test_add_func ("/sweep/bad-files", test_bad_sweeps);
   g_test_add_func ("/sweep/search", test_search);
   g_test_add_func ("/sweep/emit-slurm", test_emit_slurm);
+  g_test_add_func ("/sweep/manifest-hostile-path", test_manifest_hostile_path);
+  g_test_add_func ("/sweep/changed-inputs", test_changed_inputs);
+  g_test_add_func ("/sweep/merge-limits", test_merge_limits);
+  g_test_add_func ("/sweep/search-ulp", test_search_ulp);
   return g_test_run ();
 }

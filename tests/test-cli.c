@@ -87,6 +87,7 @@ test_usage_errors (void)
     { "run", "demo", "disb-a", "one scenario at most" },
     { "run", "--duration=-1", NULL, "--duration" },
     { "run", "--duration=nan", NULL, "--duration: 'nan' is not a number of seconds" },  /* was taken as "not given" */
+    { "run", "--policy=seq", "--policy=seq", "-p seq is given twice" },
     { "run", "--duration=inf", NULL, "--duration: 'inf' is not a number of seconds" },
     { "run", "--trace-window=0:inf", NULL, "--trace-window '0:inf' is not START:END" },
     { "run", "--duration=1e6", "disb-e", "more than tiersim simulates in one run" },
@@ -113,6 +114,20 @@ test_usage_errors (void)
       assert_contains (r.err, cases[i].msg);
       result_clear (&r);
     }
+}
+
+/* An output path that is a device is never replaced: --trace /dev/null made it a regular file. */
+static void
+test_output_not_regular (void)
+{
+  GStatBuf before, after;
+  g_assert_cmpint (g_stat ("/dev/null", &before), ==, 0);
+  Result r = run ("run", "-q", "--duration", "0.05", "-p", "seq", "--trace", "/dev/null", NULL);
+  g_assert_cmpint (r.status, !=, 0);
+  assert_contains (r.err, "/dev/null exists and is not a regular file");
+  g_assert_cmpint (g_stat ("/dev/null", &after), ==, 0);
+  g_assert_true (S_ISCHR (after.st_mode));
+  result_clear (&r);
 }
 
 /* --set reaches the profile: the header names the contention rule it set. */
@@ -435,6 +450,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/bad-scenarios-exit-2", test_bad_scenarios_exit_2);
   g_test_add_func ("/cli/usage-errors", test_usage_errors);
   g_test_add_func ("/cli/set", test_set);
+  g_test_add_func ("/cli/output-not-regular", test_output_not_regular);
   g_test_add_func ("/cli/host", test_host);
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/list", test_list);

@@ -75,16 +75,10 @@ scan_includes (const char *path, GBytes *contents, const char *dir, GPtrArray *s
   g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
   for (int ln = 0; lines[ln] != NULL && ok; ln++)
     {
-      const char *p = lines[ln];
-      while (*p == ' ' || *p == '\t')
-        p++;
-      if (!g_str_has_prefix (p, "@include"))
-        continue;
-      const char *q1 = strchr (p, '"'), *q2 = q1 ? strchr (q1 + 1, '"') : NULL;
-      if (q2 == NULL)
-        continue;  /* malformed: the parser says so */
-      g_autofree char *name = g_strndup (q1 + 1, q2 - q1 - 1);
-      g_autofree char *inc = g_path_is_absolute (name) ? g_strdup (name) : g_build_filename (dir, name, NULL);
+      g_autofree char *name = NULL;
+      g_autofree char *inc = ts_include_target (lines[ln], dir, &name);
+      if (inc == NULL)
+        continue;  /* not an @include, or a malformed one that the parser reports */
       g_autoptr (GError) bad = NULL;
       if (contents != NULL || (!ts_input_read (inc, NULL, NULL, &bad) && bad->code == TS_ERROR_NOT_FOUND))
         {

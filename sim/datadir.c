@@ -63,6 +63,23 @@ file_kind (mode_t mode)
          : S_ISBLK (mode) ? "a block device" : S_ISSOCK (mode) ? "a socket" : "not a plain file";
 }
 
+char *
+ts_include_target (const char *line, const char *dir, char **written)
+{
+  while (*line == ' ' || *line == '\t')
+    line++;
+  if (!g_str_has_prefix (line, "@include"))
+    return NULL;
+  const char *q1 = strchr (line, '"'), *q2 = q1 ? strchr (q1 + 1, '"') : NULL;
+  if (q2 == NULL)
+    return NULL;
+  g_autofree char *name = g_strndup (q1 + 1, q2 - q1 - 1);
+  char *target = g_path_is_absolute (name) ? g_strdup (name) : g_build_filename (dir, name, NULL);
+  if (written != NULL)
+    *written = g_steal_pointer (&name);
+  return target;
+}
+
 gboolean
 ts_output_write (const char *path, const char *data, gsize len, GError **error)
 {

@@ -44,6 +44,12 @@ GStrv ts_data_list (TsDataKind kind);
  * otherwise TS_ERROR_INPUT. */
 gboolean ts_input_read (const char *path, char **text, gsize *len, GError **error);
 
+/* The file an `@include "name"` line names, resolved against dir (absolute names as they are),
+ * or NULL when line is not such a line (leading blanks allowed; a line without both quotes is
+ * left to libconfig to report); *written (if not NULL) receives the name as written.  The
+ * loaders and provenance share this rule. */
+char *ts_include_target (const char *line, const char *dir, char **written);
+
 /* Writes len bytes of data as the regular file path, atomically (a temporary file renamed into
  * place: a reader never sees a partial file), with the umask's permissions.  An existing path that
  * is not a regular file (a device, FIFO, folder or symbolic link) is never replaced: that is an

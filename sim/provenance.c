@@ -56,20 +56,13 @@ add_file (GHashTable *inputs, const char *key, const char *dir, GError **error)
                        g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) text, len));
   if (is_builtin (key))
     return TRUE;  /* built-in files include nothing */
-  /* the loader's rule (cfg.c): a line starting with @include, the name between the quotes */
+  /* the loader's own rule for @include lines */
   g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
   for (guint ln = 0; lines[ln] != NULL; ln++)
     {
-      const char *p = lines[ln];
-      while (*p == ' ' || *p == '\t')
-        p++;
-      if (!g_str_has_prefix (p, "@include"))
+      g_autofree char *inc = ts_include_target (lines[ln], dir, NULL);
+      if (inc == NULL)
         continue;
-      const char *q1 = strchr (p, '"'), *q2 = q1 ? strchr (q1 + 1, '"') : NULL;
-      if (q2 == NULL)
-        continue;
-      g_autofree char *name = g_strndup (q1 + 1, q2 - q1 - 1);
-      g_autofree char *inc = g_path_is_absolute (name) ? g_strdup (name) : g_build_filename (dir, name, NULL);
       g_autofree char *inc_key = ts_provenance_key (inc);
       if (!add_file (inputs, inc_key, dir, error))
         return FALSE;

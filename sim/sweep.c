@@ -1,9 +1,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -366,7 +369,9 @@ run_point (const TsSweep *sw, const char *dir, guint i, GError **error)
     }
   g_autofree char *final = point_dir (dir, i);
   g_autofree char *tmpl = g_strdup_printf ("%s.tmp-XXXXXX", final);
-  if (g_mkdtemp (tmpl) == NULL)
+  /* Not g_mkdtemp's private 0700: results follow the umask, as other files do, so that
+   * collaborators on a shared file system can read them. */
+  if (g_mkdtemp_full (tmpl, 0777) == NULL)
     {
       int e = errno;
       g_set_error (error, TS_ERROR, TS_ERROR_IO, "cannot create %s: %s", tmpl, g_strerror (e));
@@ -544,10 +549,51 @@ remove_partial (const char *points, guint shard, guint n_shards)
       }
 }
 
+/* Takes the lock of a results folder (DIR/.lock, held until fd is closed): exclusive for a whole
+ * sweep, shared for a shard, since shards of one sweep write disjoint points into one folder. */
+static int
+lock_folder (const char *dir, gboolean shard, GError **error)
+{
+  g_autofree char *path = g_build_filename (dir, ".lock", NULL);
+  int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  if (fd < 0)
+    {
+      int e = errno;
+      g_set_error (error, TS_ERROR, TS_ERROR_IO, "cannot create %s: %s", path, g_strerror (e));
+      return -1;
+    }
+  if (flock (fd, (shard ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0)
+    {
+      int e = errno;
+      close (fd);
+      g_set_error (error, TS_ERROR, TS_ERROR_USAGE, e == EWOULDBLOCK
+                   ? "%s is in use by another tiersim sweep (it holds %s); wait for it, or use another -o"
+                   : "cannot lock %s: %s", e == EWOULDBLOCK ? dir : path, e == EWOULDBLOCK ? path : g_strerror (e));
+      return -1;
+    }
+  return fd;
+}
+
+static void
+close_fd (int *fd)
+{
+  if (*fd >= 0)
+    close (*fd);
+}
+
 gboolean
 ts_sweep_run (const TsSweep *sw, const char *dir, const TsSweepOptions *opt,
               guint *done, guint *total, GError **error)
 {
+  if (g_mkdir_with_parents (dir, 0777) != 0)
+    {
+      int e = errno;
+      g_set_error (error, TS_ERROR, TS_ERROR_IO, "cannot create %s: %s", dir, g_strerror (e));
+      return FALSE;
+    }
+  __attribute__ ((cleanup (close_fd))) int lock = lock_folder (dir, opt->n_shards > 1, error);
+  if (lock < 0)
+    return FALSE;
   g_autofree char *points = g_build_filename (dir, "points", NULL);
   Manifest prev_m = { 0 };
   g_autoptr (GError) merr = NULL;

@@ -2,8 +2,11 @@
  * broken sweep files, the Slurm script. */
 #include "config.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -65,6 +68,33 @@ test_grid (void)
       g_assert_cmpint (scn->duration, ==, (i + 1) * 10 * TS_NS_PER_MS);
       g_assert_cmpfloat (scn->tasks[0].arrival.rate, ==, 10.0 * (i + 1));   /* through "*" */
     }
+}
+
+/* A results folder is one sweep's at a time: while another holds its lock (here, this test),
+ * a sweep into it is refused with a clear message instead of colliding on renames.  Point
+ * folders follow the umask (022: 0755), not mkdtemp's private 0700. */
+static void
+test_folder_lock_and_modes (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-sweep-XXXXXX", NULL);
+  g_autofree char *d = g_build_filename (tmp, "out", NULL), *lock = g_build_filename (d, ".lock", NULL);
+  g_autofree char *sweep = tu_data ("sweeps/rates.cfg");
+  g_assert_cmpint (g_mkdir (d, 0777), ==, 0);
+  int fd = g_open (lock, O_RDWR | O_CREAT, 0666);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (flock (fd, LOCK_EX), ==, 0);
+  g_autofree char *err = NULL;
+  g_assert_cmpint (tu_tiersim (NULL, &err, "sweep", sweep, "-o", d, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "is in use by another tiersim sweep"));
+  close (fd);
+  mode_t old = umask (022);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-o", d, NULL), ==, 0);
+  umask (old);
+  g_autofree char *p0 = g_build_filename (d, "points", "000000", NULL);
+  GStatBuf st;
+  g_assert_cmpint (g_stat (p0, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0755);
+  tu_rm_rf (tmp);
 }
 
 static void
@@ -433,6 +463,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/sweep/grid", test_grid);
   g_test_add_func ("/sweep/jobs-identical", test_jobs_identical);
+  g_test_add_func ("/sweep/folder-lock-and-modes", test_folder_lock_and_modes);
   g_test_add_func ("/sweep/contention-identical-at-any-j", test_contention_identical);
   g_test_add_func ("/sweep/resume-after-kill", test_resume_after_kill);
   g_test_add_func ("/sweep/shards-merge", test_shards_merge);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "datadir.h"
 #include "plot.h"
 #include "policies/policy.h"
 #include "provenance.h"
@@ -143,6 +144,14 @@ ts_cmd_run (int argc, char **argv)
   g_autoptr (TsScenario) scn = ts_scenario_load_with (argc > 1 ? argv[1] : NULL, overrides, &error);
   if (scn == NULL || !ts_cmd_apply_overrides (scn, policies, seed, duration, &error))
     return ts_cmd_fail ("run", error);
+  /* Outputs that could never be written are found now, not after a long run. */
+  if (trace_file != NULL && !ts_output_check (trace_file, &error))
+    return ts_cmd_fail ("run", error);
+  if (outdir != NULL && g_file_test (outdir, G_FILE_TEST_EXISTS) && !g_file_test (outdir, G_FILE_TEST_IS_DIR))
+    {
+      fprintf (stderr, "tiersim run: -o %s exists and is not a folder\n", outdir);
+      return TS_EXIT_USAGE;
+    }
   /* hashed now, as read, rather than after a run that may take long */
   g_autoptr (GHashTable) inputs = outdir != NULL ? ts_provenance_inputs_new () : NULL;
   if (inputs != NULL && !ts_provenance_add_scenario (inputs, scn, &error))

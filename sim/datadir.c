@@ -81,15 +81,23 @@ ts_include_target (const char *line, const char *dir, char **written)
 }
 
 gboolean
-ts_output_write (const char *path, const char *data, gsize len, GError **error)
+ts_output_check (const char *path, GError **error)
 {
   GStatBuf st;
   if (g_lstat (path, &st) == 0 && !S_ISREG (st.st_mode))
     {
-      g_set_error (error, TS_ERROR, TS_ERROR_IO, "%s exists and is not a regular file: tiersim writes "
+      g_set_error (error, TS_ERROR, TS_ERROR_USAGE, "%s exists and is not a regular file: tiersim writes "
                    "its outputs only as regular files, and will not replace it", path);
       return FALSE;
     }
+  return TRUE;
+}
+
+gboolean
+ts_output_write (const char *path, const char *data, gsize len, GError **error)
+{
+  if (!ts_output_check (path, error))
+    return FALSE;
   g_autoptr (GError) e = NULL;
   if (!g_file_set_contents (path, data, len, &e))
     {

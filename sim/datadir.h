@@ -56,6 +56,10 @@ char *ts_include_target (const char *line, const char *dir, char **written);
  * error (TS_ERROR_IO), as is any failure to write, with its reason. */
 gboolean ts_output_write (const char *path, const char *data, gsize len, GError **error);
 
+/* Whether path may be written as an output: absent, or a regular file (else TS_ERROR_USAGE,
+ * the message ts_output_write gives), so that a command can refuse it before a long run. */
+gboolean ts_output_check (const char *path, GError **error);
+
 /* Path, label and contents of the embedded default scenario. */
 GBytes *ts_data_default_scenario (char **label);
 

@@ -100,7 +100,7 @@ emit_slurm (const TsSweep *sw, const char *dir, guint n_shards, guint cpus, GErr
     "  --output=%s --wrap=%s\n",
     c_sweep, n_shards, sw->n_points, c_dir, c_submit, n_shards - 1, cpus, q_out_shard, q_shard_cmd,
     q_out_merge, q_merge_cmd);
-  if (!g_file_set_contents (file, script, -1, error))
+  if (!ts_output_write (file, script, strlen (script), error))
     return FALSE;
   g_chmod (file, 0755);
   g_autofree char *c_file = comment_safe (file), *q_file = sh_quote (file);

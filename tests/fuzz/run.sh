@@ -18,7 +18,7 @@ cd "$work"
 ./configure -q --with-cuda=no CC=clang \
   CFLAGS="-g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" >/dev/null
 make -s -j"$jobs" libtiersim.a >/dev/null 2>&1
-deps="glib-2.0 gio-2.0 libconfig"
+deps="glib-2.0 gio-2.0 libconfig json-glib-1.0"
 # shellcheck disable=SC2046
 clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I. \
   $(pkg-config --cflags $deps) tests/fuzz/fuzz-loader.c libtiersim.a $(pkg-config --libs $deps) -lm \

@@ -292,7 +292,7 @@ TsTime
 ts_gpu_block_duration (const TsGpu *gpu, const TsKernelDesc *k)
 {
   guint per_sm = ts_gpu_blocks_per_sm (gpu, k);
-  KRun r;
+  KRun r = { 0 };  /* read only with contention, which fills it */
   if (gpu->sm_rule)
     kernel_shape (gpu, k, per_sm, &r);
   return block_duration (gpu, k, per_sm, &r);

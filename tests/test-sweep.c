@@ -97,16 +97,27 @@ test_folder_lock_and_modes (void)
   tu_rm_rf (tmp);
 }
 
+/* Runs the sweep file (under tests/data) into tmp/j1 with -j 1 and into tmp/jN with -j n, checks
+ * that both points.csv are identical, and returns it. */
+static char *
+points_at_any_j (const char *tmp, const char *file, const char *n)
+{
+  g_autofree char *d1 = g_build_filename (tmp, "j1", NULL), *dn = g_build_filename (tmp, "jN", NULL);
+  g_autofree char *sweep = tu_data (file);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-j", "1", "-o", d1, NULL), ==, 0);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-j", n, "-o", dn, NULL), ==, 0);
+  char *p1 = tu_slurp (d1, "points.csv");
+  g_autofree char *pn = tu_slurp (dn, "points.csv");
+  g_assert_cmpstr (p1, ==, pn);
+  return p1;
+}
+
 static void
 test_jobs_identical (void)
 {
   g_autofree char *tmp = g_dir_make_tmp ("tiersim-sweep-XXXXXX", NULL);
-  g_autofree char *d1 = g_build_filename (tmp, "j1", NULL), *d4 = g_build_filename (tmp, "j4", NULL);
-  g_autofree char *sweep = tu_data ("sweeps/rates.cfg");
-  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-j", "1", "-o", d1, NULL), ==, 0);
-  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-j", "4", "-o", d4, NULL), ==, 0);
-  g_autofree char *p1 = tu_slurp (d1, "points.csv"), *p4 = tu_slurp (d4, "points.csv");
-  g_assert_cmpstr (p1, ==, p4);
+  g_autofree char *d1 = g_build_filename (tmp, "j1", NULL), *sweep = tu_data ("sweeps/rates.cfg");
+  g_autofree char *p1 = points_at_any_j (tmp, "sweeps/rates.cfg", "4");
   g_assert_true (g_str_has_prefix (p1, "point,rate,duration,replica,seed,policy,task,class,jobs,"));
   g_auto (GStrv) lines = g_strsplit (p1, "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 1 + 8 + 1);  /* header, 8 rows, "" */
@@ -122,12 +133,7 @@ static void
 test_contention_identical (void)
 {
   g_autofree char *tmp = g_dir_make_tmp ("tiersim-sweep-XXXXXX", NULL);
-  g_autofree char *d1 = g_build_filename (tmp, "j1", NULL), *d2 = g_build_filename (tmp, "j2", NULL);
-  g_autofree char *sweep = tu_data ("sweeps/contention.cfg");
-  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-j", "1", "-o", d1, NULL), ==, 0);
-  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-j", "2", "-o", d2, NULL), ==, 0);
-  g_autofree char *p1 = tu_slurp (d1, "points.csv"), *p2 = tu_slurp (d2, "points.csv");
-  g_assert_cmpstr (p1, ==, p2);
+  g_autofree char *p1 = points_at_any_j (tmp, "sweeps/contention.cfg", "2");
   /* point,contention,replica,seed,policy,task,class,jobs,completed,missed,dmr,lat_mean_ms */
   double on = -1, off = -1;
   g_auto (GStrv) lines = g_strsplit (p1, "\n", -1);

@@ -650,3 +650,23 @@ ts_loader_libconfig_version (void)
 {
   return G_STRINGIFY (LIBCONFIG_VER_MAJOR) "." G_STRINGIFY (LIBCONFIG_VER_MINOR) "." G_STRINGIFY (LIBCONFIG_VER_REVISION);
 }
+
+void
+ts_cfg_append_string (GString *out, const char *s)
+{
+  g_string_append_c (out, '"');
+  for (const unsigned char *c = (const unsigned char *) (s != NULL ? s : ""); *c != 0; c++)
+    {
+      if (*c == '"' || *c == '\\')
+        g_string_append_printf (out, "\\%c", *c);
+      else if (*c == '\n')
+        g_string_append (out, "\\n");
+      else if (*c == '\t')
+        g_string_append (out, "\\t");
+      else if (*c < 0x20 || *c == 0x7f)
+        g_string_append_printf (out, "\\x%02x", *c);
+      else
+        g_string_append_c (out, (char) *c);
+    }
+  g_string_append_c (out, '"');
+}

@@ -95,4 +95,8 @@ double *ts_cfg_occupancy_curve (TsCfgFile *file, const config_setting_t *group, 
 /* Numeric value of a scalar setting (int, int64 or float); FALSE if s is not numeric. */
 gboolean ts_cfg_setting_number (const config_setting_t *s, double *out);
 
+/* Appends s (NULL: "") to out as a libconfig string literal: quotes, backslashes and control
+ * bytes escaped, so that it reads back as s whatever s holds. */
+void ts_cfg_append_string (GString *out, const char *s);
+
 G_END_DECLS

@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "datadir.h"
+#include "durations.h"
 #include "plot.h"
 #include "policies/policy.h"
 #include "provenance.h"
@@ -37,6 +38,12 @@ print_header (const TsScenario *scn)
         printf (", deadline %.3f ms", ts_time_to_ms (t->deadline));
       printf ("\n");
     }
+  for (guint i = 0; i < scn->models->len; i++)
+    {
+      const TsModel *m = scn->models->pdata[i];
+      g_autofree char *how = ts_model_durations_describe (m, scn->profile);
+      printf ("  model %-16s durations %s\n", m->name, how);
+    }
   printf ("\n");
 }
 
@@ -46,7 +53,7 @@ ts_cmd_run (int argc, char **argv)
   g_auto (GStrv) policies = NULL, sets = NULL;
   g_autofree char *outdir = NULL, *seed = NULL, *duration = NULL;
   gboolean quiet = FALSE, plot = FALSE;
-  g_autofree char *trace_file = NULL, *window = NULL, *backend = NULL;
+  g_autofree char *trace_file = NULL, *window = NULL, *backend = NULL, *profile = NULL;
   g_auto (TsRealGpuOptions) gpu_opt = { 0 };
   const GOptionEntry entries[] = {
     { "policy", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &policies,
@@ -59,6 +66,7 @@ ts_cmd_run (int argc, char **argv)
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
       "Set a scenario key, or a profile key as profile.KEY, to a libconfig value before loading "
       "(repeatable), e.g. --set 'profile.rules.contention=\"none\"'", "KEY=VALUE" },
+    TS_PROFILE_ENTRY (&profile),
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print only the table", NULL },
     { "plot", 0, 0, G_OPTION_ARG_NONE, &plot, "With -o: also write timeline.csv and draw DIR/plots (needs gnuplot)", NULL },
     { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace_file, "Write a Chrome trace (Perfetto) of kernels, jobs and preemptions", "FILE.json" },
@@ -129,7 +137,7 @@ ts_cmd_run (int argc, char **argv)
         }
     }
   guint n_sets = sets != NULL ? g_strv_length (sets) : 0;
-  g_autofree TsOverride *overrides = g_new0 (TsOverride, n_sets + 1);
+  g_autofree TsOverride *overrides = g_new0 (TsOverride, n_sets + 2);
   for (guint i = 0; i < n_sets; i++)
     {
       char *eq = strchr (sets[i], '=');
@@ -141,6 +149,9 @@ ts_cmd_run (int argc, char **argv)
       *eq = '\0';  /* sets[i] is ours: split it in place into key and value */
       overrides[i] = (TsOverride) { sets[i], eq + 1, "--set" };
     }
+  g_autofree char *profile_value = profile != NULL ? ts_cmd_profile_literal (profile) : NULL;
+  if (profile != NULL)
+    overrides[n_sets] = (TsOverride) { "profile", profile_value, "--profile" };
   g_autoptr (TsScenario) scn = ts_scenario_load_with (argc > 1 ? argv[1] : NULL, overrides, &error);
   if (scn == NULL || !ts_cmd_apply_overrides (scn, policies, seed, duration, &error))
     return ts_cmd_fail ("run", error);

@@ -34,4 +34,15 @@ int ts_cmd_fail (const char *cmd, const GError *error);
 gboolean ts_cmd_apply_overrides (TsScenario *scn, char **policies, const char *seed, const char *duration,
                                  GError **error);
 
+/* The scenario override value for --profile NAME|FILE: a libconfig string literal of the name, or
+ * of the file's absolute path (a name with '/' or ending in .cfg, as datadir.h reads names). */
+char *ts_cmd_profile_literal (const char *profile);
+
+/* The --profile option's entry, shared by the commands that load scenarios. */
+#define TS_PROFILE_ENTRY(target) \
+  { "profile", 0, 0, G_OPTION_ARG_FILENAME, (target), \
+    "Run on this GPU profile (a name, see 'tiersim list profiles', or a file) instead of the " \
+    "scenario's; the models' durations follow it (measured, scaled or predicted: see the header)", \
+    "NAME|FILE" }
+
 G_END_DECLS

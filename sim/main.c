@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cfg.h"
 #include "cmd.h"
 #include "policies/policy.h"
 
@@ -25,6 +26,17 @@ static const TsCommand commands[] = {
   { "list", ts_cmd_list, "list shipped policies, scenarios, models or profiles" },
   { "version", ts_cmd_version, "print version and build information" },
 };
+
+char *
+ts_cmd_profile_literal (const char *profile)
+{
+  /* Paths on the command line are relative to the working folder, not to the scenario's. */
+  gboolean path = strchr (profile, '/') != NULL || g_str_has_suffix (profile, ".cfg");
+  g_autofree char *name = path ? g_canonicalize_filename (profile, NULL) : g_strdup (profile);
+  GString *s = g_string_new (NULL);
+  ts_cfg_append_string (s, name);
+  return g_string_free (s, FALSE);
+}
 
 gboolean
 ts_cmd_apply_overrides (TsScenario *scn, char **policies, const char *seed, const char *duration, GError **error)

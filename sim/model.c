@@ -32,6 +32,7 @@ ts_model_free (TsModel *m)
   g_free (m->name);
   g_free (m->description);
   g_free (m->path);
+  g_free (m->measured_on);
   g_free (m);
 }
 
@@ -124,18 +125,25 @@ ts_model_check_fits (const TsModel *m, const TsProfile *p, GError **error)
   return ok;
 }
 
-static const char *const top_keys[] = { "name", "description", "source", "accuracy",
-                                        "default_regs", "kernels", "chunks", "exits", NULL };
+static const char *const top_keys[] = { "name", "description", "source", "accuracy", "measured_on",
+                                        "precision", "parameters", "default_regs", "kernels", "chunks",
+                                        "exits", NULL };
 static const char *const kernel_keys[] = { "name", "blocks", "threads", "regs", "smem", "dur_us",
-                                           "occupancy_us", "sm_demand", "dram_bytes", "ops", NULL };
+                                           "occupancy_us", "sm_demand", "dram_bytes", "ops", "flops",
+                                           "kind", NULL };
 
+/* What a kernel has only where it was measured. */
+static const char *const measured_keys[] = { "dur_us", "occupancy_us" };
 static const char *const exit_keys[] = { "name", "after_chunk", "accuracy", "kernels", NULL };
 
 /* Reads a non-empty list of kernel groups; returns the kernels (NULL on error) and their count
  * and summed solo duration. */
 static TsKernelDesc *
-parse_kernels (TsCfgFile *f, const config_setting_t *ks, gint64 default_regs, guint *n_out, TsTime *solo)
+parse_kernels (TsCfgFile *f, const TsModel *m, const config_setting_t *ks, gint64 default_regs,
+               guint *n_out, TsTime *solo)
 {
+  /* A file that says it has no durations must not carry any: they would be another GPU's. */
+  gboolean timed = g_strcmp0 (m->measured_on, TS_MEASURED_NONE) != 0;
   int n = config_setting_length (ks);
   *n_out = 0;
   *solo = 0;
@@ -171,10 +179,19 @@ parse_kernels (TsCfgFile *f, const config_setting_t *ks, gint64 default_regs, gu
         d->regs = v;
       if (ts_cfg_int (f, k, "smem", FALSE, 0, 1 << 26, &v))
         d->smem = v;
-      if (ts_cfg_number (f, k, "dur_us", TRUE, 0.001, 1e9, &us))
-        d->duration = MAX (1, ts_time_from_ms (us / 1000.0));
+      if (timed && ts_cfg_number (f, k, "dur_us", TRUE, 0.001, 1e9, &us))
+        d->measured = d->duration = MAX (1, ts_time_from_ms (us / 1000.0));
+      for (guint j = 0; !timed && j < G_N_ELEMENTS (measured_keys); j++)
+        if (config_setting_get_member (k, measured_keys[j]) != NULL)
+          ts_cfg_error (f, config_setting_get_member (k, measured_keys[j]), "a model with measured_on = "
+                        "\"none\" has no %s: its durations come from the profile's cost model", measured_keys[j]);
       ts_cfg_number (f, k, "sm_demand", FALSE, 1e-6, 1.0, &d->sm_demand);
-      ts_cfg_number (f, k, "dram_bytes", FALSE, 0.0, 1e15, &d->dram_bytes);
+      /* 1e18 FLOPs or bytes is a second of an exascale machine: no DNN kernel comes near. */
+      ts_cfg_number (f, k, "dram_bytes", FALSE, 0.0, 1e18, &d->dram_bytes);
+      ts_cfg_number (f, k, "flops", FALSE, 0.0, 1e18, &d->flops);
+      int kind;
+      if (ts_cfg_enum (f, k, "kind", FALSE, ts_kind_names, &kind))
+        d->kind = (TsKernelKind) (kind + 1);
       d->ops = 1;
       if (ts_cfg_int (f, k, "ops", FALSE, 1, 1000000, &v))
         d->ops = v;
@@ -251,7 +268,7 @@ parse_exits (TsCfgFile *f, const config_setting_t *root, TsModel *m, gint64 defa
       ts_cfg_number (f, g, "accuracy", TRUE, 0.0, 1.0, &e->accuracy);
       const config_setting_t *ks = ts_cfg_sequence (f, g, "kernels", TRUE);
       if (ks != NULL)
-        e->kernels = parse_kernels (f, ks, default_regs, &e->n_kernels, &e->solo);
+        e->kernels = parse_kernels (f, m, ks, default_regs, &e->n_kernels, &e->solo);
       m->n_exits++;
     }
   if (m->n_exits == 0)
@@ -278,6 +295,12 @@ parse_model (TsCfgFile *f, gpointer target)
   if (ts_cfg_string (f, root, "description", FALSE, &s))
     m->description = g_strdup (s);
   ts_cfg_string (f, root, "source", FALSE, &s);
+  if (ts_cfg_name (f, root, "measured_on", FALSE, &s))
+    m->measured_on = g_strdup (s);
+  int precision;
+  if (ts_cfg_enum (f, root, "precision", FALSE, ts_precision_names, &precision))
+    m->precision = precision;
+  ts_cfg_number (f, root, "parameters", FALSE, 0.0, 1e15, &m->parameters);
   m->accuracy = 1.0;
   const config_setting_t *acc = config_setting_get_member (root, "accuracy");
   ts_cfg_number (f, root, "accuracy", FALSE, 0.0, 1.0, &m->accuracy);
@@ -287,7 +310,7 @@ parse_model (TsCfgFile *f, gpointer target)
   const config_setting_t *ks = ts_cfg_sequence (f, root, "kernels", TRUE);
   if (ks == NULL)
     return;
-  m->kernels = parse_kernels (f, ks, default_regs, &m->n_kernels, &m->solo);
+  m->kernels = parse_kernels (f, m, ks, default_regs, &m->n_kernels, &m->solo);
   if (m->kernels == NULL)
     return;
   parse_chunks (f, root, m);

@@ -18,16 +18,23 @@ typedef struct {
   guint32 threads;        /* threads per block */
   guint32 regs;           /* registers per thread */
   guint32 smem;           /* shared memory per block, bytes */
-  TsTime duration;        /* solo duration on the model's GPU */
+  TsTime duration;        /* solo duration on the run's GPU (see durations.h); before that is
+                           * resolved, the file's dur_us (0 where it has none) */
+  TsTime measured;        /* the file's dur_us, on the GPU of the model's measured_on (0: none) */
+  double flops;           /* work (cost.h): FLOPs of the whole kernel (0: not known) */
+  TsKernelKind kind;
   /* Contention inputs (DESIGN §2 rule 5, docs/model.md "Contention"): */
   double *occupancy_ns;   /* measured one-wave latency at 1..n_occupancy blocks per SM, or NULL */
   guint n_occupancy;      /* its length, the measured maximum blocks per SM (0: from resources) */
   double sm_demand;       /* without a curve: share of an SM's throughput one block takes at full
                            * speed, in (0, 1]; 0: its share of the SM's threads (no contention) */
-  double dram_bytes;      /* DRAM bytes the whole kernel reads and writes (0: none known) */
+  double dram_bytes;      /* DRAM bytes the whole kernel reads and writes (0: none known); also work */
   guint32 ops;            /* framework operators it stands for, each dispatched by the host (>= 1) */
   int line;               /* source line, for messages */
 } TsKernelDesc;
+
+/* measured_on of a model file without durations. */
+#define TS_MEASURED_NONE "none"
 
 typedef struct {
   char *name;             /* "exit<i>" unless the file names it */
@@ -38,10 +45,23 @@ typedef struct {
   TsTime solo;            /* the head's solo duration */
 } TsExit;
 
+/* Where the durations a run uses come from (durations.h). */
+typedef enum {
+  TS_DURATIONS_GIVEN,      /* the file's, of no stated GPU (hand-made models) */
+  TS_DURATIONS_MEASURED,   /* the file's, measured on the run's GPU */
+  TS_DURATIONS_SCALED,     /* the file's, measured on another GPU, scaled by the cost models' ratio */
+  TS_DURATIONS_PREDICTED,  /* the run's profile's cost model, from the kernels' work */
+} TsDurationSource;
+
 typedef struct {
   char *name;
   char *description;
   char *path;
+  char *measured_on;      /* profile name of the GPU the durations were measured on; "none" when
+                           * the file has none; NULL when it does not say */
+  TsPrecision precision;  /* which peak of the cost model applies */
+  double parameters;      /* weights, as the file states (0: not stated) */
+  TsDurationSource durations;  /* set by ts_model_resolve_durations */
   double accuracy;        /* of the full model: the deepest exit's, or the file's (default 1.0) */
   TsKernelDesc *kernels;  /* the chunks' kernels, in order */
   guint n_kernels;

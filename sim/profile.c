@@ -45,7 +45,7 @@ static const struct {
 
 static const char *const top_keys[] = { "name", "description", "source", "date", "tool_version",
                                         "measured_on", "device", "timing", "rules", "interference",
-                                        "contention", "host", NULL };
+                                        "contention", "host", "cost", NULL };
 static const char *const measured_keys[] = { "device", "compute_capability", "driver", "cuda", NULL };
 static const char *const device_keys[] = { "sms", "max_threads_per_sm", "max_blocks_per_sm",
                                            "registers_per_sm", "shared_mem_per_sm",
@@ -66,6 +66,8 @@ static const struct {
   { "wakeup_us", G_STRUCT_OFFSET (TsHostModel, wakeup) },
 };
 static const char *const host_keys[] = { "cores", "dispatch_us", "launch_us", "sync_us", "wakeup_us", NULL };
+static const char *const cost_keys[] = { "fp32_tflops", "fp16_tflops", "dram_gbps", "kernel_fixed_us",
+                                         "efficiency", NULL };
 static const char *const source_names[] = { "datasheet", "measured", NULL };
 static const char *const dispatch_names[] = { "head-of-level", "any-fit", NULL };
 static const char *const placement_names[] = { "most-free", "round-robin", NULL };
@@ -134,6 +136,35 @@ parse_contention (TsCfgFile *f, const config_setting_t *root, TsContention *c)
   for (guint i = 0; i < TS_N_LOADS * TS_N_LOADS; i++)
     ts_cfg_number (f, grp, contention_keys[TS_N_LOADS + i], TRUE, 0.5, 1000,
                    &c->sm_slowdown[i / TS_N_LOADS][i % TS_N_LOADS]);
+}
+
+/* The cost group (sim/cost.h): peaks and bandwidth required, efficiencies per kind optional. */
+static void
+parse_cost (TsCfgFile *f, const config_setting_t *root, TsCostModel *c)
+{
+  const config_setting_t *grp = ts_cfg_group (f, root, "cost", FALSE);
+  if (grp == NULL)
+    return;
+  c->present = TRUE;
+  ts_cfg_check_keys (f, grp, cost_keys);
+  /* TFLOP/s to FLOP/ns; 1e6 TFLOP/s and 1e7 GB/s are far beyond any GPU. */
+  double tflops = 1, gbps = 1, us = 0;
+  ts_cfg_number (f, grp, "fp32_tflops", TRUE, 1e-6, 1e6, &tflops);
+  c->peak_flops[TS_FP32] = c->peak_flops[TS_FP16] = tflops * 1000.0;
+  if (ts_cfg_number (f, grp, "fp16_tflops", FALSE, 1e-6, 1e6, &tflops))
+    c->peak_flops[TS_FP16] = tflops * 1000.0;
+  ts_cfg_number (f, grp, "dram_gbps", TRUE, 1e-3, 1e7, &gbps);
+  c->dram_bytes_per_ns = gbps;
+  ts_cfg_number (f, grp, "kernel_fixed_us", TRUE, 0.0, 1e6, &us);
+  c->fixed_ns = us * 1000.0;
+  for (guint k = 0; k < TS_N_KINDS; k++)
+    c->efficiency[k] = 1.0;
+  const config_setting_t *eff = ts_cfg_group (f, grp, "efficiency", FALSE);
+  if (eff == NULL)
+    return;
+  ts_cfg_check_keys (f, eff, ts_kind_names);
+  for (guint k = 1; k < TS_N_KINDS; k++)
+    ts_cfg_number (f, eff, ts_kind_names[k - 1], FALSE, 1e-4, 1.0, &c->efficiency[k]);
 }
 
 double
@@ -232,6 +263,7 @@ parse_profile (TsCfgFile *f, gpointer target)
         ts_cfg_number (f, itf, interference_keys[1 + i], TRUE, 0.5, 1000, &in->slowdown[i / TS_N_LOADS][i % TS_N_LOADS]);
     }
   parse_contention (f, root, &p->contention);
+  parse_cost (f, root, &p->cost);
 
   const config_setting_t *host = ts_cfg_group (f, root, "host", FALSE);
   if (host != NULL)
@@ -244,34 +276,13 @@ parse_profile (TsCfgFile *f, gpointer target)
     }
 }
 
-/* s as a libconfig string literal: quotes, backslashes and control bytes escaped. */
-static void
-append_string (GString *out, const char *s)
-{
-  g_string_append_c (out, '"');
-  for (const unsigned char *c = (const unsigned char *) (s != NULL ? s : ""); *c != 0; c++)
-    {
-      if (*c == '"' || *c == '\\')
-        g_string_append_printf (out, "\\%c", *c);
-      else if (*c == '\n')
-        g_string_append (out, "\\n");
-      else if (*c == '\t')
-        g_string_append (out, "\\t");
-      else if (*c < 0x20 || *c == 0x7f)
-        g_string_append_printf (out, "\\x%02x", *c);
-      else
-        g_string_append_c (out, (char) *c);
-    }
-  g_string_append_c (out, '"');
-}
-
 static void
 append_member (GString *out, const char *indent, const char *key, const char *value)
 {
   if (value == NULL)
     return;
   g_string_append_printf (out, "%s%s = ", indent, key);
-  append_string (out, value);
+  ts_cfg_append_string (out, value);
   g_string_append (out, ";\n");
 }
 
@@ -350,6 +361,21 @@ ts_profile_to_text (const TsProfile *p)
       for (guint i = 0; i < G_N_ELEMENTS (host_costs); i++)
         append_us (out, host_costs[i].key, G_STRUCT_MEMBER (TsTime, &p->host, host_costs[i].offset));
       g_string_append (out, "};\n");
+    }
+  if (p->cost.present)
+    {
+      const TsCostModel *c = &p->cost;
+      g_string_append (out, "\ncost = {\n");
+      append_double (out, "  ", "fp32_tflops", c->peak_flops[TS_FP32] / 1000.0);
+      if (c->peak_flops[TS_FP16] != c->peak_flops[TS_FP32])
+        append_double (out, "  ", "fp16_tflops", c->peak_flops[TS_FP16] / 1000.0);
+      append_double (out, "  ", "dram_gbps", c->dram_bytes_per_ns);
+      append_double (out, "  ", "kernel_fixed_us", c->fixed_ns / 1000.0);
+      g_string_append (out, "  efficiency = {\n");
+      for (guint k = 1; k < TS_N_KINDS; k++)
+        if (c->efficiency[k] != 1.0)
+          append_double (out, "    ", ts_kind_names[k - 1], c->efficiency[k]);
+      g_string_append (out, "  };\n};\n");
     }
   if (p->contention.present)
     {

@@ -17,9 +17,13 @@
  *   contention = { compute_occupancy_us = [...]; memory_occupancy_us = [...];
  *     <v>_with_<a> }: optional, written by calibrate (TsContention);
  *   host = { cores; dispatch_us; launch_us; sync_us; wakeup_us }: optional (TsHostModel); without
- *     it the host costs nothing. */
+ *     it the host costs nothing;
+ *   cost = { fp32_tflops; fp16_tflops (optional); dram_gbps; kernel_fixed_us;
+ *     efficiency = { <kind> = e; ... } (optional) }: optional (TsCostModel, sim/cost.h); without
+ *     it the profile cannot predict durations, only run models measured on it. */
 #pragma once
 
+#include "cost.h"
 #include "error.h"
 
 G_BEGIN_DECLS
@@ -132,6 +136,7 @@ typedef struct {
   TsInterference interference;
   TsContention contention;
   TsHostModel host;
+  TsCostModel cost;
   TsStandIn stand_in;
 } TsProfile;
 

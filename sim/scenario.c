@@ -5,6 +5,7 @@
 
 #include "cfg.h"
 #include "datadir.h"
+#include "durations.h"
 #include "scenario.h"
 #include "policies/policy.h"
 
@@ -373,7 +374,8 @@ parse_scenario (TsCfgFile *f, gpointer target)
     for (guint i = 0; i < scn->models->len; i++)
       {
         g_autoptr (GError) err = NULL;
-        if (!ts_model_check_fits (scn->models->pdata[i], scn->profile, &err))
+        if (!ts_model_check_fits (scn->models->pdata[i], scn->profile, &err)
+            || !ts_model_resolve_durations (scn->models->pdata[i], scn->profile, f->dir, &err))
           ts_diag_add_error (f->diag, err);
       }
 }

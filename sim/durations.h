@@ -1,0 +1,29 @@
+/* tiersim — which solo durations a run uses (DESIGN §2 rule 8, docs/model.md "Cost model").
+ *
+ * A model file's dur_us belong to the GPU its measured_on names.  On that GPU's profile they are
+ * used as they are.  On another profile they are scaled, kernel by kernel, by the ratio of the two
+ * profiles' cost-model predictions: the measurement keeps what a roofline cannot know (the kernel
+ * library's quality, the wave tail), and what the two predictions get wrong alike cancels.  A file
+ * without durations (measured_on = "none") is predicted outright.  Never are another GPU's times
+ * used unscaled; a file that does not say where it was measured keeps its times as given. */
+#pragma once
+
+#include "model.h"
+
+G_BEGIN_DECLS
+
+/* Sets every kernel's duration (and solo sums, and measured occupancy curves) of m for a run on
+ * profile p, and m->durations to say how.  The measuring GPU's profile is looked up by name
+ * as the scenario's is, from ref_dir (the scenario's folder).  Fails, saying which kernel (file:line) and what to do,
+ * when the durations would have to come from a cost model that p or the measuring profile lacks,
+ * or from work a kernel does not give.  Call once per loaded model. */
+gboolean ts_model_resolve_durations (TsModel *m, const TsProfile *p, const char *ref_dir, GError **error);
+
+/* Where m's durations come from, in words ("measured on mi50", "scaled from mi50 by the cost
+ * models of mi50 and a100", ...), for check and the run header.  Free with g_free. */
+char *ts_model_durations_describe (const TsModel *m, const TsProfile *p);
+
+/* A kernel's work as the cost model reads it, at the model's precision. */
+TsWork ts_kernel_work (const TsKernelDesc *k, TsPrecision precision);
+
+G_END_DECLS

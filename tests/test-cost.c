@@ -1,0 +1,193 @@
+/* The cost model (DESIGN §2 rule 8): roofline predictions and which durations a run uses.  The
+ * profiles and models are in tests/data/cost; every expected time is worked out beside it. */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "sim/durations.h"
+#include "sim/scenario.h"
+#include "tests/testutil.h"
+
+/* cost-a: 1000 FLOP/ns fp32, 2000 fp16, 100 B/ns, 2000 ns fixed, convolutions at 0.5. */
+static TsCostModel
+cost_a (void)
+{
+  TsCostModel c = { .present = TRUE, .peak_flops = { 1000, 2000 }, .dram_bytes_per_ns = 100, .fixed_ns = 2000 };
+  for (guint k = 0; k < TS_N_KINDS; k++)
+    c.efficiency[k] = k == TS_KIND_CONV ? 0.5 : 1.0;
+  return c;
+}
+
+/* max(F / (P e), B / W) + c for a compute-bound, a memory-bound and a tiny kernel. */
+static void
+test_roofline (void)
+{
+  TsCostModel c = cost_a ();
+  struct { TsWork w; double ns; gboolean compute; } cases[] = {
+    /* 1e6 / (1000 x 0.5) = 2000 > 1e4 / 100 = 100: 2000 + 2000 */
+    { { 1e6, 1e4, TS_KIND_CONV, TS_FP32 }, 4000, TRUE },
+    /* 1e3 / 1000 = 1 < 1e6 / 100 = 10000: 10000 + 2000 */
+    { { 1e3, 1e6, TS_KIND_ELEMENTWISE, TS_FP32 }, 12000, FALSE },
+    /* 10 / 1000 = 0.01 < 100 / 100 = 1: 1 + 2000 */
+    { { 10, 100, TS_KIND_GEMM, TS_FP32 }, 2001, FALSE },
+    /* fp16: 1e6 / (2000 x 0.5) = 1000 > 100: 1000 + 2000 */
+    { { 1e6, 1e4, TS_KIND_CONV, TS_FP16 }, 3000, TRUE },
+    /* no kind: efficiency 1, 1e6 / 1000 = 1000 */
+    { { 1e6, 1e4, TS_KIND_NONE, TS_FP32 }, 3000, TRUE },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_assert_cmpfloat_with_epsilon (ts_cost_predict (&c, &cases[i].w), cases[i].ns, 1e-9);
+      g_assert_cmpint (ts_cost_compute_bound (&c, &cases[i].w), ==, cases[i].compute);
+      g_assert_true (ts_work_known (&cases[i].w));
+    }
+  TsWork none = { 0, 0, TS_KIND_CONV, TS_FP32 };
+  g_assert_false (ts_work_known (&none));
+}
+
+/* Loads tests/data/cost/run-<model>.cfg, on another profile when given. */
+static TsScenario *
+load (const char *model, const char *profile, GError **error)
+{
+  g_autofree char *rel = g_strdup_printf ("cost/run-%s.cfg", model);
+  g_autofree char *path = tu_data (rel);
+  g_autofree char *value = profile != NULL ? g_strdup_printf ("\"%s\"", profile) : NULL;
+  const TsOverride ov[] = { { profile != NULL ? "profile" : NULL, value, "test" }, { NULL } };
+  return ts_scenario_load_with (path, ov, error);
+}
+
+static const TsModel *
+model_of (const TsScenario *scn)
+{
+  g_assert_cmpuint (scn->models->len, ==, 1);
+  return scn->models->pdata[0];
+}
+
+static void
+assert_durations (const TsModel *m, TsDurationSource src, const TsTime *ns, guint n)
+{
+  g_assert_cmpint (m->durations, ==, src);
+  g_assert_cmpuint (m->n_kernels, ==, n);
+  TsTime sum = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpint (m->kernels[i].duration, ==, ns[i]);
+      sum += ns[i];
+    }
+  g_assert_cmpint (m->solo, ==, sum);
+  g_assert_cmpint (m->chunk_solo[0], ==, sum);
+}
+
+/* A model without durations is predicted outright: on cost-a the three cases of test_roofline;
+ * on cost-b (4000 FLOP/ns, 400 B/ns, 2000 ns, no efficiencies):
+ *   conv max(1e6/4000, 1e4/400) = 250 -> 2250; add max(0.25, 2500) -> 4500; tiny 2000.25 -> 2000.
+ * The compute-bound conv (8 blocks of 512 threads: 2 per SM by threads, 2 per SM as spread on
+ * 4 SMs) demands 1/2 of an SM per block; the memory-bound ones demand nothing extra. */
+static void
+test_predicted (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TsScenario) a = load ("work", NULL, &error);
+  g_assert_no_error (error);
+  assert_durations (model_of (a), TS_DURATIONS_PREDICTED, (const TsTime[]) { 4000, 12000, 2001 }, 3);
+  g_assert_cmpfloat (model_of (a)->kernels[0].sm_demand, ==, 0.5);
+  g_assert_cmpfloat (model_of (a)->kernels[1].sm_demand, ==, 0.0);
+  g_assert_cmpfloat (model_of (a)->kernels[2].sm_demand, ==, 0.0);
+  g_autoptr (TsScenario) b = load ("work", "cost-b", &error);
+  g_assert_no_error (error);
+  assert_durations (model_of (b), TS_DURATIONS_PREDICTED, (const TsTime[]) { 2250, 4500, 2000 }, 3);
+  /* fp16: cost-a's fp16 peak, 1e6 / (2000 x 0.5) = 1000 -> 3000; cost-b has none: fp32's, 2250. */
+  g_autoptr (TsScenario) h = load ("fp16", NULL, &error);
+  g_assert_no_error (error);
+  assert_durations (model_of (h), TS_DURATIONS_PREDICTED, (const TsTime[]) { 3000 }, 1);
+  g_autoptr (TsScenario) hb = load ("fp16", "cost-b", &error);
+  g_assert_no_error (error);
+  assert_durations (model_of (hb), TS_DURATIONS_PREDICTED, (const TsTime[]) { 2250 }, 1);
+}
+
+/* Measured on cost-a (10, 20, 3 us): as measured there; on cost-b each scaled by its predictions'
+ * ratio: conv 10000 x 2250/4000 = 5625, add 20000 x 4500/12000 = 7500, tiny 3000 x 2000.25/2001
+ * = 2998.9 -> 2999; conv's measured curve (10, 16 us) scales alike to 5625, 9000 ns. */
+static void
+test_scaled (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TsScenario) a = load ("meas", NULL, &error);
+  g_assert_no_error (error);
+  assert_durations (model_of (a), TS_DURATIONS_MEASURED, (const TsTime[]) { 10000, 20000, 3000 }, 3);
+  g_assert_cmpfloat (model_of (a)->kernels[0].occupancy_ns[1], ==, 16000);
+  g_autoptr (TsScenario) b = load ("meas", "cost-b", &error);
+  g_assert_no_error (error);
+  const TsModel *m = model_of (b);
+  assert_durations (m, TS_DURATIONS_SCALED, (const TsTime[]) { 5625, 7500, 2999 }, 3);
+  g_assert_cmpuint (m->kernels[0].n_occupancy, ==, 2);
+  g_assert_cmpfloat_with_epsilon (m->kernels[0].occupancy_ns[0], 5625, 1e-9);
+  g_assert_cmpfloat_with_epsilon (m->kernels[0].occupancy_ns[1], 9000, 1e-9);
+  g_assert_cmpint (m->kernels[0].measured, ==, 10000);
+}
+
+/* Another GPU's times are never used unscaled: without work or without cost models, loading
+ * fails and says where and what to do. */
+static void
+test_refused (void)
+{
+  static const struct { const char *model, *profile, *msg[2]; } cases[] = {
+    { "meas-nowork", "cost-b", { "models/meas-nowork.cfg:6: kernel 'mystery' has neither flops nor dram_bytes",
+                                 "Run it on profile 'cost-a'" } },
+    { "meas", "nocost", { "model 'meas' was measured on 'cost-a'", "profile 'nocost'" } },
+    { "work", "nocost", { "model 'work' has no measured durations", "has no cost group" } },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (TsScenario) s = load (cases[i].model, cases[i].profile, &error);
+      g_assert_null (s);
+      g_assert_error (error, TS_ERROR, TS_ERROR_INPUT);
+      for (guint j = 0; j < 2; j++)
+        if (strstr (error->message, cases[i].msg[j]) == NULL)
+          g_error ("%s on %s: expected \"%s\" in: %s", cases[i].model, cases[i].profile, cases[i].msg[j], error->message);
+    }
+}
+
+/* The command line: --profile takes a name or a file (relative to the working folder), and check
+ * and the run header say where each model's durations come from; a refusal exits 2. */
+static void
+test_cli (void)
+{
+  g_autofree char *scn = tu_data ("cost/run-meas.cfg");
+  g_autofree char *prof = tu_data ("cost/profiles/cost-b.cfg");
+  g_autofree char *dir = g_path_get_dirname (prof);
+  g_autofree char *rel = g_build_filename (".", "cost-b.cfg", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  g_assert_cmpint (tu_tiersim (&out, &err, "check", "--profile", "cost-b", scn, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "model meas: solo 0.016 ms, durations measured on cost-a, scaled per kernel"));
+  g_free (out);
+  /* a relative path is the working folder's: run from the profile's folder */
+  g_autofree char *cwd = g_get_current_dir ();
+  g_assert_cmpint (g_chdir (dir), ==, 0);
+  int rc = tu_tiersim (&out, NULL, "run", "--profile", rel, "--duration", "0.001", scn, NULL);
+  g_assert_cmpint (g_chdir (cwd), ==, 0);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_nonnull (strstr (out, "profile cost-b (datasheet)"));
+  g_assert_nonnull (strstr (out, "model meas             durations measured on cost-a, scaled"));
+  g_free (out);
+  g_free (err);
+  g_autofree char *nowork = tu_data ("cost/run-meas-nowork.cfg");
+  g_assert_cmpint (tu_tiersim (&out, &err, "run", "--profile", "cost-b", nowork, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "kernel 'mystery' has neither flops nor dram_bytes"));
+  g_assert_cmpstr (out, ==, "");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/cost/roofline", test_roofline);
+  g_test_add_func ("/cost/predicted", test_predicted);
+  g_test_add_func ("/cost/scaled", test_scaled);
+  g_test_add_func ("/cost/refused", test_refused);
+  g_test_add_func ("/cost/cli", test_cli);
+  return g_test_run ();
+}

@@ -159,10 +159,15 @@ class Layer:
     """One kernel.  kind: "conv" or "light" (its sm_demand); gk: its GPU-time kind, "conv" (dense
     convolution), "light" (depthwise convolution, pool, mean, copy) or "linear"."""
 
-    def __init__(self, name, cout, h, w, macs, kind, dram, ops, grid, gk=None):
+    def __init__(self, name, cout, h, w, macs, kind, dram, ops, grid, gk=None, wk="elementwise"):
         self.name, self.cout, self.h, self.w = name, cout, h, w
         self.macs, self.kind, self.dram, self.ops, self.grid = macs, kind, dram, ops, grid
         self.gk = gk or kind
+        self.wk = wk  # the cost model's kernel kind (sim/cost.h)
+
+    def flops(self):
+        """A multiply-accumulate is two FLOPs; a pool's or softmax's per-element operation one."""
+        return 2 * self.macs if self.wk in ("conv", "gemm") else self.macs
 
 
 def out_size(x, k, s, p, ceil=False):
@@ -183,9 +188,9 @@ class Net:
     def shape(self):
         return (self.c, self.h, self.w)
 
-    def _add(self, name, cout, h, w, macs, kind, elems, ops, gk=None):
+    def _add(self, name, cout, h, w, macs, kind, elems, ops, gk=None, wk="elementwise"):
         grid = max(1, math.ceil(cout * h * w / THREADS))
-        self.layers.append(Layer(name, cout, h, w, macs, kind, FP32 * elems, ops, grid, gk))
+        self.layers.append(Layer(name, cout, h, w, macs, kind, FP32 * elems, ops, grid, gk, wk))
         self.c, self.h, self.w = cout, h, w
 
     def conv(self, name, cout, k, s=1, dw=False, ops=3, groups=1, pad=None):
@@ -196,21 +201,21 @@ class Net:
         ho, wo = out_size(hin, k, s, pad), out_size(win, k, s, pad)
         weights = cout * (cin // groups) * k * k
         self._add(name, cout, ho, wo, ho * wo * weights, "light" if dw else "conv",
-                  cin * hin * win + cout * ho * wo + weights, ops)
+                  cin * hin * win + cout * ho * wo + weights, ops, wk="conv")
 
     def pool(self, name, k, s, p=0, ceil=False, ops=1):
         c, hin, win = self.shape()
         ho, wo = out_size(hin, k, s, p, ceil), out_size(win, k, s, p, ceil)
-        self._add(name, c, ho, wo, c * ho * wo * k * k, "light", c * (hin * win + ho * wo), ops)
+        self._add(name, c, ho, wo, c * ho * wo * k * k, "light", c * (hin * win + ho * wo), ops, wk="pool")
 
     def gpool(self, name, ops=1):
         """Global average pool or mean over the spatial dimensions."""
         c, hin, win = self.shape()
-        self._add(name, c, 1, 1, c * hin * win, "light", c * (hin * win + 1), ops)
+        self._add(name, c, 1, 1, c * hin * win, "light", c * (hin * win + 1), ops, wk="pool")
 
     def linear(self, name, cout, ops=1):
         cin = self.c * self.h * self.w
-        self._add(name, cout, 1, 1, cin * cout, "conv", cin + cout + cin * cout, ops, "linear")
+        self._add(name, cout, 1, 1, cin * cout, "conv", cin + cout + cin * cout, ops, "linear", "gemm")
 
     def more(self, n):
         """Operators without multiply-accumulates (add, cat, copy): counted on the last kernel."""
@@ -489,7 +494,7 @@ class Task:
         for e in exits:
             k = e["after_block"]
             if k == len(net.atoms) - 2:  # the last partition block is the deepest exit
-                e["layers"] = [Layer("head_" + l.name, l.cout, l.h, l.w, l.macs, l.kind, l.dram, l.ops, l.grid, l.gk)
+                e["layers"] = [Layer("head_" + l.name, l.cout, l.h, l.w, l.macs, l.kind, l.dram, l.ops, l.grid, l.gk, l.wk)
                                for l in net.atoms[-1]]
             else:
                 e["layers"] = head(net.atom_out[k], int(t["num_classes"]))
@@ -736,7 +741,8 @@ FIT = {}     # "p", "quality", "se"
 
 
 def kernel(name, l):
-    extra = f"sm_demand = {DEMAND[l.kind][0]}; dram_bytes = {l.dram}; ops = {l.ops}; "
+    extra = (f"sm_demand = {DEMAND[l.kind][0]}; dram_bytes = {l.dram}; flops = {l.flops()}; "
+             f'kind = "{l.wk}"; ops = {l.ops}; ')
     dur = max(0.001, layer_gpu_us(FIT["p"], l))
     return f'{{ name = "{name}"; blocks = {l.grid}; threads = {THREADS}; dur_us = {dur:.3f}; {extra}}}'
 
@@ -782,10 +788,13 @@ def write_task(out, task):
         f"{e['index']}: {e['latency']}/{predict(p, features(e['layers'])):.0f}" for e in exits) + "\n")
     out.write("# Registers (32) and shared memory (none) are assumptions.\n")
     demand_header(out)
-    out.write("# dram_bytes per kernel: its layer's input + output activations + weights, fp32 (Pantheon ran fp32).\n")
+    out.write("# dram_bytes per kernel: its layer's input + output activations + weights, fp32 (Pantheon ran fp32);\n")
+    out.write("#   flops: 2 x MACs for convolutions and linear layers, one per pooled element; kind: the cost model's.\n")
+    out.write("#   With them a profile's cost model scales dur_us to another GPU (measured_on, sim/durations.h).\n")
     out.write(f'name = "{t["task"]}";\n')
     out.write(f'description = "Pantheon {t["task"]}: {t["backbone"]} {t["input_shape"]}, {len(lat)} chunks, {len(exits)} exits (Xavier NX)";\n')
     out.write('source = "Pantheon model repository (commit 63aa7d35), Jetson Xavier NX";\n')
+    out.write('measured_on = "jetson-xavier-nx";\n')
     out.write("kernels = (\n")
     rows, starts = [], []
     for ci, atom in enumerate(task.atoms):
@@ -828,7 +837,7 @@ def alexnet_layers():
     n.linear("fc6", 4096, ops=2)
     n.linear("fc7", 4096, ops=2)
     n.linear("fc8", 1000)
-    n._add("softmax", 1000, 1, 1, 1000, "light", 2000, 1)
+    n._add("softmax", 1000, 1, 1, 1000, "light", 2000, 1, wk="reduction")
     return n.layers
 
 
@@ -850,7 +859,8 @@ def write_alexnet(alexnet):
                    lambda c: f"sm_demand = {round(curve_demand([float(x) for x in c.group(1).split(',')]), 4)};", g)
         if "dram_bytes" not in g:
             g = g.replace(" sm_demand", f" dram_bytes = {l.dram}; sm_demand")
-        return g[:-1] + f"ops = {l.ops}; }}"
+        g = re.sub(r' (flops = [0-9.e+]+|kind = "[a-z]+");', "", g)  # REEF's own, if annotated: ours follow
+        return g[:-1] + f'flops = {l.flops()}; kind = "{l.wk}"; ops = {l.ops}; }}'
 
     body = re.sub(r'\{ name = "[^"]+";[^}]*\}', one, body)
     total = sum(layer_gpu_us(p, l) for l in layers)
@@ -875,7 +885,8 @@ def write_alexnet(alexnet):
         out.write("#   d = 1 / max_k (k L(1) / L(k)), measured on an MI50 CU and applied to the NX's SMs as an assumption.\n")
         out.write('name = "alexnet-nx";\n')
         out.write(f'description = "AlexNet scaled to the Jetson Xavier NX ({total / 1000:.1f} ms)";\n')
-        out.write('source = "REEF MI50 table (commit 58dabe0a), scaled";\ndefault_regs = 32;\n')
+        out.write('source = "REEF MI50 table (commit 58dabe0a), scaled";\n')
+        out.write('measured_on = "jetson-xavier-nx";  # derived by the fit to the NX measurements\ndefault_regs = 32;\n')
         out.write("kernels = (" + body)
     return total, n_ops
 

@@ -1,4 +1,4 @@
-/* tiersim — the cost model (DESIGN §2 rule 8, docs/model.md "Cost model"): a kernel's solo
+/* tiersim — the cost model (DESIGN §3 "Models", docs/model.md "Solo durations and the cost model"): a kernel's solo
  * duration on a GPU predicted from its work, so that one model file serves every profile.
  *
  * A kernel of F FLOPs moving B DRAM bytes takes max(F / (P · e_kind), B / W) + c on a GPU of

@@ -1,4 +1,4 @@
-/* The cost model (DESIGN §2 rule 8): roofline predictions and which durations a run uses.  The
+/* The cost model (DESIGN §3 "Models"): roofline predictions and which durations a run uses.  The
  * profiles and models are in tests/data/cost; every expected time is worked out beside it. */
 #include "config.h"
 

@@ -1,5 +1,6 @@
-/* tiersim — the cost model (DESIGN §3 "Models", docs/model.md "Solo durations and the cost model"): a kernel's solo
- * duration on a GPU predicted from its work, so that one model file serves every profile.
+/* tiersim — the cost model (DESIGN §3 "Models"; docs/model.md, "Solo durations and the cost
+ * model"): a kernel's solo duration on a GPU predicted from its work, so that one model file
+ * serves every profile.
  *
  * A kernel of F FLOPs moving B DRAM bytes takes max(F / (P · e_kind), B / W) + c on a GPU of
  * effective peak P (per precision), effective bandwidth W, per-kind efficiency e and fixed cost c:

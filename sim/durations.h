@@ -1,4 +1,5 @@
-/* tiersim — which solo durations a run uses (DESIGN §3 "Models", docs/model.md "Solo durations and the cost model").
+/* tiersim — which solo durations a run uses (DESIGN §3 "Models"; docs/model.md, "Solo durations
+ * and the cost model").
  *
  * A model file's dur_us belong to the GPU its measured_on names.  On that GPU's profile they are
  * used as they are.  On another profile they are scaled, kernel by kernel, by the ratio of the two

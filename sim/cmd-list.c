@@ -64,8 +64,11 @@ list_data (TsDataKind kind)
       else if (kind == TS_DATA_MODEL)
         {
           g_autoptr (TsModel) m = ts_model_load (names[i], NULL, &error);
-          desc = m ? g_strdup_printf ("%s (%u kernels, solo %.3f ms)", m->description ? m->description : "",
-                                      m->n_kernels, ts_time_to_ms (m->solo))
+          g_autofree char *solo = m == NULL ? NULL
+            : g_strcmp0 (m->measured_on, TS_MEASURED_NONE) == 0 ? g_strdup ("durations predicted per profile")
+            : m->measured_on != NULL ? g_strdup_printf ("solo %.3f ms on %s", ts_time_to_ms (m->solo), m->measured_on)
+            : g_strdup_printf ("solo %.3f ms", ts_time_to_ms (m->solo));
+          desc = m ? g_strdup_printf ("%s (%u kernels, %s)", m->description ? m->description : "", m->n_kernels, solo)
                    : NULL;
         }
       else

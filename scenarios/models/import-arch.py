@@ -4,6 +4,7 @@
 Usage:
   import-arch.py ARCH [--size N] [--batch B] [--precision fp32|fp16] [--seq L] -o FILE
   import-arch.py --check
+  import-arch.py --shipped DIR
 
 ARCH is one of archs.ARCHS (resnet50, resnet152, vgg19, densenet201, inception_v3, mobilenet_v2,
 alexnet, bert_base, distilbert).  --size is the input's side in pixels (CNNs), --seq the sequence
@@ -13,14 +14,25 @@ durations (measured_on = "none"): a run predicts them with the profile's cost mo
 Before writing, the importer checks its definition: the architecture at its published input size,
 batch 1, must match the published MACs and parameter count within 1% (archs.PUBLISHED); it prints
 both and writes nothing on a mismatch (exit 1).  --check does that for every architecture.
+
+--shipped DIR writes the files shipped in scenarios/models (SHIPPED: batch 1, fp32) into DIR:
+the CNNs at 224x224, DISB's input size; Inception-v3 also at its native 299x299; BERT-base at 128
+tokens; DistilBERT at 25 tokens, the longer of the two inputs DISB feeds it
+(benchmarks/models/distilbert/model.json: 12 and 25 tokens, batch 1).
 """
 import argparse
 import os
 import sys
 import textwrap
 
+sys.dont_write_bytecode = True  # nothing written into the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import archs  # noqa: E402
+
+
+SHIPPED = [("resnet50", 224), ("resnet152", 224), ("vgg19", 224), ("densenet201", 224),
+           ("inception_v3", 224), ("inception_v3", 299), ("mobilenet_v2", 224), ("alexnet", 224),
+           ("bert_base", 128), ("distilbert", 25)]
 
 
 def fmt_count(v):
@@ -99,6 +111,7 @@ def main():
     ap.add_argument("--precision", choices=sorted(archs.ESIZE), default="fp32")
     ap.add_argument("-o", dest="output", help="model file to write")
     ap.add_argument("--check", action="store_true", help="check every architecture's published totals")
+    ap.add_argument("--shipped", metavar="DIR", help="write the files shipped in scenarios/models into DIR")
     a = ap.parse_args()
 
     if a.check:
@@ -111,6 +124,15 @@ def main():
             bad += not ok
         print(f"{len(archs.ARCHS) - bad} of {len(archs.ARCHS)} architectures match their published totals")
         return 1 if bad else 0
+
+    if a.shipped is not None:
+        if a.arch or a.output:
+            ap.error("--shipped takes no architecture or output")
+        for arch, size in SHIPPED:
+            status = write(archs.build(arch, size), os.path.join(a.shipped, f"{arch}-{size}.cfg"))
+            if status:
+                return status
+        return 0
 
     if a.arch is None or a.output is None:
         ap.error("give an architecture and -o FILE (or --check)")
@@ -127,22 +149,28 @@ def main():
     except ValueError as e:
         ap.error(str(e))
 
-    name = os.path.basename(a.output)
+    return write(net, a.output)
+
+
+def write(net, path):
+    """Checks net's architecture against its published totals, then writes its model file."""
+    transformer = archs.ARCHS[net.arch][1]
+    name = os.path.basename(path)
     name = name[:-4] if name.endswith(".cfg") else name
-    args = [a.arch] + ([f"--seq {net.size}"] if transformer else [f"--size {net.size}"])
+    args = [net.arch] + ([f"--seq {net.size}"] if transformer else [f"--size {net.size}"])
     args += [f"--batch {net.batch}", f"--precision {net.precision}", f"-o {name}.cfg"]
     text, ok, lines = render(net, name, "scenarios/models/import-arch.py " + " ".join(args))
     print("\n".join(lines))
     if not ok:
-        print(f"import-arch.py: {a.arch} does not match its published totals; nothing written", file=sys.stderr)
+        print(f"import-arch.py: {net.arch} does not match its published totals; nothing written", file=sys.stderr)
         return 1
     try:
-        with open(a.output, "w") as f:
+        with open(path, "w") as f:
             f.write(text)
     except OSError as e:
-        print(f"import-arch.py: {a.output}: {e.strerror}", file=sys.stderr)
+        print(f"import-arch.py: {path}: {e.strerror}", file=sys.stderr)
         return 2
-    print(f"{a.output}: {len(net.kernels)} kernels, {net.flops / 1e9:.3f} GFLOPs, {net.params:,} parameters, "
+    print(f"{path}: {len(net.kernels)} kernels, {net.flops / 1e9:.3f} GFLOPs, {net.params:,} parameters, "
           f"{net.dram_bytes / 1e6:.1f} MB of DRAM traffic")
     return 0
 

@@ -61,9 +61,9 @@ Launch grid rule (written into each kernel's blocks/threads/smem/regs):
 
 Work per kernel:
   - macs: multiply-adds of convolutions and GEMMs; flops = 2 x macs + element-wise operations,
-    counted one per output element per operation (OPS below: bias 1, ReLU 1, ReLU6 2, GELU 5,
-    tanh 1, folded batch norm 2, softmax 5, LayerNorm 8, residual add 1; a pooling window
-    counts one per element it reads; a prologue batch norm + ReLU 3 per input element).
+    counted one per output element per operation (OPS below: bias 1 (a folded batch norm is
+    a bias), ReLU 1, ReLU6 2, GELU 5, tanh 1, softmax 5, LayerNorm 8, residual add 1; a pooling
+    window counts one per element it reads; a prologue batch norm + ReLU 3 per input element).
   - dram_bytes: inputs + weights + outputs once each at the precision's element size (fp32 4 B,
     fp16 2 B; token ids 4 B): the compulsory traffic, no cache model.  A folded convolution's
     weights are its kernel plus one bias per output channel; an embedding reads only the rows
@@ -80,7 +80,7 @@ ROWS_PER_BLOCK = THREADS // 32
 MAX_BLOCKS = 4096
 ESIZE = {"fp32": 4, "fp16": 2}
 INDEX_BYTES = 4
-OPS = {None: 0, "relu": 1, "relu6": 2, "gelu": 5, "tanh": 1, "bias": 1, "bn": 2,
+OPS = {None: 0, "relu": 1, "relu6": 2, "gelu": 5, "tanh": 1, "bias": 1,
        "softmax": 5, "layernorm": 8, "add": 1, "pre_bn_relu": 3}
 
 
@@ -94,13 +94,15 @@ def _pair(v):
 
 class Kernel:
     """One launch: name (torchvision / Hugging Face module path), kind (model-file kind), out
-    (output shape with the batch), macs, flops, params (of its layer), reads / weights / outs
+    (output shape with the batch), attrs (the layer's hyperparameters, e.g. conv: inp, cin,
+    cout, k, s, p, groups), macs, flops, params (of its layer), reads / weights / outs
     (elements), dram_bytes, and the grid: blocks, threads, smem (bytes per block), regs (None:
     the file's default)."""
 
     def __init__(self, net, name, kind, out, macs=0, ops=0, params=0, reads=0, weights=0,
-                 extra_bytes=0, grid=None):
+                 extra_bytes=0, grid=None, attrs=None):
         self.name, self.kind, self.out = name, kind, tuple(out)
+        self.attrs = attrs or {}
         self.macs, self.params = macs, params
         self.flops = 2 * macs + ops
         self.outs = 1
@@ -182,20 +184,25 @@ class Net:
             grid = self._tiled(n * ho * wo, cout // groups, groups)
         self._add(name, "conv", (n, cout, ho, wo), macs=outs * cin_g * kh * kw, ops=ops,
                   params=params, reads=n * c * h * w,
-                  weights=kernel + (cout if has_bias else 0) + (2 * c if pre_bn else 0), grid=grid)
+                  weights=kernel + (cout if has_bias else 0) + (2 * c if pre_bn else 0), grid=grid,
+                  attrs=dict(inp=(n, c, h, w), cin=c, cout=cout, k=(kh, kw), s=(sh, sw), p=(ph, pw),
+                             groups=groups, act=act, pre_bn=pre_bn))
         return (cout, ho, wo)
 
-    def pool(self, name, x, k, s, p=0, pre_bn=False):
-        """Max or average pooling: one output element per thread, k x k reads each."""
+    def pool(self, name, x, op, k, s, p=0, pre_bn=False):
+        """op "max" or "avg" pooling: one output element per thread, k x k reads each."""
         c, h, w = x
         ho, wo = (h + 2 * p - k) // s + 1, (w + 2 * p - k) // s + 1
         if ho < 1 or wo < 1:
             raise ValueError(f"{self.arch}: input {self.size} is too small for layer {name}")
+        if op not in ("max", "avg"):
+            raise ValueError(f"{name}: pooling is max or avg, not {op!r}")
         n = self.batch
         outs = n * c * ho * wo
         ops = outs * k * k + (OPS["pre_bn_relu"] * n * c * h * w if pre_bn else 0)
         self._add(name, "pool", (n, c, ho, wo), ops=ops, params=2 * c if pre_bn else 0,
-                  reads=n * c * h * w, weights=2 * c if pre_bn else 0, grid=self._per_element(outs))
+                  reads=n * c * h * w, weights=2 * c if pre_bn else 0, grid=self._per_element(outs),
+                  attrs=dict(inp=(n, c, h, w), op=op, k=k, s=s, p=p, pre_bn=pre_bn))
         return (c, ho, wo)
 
     def adaptive_avgpool(self, name, x, size):
@@ -210,7 +217,7 @@ class Net:
         n = self.batch
         outs = n * c * size * size
         self._add(name, "pool", (n, c, size, size), ops=n * c * windows(h) * windows(w),
-                  reads=n * c * h * w, grid=self._per_element(outs))
+                  reads=n * c * h * w, grid=self._per_element(outs), attrs=dict(inp=(n, c, h, w)))
         return (c, size, size)
 
     def global_pool(self, name, x, pre_bn=False):
@@ -219,7 +226,8 @@ class Net:
         n = self.batch
         ops = n * c * h * w + (OPS["pre_bn_relu"] * n * c * h * w if pre_bn else 0)
         self._add(name, "reduction", (n, c), ops=ops, params=2 * c if pre_bn else 0,
-                  reads=n * c * h * w, weights=2 * c if pre_bn else 0, grid=self._per_row(n * c))
+                  reads=n * c * h * w, weights=2 * c if pre_bn else 0, grid=self._per_row(n * c),
+                  attrs=dict(inp=(n, c, h, w), pre_bn=pre_bn))
         return (c, 1, 1)
 
     def add(self, name, a, b, relu=True):
@@ -238,7 +246,8 @@ class Net:
         grid = self._per_row(fout) if rows <= GEMV_MAX_ROWS else self._tiled(rows, fout)
         self._add(name, "gemm", (rows, fout), macs=rows * fin * fout,
                   ops=rows * fout * (OPS["bias"] + OPS[act]), params=w,
-                  reads=rows * fin if reads is None else reads, weights=w, grid=grid)
+                  reads=rows * fin if reads is None else reads, weights=w, grid=grid,
+                  attrs=dict(rows=rows, fin=fin, fout=fout, act=act))
 
     def softmax(self, name, rows, length, mask_ops=0, extra_reads=0):
         self._add(name, "reduction", (rows, length), ops=rows * length * (OPS["softmax"] + mask_ops),
@@ -248,7 +257,7 @@ class Net:
     def bmm(self, name, count, m, n, k, reads, ops_per_out=0):
         """`count` independent m x k by k x n products (one per sequence and head)."""
         self._add(name, "gemm", (count, m, n), macs=count * m * n * k, ops=count * m * n * ops_per_out,
-                  reads=reads, grid=self._tiled(m, n, count))
+                  reads=reads, grid=self._tiled(m, n, count), attrs=dict(count=count, m=m, n=n, k=k))
 
     def add_layernorm(self, name, tokens, hidden):
         self._add(name, "norm", (tokens, hidden), ops=tokens * hidden * (OPS["add"] + OPS["layernorm"]),
@@ -260,7 +269,7 @@ class Net:
 
 def _resnet(net, size, depths):
     x = net.conv("conv1", (3, size, size), 64, 7, 2, 3)
-    x = net.pool("maxpool", x, 3, 2, 1)
+    x = net.pool("maxpool", x, "max", 3, 2, 1)
     for i, (blocks, width) in enumerate(zip(depths, (64, 128, 256, 512))):
         for b in range(blocks):
             pre, stride = f"layer{i + 1}.{b}", 2 if b == 0 and i > 0 else 1
@@ -284,7 +293,7 @@ def _vgg19(net, size):
     for v in (64, 64, "M", 128, 128, "M", 256, 256, 256, 256, "M", 512, 512, 512, 512, "M",
               512, 512, 512, 512, "M"):
         if v == "M":
-            x = net.pool(f"features.{idx}", x, 2, 2)
+            x = net.pool(f"features.{idx}", x, "max", 2, 2)
             idx += 1
         else:
             x = net.conv(f"features.{idx}", x, v, 3, 1, 1, bias=True, bn=False)
@@ -296,13 +305,13 @@ def _vgg19(net, size):
 
 def _alexnet(net, size):
     x = net.conv("features.0", (3, size, size), 64, 11, 4, 2, bias=True, bn=False)
-    x = net.pool("features.2", x, 3, 2)
+    x = net.pool("features.2", x, "max", 3, 2)
     x = net.conv("features.3", x, 192, 5, 1, 2, bias=True, bn=False)
-    x = net.pool("features.5", x, 3, 2)
+    x = net.pool("features.5", x, "max", 3, 2)
     x = net.conv("features.6", x, 384, 3, 1, 1, bias=True, bn=False)
     x = net.conv("features.8", x, 256, 3, 1, 1, bias=True, bn=False)
     x = net.conv("features.10", x, 256, 3, 1, 1, bias=True, bn=False)
-    x = net.pool("features.12", x, 3, 2)
+    x = net.pool("features.12", x, "max", 3, 2)
     x = net.adaptive_avgpool("avgpool", x, 6)
     _classify(net, [("classifier.1", 256 * 6 * 6, 4096, "relu"), ("classifier.4", 4096, 4096, "relu"),
                     ("classifier.6", 4096, 1000, None)])
@@ -310,7 +319,7 @@ def _alexnet(net, size):
 
 def _densenet201(net, size, growth=32, blocks=(6, 12, 48, 32), bottleneck=4):
     x = net.conv("features.conv0", (3, size, size), 64, 7, 2, 3)
-    c, h, w = net.pool("features.pool0", x, 3, 2, 1)
+    c, h, w = net.pool("features.pool0", x, "max", 3, 2, 1)
     for b, layers in enumerate(blocks):
         for i in range(layers):
             pre = f"features.denseblock{b + 1}.denselayer{i + 1}"
@@ -322,7 +331,7 @@ def _densenet201(net, size, growth=32, blocks=(6, 12, 48, 32), bottleneck=4):
         if b < len(blocks) - 1:
             pre = f"features.transition{b + 1}"
             x = net.conv(pre + ".conv", (c, h, w), c // 2, 1, bn=False, act=None, pre_bn=True)
-            c, h, w = net.pool(pre + ".pool", x, 2, 2)
+            c, h, w = net.pool(pre + ".pool", x, "avg", 2, 2)
     x = net.global_pool("features.norm5+avgpool", (c, h, w), pre_bn=True)
     _classify(net, [("classifier", c, 1000, None)])
 
@@ -342,14 +351,14 @@ def _inception_v3(net, size):
         b5 = conv(m + ".branch5x5_2", conv(m + ".branch5x5_1", x, 48, 1), 64, 5, 1, 2)
         b3 = conv(m + ".branch3x3dbl_1", x, 64, 1)
         b3 = conv(m + ".branch3x3dbl_3", conv(m + ".branch3x3dbl_2", b3, 96, 3, 1, 1), 96, 3, 1, 1)
-        bp = conv(m + ".branch_pool", net.pool(m + ".avg_pool", x, 3, 1, 1), pool_features, 1)
+        bp = conv(m + ".branch_pool", net.pool(m + ".avg_pool", x, "avg", 3, 1, 1), pool_features, 1)
         return concat(m, b1, b5, b3, bp)
 
     def block_b(m, x):
         b3 = conv(m + ".branch3x3", x, 384, 3, 2)
         bd = conv(m + ".branch3x3dbl_1", x, 64, 1)
         bd = conv(m + ".branch3x3dbl_3", conv(m + ".branch3x3dbl_2", bd, 96, 3, 1, 1), 96, 3, 2)
-        return concat(m, b3, bd, net.pool(m + ".max_pool", x, 3, 2))
+        return concat(m, b3, bd, net.pool(m + ".max_pool", x, "max", 3, 2))
 
     def block_c(m, x, c7):
         b1 = conv(m + ".branch1x1", x, 192, 1)
@@ -360,7 +369,7 @@ def _inception_v3(net, size):
         for j, (cout, k, p) in enumerate(((c7, (7, 1), (3, 0)), (c7, (1, 7), (0, 3)),
                                           (c7, (7, 1), (3, 0)), (192, (1, 7), (0, 3)))):
             bd = conv(f"{m}.branch7x7dbl_{j + 2}", bd, cout, k, 1, p)
-        bp = conv(m + ".branch_pool", net.pool(m + ".avg_pool", x, 3, 1, 1), 192, 1)
+        bp = conv(m + ".branch_pool", net.pool(m + ".avg_pool", x, "avg", 3, 1, 1), 192, 1)
         return concat(m, b1, b7, bd, bp)
 
     def block_d(m, x):
@@ -369,7 +378,7 @@ def _inception_v3(net, size):
         b7 = conv(m + ".branch7x7x3_2", b7, 192, (1, 7), 1, (0, 3))
         b7 = conv(m + ".branch7x7x3_3", b7, 192, (7, 1), 1, (3, 0))
         b7 = conv(m + ".branch7x7x3_4", b7, 192, 3, 2)
-        return concat(m, b3, b7, net.pool(m + ".max_pool", x, 3, 2))
+        return concat(m, b3, b7, net.pool(m + ".max_pool", x, "max", 3, 2))
 
     def block_e(m, x):
         b1 = conv(m + ".branch1x1", x, 320, 1)
@@ -379,16 +388,16 @@ def _inception_v3(net, size):
         bd = conv(m + ".branch3x3dbl_2", conv(m + ".branch3x3dbl_1", x, 448, 1), 384, 3, 1, 1)
         bd = concat(m, conv(m + ".branch3x3dbl_3a", bd, 384, (1, 3), 1, (0, 1)),
                     conv(m + ".branch3x3dbl_3b", bd, 384, (3, 1), 1, (1, 0)))
-        bp = conv(m + ".branch_pool", net.pool(m + ".avg_pool", x, 3, 1, 1), 192, 1)
+        bp = conv(m + ".branch_pool", net.pool(m + ".avg_pool", x, "avg", 3, 1, 1), 192, 1)
         return concat(m, b1, b3, bd, bp)
 
     x = conv("Conv2d_1a_3x3", (3, size, size), 32, 3, 2)
     x = conv("Conv2d_2a_3x3", x, 32, 3)
     x = conv("Conv2d_2b_3x3", x, 64, 3, 1, 1)
-    x = net.pool("maxpool1", x, 3, 2)
+    x = net.pool("maxpool1", x, "max", 3, 2)
     x = conv("Conv2d_3b_1x1", x, 80, 1)
     x = conv("Conv2d_4a_3x3", x, 192, 3)
-    x = net.pool("maxpool2", x, 3, 2)
+    x = net.pool("maxpool2", x, "max", 3, 2)
     x = block_a("Mixed_5b", x, 32)
     x = block_a("Mixed_5c", x, 64)
     x = block_a("Mixed_5d", x, 64)

@@ -19,7 +19,8 @@ ts_work_known (const TsWork *w)
 static double
 compute_ns (const TsCostModel *c, const TsWork *w)
 {
-  return w->flops / (c->peak_flops[w->precision] * c->efficiency[w->kind]);
+  double used = c->sms > 0 && w->blocks < c->sms ? (double) w->blocks / c->sms : 1.0;
+  return w->flops / (c->peak_flops[w->precision] * c->efficiency[w->kind] * used);
 }
 
 static double

@@ -2,9 +2,11 @@
  * model"): a kernel's solo duration on a GPU predicted from its work, so that one model file
  * serves every profile.
  *
- * A kernel of F FLOPs moving B DRAM bytes takes max(F / (P · e_kind), B / W) + c on a GPU of
+ * A kernel of F FLOPs moving B DRAM bytes takes max(F / (P · e_kind · u), B / W) + c on a GPU of
  * effective peak P (per precision), effective bandwidth W, per-kind efficiency e and fixed cost c:
- * the roofline (Williams, Waterman and Patterson, CACM 2009) plus what an empty kernel costs. */
+ * the roofline (Williams, Waterman and Patterson, CACM 2009) plus what an empty kernel costs.
+ * u = min(1, blocks / SMs): a block runs on one SM, so a grid of fewer blocks than SMs can use
+ * only that share of the peak (batch-1 layers often have a handful of blocks). */
 #pragma once
 
 #include "error.h"
@@ -42,6 +44,7 @@ typedef struct {
   double dram_bytes_per_ns;            /* effective DRAM bandwidth, bytes per ns (= GB/s) */
   double fixed_ns;                     /* per-kernel fixed cost */
   double efficiency[TS_N_KINDS];       /* of the peak, per kind, in (0, 1]; 1 where not given */
+  guint sms;                           /* the SMs the peak is spread over (the profile's) */
 } TsCostModel;
 
 /* A kernel's work: what the cost model needs of it. */
@@ -50,6 +53,7 @@ typedef struct {
   double dram_bytes;   /* DRAM bytes read and written; 0: none known */
   TsKernelKind kind;
   TsPrecision precision;
+  guint blocks;        /* grid size */
 } TsWork;
 
 /* TRUE when the work says anything the cost model can predict from (FLOPs or bytes). */

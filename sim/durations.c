@@ -8,7 +8,8 @@
 TsWork
 ts_kernel_work (const TsKernelDesc *k, TsPrecision precision)
 {
-  return (TsWork) { .flops = k->flops, .dram_bytes = k->dram_bytes, .kind = k->kind, .precision = precision };
+  return (TsWork) { .flops = k->flops, .dram_bytes = k->dram_bytes, .kind = k->kind, .precision = precision,
+                    .blocks = k->blocks };
 }
 
 typedef struct {

@@ -264,6 +264,7 @@ parse_profile (TsCfgFile *f, gpointer target)
     }
   parse_contention (f, root, &p->contention);
   parse_cost (f, root, &p->cost);
+  p->cost.sms = p->sms;
 
   const config_setting_t *host = ts_cfg_group (f, root, "host", FALSE);
   if (host != NULL)

@@ -14,28 +14,32 @@
 static TsCostModel
 cost_a (void)
 {
-  TsCostModel c = { .present = TRUE, .peak_flops = { 1000, 2000 }, .dram_bytes_per_ns = 100, .fixed_ns = 2000 };
+  TsCostModel c = { .present = TRUE, .peak_flops = { 1000, 2000 }, .dram_bytes_per_ns = 100, .fixed_ns = 2000,
+                    .sms = 4 };
   for (guint k = 0; k < TS_N_KINDS; k++)
     c.efficiency[k] = k == TS_KIND_CONV ? 0.5 : 1.0;
   return c;
 }
 
-/* max(F / (P e), B / W) + c for a compute-bound, a memory-bound and a tiny kernel. */
+/* max(F / (P e u), B / W) + c, u = min(1, blocks / 4 SMs), for a compute-bound, a memory-bound
+ * and a tiny kernel, and for a grid too small to fill the GPU. */
 static void
 test_roofline (void)
 {
   TsCostModel c = cost_a ();
   struct { TsWork w; double ns; gboolean compute; } cases[] = {
     /* 1e6 / (1000 x 0.5) = 2000 > 1e4 / 100 = 100: 2000 + 2000 */
-    { { 1e6, 1e4, TS_KIND_CONV, TS_FP32 }, 4000, TRUE },
+    { { 1e6, 1e4, TS_KIND_CONV, TS_FP32, 8 }, 4000, TRUE },
     /* 1e3 / 1000 = 1 < 1e6 / 100 = 10000: 10000 + 2000 */
-    { { 1e3, 1e6, TS_KIND_ELEMENTWISE, TS_FP32 }, 12000, FALSE },
-    /* 10 / 1000 = 0.01 < 100 / 100 = 1: 1 + 2000 */
-    { { 10, 100, TS_KIND_GEMM, TS_FP32 }, 2001, FALSE },
+    { { 1e3, 1e6, TS_KIND_ELEMENTWISE, TS_FP32, 16 }, 12000, FALSE },
+    /* one block, u = 1/4: 10 / (1000 / 4) = 0.04 < 100 / 100 = 1: 1 + 2000 */
+    { { 10, 100, TS_KIND_GEMM, TS_FP32, 1 }, 2001, FALSE },
     /* fp16: 1e6 / (2000 x 0.5) = 1000 > 100: 1000 + 2000 */
-    { { 1e6, 1e4, TS_KIND_CONV, TS_FP16 }, 3000, TRUE },
+    { { 1e6, 1e4, TS_KIND_CONV, TS_FP16, 8 }, 3000, TRUE },
     /* no kind: efficiency 1, 1e6 / 1000 = 1000 */
-    { { 1e6, 1e4, TS_KIND_NONE, TS_FP32 }, 3000, TRUE },
+    { { 1e6, 1e4, TS_KIND_NONE, TS_FP32, 8 }, 3000, TRUE },
+    /* 2 blocks on 4 SMs, u = 1/2: 1e6 / (1000 x 0.5 x 0.5) = 4000 -> 6000 */
+    { { 1e6, 1e4, TS_KIND_CONV, TS_FP32, 2 }, 6000, TRUE },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -43,7 +47,7 @@ test_roofline (void)
       g_assert_cmpint (ts_cost_compute_bound (&c, &cases[i].w), ==, cases[i].compute);
       g_assert_true (ts_work_known (&cases[i].w));
     }
-  TsWork none = { 0, 0, TS_KIND_CONV, TS_FP32 };
+  TsWork none = { 0, 0, TS_KIND_CONV, TS_FP32, 8 };
   g_assert_false (ts_work_known (&none));
 }
 

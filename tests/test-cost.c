@@ -2,6 +2,7 @@
  * profiles and models are in tests/data/cost; every expected time is worked out beside it. */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -184,6 +185,53 @@ test_cli (void)
   g_assert_cmpstr (out, ==, "");
 }
 
+/* The models generated from architectures (scenarios/models/import-arch.py) against their
+ * published totals: torchvision's model pages (pytorch.org/vision/stable/models) give GMACs
+ * ("GFLOPS" there counts multiply-adds) and parameters; the weighted layers are the papers'
+ * (ResNet-50: 1 + 16 x 3 + 4 projection convolutions and 1 FC; ResNet-152: 1 + 50 x 3 + 4 and
+ * 1; VGG-19: 16 and 3; DenseNet-201: 1 + 98 x 2 + 3 transitions and 1; MobileNetV2: 1 + 2 +
+ * 16 x 3 + 1 and 1; AlexNet: 5 and 3). */
+static void
+test_architectures (void)
+{
+  static const struct { const char *name; double gmacs, params; guint convs, gemms; } cases[] = {
+    { "resnet50-224", 4.09, 25557032, 53, 1 },
+    { "resnet152-224", 11.51, 60192808, 155, 1 },
+    { "vgg19-224", 19.63, 143667240, 16, 3 },
+    { "densenet201-224", 4.29, 20013928, 200, 1 },
+    { "mobilenet_v2-224", 0.30, 3504872, 52, 1 },
+    { "alexnet-224", 0.71, 61100840, 5, 3 },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (TsModel) m = ts_model_load (cases[i].name, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (m->measured_on, ==, TS_MEASURED_NONE);
+      double macs = 0;
+      guint convs = 0, gemms = 0;
+      for (guint k = 0; k < m->n_kernels; k++)
+        {
+          const TsKernelDesc *d = &m->kernels[k];
+          g_assert_true (d->flops > 0 || d->dram_bytes > 0);
+          if (d->kind == TS_KIND_CONV || d->kind == TS_KIND_GEMM)
+            macs += d->flops / 2;
+          convs += d->kind == TS_KIND_CONV;
+          gemms += d->kind == TS_KIND_GEMM;
+        }
+      /* Half the FLOPs is the MACs plus the fused bias and activation (a few operations per
+       * output element): at least the published count less 1%, at most 4% above it (MobileNetV2,
+       * whose depthwise layers do 9 MACs per output, has the largest epilogue share).
+       * import-arch.py --check compares the MACs alone within 1%. */
+      double ratio = macs / 1e9 / cases[i].gmacs;
+      if (ratio < 0.99 || ratio > 1.04)
+        g_error ("%s: %.4f GMACs + epilogue, published %.2f", cases[i].name, macs / 1e9, cases[i].gmacs);
+      g_assert_cmpfloat (m->parameters, ==, cases[i].params);
+      g_assert_cmpuint (convs, ==, cases[i].convs);
+      g_assert_cmpuint (gemms, ==, cases[i].gemms);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -193,5 +241,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cost/scaled", test_scaled);
   g_test_add_func ("/cost/refused", test_refused);
   g_test_add_func ("/cost/cli", test_cli);
+  g_test_add_func ("/cost/architectures", test_architectures);
   return g_test_run ();
 }

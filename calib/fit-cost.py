@@ -316,10 +316,6 @@ def summary(errs):
     return quantile(e, 0.5), quantile(e, 0.9), max(e), f"{worst} ({quantile(per_kind[worst], 0.5):.0%})"
 
 
-def pct(x):
-    return f"{x:.0%}" if x < 100 else f"{x:.0f}x"
-
-
 def table(title, rows):
     print(f"\n{title}\n")
     print("| model | kernels | median | p90 | worst | worst kind (its median) | sum pred/meas |")
@@ -327,10 +323,10 @@ def table(title, rows):
     for model, errs, cost in rows:
         med, p90, worst, wk = summary(errs)
         ratio = sum(cost.predict(k) for k, _ in errs) / sum(k.dur_us for k, _ in errs)
-        print(f"| {model} | {len(errs)} | {pct(med)} | {pct(p90)} | {pct(worst)} | {wk} | {ratio:.2f} |")
+        print(f"| {model} | {len(errs)} | {med:.0%} | {p90:.0%} | {worst:.0%} | {wk} | {ratio:.2f} |")
     allerrs = [x for _, errs, _ in rows for x in errs]
     med, p90, worst, wk = summary(allerrs)
-    print(f"| all | {len(allerrs)} | {pct(med)} | {pct(p90)} | {pct(worst)} | {wk} | |")
+    print(f"| all | {len(allerrs)} | {med:.0%} | {p90:.0%} | {worst:.0%} | {wk} | |")
 
 
 def describe(cost):
@@ -338,7 +334,7 @@ def describe(cost):
     return f"kernel_fixed_us {cost.fixed_us:.2f}" + (f"; efficiency: {effs}" if effs else "")
 
 
-def cost_group(cost, kernels, models, profile):
+def cost_group(cost, kernels, models):
     n_models = len({k.model for k in kernels})
     print("cost = {")
     print(f"  # Fitted by calib/fit-cost.py on {len(kernels)} kernel calls of {n_models} models measured on this GPU:")
@@ -405,7 +401,7 @@ def main(argv):
             raise Bad(f"fit-cost.py: {name!r} is not one of the models given ({', '.join(models)})")
     every = [k for m in models for k in kernels[m]]
     if emit:
-        cost_group(fit(every, base), every, models, args[0])
+        cost_group(fit(every, base), every, models)
         return
     groups = [[m] for m in models if not any(m in g for g in together)] + together
     if len(groups) < 2:

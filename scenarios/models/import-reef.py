@@ -31,8 +31,8 @@ shared/reference/README.md section 1.1).  Conversions:
   measured_on = "mi50": the durations are the MI50's (calib/profiles/mi50.cfg)
 
 Work.  REEF's tables give no tensor shapes, so they come from the networks: REEF's models are TVM's
-relay.testing networks (and a DistilBERT-style encoder) compiled for ROCm, whose shapes REEF's own
-files show (resource/<model>/<model>.json: each kernel's weight sizes; <model>.cu: the kernels'
+relay.testing ResNet, DenseNet and Inception-v3, an AlexNet and a DistilBERT-style encoder compiled
+by TVM for ROCm, whose shapes REEF's own files show (resource/<model>/<model>.json: each kernel's weight sizes; <model>.cu: the kernels'
 index arithmetic).  The builders below write each network as the kernels TVM launches; the importer
 matches them one to one with the table and refuses (exit 2) unless: every kernel's fused ops and
 kernel index are the builder's; a kernel name that recurs has the same work each time (TVM compiles
@@ -40,10 +40,11 @@ one function per shape); every grid fits the output shape its rule names (one el
 TVM's 256-block cap for element-wise kernels, a whole number of outputs per thread for tiled
 convolutions and GEMMs, one block per output of a dense layer); and the layers' parameters add up
 to REEF's parameter count (models.csv parameter_elements), exactly.
-Regenerate the shipped files (from this folder, REEF's tables in ../../../shared/reference):
+Regenerate the shipped files (from this folder; R = the folder of REEF's tables):
+  R=../../../shared/reference/reef-models
   for m in vgg:resnet50_64 resnet152:resnet152 densenet:densenet201 inception:inception_v3 \
            alexnet:alexnet bert:distilbert; do
-    ./import-reef.py REEF/${m%%:*}.csv ${m#*:} "$(sed -n 's/^description = "\(.*\)";$/\1/p' ${m#*:}.cfg)" \
+    ./import-reef.py $R/${m%%:*}.csv ${m#*:} "$(sed -n 's/^description = "\(.*\)";$/\1/p' ${m#*:}.cfg)" \
       > ${m#*:}.cfg.new && mv ${m#*:}.cfg.new ${m#*:}.cfg; done
 """
 import csv
@@ -54,6 +55,7 @@ import sys
 
 PROFILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "calib", "profiles", "mi50.cfg")
 DEFAULT_REGS = 32
+
 
 def read_profile(path):
     text = open(path).read()

@@ -1,8 +1,9 @@
 #!/bin/sh
 # The prediction-error table of issue 12 (point 5): how well the roofline cost model of a profile
 # predicts REEF's MI50 per-kernel latencies from each kernel's work, on kernels the fit never saw.
-# calib/fit-cost.py fits kernel_fixed_us and one efficiency per kernel kind; this script runs it on
-# the shipped REEF models and prints the tables, then the cost group fitted on all of them.
+# calib/fit-cost.py fits kernel_fixed_us and one efficiency per kernel kind (the formula of
+# docs/model.md, with the share u = min(1, blocks / 60 CUs)); this script runs it on the shipped
+# REEF models and prints the tables, the same without u, and the cost group fitted on all of them.
 # Usage: bench/cost-table.sh [PYTHON]
 #
 # Peak FP32 13.3 TFLOP/s and DRAM 1024 GB/s: AMD's Radeon Instinct MI50 specifications (60 CUs x
@@ -22,9 +23,9 @@ peak="--fp32-tflops 13.3 --dram-gbps 1024"
 # shellcheck disable=SC2086 # $peak and $models: lists of words
 "$PYTHON" "$top/calib/fit-cost.py" $peak --together resnet50_64,resnet152 \
   --half resnet50_64,resnet152,distilbert "$top/calib/profiles/mi50.cfg" $models
-printf '\n## Experiment (not the profile formula): peak and bandwidth scaled by min(1, blocks / 60 CUs)\n\n'
+printf '\n## For comparison: the roofline without the share u (the formula before tiersim b5402fe)\n\n'
 # shellcheck disable=SC2086
-"$PYTHON" "$top/calib/fit-cost.py" $peak --parallel-sms 60 --together resnet50_64,resnet152 \
+"$PYTHON" "$top/calib/fit-cost.py" $peak --without-share --together resnet50_64,resnet152 \
   --half resnet50_64,resnet152,distilbert "$top/calib/profiles/mi50.cfg" $models
 printf '\n## Cost group for calib/profiles/mi50.cfg (fitted on all kernels)\n\n'
 # shellcheck disable=SC2086

@@ -10,11 +10,12 @@ Usage: fit-cost.py [options] PROFILE MODEL.cfg...
                    (may be given more than once)
   --half A,B,...   the half split: fit on these, test on the rest, then the reverse
   --emit           print only the cost group fitted on all kernels, for the profile
-  --parallel-sms N an experiment, NOT the profile's formula: scale peak and bandwidth by a
-                   launch's share of the GPU, min(1, blocks / N)
+  --without-share  for comparison: the roofline without u (as before tiersim b5402fe)
 
-The cost model is the one tiersim's profiles carry (docs: cost group):
-  t = max(flops / (peak * efficiency[kind]), dram_bytes / bandwidth) + kernel_fixed_us
+The cost model is the one tiersim's profiles carry (docs/model.md, sim/cost.h):
+  t = max(flops / (peak * efficiency[kind] * u), dram_bytes / bandwidth) + kernel_fixed_us,
+  u = min(1, blocks / SMs): a grid of fewer blocks than the profile's SMs (device.sms) uses that
+  share of the peak
 The fit chooses kernel_fixed_us >= 0 and one efficiency in (0, 1] per kernel kind, minimising the
 sum over kernel calls of |ln(predicted / measured)| (a relative error, robust to the few kernels
 no roofline explains).  Only models measured on the profile's GPU (measured_on = the profile's
@@ -185,7 +186,9 @@ def read_profile(path, fp32_tflops, dram_gbps):
         if dev is None or not isinstance(dev.value, dict):
             raise Bad(f"{path}:1: no cost.dram_gbps and no device group: give --dram-gbps")
         dram_gbps = number(dev.value, "dram_bandwidth_gbps", dev.where, 1e-3, 1e6)
-    return name.value, fp32_tflops * 1e12, fp16_tflops * 1e12, dram_gbps * 1e9
+    dev = root.get("device")
+    sms = number(dev.value, "sms", dev.where, 1, 1e6) if dev is not None and isinstance(dev.value, dict) else None
+    return name.value, fp32_tflops * 1e12, fp16_tflops * 1e12, dram_gbps * 1e9, sms
 
 
 def read_model(path, gpu):
@@ -235,8 +238,7 @@ class Cost:
     def roofline_us(self, k):
         """(compute time at efficiency 1, memory time) of kernel k, in us."""
         share = min(1.0, k.blocks / self.sms) if self.sms and k.blocks else 1.0
-        return (k.flops / ((self.fp16 if k.fp16 else self.fp32) * share) * 1e6,
-                k.dram_bytes / (self.bw * share) * 1e6)
+        return (k.flops / ((self.fp16 if k.fp16 else self.fp32) * share) * 1e6, k.dram_bytes / self.bw * 1e6)
 
     def predict(self, k):
         compute, memory = self.roofline_us(k)
@@ -341,8 +343,9 @@ def cost_group(cost, kernels, models):
     print(f"  #   {', '.join(models)}")
     print("  # (REEF's standalone MI50 latencies, REEF commit 58dabe0a; each kernel's work from")
     print("  # scenarios/models/import-reef.py).  Peak and bandwidth are fixed below; kernel_fixed_us and one")
-    print("  # efficiency per kind minimise the sum of |ln(predicted / measured)|.  Error on kernels the fit")
-    print("  # did not see (by model): bench/cost-table.sh.")
+    print("  # efficiency per kind minimise the sum of |ln(predicted / measured)|, with the formula of")
+    print("  # docs/model.md (t = max(F / (P e u), B / W) + c, u = min(1, blocks / SMs)).  Error on kernels")
+    print("  # the fit did not see (by model): bench/cost-table.sh.")
     print(f"  fp32_tflops = {cost.fp32 / 1e12:.4g};")
     if cost.fp16 != cost.fp32:
         print(f"  fp16_tflops = {cost.fp16 / 1e12:.4g};")
@@ -356,7 +359,7 @@ def main(argv):
     args, opts, together, half, emit = [], {}, [], None, False
     it = iter(argv)
     for a in it:
-        if a in ("--fp32-tflops", "--dram-gbps", "--parallel-sms"):
+        if a in ("--fp32-tflops", "--dram-gbps"):
             v = next(it, None)
             try:
                 opts[a] = float(v)
@@ -373,19 +376,21 @@ def main(argv):
                 together.append(v.split(","))
         elif a == "--emit":
             emit = True
+        elif a == "--without-share":
+            opts[a] = True
         elif a.startswith("-"):
             raise Bad(f"fit-cost.py: unknown option {a}")
         else:
             args.append(a)
     if len(args) < 2:
         raise Bad("usage: fit-cost.py [--fp32-tflops X] [--dram-gbps Y] [--together A,B]... [--half A,B,...] "
-                  "[--emit] [--parallel-sms N] PROFILE MODEL.cfg...")
-    if emit and "--parallel-sms" in opts:
-        raise Bad("fit-cost.py: --emit writes the profile's cost group, which has no --parallel-sms term")
-    gpu, fp32, fp16, bw = read_profile(args[0], opts.get("--fp32-tflops"), opts.get("--dram-gbps"))
+                  "[--emit] [--without-share] PROFILE MODEL.cfg...")
+    if emit and "--without-share" in opts:
+        raise Bad("fit-cost.py: --emit writes the profile's cost group, whose formula has the share u")
+    gpu, fp32, fp16, bw, sms = read_profile(args[0], opts.get("--fp32-tflops"), opts.get("--dram-gbps"))
     if "--fp32-tflops" in opts:
         fp16 = max(fp16, fp32)
-    base = Cost(fp32, fp16, bw, sms=opts.get("--parallel-sms"))
+    base = Cost(fp32, fp16, bw, sms=None if "--without-share" in opts else sms)
     models, kernels, coverage = [], {}, []
     for path in args[1:]:
         model, ks, n_all, t_all = read_model(path, gpu)
@@ -409,10 +414,9 @@ def main(argv):
     if half is not None and not 0 < len(set(half)) < len(models):
         raise Bad("fit-cost.py: --half must name some of the models, not all")
 
-    print(f"Profile {gpu}: peak FP32 {fp32 / 1e12:.4g} TFLOP/s, DRAM {bw / 1e9:.4g} GB/s.  Error = |predicted - "
-          "measured| / measured per kernel call; p90 nearest-rank; worst kind = the kind with the highest median.")
-    if base.sms:
-        print(f"EXPERIMENT, not the profile's formula: peak and bandwidth scaled by min(1, blocks / {base.sms:g}).")
+    share = f"u = min(1, blocks / {sms:g} SMs)" if base.sms else "no share u (u = 1)"
+    print(f"Profile {gpu}: peak FP32 {fp32 / 1e12:.4g} TFLOP/s, DRAM {bw / 1e9:.4g} GB/s, {share}.  Error = |predicted"
+          " - measured| / measured per kernel call; p90 nearest-rank; worst kind = the kind with the highest median.")
     print("\n| model | kernels with work | of calls | share of solo latency |\n|---|---:|---:|---:|")
     for model, n, n_all, t, t_all in coverage:
         print(f"| {model} | {n} | {n_all} | {t / t_all:.0%} |")

@@ -23,26 +23,29 @@ shared/reference/README.md section 1.1).  Conversions:
              2048 threads fill the MI50 CU's 65536 VGPRs, the 32 wavefronts REEF's deepest curves
              reach.  A kernel gets its own `regs` only where p blocks at 32 would not fit: the largest
              count that lets them, floor(registers_per_sm / (p * threads))
-  dram_bytes = DRAM bytes read + written, fp32 (4 bytes an element), only where the element counts
-             follow from the table (see DRAM below); other kernels (convolutions, Winograd
-             transforms, batch-matmuls, reductions, kernels at TVM's 256-block cap) have none: the
-             tables carry no tensor sizes for them
+  kind, flops, dram_bytes = each kernel call's work (issue 12), for the tables whose network is
+             known (NETWORKS below): the cost-model kind from the kernel's name; FLOPs of the whole
+             kernel (a multiply-add is 2, each fused element-wise op 1 per output element); DRAM
+             bytes read + written, fp32 (4 bytes an element), the compulsory traffic: inputs,
+             weights and outputs once each
+  measured_on = "mi50": the durations are the MI50's (calib/profiles/mi50.cfg)
 
-DRAM.  TVM's schedules for these kernels run one output element per thread, so a grid of `blocks`
-blocks of `threads` holds ceil(elements / threads) blocks; its element-wise (injective) schedule caps
-the grid at 256 blocks and loops beyond, so a grid of 256 gives only a lower bound.  Estimates:
-  * element-wise fused_add / fused_add_nn_relu / fused_nn_batch_flatten with fewer than 256 blocks:
-    elements = blocks * threads; fused_add_nn_relu is the residual add (two full inputs), fused_add
-    adds a per-channel constant to the input (one), batch_flatten copies (one); + one output;
-  * pools (and the ResNets' 256-block residual add): input and output element counts from the
-    network's layer shapes (POOLS below), used only where the data confirm them: blocks =
-    ceil(output elements / threads), or for the ResNets' global pool (8x8-thread blocks) the element
-    counts of the stage-4 residual adds and of the flatten after it; checked here;
-  * fused_nn_dense_add* (batch-1 GEMV, one block per output feature): out = blocks, in = the
-    element count of the kernel before it (batch_flatten or the previous dense); bytes = 4 *
-    (in + in * out weights + out bias + out);
-  * fused_nn_softmax of one block right after a dense: elements = that dense's outputs, read and
-    written once.
+Work.  REEF's tables give no tensor shapes, so they come from the networks: REEF's models are TVM's
+relay.testing ResNet, DenseNet and Inception-v3, an AlexNet and a DistilBERT-style encoder compiled
+by TVM for ROCm, whose shapes REEF's own files show (resource/<model>/<model>.json: each kernel's weight sizes; <model>.cu: the kernels'
+index arithmetic).  The builders below write each network as the kernels TVM launches; the importer
+matches them one to one with the table and refuses (exit 2) unless: every kernel's fused ops and
+kernel index are the builder's; a kernel name that recurs has the same work each time (TVM compiles
+one function per shape); every grid fits the output shape its rule names (one element per thread,
+TVM's 256-block cap for element-wise kernels, a whole number of outputs per thread for tiled
+convolutions and GEMMs, one block per output of a dense layer); and the layers' parameters add up
+to REEF's parameter count (models.csv parameter_elements), exactly.
+Regenerate the shipped files (from this folder; R = the folder of REEF's tables):
+  R=../../../shared/reference/reef-models
+  for m in vgg:resnet50_64 resnet152:resnet152 densenet:densenet201 inception:inception_v3 \
+           alexnet:alexnet bert:distilbert; do
+    ./import-reef.py $R/${m%%:*}.csv ${m#*:} "$(sed -n 's/^description = "\(.*\)";$/\1/p' ${m#*:}.cfg)" \
+      > ${m#*:}.cfg.new && mv ${m#*:}.cfg.new ${m#*:}.cfg; done
 """
 import csv
 import math
@@ -52,49 +55,6 @@ import sys
 
 PROFILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "calib", "profiles", "mi50.cfg")
 DEFAULT_REGS = 32
-INJECTIVE_CAP = 256
-
-# Pools (and one capped residual add) whose element counts come from the layer shapes, per REEF
-# resource directory: kernel name (without tvmgen_default_) -> (input elements, output elements,
-# where the shapes come from).
-_RESNET64 = {
-    "fused_nn_max_pool2d_add_nn_relu_kernel0": (64 * 32 * 32, 64 * 16 * 16, "stem max pool 3x3/2: 64x32x32 -> 64x16x16"),
-    "fused_add_nn_relu_3_kernel0": (2 * 256 * 16 * 16, 256 * 16 * 16, "stage-1 residual add, 2 x 256x16x16 (256 blocks = exactly 65536 / 256)"),
-    # Its grid (256 blocks of 8x8 threads) is not one output per thread: checked instead against the
-    # stage-4 residual adds (fused_add_nn_relu_kernel0: 2048x2x2 = 32 blocks x 256; the last one is
-    # fused into the convolution before the pool) and the flatten after it (2048 = 8 x 256).
-    "fused_nn_global_avg_pool2d_kernel0": (2048 * 2 * 2, 2048, "global pool 2048x2x2 -> 2048",
-                                           "fused_add_nn_relu_kernel0"),
-}
-POOLS = {
-    "vgg": _RESNET64,
-    "resnet152": _RESNET64,
-    "densenet": {
-        "fused_nn_max_pool2d_add_nn_relu_kernel0": (64 * 112 * 112, 64 * 56 * 56, "stem max pool 3x3/2"),
-        "fused_nn_avg_pool2d_add_nn_relu_2_kernel0": (128 * 56 * 56, 128 * 28 * 28, "transition 1 avg pool 2x2/2"),
-        "fused_nn_avg_pool2d_add_nn_relu_1_kernel0": (256 * 28 * 28, 256 * 14 * 14, "transition 2 avg pool 2x2/2"),
-        "fused_nn_avg_pool2d_add_nn_relu_kernel0": (896 * 14 * 14, 896 * 7 * 7, "transition 3 avg pool 2x2/2"),
-    },
-    "inception": {
-        "fused_nn_max_pool2d_6_kernel0": (64 * 147 * 147, 64 * 73 * 73, "stem max pool 3x3/2"),
-        "fused_nn_max_pool2d_5_kernel0": (192 * 71 * 71, 192 * 35 * 35, "stem max pool 3x3/2"),
-        "fused_nn_avg_pool2d_7_kernel0": (192 * 35 * 35, 192 * 35 * 35, "Mixed_5b branch pool 3x3/1"),
-        "fused_nn_avg_pool2d_8_kernel0": (256 * 35 * 35, 256 * 35 * 35, "Mixed_5c branch pool 3x3/1"),
-        "fused_nn_avg_pool2d_9_kernel0": (288 * 35 * 35, 288 * 35 * 35, "Mixed_5d branch pool 3x3/1"),
-        "fused_nn_max_pool2d_7_kernel0": (288 * 35 * 35, 288 * 17 * 17, "Mixed_6a max pool 3x3/2"),
-        "fused_nn_avg_pool2d_10_kernel0": (768 * 17 * 17, 768 * 17 * 17, "Mixed_6b-e branch pool 3x3/1"),
-        "fused_nn_max_pool2d_8_kernel0": (768 * 17 * 17, 768 * 8 * 8, "Mixed_7a max pool 3x3/2"),
-        "fused_nn_avg_pool2d_11_kernel0": (1280 * 8 * 8, 1280 * 8 * 8, "Mixed_7b branch pool 3x3/1"),
-        "fused_nn_max_pool2d_9_kernel0": (2048 * 8 * 8, 2048 * 8 * 8, "Mixed_7c branch pool 3x3/1 (a max pool here)"),
-        "fused_nn_avg_pool2d_6_kernel0": (2048 * 8 * 8, 2048, "global pool 2048x8x8 -> 2048"),
-    },
-    "alexnet": {
-        "fused_nn_max_pool2d_2_kernel0": (96 * 54 * 54, 96 * 26 * 26, "pool 1, 3x3/2 after conv 1 (11x11/4, 224 -> 54)"),
-        "fused_nn_max_pool2d_1_kernel0": (256 * 26 * 26, 256 * 12 * 12, "pool 2, 3x3/2"),
-        "fused_nn_max_pool2d_kernel0": (256 * 12 * 12, 256 * 5 * 5, "pool 3, 3x3/2"),
-    },
-}
-ELEMENTWISE_INPUTS = {"fused_add": 1, "fused_add_nn_relu": 2, "fused_nn_batch_flatten": 1}
 
 
 def read_profile(path):
@@ -133,39 +93,366 @@ def base_name(kernel_name):
     return kernel_name[len("tvmgen_default_"):] if kernel_name.startswith("tvmgen_default_") else kernel_name
 
 
-def dram_estimates(stem, rows):
-    """Per row: (bytes, output elements) or None."""
-    pools = POOLS.get(stem, {})
-    out = []
-    prev_elems = None
-    for r in rows:
-        n, blocks, t = base_name(r["kernel_name"]), int(r["total_blocks"]), int(r["threads_per_block"])
-        op = re.sub(r"(_\d+)?_kernel\d$", "", n)
-        est = None
-        if n in pools:
-            i, o, _, *check = pools[n]
-            if check:
-                elems = lambda q: int(q["total_blocks"]) * int(q["threads_per_block"])
-                nxt = rows[len(out) + 1] if len(out) + 1 < len(rows) else None
-                ok = any(base_name(q["kernel_name"]) == check[0] and elems(q) == i for q in rows) \
-                    and nxt is not None and elems(nxt) == o
-            else:
-                ok = math.ceil(o / t) == blocks
-            if not ok:
-                sys.exit(f"{stem} {n}: {i} -> {o} elements do not match the data")
-            est = (4 * (i + o), o)
-        elif op in ELEMENTWISE_INPUTS and blocks < INJECTIVE_CAP:
-            e = blocks * t
-            est = (4 * e * (ELEMENTWISE_INPUTS[op] + 1), e)
-        elif op.startswith("fused_nn_dense_add") and prev_elems is not None:
-            i, o = prev_elems, blocks
-            est = (4 * (i + i * o + 2 * o), o)
-        elif op == "fused_nn_softmax" and blocks == 1 and out and out[-1] is not None \
-                and base_name(rows[len(out) - 1]["kernel_name"]).startswith("fused_nn_dense_add"):
-            est = (4 * 2 * prev_elems, prev_elems)
-        out.append(est)
-        prev_elems = est[1] if est else None
-    return out
+# ---- Kernel work (issue 12) -------------------------------------------------------------------
+# Every REEF model is a network from TVM's relay.testing, compiled by TVM for ROCm: each kernel is
+# one fused Relay function, named fused_<ops>[_<n>]_kernel<k> (<n> tells apart functions of the
+# same ops, and TVM compiles one function for one set of shapes, so one name means one shape;
+# <k> numbers the kernels of a function that needs several).  The builders below list a network's
+# layers in the order TVM's graph executor launches them, each as the kernels it becomes; main()
+# matches that list one to one with REEF's table and checks it (see check_work).
+
+F32 = 4
+# Arithmetic ops a fused name can carry after its main op; each costs one FLOP per output element.
+ARITH = {"add", "subtract", "multiply", "divide", "sqrt", "erf", "exp", "relu"}
+CAP = 256  # TVM's injective (element-wise) schedule: at most 256 blocks, each thread loops beyond
+
+
+def split_name(kernel_name):
+    """(fused ops, kernel index) of a TVM kernel name: 'fused_nn_conv2d_add_3_kernel0' ->
+    ('fused_nn_conv2d_add', 0)."""
+    m = re.fullmatch(r"(.*?)(?:_\d+)?_kernel(\d+)", base_name(kernel_name))
+    return (m.group(1), int(m.group(2))) if m else (base_name(kernel_name), 0)
+
+
+def kind_of(op, sub):
+    """The cost-model kind of kernel `sub` of fused function `op`, from its name alone."""
+    if "winograd" in op:  # input transform, batched GEMM, output transform
+        return "gemm" if sub == 1 else "elementwise"
+    for token, kind in (("conv2d", "conv"), ("dense", "gemm"), ("batch_matmul", "gemm"), ("pool2d", "pool"),
+                        ("softmax", "reduction"), ("fused_mean", "reduction"), ("fused_variance", "reduction"),
+                        ("subtract_add_sqrt_divide", "norm")):
+        if token in op:
+            return kind
+    return "elementwise"
+
+
+def ew_ops(op):
+    """Element-wise arithmetic fused after the main op, in FLOPs per output element."""
+    return sum(t in ARITH for t in op.split("_"))
+
+
+def out_hw(h, w, kh, kw, stride, ph, pw):
+    return (h + 2 * ph - kh) // stride + 1, (w + 2 * pw - kw) // stride + 1
+
+
+class Net:
+    """A network's kernel sequence with each kernel's work.  Kernel: (op, sub, kind, flops,
+    dram_bytes, rule, layer); rule = (how, n) ties the launch grid to the shapes:
+      "one"     one item of n per thread: blocks = ceil(n / threads);
+      "inj"     the same under TVM's 256-block cap for element-wise kernels;
+      "divides" each thread computes a whole number of the n outputs (tiled convolutions, GEMMs);
+      "blocks"  one block per item: blocks = n (batch-1 dense layers, one softmax row)."""
+
+    def __init__(self, what):
+        self.what, self.kernels, self.params = what, [], 0
+
+    def k(self, op, flops, nbytes, rule, params=0, sub=0, layer=""):
+        self.kernels.append((op, sub, kind_of(op, sub), flops, nbytes, rule, layer))
+        self.params += params
+
+    def conv(self, op, c, h, w, cout, kh, kw=None, stride=1, pad=0, vecs=0, residual=0):
+        """Direct convolution + the fused ops in its name; vecs per-channel parameter vectors
+        (bias, folded batch-norm shift or scale), residual full-size tensors added."""
+        kw = kh if kw is None else kw
+        ph, pw = pad if isinstance(pad, tuple) else (pad, pad)
+        ho, wo = out_hw(h, w, kh, kw, stride, ph, pw)
+        out, weights = cout * ho * wo, cout * c * kh * kw
+        self.k(op, 2 * out * c * kh * kw + ew_ops(op) * out,
+               F32 * (c * h * w + weights + vecs * cout + (residual + 1) * out), ("divides", out),
+               weights + vecs * cout, layer=f"conv {c}x{h}x{w} -> {cout}x{ho}x{wo}, {kh}x{kw}/{stride}")
+        return cout, ho, wo
+
+    def winograd(self, op, c, h, w, cout, pad):
+        """3x3 stride-1 convolution as TVM's Winograd F(m x m, 3 x 3) (weights transformed
+        offline): input transform, batched GEMM over the alpha^2 tile positions, output transform
+        (+ bias, relu).  m = 4 where the input height is a multiple of 8, else 2 (TVM's
+        _infer_tile_size for CUDA/ROCm); the transforms' grids check the tile count."""
+        m = 4 if h % 8 == 0 else 2
+        a = m + 2
+        ho, wo = out_hw(h, w, 3, 3, 1, pad, pad)
+        tiles = math.ceil(ho / m) * math.ceil(wo / m)
+        v, u, mm, out = a * a * c * tiles, a * a * cout * c, a * a * cout * tiles, cout * ho * wo
+        layer = f"winograd F({m}x{m},3x3) {c}x{h}x{w} -> {cout}x{ho}x{wo}"
+        # transforms: two alpha x alpha matrix products per tile and channel (B^T d B), A^T M A
+        self.k(op, 4 * a ** 3 * c * tiles, F32 * (c * h * w + v), ("one", c * tiles), sub=0, layer=layer)
+        self.k(op, 2 * a * a * cout * c * tiles, F32 * (u + v + mm), ("divides", mm), u, sub=1, layer=layer)
+        self.k(op, 2 * (m * a * a + m * m * a) * cout * tiles + ew_ops(op) * out, F32 * (mm + cout + out),
+               ("one", cout * tiles), cout, sub=2, layer=layer)
+        return cout, ho, wo
+
+    def pool(self, op, c, h, w, k, stride, pad=0, vecs=0, rule="one"):
+        ho, wo = out_hw(h, w, k, k, stride, pad, pad)
+        out = c * ho * wo
+        self.k(op, out * (k * k + ew_ops(op)), F32 * (c * h * w + vecs * c + out),
+               (rule, out) if rule else None, vecs * c, layer=f"pool {c}x{h}x{w} -> {c}x{ho}x{wo}, {k}x{k}/{stride}")
+        return c, ho, wo
+
+    def ew(self, op, n, inputs=1, vecs=0, extra_bytes=0, flops=None, rule="inj", layer=""):
+        """Element-wise kernel of n outputs reading `inputs` tensors of n elements and vecs
+        parameter elements."""
+        self.k(op, ew_ops(op) * n if flops is None else flops, F32 * (inputs * n + vecs + n) + extra_bytes,
+               (rule, n), vecs, layer=layer or f"element-wise, {n} elements")
+
+    def dense(self, op, n_in, n_out):
+        """Batch-1 fully connected layer + bias (TVM's GEMV schedule: one block per output)."""
+        self.k(op, 2 * n_in * n_out + ew_ops(op) * n_out, F32 * (n_in + n_in * n_out + 2 * n_out),
+               ("blocks", n_out), n_in * n_out + n_out, layer=f"dense {n_in} -> {n_out}")
+
+    def softmax(self, op, rows, cols):
+        """One-kernel softmax, one block per row."""
+        self.k(op, 4 * rows * cols, F32 * 2 * rows * cols, ("blocks", rows), layer=f"softmax {rows}x{cols}")
+
+    def bmm(self, op, batch, m, n, k, weight=False):
+        """Batched matmul (batch x m x k) . (batch x k x n); weight: the right operand is a
+        parameter (a linear layer)."""
+        self.k(op, 2 * batch * m * n * k, F32 * batch * (m * k + k * n + m * n), ("divides", batch * m * n),
+               batch * k * n if weight else 0, layer=f"batch_matmul {batch}x{m}x{k} . {k}x{n}")
+
+
+def resnet_tvm(units, size):
+    """relay.testing.resnet, bottleneck units: a batch norm on the data (its shift is fused_add;
+    FoldScaleAxis moves the scales into the convolutions), 7x7/2 stem, 3x3/2 max pool, then
+    pre-activation units: batch norm + relu, 1x1 (stride here, as the stride-2 kernels' input
+    indexing shows), 3x3, 1x1, with a 1x1 projection of the activated input as the first unit's
+    shortcut; a unit's sum is fused into its last convolution, and the next unit's batch norm +
+    relu with it where nothing else reads the sum."""
+    n = Net(f"ResNet (relay.testing.resnet, bottleneck units {'/'.join(map(str, units))}) at {size}x{size}")
+    n.ew("fused_add", 3 * size * size, vecs=3, layer="data batch norm (shift)")
+    c, h, w = n.conv("fused_nn_conv2d_add_nn_relu", 3, size, size, 64, 7, stride=2, pad=3, vecs=1)
+    c, h, w = n.pool("fused_nn_max_pool2d_add_nn_relu", c, h, w, 3, 2, pad=1, vecs=1)
+    for i, count in enumerate(units):
+        f = 256 << i
+        for j in range(count):
+            stride = 2 if i > 0 and j == 0 else 1
+            _, ho, wo = n.conv("fused_nn_conv2d_add_nn_relu", c, h, w, f // 4, 1, stride=stride, vecs=1)
+            n.conv("fused_nn_conv2d_add_nn_relu", f // 4, ho, wo, f // 4, 3, pad=1, vecs=1)
+            if j == 0:
+                n.conv("fused_nn_conv2d", c, h, w, f, 1, stride=stride)
+            if j < count - 1:
+                n.conv("fused_nn_conv2d_add", f // 4, ho, wo, f, 1, residual=1)
+                n.ew("fused_add_nn_relu", f * ho * wo, vecs=f, layer="next unit's batch norm + relu")
+            elif i < len(units) - 1:
+                n.conv("fused_nn_conv2d_add_add_nn_relu", f // 4, ho, wo, f, 1, vecs=1, residual=1)
+            else:  # the final batch norm keeps its scale: nothing after it to fold it into
+                n.conv("fused_nn_conv2d_add_multiply_add_nn_relu", f // 4, ho, wo, f, 1, vecs=2, residual=1)
+            c, h, w = f, ho, wo
+    # global pool: 8x8-thread blocks, 256 of them, not one output per thread: no grid rule
+    n.pool("fused_nn_global_avg_pool2d", c, h, w, h, 1, rule=None)
+    n.ew("fused_nn_batch_flatten", c)
+    n.dense("fused_nn_dense_add", c, 1000)
+    n.softmax("fused_nn_softmax", 1, 1000)
+    return n
+
+
+def densenet_tvm():
+    """relay.testing.densenet at size 201 as REEF built it: its weights show 1x1 convolutions of
+    32 outputs and 3x3 convolutions of ONE output, each dense layer fed by the previous layer only
+    (no concatenation: a block hands on its last layer's single channel), while the transitions
+    keep DenseNet-201's widths (128, 256, 896); the classifier has one input feature."""
+    n = Net("DenseNet-201 as relay.testing.densenet builds it (1x1: 32 outputs, 3x3: 1 output, no concatenation), 224x224")
+    c, h, w = n.conv("fused_nn_conv2d_add_nn_relu", 3, 224, 224, 64, 7, stride=2, pad=3, vecs=1)
+    c, h, w = n.pool("fused_nn_max_pool2d_add_nn_relu", c, h, w, 3, 2, pad=1, vecs=1)
+    features, blocks = 64, (6, 12, 48, 32)
+    for i, layers in enumerate(blocks):
+        for _ in range(layers):
+            c, h, w = n.conv("fused_nn_conv2d_add_nn_relu", c, h, w, 32, 1, vecs=1)
+            c, h, w = n.conv("fused_nn_conv2d_add_nn_relu", c, h, w, 1, 3, pad=1, vecs=1)
+        features = (features + 32 * layers) // 2
+        if i < len(blocks) - 1:
+            c, h, w = n.conv("fused_nn_conv2d", c, h, w, features, 1)
+            c, h, w = n.pool("fused_nn_avg_pool2d_add_nn_relu", c, h, w, 2, 2, vecs=1)
+    c, h, w = n.pool("fused_nn_avg_pool2d", c, h, w, 7, 1)
+    n.ew("fused_nn_batch_flatten", c * h * w)
+    n.dense("fused_nn_dense_add", c * h * w, 1000)
+    return n
+
+
+def inception_tvm():
+    """relay.testing.inception_v3 (the MXNet Inception-v3 symbol) at 299x299: every convolution
+    is conv + batch norm (shift) + relu; TVM runs the 3x3 stride-1 ones as Winograd."""
+    n = Net("Inception-v3 (relay.testing.inception_v3), 299x299")
+
+    def conv(x, cout, k=(1, 1), stride=1, pad=(0, 0)):
+        if k == (3, 3) and stride == 1:
+            return n.winograd("fused_nn_contrib_conv2d_winograd_without_weight_transform_add_nn_relu", *x, cout, pad[0])
+        return n.conv("fused_nn_conv2d_add_nn_relu", *x, cout, k[0], k[1], stride=stride, pad=pad, vecs=1)
+
+    def pool(x, kind, stride=1, pad=1):
+        return n.pool(f"fused_nn_{kind}_pool2d", *x, 3, stride, pad=pad)
+
+    def concat(*parts):
+        c = sum(p[0] for p in parts)
+        n.ew("fused_concatenate", c * parts[0][1] * parts[0][2], layer=f"concatenate {c} channels")
+        return c, parts[0][1], parts[0][2]
+
+    x = conv((3, 299, 299), 32, (3, 3), stride=2)
+    x = conv(x, 32, (3, 3))
+    x = conv(x, 64, (3, 3), pad=(1, 1))
+    x = pool(x, "max", 2, 0)
+    x = conv(x, 80)
+    x = conv(x, 192, (3, 3))
+    x = pool(x, "max", 2, 0)
+    for proj in (32, 64, 64):  # 7A
+        t1 = conv(x, 64)
+        t5 = conv(conv(x, 48), 64, (5, 5), pad=(2, 2))
+        t3 = conv(conv(conv(x, 64), 96, (3, 3), pad=(1, 1)), 96, (3, 3), pad=(1, 1))
+        x = concat(t1, t5, t3, conv(pool(x, "avg"), proj))
+    t3 = conv(x, 384, (3, 3), stride=2)  # 7B
+    td = conv(conv(conv(x, 64), 96, (3, 3), pad=(1, 1)), 96, (3, 3), stride=2)
+    x = concat(t3, td, pool(x, "max", 2, 0))
+    for r in (128, 160, 160, 192):  # 7C
+        t1 = conv(x, 192)
+        td = conv(conv(conv(x, r), r, (1, 7), pad=(0, 3)), 192, (7, 1), pad=(3, 0))
+        tq = conv(x, r)
+        for cout, k, pad in ((r, (7, 1), (3, 0)), (r, (1, 7), (0, 3)), (r, (7, 1), (3, 0)), (192, (1, 7), (0, 3))):
+            tq = conv(tq, cout, k, pad=pad)
+        x = concat(t1, td, tq, conv(pool(x, "avg"), 192))
+    t3 = conv(conv(x, 192), 320, (3, 3), stride=2)  # 7D
+    td = conv(conv(conv(conv(x, 192), 192, (1, 7), pad=(0, 3)), 192, (7, 1), pad=(3, 0)), 192, (3, 3), stride=2)
+    x = concat(t3, td, pool(x, "max", 2, 0))
+    for kind in ("avg", "max"):  # 7E
+        t1 = conv(x, 320)
+        td = conv(x, 384)
+        tda, tdb = conv(td, 384, (1, 3), pad=(0, 1)), conv(td, 384, (3, 1), pad=(1, 0))
+        tq = conv(conv(x, 448), 384, (3, 3), pad=(1, 1))
+        tqa, tqb = conv(tq, 384, (1, 3), pad=(0, 1)), conv(tq, 384, (3, 1), pad=(1, 0))
+        x = concat(t1, tda, tdb, tqa, tqb, conv(pool(x, kind), 192))
+    c, h, w = n.pool("fused_nn_avg_pool2d", *x, 8, 1)
+    n.ew("fused_nn_batch_flatten", c * h * w)
+    n.dense("fused_nn_dense_add", c * h * w, 1000)
+    n.softmax("fused_nn_softmax", 1, 1000)
+    return n
+
+
+def alexnet_tvm():
+    """AlexNet with 96/256/384/384/256 filters, convolutions without bias, 224x224."""
+    n = Net("AlexNet (96-256-384-384-256 filters, no convolution bias), 224x224")
+    x = n.conv("fused_nn_conv2d_nn_relu", 3, 224, 224, 96, 11, stride=4)
+    x = n.pool("fused_nn_max_pool2d", *x, 3, 2)
+    x = n.conv("fused_nn_conv2d_nn_relu", *x, 256, 5, pad=2)
+    x = n.pool("fused_nn_max_pool2d", *x, 3, 2)
+    for cout in (384, 384, 256):
+        x = n.conv("fused_nn_conv2d_nn_relu", *x, cout, 3, pad=1)
+    c, h, w = n.pool("fused_nn_max_pool2d", *x, 3, 2)
+    n.ew("fused_nn_batch_flatten", c * h * w)
+    n.dense("fused_nn_dense_add_nn_relu", c * h * w, 4096)
+    n.dense("fused_nn_dense_add_nn_relu", 4096, 4096)
+    n.dense("fused_nn_dense_add", 4096, 1000)
+    n.softmax("fused_nn_softmax", 1, 1000)
+    return n
+
+
+def distilbert_tvm(seq=480, hidden=480, heads=12, ffn=480, layers=6, vocab=30522, positions=1024):
+    """REEF's 'bert': a DistilBERT-style post-norm encoder imported into Relay, batch 1.  Its
+    weights fix hidden = 480 (every linear layer, the feed-forward one included, is 480 x 480),
+    the 30522 x 480 word and 1024 x 480 position embeddings and 6 layers; its score tensors fix
+    12 heads over 480 tokens.  Linear layers are batch_matmul kernels, their bias fused into the
+    next element-wise kernel; LayerNorm is two-kernel mean and variance reductions and one
+    normalising kernel; softmax is four kernels (row max, exp, row sum, divide)."""
+    n = Net(f"DistilBERT-style encoder: {layers} layers, hidden {hidden}, feed-forward {ffn}, {heads} heads, {seq} tokens")
+    t, d, s = seq * hidden, hidden // heads, heads * seq * seq
+
+    def layernorm():
+        for op in ("fused_mean", "fused_variance"):
+            var = op == "fused_variance"
+            n.k(op, (3 if var else 1) * t, F32 * (t + (seq if var else 0) + seq), ("divides", t),
+                layer=f"layer norm {op[6:]}: row sums")
+            n.k(op, seq, F32 * 2 * seq, ("one", seq), sub=1, layer=f"layer norm {op[6:]}: divide")
+        n.ew("fused_subtract_add_sqrt_divide_multiply_add", t, vecs=2 * hidden, extra_bytes=F32 * 2 * seq,
+             layer="layer norm: normalise, scale, shift")
+
+    def softmax(rows, cols):
+        e = rows * cols
+        for sub, (flops, nbytes, rule) in enumerate(((e, e + rows, ("one", rows)), (2 * e, 2 * e + rows, ("inj", e)),
+                                                     (e, e + rows, ("one", rows)), (e, 2 * e + rows, ("inj", e)))):
+            n.k("fused_nn_softmax", flops, F32 * nbytes, rule, sub=sub, layer=f"softmax {rows}x{cols}")
+
+    def linear(n_in, n_out):
+        n.bmm("fused_nn_batch_matmul", 1, seq, n_out, n_in, weight=True)
+
+    # attention mask (one byte a token) and embeddings: word rows gathered by token id + position rows
+    n.k("fused_full_equal_reshape", 0, seq, ("one", seq), layer="attention mask, int8")
+    n.k("fused_cast_take_broadcast_to_like_cast_take_add", t, F32 * 3 * t + 8 * 2 * seq, ("inj", t),
+        vocab * hidden + positions * hidden + seq, layer="embeddings: gather + position")
+    layernorm()
+    for _ in range(layers):
+        n.ew("fused_reshape", t)
+        linear(hidden, hidden)
+        n.ew("fused_reshape_add_reshape_transpose_divide_reshape", t, vecs=hidden, layer="q: bias, heads, / sqrt(d)")
+        linear(hidden, hidden)
+        n.ew("fused_reshape_add_reshape_transpose_transpose_reshape_transpose", t, vecs=hidden, layer="k: bias, heads")
+        n.bmm("fused_nn_batch_matmul", heads, seq, seq, d)
+        n.ew("fused_reshape_cast_broadcast_to_like_where", s, extra_bytes=seq, layer="mask the scores")
+        softmax(heads * seq, seq)
+        n.ew("fused_reshape", s)
+        linear(hidden, hidden)
+        n.ew("fused_reshape_add_reshape_transpose_reshape_transpose", t, vecs=hidden, layer="v: bias, heads")
+        n.bmm("fused_nn_batch_matmul", heads, seq, d, seq)
+        n.ew("fused_reshape_transpose_copy_reshape", t, layer="merge heads")
+        linear(hidden, hidden)
+        n.ew("fused_reshape_add_add", t, inputs=2, vecs=hidden, layer="bias + residual")
+        layernorm()
+        n.ew("fused_reshape", t)
+        linear(hidden, ffn)
+        n.ew("fused_reshape_add_multiply_erf_multiply_add_multiply_reshape", seq * ffn, vecs=ffn, layer="bias + gelu")
+        linear(ffn, hidden)
+        n.ew("fused_reshape_add_add", t, inputs=2, vecs=hidden, layer="bias + residual")
+        layernorm()
+    return n
+
+
+NETWORKS = {  # REEF resource directory -> builder
+    "vgg": lambda: resnet_tvm((3, 4, 6, 3), 64),
+    "resnet152": lambda: resnet_tvm((3, 8, 36, 3), 64),
+    "densenet": densenet_tvm,
+    "inception": inception_tvm,
+    "alexnet": alexnet_tvm,
+    "bert": distilbert_tvm,
+}
+
+
+def grid_fits(rule, blocks, threads):
+    if rule is None:
+        return True
+    how, n = rule
+    if how == "one":
+        return blocks == math.ceil(n / threads)
+    if how == "inj":
+        return blocks == min(CAP, math.ceil(n / threads))
+    if how == "divides":
+        return n % (blocks * threads) == 0
+    return blocks == n  # "blocks"
+
+
+def check_work(src, stem, rows):
+    """Per row: (kind, flops, dram_bytes), or None for every row when the table's network has no
+    builder.  Exits (status 2) unless the kernels match the network one to one, by fused-op name and
+    kernel index; one kernel name always has one work; every grid fits its rule; and the layers'
+    parameters add up to REEF's count (models.csv parameter_elements)."""
+    if stem not in NETWORKS:
+        return [None] * len(rows), None
+    net = NETWORKS[stem]()
+    if len(net.kernels) != len(rows):
+        fail(f"{src}: {len(rows)} kernels, but {net.what} has {len(net.kernels)}")
+    seen = {}
+    for r, (op, sub, kind, flops, nbytes, rule, layer) in zip(rows, net.kernels):
+        at = f"{src}:{int(r['index']) + 2}"
+        if split_name(r["kernel_name"]) != (op, sub):
+            fail(f"{at}: {r['kernel_name']} where {net.what} has {op}_kernel{sub} ({layer})")
+        if not grid_fits(rule, int(r["total_blocks"]), int(r["threads_per_block"])):
+            fail(f"{at}: {r['kernel_name']}: grid {r['total_blocks']} x {r['threads_per_block']} does not fit {layer} ({rule[0]} {rule[1]})")
+        if seen.setdefault(r["kernel_name"], (flops, nbytes)) != (flops, nbytes):
+            fail(f"{at}: {r['kernel_name']} again, with other shapes ({layer})")
+    models = os.path.join(os.path.dirname(src), "models.csv")
+    expect = next(int(m["parameter_elements"]) for m in csv.DictReader(open(models)) if m["model"] == stem)
+    if net.params != expect:
+        fail(f"{src}: {net.what} has {net.params} parameters, REEF's {models} says {expect}")
+    return [(kind, flops, nbytes) for _, _, kind, flops, nbytes, _, _ in net.kernels], net
+
+
+def fail(msg):
+    print(f"import-reef.py: {msg}", file=sys.stderr)
+    sys.exit(2)
 
 
 def main():
@@ -175,12 +462,12 @@ def main():
     rows = list(csv.DictReader(open(src)))
     total = sum(int(r["latency_us"]) for r in rows)
     fits = [fit(r, prof) for r in rows]
-    dram = dram_estimates(stem, rows)
+    work, net = check_work(src, stem, rows)
     n_smem = sum(1 for f in fits if f[2] == "lowered")
     n_cut = sum(1 for f in fits if f[2] == "cut")
     n_regs = sum(1 for f in fits if f[0] is not None)
-    n_dram = sum(1 for d in dram if d)
-    t_dram = sum(int(r["latency_us"]) for r, d in zip(rows, dram) if d)
+    n_work = sum(1 for w in work if w)
+    t_work = sum(int(r["latency_us"]) for r, w in zip(rows, work) if w)
     out = sys.stdout
     out.write(f"# {name}: {desc}\n")
     out.write(f"# Source: REEF (github.com/SJTU-IPADS/reef, commit 58dabe0a63fe6979349b358a78aa324cca050e4a),\n")
@@ -196,29 +483,31 @@ def main():
     out.write(f"#   {n_cut} launches' curves are flat from that level on (the extra levels placed no more blocks)\n")
     out.write(f"#   and are cut there; {n_smem} keep rising, so their smem is lowered to floor({lds} B / levels).\n")
     out.write(f"#   {n_regs} launches need regs below default_regs.\n")
-    out.write("# dram_bytes (fp32) only where element counts follow from the table: element-wise kernels under\n")
-    out.write("#   TVM's 256-block cap (one element per thread), pools from layer shapes their grids confirm,\n")
-    out.write("#   batch-1 dense layers (in = previous kernel's outputs, out = blocks; weights dominate) and the\n")
-    out.write("#   softmax after them; see the importer's docstring.  Convolutions and the rest have none.\n")
-    out.write(f"#   {n_dram} of {len(rows)} launches have it ({t_dram} of {total} us of solo latency).\n")
+    if net:
+        out.write(f"# Work (kind, flops, dram_bytes: fp32, inputs + weights + outputs once each) from the layers of\n")
+        out.write(f"#   {net.what}:\n")
+        out.write("#   matched kernel by kernel to the table by fused-op name; checked: one name, one work; grids fit\n")
+        out.write(f"#   the output shapes; the layers' {net.params} parameters are REEF's count.  See the importer.\n")
+    out.write(f"#   {n_work} of {len(rows)} launches have work ({t_work} of {total} us of solo latency).\n")
     out.write(f'name = "{name}";\n')
     out.write(f'description = "{desc}";\n')
     out.write('source = "REEF MI50 tables (commit 58dabe0a)";\n')
+    out.write('measured_on = "mi50";\n')
     out.write(f"default_regs = {DEFAULT_REGS};\n")
     out.write("kernels = (\n")
-    for i, (r, (regs, smem, _, curve), d) in enumerate(zip(rows, fits, dram)):
+    for i, (r, (regs, smem, _, curve), w) in enumerate(zip(rows, fits, work)):
         if len(r["latency_by_occupancy_us"].split(";")) != int(r["n_occupancy_levels"]) or min(curve) <= 0:
             sys.exit(f"{src}:{r['index']}: bad latency_by_occupancy_us")
         curve = [str(x) for x in curve]
         sep = "," if i + 1 < len(rows) else ""
         regs_s = f"regs = {regs}; " if regs is not None else ""
-        dram_s = f"dram_bytes = {d[0]}; " if d else ""
+        work_s = f'kind = "{w[0]}"; flops = {w[1]}; dram_bytes = {w[2]}; ' if w else ""
         out.write(f'  {{ name = "{r["kernel_name"]}"; blocks = {r["total_blocks"]}; '
                   f'threads = {r["threads_per_block"]}; {regs_s}smem = {smem}; dur_us = {r["latency_us"]}; '
-                  f'{dram_s}occupancy_us = [ {", ".join(curve)} ]; }}{sep}\n')
+                  f'{work_s}occupancy_us = [ {", ".join(curve)} ]; }}{sep}\n')
     out.write(");\n")
-    print(f"{name}: curve cut in {n_cut}, smem lowered in {n_smem}, regs in {n_regs}, dram_bytes in {n_dram} of {len(rows)} launches "
-          f"({t_dram} of {total} us)", file=sys.stderr)
+    print(f"{name}: curve cut in {n_cut}, smem lowered in {n_smem}, regs in {n_regs}, work in {n_work} of {len(rows)} launches "
+          f"({t_work} of {total} us)", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "durations.h"
 
@@ -16,6 +17,7 @@ typedef struct {
   TsModel *m;
   const TsProfile *p;      /* the run's */
   const TsProfile *src;    /* the measuring GPU's, when scaling */
+  TsCostModel target;      /* when scaling: the run's GPU with the measuring GPU's efficiencies */
   guint missing;           /* kernels without work */
   const TsKernelDesc *first_missing;
 } Resolve;
@@ -61,7 +63,7 @@ resolve_kernels (Resolve *r, TsKernelDesc *ks, guint n, TsTime *solo)
             }
           else
             {
-              double ratio = ts_cost_predict (&r->p->cost, &w) / ts_cost_predict (&r->src->cost, &w);
+              double ratio = ts_cost_predict (&r->target, &w) / ts_cost_predict (&r->src->cost, &w);
               k->duration = round_ns ((double) k->measured * ratio);
               for (guint j = 0; j < k->n_occupancy; j++)
                 k->occupancy_ns[j] *= ratio;
@@ -135,7 +137,13 @@ ts_model_resolve_durations (TsModel *m, const TsProfile *p, const char *ref_dir,
       m->durations = TS_DURATIONS_SCALED;
     }
 
-  Resolve r = { .m = m, .p = p, .src = src };
+  Resolve r = { .m = m, .p = p, .src = src, .target = p->cost };
+  /* The efficiencies a measurement reflects are its software's (the kernel library on that GPU);
+   * scaling carries them over and changes only the hardware: peaks, bandwidth, SMs, fixed cost.
+   * With each profile's own efficiencies instead, a fitted source against an unfitted target
+   * would credit the target with the library's whole inefficiency. */
+  if (src != NULL)
+    memcpy (r.target.efficiency, src->cost.efficiency, sizeof r.target.efficiency);
   resolve_all (&r);
   if (r.missing == 0)
     return TRUE;
@@ -163,8 +171,8 @@ ts_model_durations_describe (const TsModel *m, const TsProfile *p)
     case TS_DURATIONS_MEASURED:
       return g_strdup_printf ("measured on %s", m->measured_on);
     case TS_DURATIONS_SCALED:
-      return g_strdup_printf ("measured on %s, scaled per kernel by the ratio of %s's and %s's cost models",
-                              m->measured_on, p->name, m->measured_on);
+      return g_strdup_printf ("measured on %s, scaled per kernel by %s's and %s's cost models (%s's efficiencies)",
+                              m->measured_on, p->name, m->measured_on, m->measured_on);
     case TS_DURATIONS_PREDICTED:
     default:
       return g_strdup_printf ("predicted by %s's cost model from the kernels' work", p->name);

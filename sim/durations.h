@@ -3,8 +3,9 @@
  *
  * A model file's dur_us belong to the GPU its measured_on names.  On that GPU's profile they are
  * used as they are.  On another profile they are scaled, kernel by kernel, by the ratio of the two
- * profiles' cost-model predictions: the measurement keeps what a roofline cannot know (the kernel
- * library's quality, the wave tail), and what the two predictions get wrong alike cancels.  A file
+ * GPUs' cost-model predictions, both with the measuring profile's efficiencies (the software's,
+ * which carries over; the hardware's peaks, bandwidth, SMs and fixed cost change): the measurement
+ * keeps what a roofline cannot know, and what the two predictions get wrong alike cancels.  A file
  * without durations (measured_on = "none") is predicted outright.  Never are another GPU's times
  * used unscaled; a file that does not say where it was measured keeps its times as given. */
 #pragma once

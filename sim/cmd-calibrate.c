@@ -7,6 +7,7 @@
 #include "cmd.h"
 #include "contention.h"
 #include "profile.h"
+#include "realgpu.h"
 #ifdef TS_HAVE_CUDA
 #include "calib/probe.h"
 #endif
@@ -200,9 +201,11 @@ ts_cmd_calibrate (int argc, char **argv)
   int device = 0, samples = 200;
   g_autofree char *output = NULL, *base = NULL;
   const GOptionEntry entries[] = {
-    { "device", 0, 0, G_OPTION_ARG_INT, &device, "CUDA device to measure (default 0)", "N" },
+    { "device", 0, 0, G_OPTION_ARG_INT, &device,
+      "CUDA device to measure, 0 to " G_STRINGIFY (TS_REAL_GPU_MAX_DEVICE) " (default 0)", "N" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Profile to write (default: DEVICE-DATE.cfg here)", "FILE" },
-    { "samples", 'n', 0, G_OPTION_ARG_INT, &samples, "Samples per timing (default 200)", "N" },
+    { "samples", 'n', 0, G_OPTION_ARG_INT, &samples,
+      "Samples per timing, 1 to 100000 (default 200; the heavier probes take 20 at most)", "N" },
     { "base", 0, 0, G_OPTION_ARG_STRING, &base,
       "Profile to take the host queue clear and reset costs from (default: 0)", "PROFILE" },
     { 0 },
@@ -224,13 +227,17 @@ ts_cmd_calibrate (int argc, char **argv)
     "Needs a tiersim built with CUDA and a GPU (exit 2 without).");
   if (!ts_cmd_parse (ctx, "calibrate", &argc, &argv))
     return TS_EXIT_USAGE;
-  if (argc > 1 || samples < 1 || samples > 100000 || device < 0)
+  g_autoptr (GError) error = NULL;
+  g_autofree char *bad = argc > 1                                      ? g_strdup ("takes no arguments")
+                         : !ts_real_gpu_check_device (device, &error) ? g_strdup (error->message)
+                         : samples < 1 || samples > 100000
+                           ? g_strdup_printf ("--samples must be 1 to 100000 (got %d)", samples)
+                           : NULL;
+  if (bad != NULL)
     {
-      fprintf (stderr, "tiersim calibrate: %s\nTry 'tiersim calibrate --help'.\n",
-               argc > 1 ? "takes no arguments" : device < 0 ? "--device must be >= 0" : "--samples must be 1 to 100000");
+      fprintf (stderr, "tiersim calibrate: %s\nTry 'tiersim calibrate --help'.\n", bad);
       return TS_EXIT_USAGE;
     }
-  g_autoptr (GError) error = NULL;
   g_autoptr (TsProfile) from = NULL;
   if (base != NULL && (from = ts_profile_load (base, NULL, &error)) == NULL)
     return ts_cmd_fail ("calibrate", error);

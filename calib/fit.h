@@ -147,7 +147,8 @@ typedef struct {
   TsBenchCompute fp16_from;   /* which benchmark gave the fp16 peak */
 } TsCostFit;
 
-/* Runs the three microbenchmarks on dev, n >= 1 samples each, and fills the cost group from their
+/* Runs the three microbenchmarks on dev, n >= 1 samples each, and sets the cost group's measured
+ * fields (present, peaks, bandwidth, fixed cost, efficiencies; others are left) from their
  * marginal rates: fp32 peak = FMA32 FLOPs per ns; fp16 peak = MMA16's where the device has Tensor
  * Cores, else FMA16X2's, else (neither) the fp32 peak; DRAM bandwidth = the streaming kernel's
  * bytes per ns; fixed cost = an empty kernel's time in a stream of them.  Efficiencies per kind

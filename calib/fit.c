@@ -229,3 +229,125 @@ ts_fit_slowdown (TsTime *alone, TsTime *beside, guint n, double *slowdown, GErro
     }
   return TRUE;
 }
+
+const char *const ts_bench_compute_names[] = { "fp32 FMA", "fp16x2 FMA", "fp16 Tensor Core", NULL };
+
+/* The benchmarks fit_bench runs: a TsBenchCompute, or one of these. */
+enum { BENCH_STREAM = TS_N_BENCH_COMPUTE, BENCH_EMPTY };
+
+typedef struct {
+  const TsCostBench *bench;
+  gpointer dev;
+  int which;
+} Bench;
+
+static char *
+bench_name (int which)
+{
+  return which == BENCH_STREAM  ? g_strdup ("the streaming kernel")
+         : which == BENCH_EMPTY ? g_strdup ("the empty kernels")
+                                : g_strdup_printf ("the %s kernel", ts_bench_compute_names[which]);
+}
+
+static gboolean
+bench_run (const Bench *b, guint64 size, TsTime *ns, GError **error)
+{
+  switch (b->which)
+    {
+    case BENCH_STREAM:
+      return b->bench->stream (b->dev, size, ns, error);
+    case BENCH_EMPTY:
+      return b->bench->empty (b->dev, size, ns, error);
+    default:
+      return b->bench->compute (b->dev, (TsBenchCompute) b->which, size, ns, error);
+    }
+}
+
+/* Sizes a benchmark by doubling from `start` units (at most `cap`; start == cap: a fixed size),
+ * then measures n pairs (size, 2 x size); see TsBenchFit. */
+static gboolean
+fit_bench (const Bench *b, guint64 start, guint64 cap, guint n, TsBenchFit *fit, GError **error)
+{
+  TsTime t;
+  /* A warm-up run, not kept: module loading, first touches of the buffers, clocks ramping up. */
+  if (!bench_run (b, start, &t, error))
+    return FALSE;
+  guint64 size = start;
+  for (;; size *= 2)
+    {
+      if (!bench_run (b, size, &t, error))
+        return FALSE;
+      if (t >= TS_COST_TARGET_NS || size >= cap)
+        break;
+    }
+  if (start < cap && t < TS_COST_TARGET_NS)
+    {
+      g_autofree char *what = bench_name (b->which);
+      g_set_error (error, TS_ERROR, TS_ERROR_RUN,
+                   "%s took %.3f ms at %" G_GUINT64_FORMAT " units of work, short of %.3f ms: it does not do "
+                   "its work (the measurement is broken)", what, ts_time_to_ms (t), size,
+                   ts_time_to_ms (TS_COST_TARGET_NS));
+      return FALSE;
+    }
+  g_autofree TsTime *shorter = g_new (TsTime, n), *longer = g_new (TsTime, n), *diff = g_new (TsTime, n);
+  for (guint i = 0; i < n; i++)
+    {
+      if (!bench_run (b, size, &shorter[i], error) || !bench_run (b, 2 * size, &longer[i], error))
+        return FALSE;
+      diff[i] = longer[i] - shorter[i];
+    }
+  TsTime d = ts_fit_dist (diff, n).p50;
+  if (d <= 0)
+    {
+      g_autofree char *what = bench_name (b->which);
+      g_set_error (error, TS_ERROR, TS_ERROR_RUN,
+                   "%s: twice the work (%" G_GUINT64_FORMAT " units) did not take longer than %" G_GUINT64_FORMAT
+                   " (median difference %lld ns over %u samples): the measurement is broken", what, 2 * size, size,
+                   (long long) d, n);
+      return FALSE;
+    }
+  fit->size = size;
+  fit->duration = ts_fit_dist (longer, n).p50;
+  fit->ns_per_unit = (double) d / (double) size;
+  fit->overhead_ns = (double) (ts_fit_dist (shorter, n).p50 - d);
+  return TRUE;
+}
+
+gboolean
+ts_fit_cost (const TsCostBench *bench, gpointer dev, guint n, TsCostModel *cost, TsCostFit *fit, GError **error)
+{
+  g_return_val_if_fail (n >= 1, FALSE);
+  *fit = (TsCostFit) { 0 };
+  if (!bench->units (dev, &fit->units, error))
+    return FALSE;
+  const TsBenchUnits *u = &fit->units;
+  if (!(u->flops_per_iter[TS_BENCH_FMA32] > 0) || !(u->bytes_per_pass > 0))
+    {
+      g_set_error (error, TS_ERROR, TS_ERROR_RUN, "the device gave no FP32 or no streaming work to measure");
+      return FALSE;
+    }
+  /* Caps far beyond TS_COST_TARGET_NS on any GPU: an FMA iteration is 100+ FMAs a thread, a pass
+   * hundreds of MiB; the empty burst has a fixed size that the launch queue holds. */
+  for (int k = 0; k < TS_N_BENCH_COMPUTE; k++)
+    if (u->flops_per_iter[k] > 0
+        && !fit_bench (&(Bench) { bench, dev, k }, 1, G_GUINT64_CONSTANT (1) << 30, n, &fit->compute[k], error))
+      return FALSE;
+  if (!fit_bench (&(Bench) { bench, dev, BENCH_STREAM }, 1, 1 << 16, n, &fit->stream, error)
+      || !fit_bench (&(Bench) { bench, dev, BENCH_EMPTY }, TS_COST_EMPTY_KERNELS, TS_COST_EMPTY_KERNELS, n,
+                     &fit->empty, error))
+    return FALSE;
+
+  /* Only what these benchmarks measure: whatever else the caller keeps in *cost stays. */
+  cost->present = TRUE;
+  for (int k = 0; k < TS_N_KINDS; k++)
+    cost->efficiency[k] = 1.0;
+  cost->peak_flops[TS_FP32] = u->flops_per_iter[TS_BENCH_FMA32] / fit->compute[TS_BENCH_FMA32].ns_per_unit;
+  /* FP16 models' GEMMs and convolutions run on Tensor Cores where there are some. */
+  fit->fp16_from = fit->compute[TS_BENCH_MMA16].size > 0     ? TS_BENCH_MMA16
+                   : fit->compute[TS_BENCH_FMA16X2].size > 0 ? TS_BENCH_FMA16X2
+                                                              : TS_BENCH_FMA32;
+  cost->peak_flops[TS_FP16] = u->flops_per_iter[fit->fp16_from] / fit->compute[fit->fp16_from].ns_per_unit;
+  cost->dram_bytes_per_ns = u->bytes_per_pass / fit->stream.ns_per_unit;
+  cost->fixed_ns = fit->empty.ns_per_unit;
+  return TRUE;
+}

@@ -97,4 +97,68 @@ gboolean ts_fit_occupancy (TsTime *samples, guint levels, guint n, double *curve
  * accepts: noise puts a slowdown a little below 1, far below it the measurement is broken. */
 gboolean ts_fit_slowdown (TsTime *alone, TsTime *beside, guint n, double *slowdown, GError **error);
 
+/* ---- The cost group (sim/cost.h) from three microbenchmarks ----
+ *
+ * A device runs them through TsCostBench: calib/probe.cu on a CUDA GPU, a fake device in the
+ * tests.  Each call runs one kernel, or one burst of kernels, and returns its duration as the
+ * device timed it (CUDA events around it). */
+
+/* The compute benchmarks, each a grid that fills every SM: independent chains of dependent FMAs in
+ * FP32, the same on FP16 pairs (half2), and FP16 matrix multiply-accumulate on Tensor Cores with
+ * FP32 accumulation (the FP16 peak NVIDIA's datasheets quote, which the shipped profiles use). */
+typedef enum { TS_BENCH_FMA32, TS_BENCH_FMA16X2, TS_BENCH_MMA16, TS_N_BENCH_COMPUTE } TsBenchCompute;
+
+/* "fp32 FMA", "fp16x2 FMA", "fp16 Tensor Core": for messages. */
+extern const char *const ts_bench_compute_names[];
+
+/* The work of one unit of each benchmark on a device, whose grids and buffers the device sizes. */
+typedef struct {
+  double flops_per_iter[TS_N_BENCH_COMPUTE];  /* one iteration of the whole kernel; 0: the device cannot run it */
+  double bytes_per_pass;                      /* one pass of the streaming kernel: DRAM bytes read + written */
+} TsBenchUnits;
+
+typedef struct {
+  gboolean (*units) (gpointer dev, TsBenchUnits *units, GError **error);
+  /* One compute kernel of `iters` iterations. */
+  gboolean (*compute) (gpointer dev, TsBenchCompute kind, guint64 iters, TsTime *ns, GError **error);
+  /* One streaming kernel: `passes` times over a buffer far larger than the L2, each element read
+   * and written to a second such buffer. */
+  gboolean (*stream) (gpointer dev, guint64 passes, TsTime *ns, GError **error);
+  /* `count` empty one-block kernels back to back in one stream, all queued before the first may
+   * start, so that the host's launch rate does not show: from before the first to after the last. */
+  gboolean (*empty) (gpointer dev, guint64 count, TsTime *ns, GError **error);
+} TsCostBench;
+
+/* One benchmark's fit.  Each of n samples runs `size` units of work and then 2 x size; the median
+ * of the n differences is the time of `size` units alone, free of what a kernel (or a burst) costs
+ * beyond its work: launch, the grid's ramp-up and tail, the events.  Paired differences also
+ * cancel slow drift (clocks, temperature), and the median ignores interrupted samples. */
+typedef struct {
+  guint64 size;        /* units (iterations, passes, kernels) of the shorter run; 0: not measured */
+  TsTime duration;     /* median duration of the longer run */
+  double ns_per_unit;  /* the median difference over size: one unit's marginal time */
+  double overhead_ns;  /* the shorter run's median beyond size x ns_per_unit */
+} TsBenchFit;
+
+typedef struct {
+  TsBenchUnits units;
+  TsBenchFit compute[TS_N_BENCH_COMPUTE];
+  TsBenchFit stream, empty;
+  TsBenchCompute fp16_from;   /* which benchmark gave the fp16 peak */
+} TsCostFit;
+
+/* Runs the three microbenchmarks on dev, n >= 1 samples each, and sets the cost group's measured
+ * fields (present, peaks, bandwidth, fixed cost, efficiencies; others are left) from their
+ * marginal rates: fp32 peak = FMA32 FLOPs per ns; fp16 peak = MMA16's where the device has Tensor
+ * Cores, else FMA16X2's, else (neither) the fp32 peak; DRAM bandwidth = the streaming kernel's
+ * bytes per ns; fixed cost = an empty kernel's time in a stream of them.  Efficiencies per kind
+ * are not measured by these: all 1.  The compute and streaming kernels are sized by doubling
+ * from one unit until a run lasts TS_COST_TARGET_NS; the empty burst is TS_COST_EMPTY_KERNELS
+ * kernels.  FALSE (TS_ERROR_RUN) when a kernel never reaches that length (it does no work), when
+ * twice the work does not take longer, or with the device's own error. */
+#define TS_COST_TARGET_NS (2 * TS_NS_PER_MS)
+#define TS_COST_EMPTY_KERNELS 128
+gboolean ts_fit_cost (const TsCostBench *bench, gpointer dev, guint n, TsCostModel *cost, TsCostFit *fit,
+                      GError **error);
+
 G_END_DECLS

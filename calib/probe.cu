@@ -471,16 +471,9 @@ ts_probe_interference (int device, guint n, TsInterference *out, GError **error)
                   && OK (cudaMalloc (&sink, sizeof (float)))
                   && OK (cudaStreamCreateWithFlags (&s[0], cudaStreamNonBlocking))
                   && OK (cudaStreamCreateWithFlags (&s[1], cudaStreamNonBlocking));
-  g_autofree TsTime *bw_t = g_new (TsTime, n), *alone = g_new (TsTime, 2 * n), *beside = g_new (TsTime, 4 * n);
+  g_autofree TsTime *alone = g_new (TsTime, 2 * n), *beside = g_new (TsTime, 4 * n);
   const long long passes = 4;
   TsTime t[2];
-  // Sustained bandwidth: every SM streams buffer 0.
-  for (guint i = 0; good && i < n; i++)
-    {
-      LoadRun r[2] = { { TS_LOAD_MEMORY, sms, buf[0], elems / sms, passes }, { -1, 0, nullptr, 0, 0 } };
-      good = run_loads (r, smem, s, sink, t, error);
-      bw_t[i] = t[0];
-    }
   // The compute kernel's length: as long as the memory kernel on half of the SMs.
   LoadRun mem = { TS_LOAD_MEMORY, half, buf[0], elems / half, passes }, cmp = { TS_LOAD_COMPUTE, half, nullptr, 0, 1 << 16 };
   for (guint round = 0; good && round < 3; round++)
@@ -512,8 +505,6 @@ ts_probe_interference (int device, guint n, TsInterference *out, GError **error)
       }
   if (good)
     {
-      double bytes = (double) elems / sms * sms * sizeof (float4) * passes;
-      out->dram_bandwidth_gbps = bytes / (double) MAX (ts_fit_dist (bw_t, n).p50, 1);   // bytes per ns = GB/s
       for (int v = 0; good && v < TS_N_LOADS; v++)
         for (int a = 0; good && a < TS_N_LOADS; a++)
           good = ts_fit_slowdown (alone + v * n, beside + (v * TS_N_LOADS + a) * n, n, &out->slowdown[v][a],
@@ -752,3 +743,288 @@ ts_probe_contention (int device, guint n, TsContention *out, TsProbeContention *
   out->present = good;
   return good;
 }
+
+// ---- The cost group's microbenchmarks (see probe.h) ----
+
+#include <cuda_fp16.h>
+#include <mma.h>
+
+namespace {
+
+const int cost_threads = 256;
+const int fma_chains = 8, fma_links = 16;  // a thread's independent chains, and each one's FMAs an iteration
+const int mma_chains = 8;                  // a warp's independent Tensor Core products
+const int copy_lanes = 4;                  // float4 loads in flight a thread
+const long long gate_timeout_ns = TS_NS_PER_S;
+
+// One FMA, and conversions, for the two FMA kernels.
+__device__ __forceinline__ float fma_op (float x, float a, float b) { return fmaf (x, a, b); }
+__device__ __forceinline__ __half2 fma_op (__half2 x, __half2 a, __half2 b) { return __hfma2 (x, a, b); }
+template <typename T> __device__ __forceinline__ T from_float (float v);
+template <> __device__ __forceinline__ float from_float<float> (float v) { return v; }
+template <> __device__ __forceinline__ __half2 from_float<__half2> (float v) { return __float2half2_rn (v); }
+__device__ __forceinline__ float to_float (float v) { return v; }
+__device__ __forceinline__ float to_float (__half2 v) { return __low2float (v) + __high2float (v); }
+
+// `iters` iterations of fma_links FMAs on each of fma_chains independent chains: the chains hide
+// the FMA's latency, so the SM's FMA throughput sets the pace.  a and b come from the host, so
+// that nothing can be folded; the sum is stored only if it is NEVER, so that nothing is dropped.
+template <typename T>
+__global__ void __launch_bounds__ (cost_threads)
+fma_kernel (long long iters, float a, float b, float *sink)
+{
+  const T ta = from_float<T> (a), tb = from_float<T> (b);
+  T x[fma_chains];
+#pragma unroll
+  for (int c = 0; c < fma_chains; c++)
+    x[c] = from_float<T> (1.0f + threadIdx.x * 1e-3f + c);
+  for (long long i = 0; i < iters; i++)
+#pragma unroll
+    for (int l = 0; l < fma_links; l++)
+#pragma unroll
+      for (int c = 0; c < fma_chains; c++)
+        x[c] = fma_op (x[c], ta, tb);
+  float s = 0.0f;
+#pragma unroll
+  for (int c = 0; c < fma_chains; c++)
+    s += to_float (x[c]);
+  if (s == NEVER)
+    sink[0] = s;
+}
+
+// `iters` iterations of mma_chains independent 16x16x16 products D = A B + D per warp, FP16
+// operands (filled with v) and FP32 accumulators.
+__global__ void __launch_bounds__ (cost_threads)
+mma_kernel (long long iters, float v, float *sink)
+{
+  using namespace nvcuda;
+  wmma::fragment<wmma::matrix_a, 16, 16, 16, __half, wmma::row_major> a;
+  wmma::fragment<wmma::matrix_b, 16, 16, 16, __half, wmma::col_major> b;
+  wmma::fragment<wmma::accumulator, 16, 16, 16, float> d[mma_chains];
+  wmma::fill_fragment (a, __float2half (v));
+  wmma::fill_fragment (b, __float2half (v));
+#pragma unroll
+  for (int c = 0; c < mma_chains; c++)
+    wmma::fill_fragment (d[c], 0.0f);
+  for (long long i = 0; i < iters; i++)
+#pragma unroll
+    for (int c = 0; c < mma_chains; c++)
+      wmma::mma_sync (d[c], a, b, d[c]);
+  float s = 0.0f;
+#pragma unroll
+  for (int c = 0; c < mma_chains; c++)
+    for (int e = 0; e < d[c].num_elements; e++)
+      s += d[c].x[e];
+  if (s == NEVER)
+    sink[0] = s;
+}
+
+// `passes` copies of src into dst, n float4s each, n a multiple of copy_lanes x the grid's
+// threads: each thread issues copy_lanes loads before their stores, so that enough bytes are in
+// flight to keep DRAM busy.  No __restrict__: the passes cannot be merged.
+__global__ void __launch_bounds__ (cost_threads)
+copy_kernel (const float4 *src, float4 *dst, size_t n, long long passes)
+{
+  const size_t stride = (size_t) gridDim.x * blockDim.x;
+  for (long long p = 0; p < passes; p++)
+    for (size_t i = (size_t) blockIdx.x * blockDim.x + threadIdx.x; i < n; i += copy_lanes * stride)
+      {
+        float4 v[copy_lanes];
+#pragma unroll
+        for (int l = 0; l < copy_lanes; l++)
+          v[l] = src[i + l * stride];
+#pragma unroll
+        for (int l = 0; l < copy_lanes; l++)
+          dst[i + l * stride] = v[l];
+      }
+}
+
+__global__ void
+empty_kernel ()
+{
+}
+
+// Holds the stream until the host sets gate[0], or records a timeout in gate[1].
+__global__ void
+gate_kernel (volatile int *gate, long long timeout_ns)
+{
+  long long t0 = global_timer ();
+  while (gate[0] == 0)
+    if (global_timer () - t0 > timeout_ns)
+      {
+        gate[1] = 1;
+        return;
+      }
+}
+
+// Blocks of a kernel that fit on every SM at once.
+template <typename K>
+gboolean
+full_wave (K kernel, unsigned sms, unsigned *blocks, GError **error)
+{
+  int occ = 0;
+  if (!OK (cudaOccupancyMaxActiveBlocksPerMultiprocessor (&occ, kernel, cost_threads, 0)))
+    return FALSE;
+  *blocks = sms * (unsigned) MAX (occ, 1);
+  return TRUE;
+}
+
+} // namespace
+
+struct _TsProbeCost {
+  cudaStream_t s = nullptr;
+  cudaEvent_t e0 = nullptr, e1 = nullptr;
+  unsigned blocks[TS_N_BENCH_COMPUTE] = {}, copy_blocks = 0;
+  size_t n = 0;  // float4s a buffer
+  float4 *src = nullptr, *dst = nullptr;
+  float *sink = nullptr;
+  int *gate = nullptr, *gate_dev = nullptr;  // mapped host memory: { open, timed out }
+  TsBenchUnits units = {};
+
+  ~_TsProbeCost ()
+  {
+    if (s != nullptr)
+      cudaStreamDestroy (s);
+    if (e0 != nullptr)
+      cudaEventDestroy (e0);
+    if (e1 != nullptr)
+      cudaEventDestroy (e1);
+    cudaFree (src);
+    cudaFree (dst);
+    cudaFree (sink);
+    if (gate != nullptr)
+      cudaFreeHost (gate);
+  }
+};
+
+TsProbeCost *
+ts_probe_cost_open (int device, GError **error)
+{
+  cudaDeviceProp prop;
+  if (!use_device (device, error) || !OK (cudaGetDeviceProperties (&prop, device)))
+    return nullptr;
+  TsProbeCost *c = new TsProbeCost;
+  cudaFuncAttributes attr;
+  const unsigned sms = (unsigned) prop.multiProcessorCount;
+  const bool has_half2 = prop.major > 5 || (prop.major == 5 && prop.minor >= 3), has_tensor = prop.major >= 7;
+  gboolean good = full_wave (fma_kernel<float>, sms, &c->blocks[TS_BENCH_FMA32], error)
+                  && full_wave (fma_kernel<__half2>, sms, &c->blocks[TS_BENCH_FMA16X2], error)
+                  && full_wave (mma_kernel, sms, &c->blocks[TS_BENCH_MMA16], error)
+                  && full_wave (copy_kernel, sms, &c->copy_blocks, error);
+  if (good)
+    {
+      const double per_thread = 2.0 * fma_chains * fma_links;  // an FMA is 2 FLOPs
+      c->units.flops_per_iter[TS_BENCH_FMA32] = (double) c->blocks[TS_BENCH_FMA32] * cost_threads * per_thread;
+      c->units.flops_per_iter[TS_BENCH_FMA16X2] =
+        has_half2 ? (double) c->blocks[TS_BENCH_FMA16X2] * cost_threads * per_thread * 2 : 0;
+      c->units.flops_per_iter[TS_BENCH_MMA16] =
+        has_tensor ? (double) c->blocks[TS_BENCH_MMA16] * (cost_threads / 32) * mma_chains * 2.0 * 16 * 16 * 16 : 0;
+      // Each buffer far larger than the L2, a whole number of the grid's rounds.
+      const size_t round = (size_t) copy_lanes * c->copy_blocks * cost_threads;
+      const size_t bytes = MAX ((size_t) 8 * prop.l2CacheSize, (size_t) 256 << 20);
+      c->n = (bytes / sizeof (float4) + round - 1) / round * round;
+      c->units.bytes_per_pass = 2.0 * (double) c->n * sizeof (float4);
+      good = OK (cudaStreamCreateWithFlags (&c->s, cudaStreamNonBlocking)) && OK (cudaEventCreate (&c->e0))
+             && OK (cudaEventCreate (&c->e1)) && OK (cudaMalloc (&c->src, c->n * sizeof (float4)))
+             && OK (cudaMalloc (&c->dst, c->n * sizeof (float4)))
+             && OK (cudaMemset (c->src, 0, c->n * sizeof (float4)))
+             && OK (cudaMemset (c->dst, 0, c->n * sizeof (float4))) && OK (cudaMalloc (&c->sink, sizeof (float)))
+             && OK (cudaHostAlloc (&c->gate, 2 * sizeof (int), cudaHostAllocMapped))
+             && OK (cudaHostGetDevicePointer (&c->gate_dev, c->gate, 0))
+             // Loaded now: loading a kernel lazily at its first launch may wait for the device to
+             // idle, which the gate kernel would hold up until its timeout.
+             && OK (cudaFuncGetAttributes (&attr, empty_kernel)) && OK (cudaFuncGetAttributes (&attr, gate_kernel))
+             && OK (cudaDeviceSynchronize ());
+    }
+  if (!good)
+    {
+      delete c;
+      return nullptr;
+    }
+  return c;
+}
+
+void
+ts_probe_cost_close (TsProbeCost *c)
+{
+  delete c;
+}
+
+namespace {
+
+// The time between the two events, once the second has happened.
+gboolean
+elapsed (TsProbeCost *c, TsTime *ns, GError **error)
+{
+  float ms = 0;
+  if (!OK (cudaGetLastError ()) || !OK (cudaEventSynchronize (c->e1)) || !OK (cudaEventElapsedTime (&ms, c->e0, c->e1)))
+    return FALSE;
+  *ns = (TsTime) llround ((double) ms * 1e6);
+  return TRUE;
+}
+
+gboolean
+cost_units (gpointer dev, TsBenchUnits *units, GError **)
+{
+  *units = static_cast<TsProbeCost *> (dev)->units;
+  return TRUE;
+}
+
+gboolean
+cost_compute (gpointer dev, TsBenchCompute kind, guint64 iters, TsTime *ns, GError **error)
+{
+  TsProbeCost *c = static_cast<TsProbeCost *> (dev);
+  const unsigned blocks = c->blocks[kind];
+  if (!OK (cudaEventRecord (c->e0, c->s)))
+    return FALSE;
+  // Chains that settle on 1 (x -> 0.999 x + 0.001): no overflow, no denormals.
+  if (kind == TS_BENCH_FMA32)
+    fma_kernel<float><<<blocks, cost_threads, 0, c->s>>> ((long long) iters, 0.999f, 0.001f, c->sink);
+  else if (kind == TS_BENCH_FMA16X2)
+    fma_kernel<__half2><<<blocks, cost_threads, 0, c->s>>> ((long long) iters, 0.999f, 0.001f, c->sink);
+  else
+    mma_kernel<<<blocks, cost_threads, 0, c->s>>> ((long long) iters, 1.0f / 64, c->sink);
+  return OK (cudaGetLastError ()) && OK (cudaEventRecord (c->e1, c->s)) && elapsed (c, ns, error);
+}
+
+gboolean
+cost_stream (gpointer dev, guint64 passes, TsTime *ns, GError **error)
+{
+  TsProbeCost *c = static_cast<TsProbeCost *> (dev);
+  if (!OK (cudaEventRecord (c->e0, c->s)))
+    return FALSE;
+  copy_kernel<<<c->copy_blocks, cost_threads, 0, c->s>>> (c->src, c->dst, c->n, (long long) passes);
+  return OK (cudaGetLastError ()) && OK (cudaEventRecord (c->e1, c->s)) && elapsed (c, ns, error);
+}
+
+gboolean
+cost_empty (gpointer dev, guint64 count, TsTime *ns, GError **error)
+{
+  TsProbeCost *c = static_cast<TsProbeCost *> (dev);
+  __atomic_store_n (&c->gate[0], 0, __ATOMIC_SEQ_CST);
+  __atomic_store_n (&c->gate[1], 0, __ATOMIC_SEQ_CST);
+  gate_kernel<<<1, 1, 0, c->s>>> (c->gate_dev, gate_timeout_ns);
+  gboolean good = OK (cudaGetLastError ()) && OK (cudaEventRecord (c->e0, c->s));
+  for (guint64 i = 0; good && i < count; i++)
+    {
+      empty_kernel<<<1, 32, 0, c->s>>> ();
+      good = OK (cudaGetLastError ());
+    }
+  good = good && OK (cudaEventRecord (c->e1, c->s));
+  // Opened whatever happened above, so that the stream drains.
+  __atomic_store_n (&c->gate[0], 1, __ATOMIC_SEQ_CST);
+  if (!good || !elapsed (c, ns, error))
+    return FALSE;
+  if (__atomic_load_n (&c->gate[1], __ATOMIC_SEQ_CST) != 0)
+    {
+      g_set_error (error, TS_ERROR, TS_ERROR_RUN,
+                   "the host took over %.0f s to queue %" G_GUINT64_FORMAT " empty kernels: their time would be "
+                   "the host's launch rate, not the GPU's", (double) gate_timeout_ns / TS_NS_PER_S, count);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+} // namespace
+
+const TsCostBench ts_probe_cost_bench = { cost_units, cost_compute, cost_stream, cost_empty };

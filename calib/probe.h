@@ -63,14 +63,14 @@ gboolean ts_probe_flag (int device, guint n, TsTime *visible, TsTime *drain, TsT
  * last end when i + 1 streams each launch one 200 us single-block kernel at once (n <= 128). */
 gboolean ts_probe_streams (int device, guint n, double *makespan, GError **error);
 
-/* Interference between co-running kernels, n times each (medians kept):
- *   bandwidth: a kernel with one 1024-thread block per SM streaming float4 loads through a
- *              buffer five times larger than any L2: bytes read over its duration;
- *   slowdown:  a compute-bound kernel (dependent FMAs) and a memory-bound one (the same stream),
- *              each with one block on each of half of the SMs (shared memory keeps a second block
- *              off an SM), run alone and beside each other: out->slowdown[v][a] is v's duration
- *              beside a over its duration alone.  The compute kernel is sized to last as long as
- *              the memory one, so that the two overlap throughout. */
+/* Interference between co-running kernels, n times each (medians kept): a compute-bound kernel
+ * (dependent FMAs) and a memory-bound one (1024-thread blocks streaming float4 loads through a
+ * 256 MiB buffer, five times larger than any L2), each with one block on each of half of the SMs
+ * (shared memory keeps a second block off an SM), run alone and beside each other:
+ * out->slowdown[v][a] is v's duration beside a over its duration alone.  The compute kernel is
+ * sized to last as long as the memory one, so that the two overlap throughout.  The group's
+ * sustained bandwidth is the cost group's (ts_probe_cost_bench's streaming kernel): the caller
+ * sets out->dram_bandwidth_gbps, which this leaves alone. */
 gboolean ts_probe_interference (int device, guint n, TsInterference *out, GError **error);
 
 /* Blocks sharing SMs (DESIGN §2 rule 5a), with a synthetic kernel of 128-thread blocks whose
@@ -95,5 +95,24 @@ typedef struct {
 } TsProbeContention;
 
 gboolean ts_probe_contention (int device, guint n, TsContention *out, TsProbeContention *info, GError **error);
+
+/* The cost group's microbenchmarks (TsCostBench, calib/fit.h) on one device: ts_probe_cost_open
+ * selects the device, sizes the kernels and allocates what they use; ts_probe_cost_bench runs
+ * them on what it returns.  Each is timed with CUDA events around it on one stream.
+ *   compute: 256-thread blocks, as many as fit on every SM at once (one full wave).  Each thread
+ *            runs 8 independent chains of dependent FMAs, 16 links a chain an iteration: 256
+ *            FLOPs a thread an iteration in FP32, 512 on half2 pairs (compute capability 5.3 and
+ *            up); or each warp 8 independent 16x16x16 FP16 Tensor Core products accumulating in
+ *            FP32, 8 x 8192 FLOPs a warp an iteration (compute capability 7.0 and up);
+ *   stream:  a copy of one buffer into another, each the larger of 8 L2s and 256 MiB, by as many
+ *            256-thread blocks as fit at once, 4 float4 loads in flight a thread;
+ *   empty:   one-warp kernels with an empty body, queued behind a kernel that waits (at most 1 s)
+ *            for the host to open a gate once all are queued. */
+typedef struct _TsProbeCost TsProbeCost;
+
+TsProbeCost *ts_probe_cost_open (int device, GError **error);
+void ts_probe_cost_close (TsProbeCost *cost);
+
+extern const TsCostBench ts_probe_cost_bench;
 
 G_END_DECLS

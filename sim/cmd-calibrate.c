@@ -7,6 +7,7 @@
 #include "cmd.h"
 #include "contention.h"
 #include "profile.h"
+#include "realgpu.h"
 #ifdef TS_HAVE_CUDA
 #include "calib/probe.h"
 #endif
@@ -94,7 +95,44 @@ measure_contention (TsProfile *p, int device, guint n, GError **error)
   return TRUE;
 }
 
-/* Runs every probe and fills p's device, timing and rules from them. */
+/* The cost group (sim/cost.h) from calib/probe.cu's three microbenchmarks.  The streaming
+ * kernel's bandwidth is also the interference group's: the one DRAM bandwidth of the device, by
+ * which the cost model and the memory rule both divide a kernel's bytes read and written. */
+static gboolean
+measure_cost (TsProfile *p, int device, guint n, GError **error)
+{
+  TsProbeCost *dev = ts_probe_cost_open (device, error);
+  if (dev == NULL)
+    return FALSE;
+  TsCostFit fit;
+  gboolean good = ts_fit_cost (&ts_probe_cost_bench, dev, n, &p->cost, &fit, error);
+  ts_probe_cost_close (dev);
+  if (!good)
+    return FALSE;
+  printf ("cost model (%u samples each; a kernel's rate from its difference with one twice as long):\n", n);
+  for (int k = 0; k < TS_N_BENCH_COMPUTE; k++)
+    {
+      const TsBenchFit *f = &fit.compute[k];
+      if (f->size == 0)
+        printf ("  %-18s not supported by this device\n", ts_bench_compute_names[k]);
+      else
+        printf ("  %-18s %9.2f TFLOP/s   (%.3g FLOP in %.3f ms; %.1f us beyond the work)\n", ts_bench_compute_names[k],
+                fit.units.flops_per_iter[k] / f->ns_per_unit / 1000.0, fit.units.flops_per_iter[k] * 2.0 * (double) f->size,
+                ts_time_to_ms (f->duration), f->overhead_ns / 1000.0);
+    }
+  printf ("  %-18s %9.1f GB/s      (%.3g B read and written in %.3f ms; %.1f us beyond the work)\n", "streaming copy",
+          p->cost.dram_bytes_per_ns, fit.units.bytes_per_pass * 2.0 * (double) fit.stream.size,
+          ts_time_to_ms (fit.stream.duration), fit.stream.overhead_ns / 1000.0);
+  printf ("  %-18s %9.3f us each  (%" G_GUINT64_FORMAT " back to back in %.3f ms)\n", "empty kernel",
+          p->cost.fixed_ns / 1000.0, 2 * fit.empty.size, ts_time_to_ms (fit.empty.duration));
+  printf ("  -> fp32_tflops %.2f, fp16_tflops %.2f (%s), dram_gbps %.1f, kernel_fixed_us %.3f; efficiencies per "
+          "kind not measured (1)\n", p->cost.peak_flops[TS_FP32] / 1000.0, p->cost.peak_flops[TS_FP16] / 1000.0,
+          ts_bench_compute_names[fit.fp16_from], p->cost.dram_bytes_per_ns, p->cost.fixed_ns / 1000.0);
+  p->interference.dram_bandwidth_gbps = p->cost.dram_bytes_per_ns;
+  return TRUE;
+}
+
+/* Runs every probe and fills p's device, timing, rules, cost, interference and contention from them. */
 static gboolean
 measure (TsProfile *p, int device, guint samples, GError **error)
 {
@@ -182,11 +220,13 @@ measure (TsProfile *p, int device, guint samples, GError **error)
   printf ("hardware queues: up to %u streams run concurrently (not modelled by the simulator)\n",
           ts_fit_connections (makespan, G_N_ELEMENTS (makespan), 0.5));
 
+  if (!measure_cost (p, device, MIN (samples, 20), error))
+    return FALSE;
   TsInterference *in = &p->interference;
   if (!ts_probe_interference (device, MIN (samples, 20), in, error))
     return FALSE;
-  printf ("interference: DRAM %.0f GB/s sustained (the bandwidth rule 5b shares out); on disjoint halves of "
-          "the SMs, slowdown beside compute / beside memory: compute %.3f / %.3f, memory %.3f / %.3f\n",
+  printf ("interference: DRAM %.0f GB/s sustained (the streaming copy's, which rule 5b shares out); on disjoint "
+          "halves of the SMs, slowdown beside compute / beside memory: compute %.3f / %.3f, memory %.3f / %.3f\n",
           in->dram_bandwidth_gbps, in->slowdown[TS_LOAD_COMPUTE][TS_LOAD_COMPUTE],
           in->slowdown[TS_LOAD_COMPUTE][TS_LOAD_MEMORY], in->slowdown[TS_LOAD_MEMORY][TS_LOAD_COMPUTE],
           in->slowdown[TS_LOAD_MEMORY][TS_LOAD_MEMORY]);
@@ -200,9 +240,11 @@ ts_cmd_calibrate (int argc, char **argv)
   int device = 0, samples = 200;
   g_autofree char *output = NULL, *base = NULL;
   const GOptionEntry entries[] = {
-    { "device", 0, 0, G_OPTION_ARG_INT, &device, "CUDA device to measure (default 0)", "N" },
+    { "device", 0, 0, G_OPTION_ARG_INT, &device,
+      "CUDA device to measure, 0 to " G_STRINGIFY (TS_REAL_GPU_MAX_DEVICE) " (default 0)", "N" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Profile to write (default: DEVICE-DATE.cfg here)", "FILE" },
-    { "samples", 'n', 0, G_OPTION_ARG_INT, &samples, "Samples per timing (default 200)", "N" },
+    { "samples", 'n', 0, G_OPTION_ARG_INT, &samples,
+      "Samples per timing, 1 to 100000 (default 200; the heavier probes take 20 at most)", "N" },
     { "base", 0, 0, G_OPTION_ARG_STRING, &base,
       "Profile to take the host queue clear and reset costs from (default: 0)", "PROFILE" },
     { 0 },
@@ -219,18 +261,28 @@ ts_cmd_calibrate (int argc, char **argv)
     "records the sustained DRAM bandwidth, which the memory rule shares out, the slowdown of\n"
     "compute- and memory-bound kernels on disjoint SMs beside each other (interference), and,\n"
     "with synthetic kernels, the one-wave latency at 1..max blocks per SM and the slowdown of two\n"
-    "kernels sharing every SM (contention).  NVIDIA GPUs cannot kill running blocks and the\n"
-    "host queue is tiersim's own: those two costs come from --base, or are 0.\n"
+    "kernels sharing every SM (contention).  For the cost model (cost group) it measures, each\n"
+    "from the difference between a kernel and one twice as long: the effective FP32 peak (FMA\n"
+    "chains on every SM) and FP16 peak (Tensor Core products, FP32 accumulation; half2 FMAs\n"
+    "where there are no Tensor Cores; also printed), the DRAM bandwidth of a copy between two\n"
+    "buffers far larger than the L2 (also the interference group's bandwidth), and the fixed\n"
+    "cost of an empty kernel among empty kernels back to back.  Efficiencies per kernel kind are\n"
+    "not measured: the profile leaves them out (1).  NVIDIA GPUs cannot kill running blocks and\n"
+    "the host queue is tiersim's own: those two costs come from --base, or are 0.\n"
     "Needs a tiersim built with CUDA and a GPU (exit 2 without).");
   if (!ts_cmd_parse (ctx, "calibrate", &argc, &argv))
     return TS_EXIT_USAGE;
-  if (argc > 1 || samples < 1 || samples > 100000 || device < 0)
+  g_autoptr (GError) error = NULL;
+  g_autofree char *bad = argc > 1                                      ? g_strdup ("takes no arguments")
+                         : !ts_real_gpu_check_device (device, &error) ? g_strdup (error->message)
+                         : samples < 1 || samples > 100000
+                           ? g_strdup_printf ("--samples must be 1 to 100000 (got %d)", samples)
+                           : NULL;
+  if (bad != NULL)
     {
-      fprintf (stderr, "tiersim calibrate: %s\nTry 'tiersim calibrate --help'.\n",
-               argc > 1 ? "takes no arguments" : device < 0 ? "--device must be >= 0" : "--samples must be 1 to 100000");
+      fprintf (stderr, "tiersim calibrate: %s\nTry 'tiersim calibrate --help'.\n", bad);
       return TS_EXIT_USAGE;
     }
-  g_autoptr (GError) error = NULL;
   g_autoptr (TsProfile) from = NULL;
   if (base != NULL && (from = ts_profile_load (base, NULL, &error)) == NULL)
     return ts_cmd_fail ("calibrate", error);
@@ -256,7 +308,8 @@ ts_cmd_calibrate (int argc, char **argv)
     output = g_strdup_printf ("%s-%s.cfg", dev_slug, p->date);
   g_autofree char *file = g_path_get_basename (output);
   p->name = g_str_has_suffix (file, ".cfg") ? g_strndup (file, strlen (file) - 4) : g_strdup (file);
-  p->description = g_strdup_printf ("%s, measured by tiersim calibrate; host queue clear and reset %s%s",
+  p->description = g_strdup_printf ("%s, measured by tiersim calibrate; cost efficiencies per kernel kind not "
+                                    "measured (1); host queue clear and reset %s%s",
                                     p->measured_on.device, from != NULL ? "from " : "not measured (0)",
                                     from != NULL ? from->name : "");
   if (!ts_profile_write (p, output, &error))

@@ -8,6 +8,15 @@ ts_real_gpu_options_clear (TsRealGpuOptions *o)
   g_clear_pointer (&o->work, g_free);
 }
 
+gboolean
+ts_real_gpu_check_device (int device, GError **error)
+{
+  if (device >= 0 && device <= TS_REAL_GPU_MAX_DEVICE)
+    return TRUE;
+  g_set_error (error, TS_ERROR, TS_ERROR_USAGE, "--device must be 0 to %d (got %d)", TS_REAL_GPU_MAX_DEVICE, device);
+  return FALSE;
+}
+
 #ifdef TS_HAVE_CUDA
 
 #include "real_backend/cuda.h"
@@ -22,6 +31,8 @@ TsRealGpu *
 ts_real_gpu_open (const TsRealGpuOptions *o, const TsScenario *scn, GError **error)
 {
   TsCudaWork work = TS_CUDA_WORK_COMPUTE;
+  if (!ts_real_gpu_check_device (o->device, error))
+    return NULL;
   if (o->work != NULL && !ts_cuda_work_parse (o->work, &work, error))
     return NULL;
   TsCudaDevice *dev = ts_cuda_device_open (o->device, work, scn, error);
@@ -78,6 +89,8 @@ struct _TsRealGpu {
 TsRealGpu *
 ts_real_gpu_open (const TsRealGpuOptions *o, const TsScenario *scn, GError **error)
 {
+  if (!ts_real_gpu_check_device (o->device, error))
+    return NULL;
   g_set_error (error, TS_ERROR, TS_ERROR_USAGE,
                "this tiersim was built without CUDA: no real GPU backend (./configure --with-cuda)");
   return NULL;

@@ -24,15 +24,24 @@ void ts_real_gpu_options_clear (TsRealGpuOptions *o);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TsRealGpuOptions, ts_real_gpu_options_clear)
 
+/* The CUDA device indices the commands accept, far beyond any node's GPU count: which of them
+ * exist, the driver says when the device is opened. */
+#define TS_REAL_GPU_MAX_DEVICE 255
+
 /* The GOptionEntry list for the options, filling o (two entries and the terminator). */
 #define TS_REAL_GPU_ENTRIES(o)                                                                          \
-  { "device", 0, 0, G_OPTION_ARG_INT, &(o)->device, "CUDA device to use (default 0)", "N" },            \
+  { "device", 0, 0, G_OPTION_ARG_INT, &(o)->device,                                                     \
+    "CUDA device to use, 0 to " G_STRINGIFY (TS_REAL_GPU_MAX_DEVICE) " (default 0)", "N" },             \
   { "work", 0, 0, G_OPTION_ARG_STRING, &(o)->work,                                                       \
     "What synthetic blocks do on the GPU: compute (default), memory (interferes through DRAM "           \
     "bandwidth) or timed (exact durations)", "KIND" }
 
+/* TRUE when device is 0 to TS_REAL_GPU_MAX_DEVICE; else a TS_ERROR_USAGE error naming --device. */
+gboolean ts_real_gpu_check_device (int device, GError **error);
+
 /* Opens the GPU and plans scn's kernels on it (seconds: each kernel is measured).  Errors: exit-2
- * kinds (TS_ERROR_USAGE without CUDA or for a bad --work, TS_ERROR_NOT_FOUND without a GPU). */
+ * kinds (TS_ERROR_USAGE without CUDA or for a bad --device or --work, TS_ERROR_NOT_FOUND without a
+ * GPU). */
 TsRealGpu *ts_real_gpu_open (const TsRealGpuOptions *o, const TsScenario *scn, GError **error);
 void ts_real_gpu_close (TsRealGpu *gpu);
 

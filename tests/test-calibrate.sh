@@ -1,14 +1,16 @@
 #!/bin/sh
 # tiersim calibrate: without CUDA built in, or without a GPU, it must fail cleanly (exit 2, one
 # clear line, no profile written); with a GPU it must write a measured profile that tiersim
-# loads and simulates with, and that holds what rule 5 (contention) needs: the measured DRAM
-# bandwidth and the contention group.  Skips the GPU part where there is no GPU.
+# loads and simulates with, that holds what rule 5 (contention) needs: the measured DRAM
+# bandwidth and the contention group, and a cost group that predicts durations.  Skips the GPU
+# part where there is no GPU.  (The cost group's fit is tested on a fake device in
+# tests/test-calib-cost.c; the option bounds in tests/test-cli.c.)
 set -u
 TIERSIM=${TIERSIM:-./tiersim}
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 dir=$(mktemp -d /tmp/tiersim-calib-XXXXXX)
 trap 'rm -rf "$dir"' EXIT
-echo "1..3"
+echo "1..4"
 
 "$TIERSIM" calibrate -n 20 -o "$dir/p.cfg" >"$dir/out" 2>"$dir/err"
 status=$?
@@ -20,6 +22,7 @@ if "$TIERSIM" version | grep -q "CUDA: not built in"; then
   fi
   echo "ok 2 # SKIP no CUDA built in"
   echo "ok 3 # SKIP no CUDA built in"
+  echo "ok 4 # SKIP no CUDA built in"
   exit 0
 fi
 if [ "$status" -eq 2 ] && grep -q "^no CUDA device" "$dir/err"; then
@@ -27,6 +30,7 @@ if [ "$status" -eq 2 ] && grep -q "^no CUDA device" "$dir/err"; then
   echo "ok 1 calibrate without a GPU: exit 2, clear error, no profile"
   echo "ok 2 # SKIP no GPU here"
   echo "ok 3 # SKIP no GPU here"
+  echo "ok 4 # SKIP no GPU here"
   exit 0
 fi
 if [ "$status" -ne 0 ]; then
@@ -52,4 +56,25 @@ if awk '
   echo "ok 3 the profile holds the measured bandwidth and the contention group"
 else
   echo "not ok 3 the profile lacks the measured bandwidth or the contention group"; sed 's/^/# /' "$dir/p.cfg"; exit 1
+fi
+# The cost group: the four measured values, plausible for any GPU this build runs on (compute
+# capability 7.5 and up, all with Tensor Cores, whose FP16 peak is above the FP32 one); the
+# bandwidth is the interference group's, the same measurement; no efficiencies (not measured).
+# The profile predicts the durations of a model that has work and none of its own.
+if awk '
+     /^interference = \{/ { g = "i" } /^cost = \{/ { g = "k" } /^\};/ { g = "" }
+     g == "i" && /^  dram_bandwidth_gbps = / { ibw = $3 }
+     g == "k" && /^  fp32_tflops = / { f32 = $3 + 0 }
+     g == "k" && /^  fp16_tflops = / { f16 = $3 + 0 }
+     g == "k" && /^  dram_gbps = / { kbw = $3 }
+     g == "k" && /^  kernel_fixed_us = / { fix = $3 + 0; hasfix = 1 }
+     g == "k" && /^    [a-z]+ = / { eff++ }
+     END { exit !(ibw != "" && ibw == kbw && kbw + 0 >= 10 && kbw + 0 <= 100000 && f32 >= 0.1 && f32 <= 1000 &&
+                  f16 > f32 && hasfix && fix > 0 && fix <= 100 && eff == 0) }' "$dir/p.cfg" &&
+   "$TIERSIM" check --profile "$dir/p.cfg" "$SRC/tests/data/cost/run-work.cfg" >"$dir/check" 2>&1 &&
+   grep -q "durations predicted by p's cost model" "$dir/check"; then
+  echo "ok 4 the profile holds a plausible cost group that predicts durations"
+  sed -n '/^cost = {/,/^};/s/^/# /p' "$dir/p.cfg"
+else
+  echo "not ok 4 the profile's cost group is missing, implausible or unused"; sed 's/^/# /' "$dir/p.cfg" "$dir/check"; exit 1
 fi

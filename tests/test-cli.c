@@ -116,6 +116,53 @@ test_usage_errors (void)
     }
 }
 
+/* calibrate's numeric options are bounded before anything is measured, with or without CUDA or a
+ * GPU: exit 2, the option and the value in the message, no profile, nothing on stdout.  The
+ * device bound is the one run and validate use for the real backend. */
+static void
+test_calibrate_options (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tiersim-calib-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (dir, "p.cfg", NULL);
+  struct { const char *a, *b, *msg; } cases[] = {
+    { "--device=-1", NULL, "--device must be 0 to 255 (got -1)" },
+    { "--device=256", NULL, "--device must be 0 to 255 (got 256)" },
+    { "--device=99999999999", NULL, "for --device out of range" },
+    { "--device=x", NULL, "Cannot parse integer value" },
+    { "--samples=0", NULL, "--samples must be 1 to 100000 (got 0)" },
+    { "-n", "100001", "--samples must be 1 to 100000 (got 100001)" },
+    { "--samples=-5", "--device=3", "--samples must be 1 to 100000 (got -5)" },
+    { "--samples=nan", NULL, "Cannot parse integer value" },
+    { "--samples=1e3", NULL, "Cannot parse integer value" },
+    { "extra", NULL, "takes no arguments" },
+    { "--base=nosuch", NULL, "nosuch" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      Result r = run ("calibrate", "-o", out, cases[i].a, cases[i].b, NULL);
+      g_assert_cmpint (r.status, ==, 2);
+      assert_contains (r.err, cases[i].msg);
+      g_assert_cmpstr (r.out, ==, "");
+      g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+      result_clear (&r);
+    }
+  /* In bounds but absent (no CUDA built in, no GPU, or no 256th GPU): still exit 2, no profile. */
+  Result r = run ("calibrate", "-o", out, "--device=255", "-n", "1", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  result_clear (&r);
+  const char *const real[][4] = { { "run", "-q", "--backend=cuda", "--device=-1" },
+                                  { "validate", "demo", "--device=300", NULL } };
+  for (guint i = 0; i < G_N_ELEMENTS (real); i++)
+    {
+      Result v = run (real[i][0], real[i][1], real[i][2], real[i][3], NULL);
+      g_assert_cmpint (v.status, ==, 2);
+      assert_contains (v.err, "--device must be 0 to 255 (got ");
+      result_clear (&v);
+    }
+  g_rmdir (dir);
+}
+
 /* An output path that is a device is never replaced: --trace /dev/null made it a regular file.
  * It is refused before the run. */
 static void
@@ -451,6 +498,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/cli/bad-scenarios-exit-2", test_bad_scenarios_exit_2);
   g_test_add_func ("/cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/cli/calibrate-options", test_calibrate_options);
   g_test_add_func ("/cli/set", test_set);
   g_test_add_func ("/cli/output-not-regular", test_output_not_regular);
   g_test_add_func ("/cli/host", test_host);

@@ -109,6 +109,7 @@ measure_cost (TsProfile *p, int device, guint n, GError **error)
   ts_probe_cost_close (dev);
   if (!good)
     return FALSE;
+  p->cost.sms = p->sms;  /* as the loader sets it: the peak is spread over the device's SMs */
   printf ("cost model (%u samples each; a kernel's rate from its difference with one twice as long):\n", n);
   for (int k = 0; k < TS_N_BENCH_COMPUTE; k++)
     {

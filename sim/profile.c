@@ -372,11 +372,15 @@ ts_profile_to_text (const TsProfile *p)
         append_double (out, "  ", "fp16_tflops", c->peak_flops[TS_FP16] / 1000.0);
       append_double (out, "  ", "dram_gbps", c->dram_bytes_per_ns);
       append_double (out, "  ", "kernel_fixed_us", c->fixed_ns / 1000.0);
-      g_string_append (out, "  efficiency = {\n");
+      gboolean any = FALSE;
       for (guint k = 1; k < TS_N_KINDS; k++)
         if (c->efficiency[k] != 1.0)
-          append_double (out, "    ", ts_kind_names[k - 1], c->efficiency[k]);
-      g_string_append (out, "  };\n};\n");
+          {
+            g_string_append (out, any ? "" : "  efficiency = {\n");
+            append_double (out, "    ", ts_kind_names[k - 1], c->efficiency[k]);
+            any = TRUE;
+          }
+      g_string_append (out, any ? "  };\n};\n" : "};\n");
     }
   if (p->contention.present)
     {

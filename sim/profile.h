@@ -72,7 +72,8 @@ typedef enum { TS_LOAD_COMPUTE, TS_LOAD_MEMORY, TS_N_LOADS } TsLoadKind;
 
 typedef struct {
   gboolean present;             /* the profile has an interference group */
-  double dram_bandwidth_gbps;   /* sustained DRAM read bandwidth, every SM streaming */
+  double dram_bandwidth_gbps;   /* sustained DRAM bandwidth of a streaming copy (read + write), every
+                                 * SM copying: the same measurement as cost.dram_gbps */
   /* slowdown[v][a]: the duration of a kernel of kind v on half of the SMs while a kernel of kind
    * a runs on the other half, over its duration alone (1: no interference). */
   double slowdown[TS_N_LOADS][TS_N_LOADS];

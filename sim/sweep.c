@@ -831,13 +831,18 @@ ts_sweep_write_points_csv (const char *dir, guint n_points, GError **error)
       g_autofree char *pd = point_dir (dir, i);
       g_autofree char *pfile = g_build_filename (pd, "point.txt", NULL), *sfile = g_build_filename (pd, "summary.csv", NULL);
       g_autofree char *ptext = NULL, *stext = NULL;
-      if (!ts_input_read (pfile, &ptext, NULL, NULL) || !ts_input_read (sfile, &stext, NULL, NULL))
+      gsize plen, slen;
+      g_autoptr (GError) rerr = NULL;
+      if (!ts_input_read (pfile, &ptext, &plen, &rerr) || !ts_input_read (sfile, &stext, &slen, &rerr))
         {
-          g_set_error (error, TS_ERROR, TS_ERROR_RUN, "%s: point %u has no results", dir, i);
+          if (rerr->code == TS_ERROR_NOT_FOUND)
+            g_set_error (error, TS_ERROR, TS_ERROR_RUN, "%s: point %u has no results", dir, i);
+          else
+            g_propagate_error (error, g_steal_pointer (&rerr));
           return FALSE;
         }
       /* point.txt: the header and the values of the point's leading columns; then its summary.csv */
-      g_autoptr (GPtrArray) pl = ts_csv_parse (ptext, strlen (ptext), pfile, NULL, error);
+      g_autoptr (GPtrArray) pl = ts_csv_parse (ptext, plen, pfile, NULL, error);
       if (pl == NULL)
         return FALSE;
       if (pl->len != 2 || g_strv_length (pl->pdata[0]) != g_strv_length (pl->pdata[1]))
@@ -845,7 +850,7 @@ ts_sweep_write_points_csv (const char *dir, guint n_points, GError **error)
           g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s: not a header line and a line of as many values", pfile);
           return FALSE;
         }
-      g_autoptr (TsCsv) sum = ts_csv_parse_table (stext, strlen (stext), sfile, error);
+      g_autoptr (TsCsv) sum = ts_csv_parse_table (stext, slen, sfile, error);
       if (sum == NULL)
         return FALSE;
       if (i == 0)

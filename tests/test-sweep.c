@@ -750,6 +750,33 @@ test_points_csv_link (void)
   tu_rm_rf (tmp);
 }
 
+/* points.csv is built from each point's point.txt and summary.csv: a NUL byte in one is an error
+ * naming the line (the text was cut at the NUL, and what followed ignored), and a FIFO in place
+ * of one is named as such (not "has no results"). */
+static void
+test_point_files_checked (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-sweep-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (tmp, "out", NULL), *sweep = tu_data ("sweeps/rates.cfg");
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-o", out, NULL), ==, 0);
+  g_autofree char *p1 = g_build_filename (out, "points", "000001", NULL);
+  g_autofree char *txt = tu_slurp (p1, "point.txt"), *file = g_build_filename (p1, "point.txt", NULL);
+  GString *bad = g_string_new (txt);
+  g_string_append_len (bad, "\0junk\n", 6);
+  g_assert_true (g_file_set_contents (file, bad->str, (gssize) bad->len, NULL));
+  g_string_free (bad, TRUE);
+  g_autofree char *err = NULL, *err2 = NULL;
+  g_assert_cmpint (tu_tiersim (NULL, &err, "merge", out, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "point.txt:3: a NUL byte"));
+  g_assert_true (g_file_set_contents (file, txt, -1, NULL));
+  g_autofree char *sum = g_build_filename (out, "points", "000002", "summary.csv", NULL);
+  g_assert_cmpint (g_unlink (sum), ==, 0);
+  g_assert_cmpint (mkfifo (sum, 0644), ==, 0);
+  g_assert_cmpint (tu_tiersim (NULL, &err2, "merge", out, NULL), ==, 2);
+  g_assert_nonnull (strstr (err2, "summary.csv: not a regular file (a FIFO)"));
+  tu_rm_rf (tmp);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -775,5 +802,6 @@ main (int argc, char **argv)
   g_test_add_func ("/sweep/sweep-include-hashed", test_sweep_include_hashed);
   g_test_add_func ("/sweep/input-edited-while-running", test_input_edited_while_running);
   g_test_add_func ("/sweep/points-csv-link", test_points_csv_link);
+  g_test_add_func ("/sweep/point-files-checked", test_point_files_checked);
   return g_test_run ();
 }

@@ -4,12 +4,14 @@
 #   fuzz-loader   scenario, model, profile and sweep files, and @include;
 #   fuzz-csv      the CSV reader and writer (sim/csv);
 #   fuzz-results  what plot and merge read back from results folders (CSV, manifest.json).
-#   tests/fuzz/run.sh [--check] [SECONDS [JOBS]]     defaults: 300 seconds per target, 8 jobs
-# --check first runs the test suite (make check) in the same sanitizer build and leaves its
-# test-suite.log as test-suite-asan.log in the current folder.
-# Needs clang plus the build dependencies.  Builds the working tree's sources (tracked files and
-# untracked ones git does not ignore) in a temporary folder, so the tree's own build is
-# untouched.  Seeds are made from committed files: the shipped and test data (loader), and the
+#   tests/fuzz/run.sh [--check] [SECONDS [JOBS]]
+# runs each target for SECONDS (default 300) in JOBS processes (default 1; more: libFuzzer's
+# -fork).  --check first runs the test suite (make check) in the same sanitizer build and leaves
+# its test-suite.log as test-suite-asan.log in the current folder.
+# Needs clang (Debian: clang libclang-rt-dev) plus the build dependencies.  Builds the working
+# tree's sources (in a git checkout: tracked files and untracked ones git does not ignore;
+# otherwise the whole tree, cleaned of any build) in a temporary folder, so the tree's own build
+# is untouched; make runs as many jobs as there are processors.  Seeds are made from committed files: the shipped and test data (loader), and the
 # outputs of a run and a sweep of tests/data's hostile-name scenarios (csv, results).  Findings
 # (crash-*, leak-*, timeout-*, oom-*) and fuzz-TARGET.log are left in the current folder; the
 # last line of each log names its executions.  Exit status 0 when the tests pass and no target
@@ -18,26 +20,32 @@ set -eu
 check=no
 if [ "${1:-}" = "--check" ]; then check=yes; shift; fi
 secs=${1:-300}
-jobs=${2:-8}
+jobs=${2:-1}
+cpus=$(nproc)
 src=$(cd "$(dirname "$0")/../.." && pwd)
 here=$(pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/tiersim-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-git -C "$src" ls-files -z -co --exclude-standard | (cd "$src" && tar --null -T - --ignore-failed-read -cf -) \
-  | tar -x -C "$work"
+if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  git -C "$src" ls-files -z -co --exclude-standard | (cd "$src" && tar --null -T - --ignore-failed-read -cf -) \
+    | tar -x -C "$work"
+else
+  (cd "$src" && tar -cf - .) | tar -x -C "$work"
+  [ ! -f "$work/Makefile" ] || make -C "$work" -s distclean >/dev/null 2>&1 || true
+fi
 cd "$work"
 san="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
 ./autogen.sh >/dev/null 2>&1
 ./configure -q --with-cuda=no CC=clang CFLAGS="-g -O1 $san" >/dev/null
-make -s -j"$jobs" libtiersim.a tiersim >/dev/null 2>&1
+make -s -j"$cpus" libtiersim.a tiersim >/dev/null 2>&1
 # Full unwinding on malloc where libconfig runs: it has no frame pointers, and a suppression
 # needs its frames.  It slows every allocation, so the other targets go without.
 unwind=fast_unwind_on_malloc=0
 export LSAN_OPTIONS="suppressions=$work/tests/fuzz/lsan.supp"
 status=0
 if [ "$check" = yes ]; then
-  ASAN_OPTIONS=$unwind make -s -j"$jobs" check >/dev/null 2>&1 || status=1
+  ASAN_OPTIONS=$unwind make -s -j"$cpus" check >/dev/null 2>&1 || status=1
   cp test-suite.log "$here/test-suite-asan.log" 2>/dev/null || status=1
 fi
 
@@ -77,6 +85,10 @@ p=out/sweep/points/000000
 { printf '\002'; cat out/sweep/manifest.json; printf '\000'; cat $p/point.txt; printf '\000'; cat $p/summary.csv; } > seeds/results/2
 
 cd "$here"
+# The targets write and remove files at every input: in memory where there is a tmpfs.
+fuzztmp=$work
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then fuzztmp=$(mktemp -d /dev/shm/tiersim-fuzz.XXXXXX); fi
+trap 'rm -rf "$work" "$fuzztmp"' EXIT
 # One job: one process (a fork per job restarts it often, which costs most of a short run).
 fork=
 [ "$jobs" -le 1 ] || fork=-fork=$jobs
@@ -85,7 +97,7 @@ for t in loader csv results; do
   mkdir "$work/corpus-$t"
   opts=
   [ "$t" != loader ] || opts=$unwind
-  ASAN_OPTIONS=$opts "$work/tests/fuzz/fuzz-$t" $fork -max_total_time="$secs" -max_len=65536 -timeout=10 \
+  TMPDIR=$fuzztmp ASAN_OPTIONS=$opts "$work/tests/fuzz/fuzz-$t" $fork -max_total_time="$secs" -max_len=65536 -timeout=10 \
     -rss_limit_mb=2048 "$work/corpus-$t" "$work/seeds/$t" > "$log" 2>&1 || true
   # the last status line: "#N: cov..." with -fork, "#N\t... cov..." without
   execs=$(grep -E '^#[0-9]+[:[:space:]]' "$log" | tail -1 | sed 's/^#\([0-9]*\).*/\1/')

@@ -39,13 +39,11 @@ san="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 ./autogen.sh >/dev/null 2>&1
 ./configure -q --with-cuda=no CC=clang CFLAGS="-g -O1 $san" >/dev/null
 make -s -j"$cpus" libtiersim.a tiersim >/dev/null 2>&1
-# Full unwinding on malloc where libconfig runs: it has no frame pointers, and a suppression
-# needs its frames.  It slows every allocation, so the other targets go without.
-unwind=fast_unwind_on_malloc=0
+# Leaks inside libconfig are not ours (tests/fuzz/lsan.supp).
 export LSAN_OPTIONS="suppressions=$work/tests/fuzz/lsan.supp"
 status=0
 if [ "$check" = yes ]; then
-  ASAN_OPTIONS=$unwind make -s -j"$cpus" check >/dev/null 2>&1 || status=1
+  make -s -j"$cpus" check >/dev/null 2>&1 || status=1
   cp test-suite.log "$here/test-suite-asan.log" 2>/dev/null || status=1
 fi
 
@@ -70,8 +68,8 @@ kind=003; seed sweeps/*.cfg tests/data/sweeps/*.cfg tests/data/sweeps/bad/*.cfg
 n=$((n + 1)); { printf '\004'; sed 's/good-policies.cfg/inc.cfg/' tests/data/good.cfg; printf '\000'; cat tests/data/good-policies.cfg; } > "seeds/loader/$n"
 
 # The outputs of a run (names that CSV must quote) and of a sweep (axis names and labels too).
-ASAN_OPTIONS=$unwind ./tiersim run -q --plot -o out/run tests/data/hostile-name.cfg >/dev/null 2>&1 || true
-ASAN_OPTIONS=$unwind ./tiersim sweep -j 1 -o out/sweep tests/data/sweeps/hostile-names.cfg >/dev/null
+./tiersim run -q --plot -o out/run tests/data/hostile-name.cfg >/dev/null 2>&1 || true
+./tiersim sweep -j 1 -o out/sweep tests/data/sweeps/hostile-names.cfg >/dev/null
 # fuzz-csv: 0 a table, 1 records, 2 records to write (fields split at 0x1f, records at NUL)
 dir=csv
 kind=000; seed out/run/*.csv out/sweep/points.csv
@@ -95,9 +93,7 @@ fork=
 for t in loader csv results; do
   log=fuzz-$t.log
   mkdir "$work/corpus-$t"
-  opts=
-  [ "$t" != loader ] || opts=$unwind
-  TMPDIR=$fuzztmp ASAN_OPTIONS=$opts "$work/tests/fuzz/fuzz-$t" $fork -max_total_time="$secs" -max_len=65536 -timeout=10 \
+  TMPDIR=$fuzztmp "$work/tests/fuzz/fuzz-$t" $fork -max_total_time="$secs" -max_len=65536 -timeout=10 \
     -rss_limit_mb=2048 "$work/corpus-$t" "$work/seeds/$t" > "$log" 2>&1 || true
   # the last status line: "#N: cov..." with -fork, "#N\t... cov..." without
   execs=$(grep -E '^#[0-9]+[:[:space:]]' "$log" | tail -1 | sed 's/^#\([0-9]*\).*/\1/')

@@ -6,16 +6,17 @@
 #   fuzz-results  what plot and merge read back from results folders (CSV, manifest.json).
 #   tests/fuzz/run.sh [--check] [SECONDS [JOBS]]
 # runs each target for SECONDS (default 300) in JOBS processes (default 1; more: libFuzzer's
-# -fork).  --check first runs the test suite (make check) in the same sanitizer build and leaves
-# its test-suite.log as test-suite-asan.log in the current folder.
+# -fork).  --check first runs the test suite (make check) in a build with AddressSanitizer and
+# UBSan (without the fuzzers' coverage instrumentation, which makes it three times slower) and
+# leaves its test-suite.log as test-suite-asan.log in the current folder.
 # Needs clang (Debian: clang libclang-rt-dev) plus the build dependencies.  Builds the working
 # tree's sources (in a git checkout: tracked files and untracked ones git does not ignore;
 # otherwise the whole tree, cleaned of any build) in a temporary folder, so the tree's own build
-# is untouched; make runs as many jobs as there are processors.  Seeds are made from committed files: the shipped and test data (loader), and the
-# outputs of a run and a sweep of tests/data's hostile-name scenarios (csv, results).  Findings
-# (crash-*, leak-*, timeout-*, oom-*) and fuzz-TARGET.log are left in the current folder; the
-# last line of each log names its executions.  Exit status 0 when the tests pass and no target
-# found anything.
+# is untouched; make runs as many jobs as there are processors.  Seeds are made from committed
+# files: the shipped and test data (loader), and the outputs of a run and a sweep of tests/data's
+# hostile-name scenarios (csv, results).  Findings (crash-*, leak-*, timeout-*, oom-*) and
+# fuzz-TARGET.log are left in the current folder; the last line of each log gives its
+# executions.  Exit status 0 when the tests pass and no target found anything.
 set -eu
 check=no
 if [ "${1:-}" = "--check" ]; then check=yes; shift; fi
@@ -25,7 +26,8 @@ cpus=$(nproc)
 src=$(cd "$(dirname "$0")/../.." && pwd)
 here=$(pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/tiersim-fuzz.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+fuzztmp=$work
+trap 'rm -rf "$work" "$fuzztmp"' EXIT
 
 if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   git -C "$src" ls-files -z -co --exclude-standard | (cd "$src" && tar --null -T - --ignore-failed-read -cf -) \
@@ -35,23 +37,34 @@ else
   [ ! -f "$work/Makefile" ] || make -C "$work" -s distclean >/dev/null 2>&1 || true
 fi
 cd "$work"
-san="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
 ./autogen.sh >/dev/null 2>&1
-./configure -q --with-cuda=no CC=clang CFLAGS="-g -O1 $san" >/dev/null
-make -s -j"$cpus" libtiersim.a tiersim >/dev/null 2>&1
+san="address,undefined -fno-sanitize-recover=undefined"
 # Leaks inside libconfig are not ours (tests/fuzz/lsan.supp).
 export LSAN_OPTIONS="suppressions=$work/tests/fuzz/lsan.supp"
+
+# build DIR FLAGS [TARGET...]: configures the tree in $work/DIR with clang and FLAGS, and makes
+# the targets (default: all) there.
+build () {
+  bdir=$1; flags=$2; shift 2
+  mkdir "$bdir" && cd "$bdir"
+  ../configure -q --with-cuda=no CC=clang CFLAGS="-g -O1 $flags" >/dev/null
+  make -s -j"$cpus" "$@" >/dev/null 2>&1
+  cd "$work"
+}
+
 status=0
 if [ "$check" = yes ]; then
-  make -s -j"$cpus" check >/dev/null 2>&1 || status=1
-  cp test-suite.log "$here/test-suite-asan.log" 2>/dev/null || status=1
+  build check "-fsanitize=$san"
+  (cd check && make -s -j"$cpus" check >/dev/null 2>&1) || status=1
+  cp check/test-suite.log "$here/test-suite-asan.log" 2>/dev/null || status=1
 fi
 
+build fuzz "-fsanitize=fuzzer-no-link,$san" libtiersim.a tiersim
 deps="glib-2.0 gio-2.0 libconfig json-glib-1.0"
 for t in tests/fuzz/fuzz-*.c; do
   # shellcheck disable=SC2046
-  clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I. \
-    $(pkg-config --cflags $deps) "$t" libtiersim.a $(pkg-config --libs $deps) -lm -o "${t%.c}"
+  clang -g -O1 -fsanitize=fuzzer,$san -Ifuzz -I. $(pkg-config --cflags $deps) "$t" fuzz/libtiersim.a \
+    $(pkg-config --libs $deps) -lm -o "fuzz/$(basename "${t%.c}")"
 done
 
 # Seeds.  fuzz-loader: the first byte picks the loader (0 scenario, 1 model, 2 profile, 3 sweep,
@@ -68,8 +81,8 @@ kind=003; seed sweeps/*.cfg tests/data/sweeps/*.cfg tests/data/sweeps/bad/*.cfg
 n=$((n + 1)); { printf '\004'; sed 's/good-policies.cfg/inc.cfg/' tests/data/good.cfg; printf '\000'; cat tests/data/good-policies.cfg; } > "seeds/loader/$n"
 
 # The outputs of a run (names that CSV must quote) and of a sweep (axis names and labels too).
-./tiersim run -q --plot -o out/run tests/data/hostile-name.cfg >/dev/null 2>&1 || true
-./tiersim sweep -j 1 -o out/sweep tests/data/sweeps/hostile-names.cfg >/dev/null
+fuzz/tiersim run -q --plot -o out/run tests/data/hostile-name.cfg >/dev/null 2>&1 || true
+fuzz/tiersim sweep -j 1 -o out/sweep tests/data/sweeps/hostile-names.cfg >/dev/null 2>&1
 # fuzz-csv: 0 a table, 1 records, 2 records to write (fields split at 0x1f, records at NUL)
 dir=csv
 kind=000; seed out/run/*.csv out/sweep/points.csv
@@ -84,16 +97,17 @@ p=out/sweep/points/000000
 
 cd "$here"
 # The targets write and remove files at every input: in memory where there is a tmpfs.
-fuzztmp=$work
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then fuzztmp=$(mktemp -d /dev/shm/tiersim-fuzz.XXXXXX); fi
-trap 'rm -rf "$work" "$fuzztmp"' EXIT
 # One job: one process (a fork per job restarts it often, which costs most of a short run).
 fork=
 [ "$jobs" -le 1 ] || fork=-fork=$jobs
-for t in loader csv results; do
+targets=0
+for c in "$work"/tests/fuzz/fuzz-*.c; do
+  t=$(basename "$c" .c); t=${t#fuzz-}
+  targets=$((targets + 1))
   log=fuzz-$t.log
-  mkdir "$work/corpus-$t"
-  TMPDIR=$fuzztmp "$work/tests/fuzz/fuzz-$t" $fork -max_total_time="$secs" -max_len=65536 -timeout=10 \
+  mkdir -p "$work/corpus-$t" "$work/seeds/$t"
+  TMPDIR=$fuzztmp "$work/fuzz/fuzz-$t" $fork -max_total_time="$secs" -max_len=65536 -timeout=10 \
     -rss_limit_mb=2048 "$work/corpus-$t" "$work/seeds/$t" > "$log" 2>&1 || true
   # the last status line: "#N: cov..." with -fork, "#N\t... cov..." without
   execs=$(grep -E '^#[0-9]+[:[:space:]]' "$log" | tail -1 | sed 's/^#\([0-9]*\).*/\1/')
@@ -102,5 +116,5 @@ done
 for f in crash-* leak-* timeout-* oom-*; do
   if [ -e "$f" ]; then echo "fuzz: findings in $here (see fuzz-*.log)"; status=1; break; fi
 done
-[ "$status" -ne 0 ] || echo "fuzz: no findings, $(ls "$work"/tests/fuzz/fuzz-*.c | wc -l) targets, ${secs} s each"
+[ "$status" -ne 0 ] || echo "fuzz: no findings, $targets targets, ${secs} s each"
 exit "$status"

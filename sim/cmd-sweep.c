@@ -128,11 +128,18 @@ ts_cmd_sweep (int argc, char **argv)
       "for which its condition holds; writes DIR/search.csv", NULL },
     { 0 },
   };
+  /* the command line as given, for each point's run.json (parsing takes the options out of argv) */
+  g_autoptr (GStrvBuilder) cmdline_b = g_strv_builder_new ();
+  g_strv_builder_add (cmdline_b, "tiersim");
+  for (int i = 0; i < argc; i++)
+    g_strv_builder_add (cmdline_b, argv[i]);
+  g_auto (GStrv) cmdline = g_strv_builder_end (cmdline_b);
   g_autoptr (GOptionContext) ctx = g_option_context_new ("SWEEP.cfg");
   g_option_context_set_summary (ctx,
     "Runs every point of a sweep file's grid (format below) under the base scenario's policies,\n"
     "in parallel.  DIR gets manifest.json, points/<number>/ with each point's\n"
-    "summary.csv, jobs.csv and preemptions.csv (each point written whole or not at all), and,\n"
+    "summary.csv, jobs.csv, preemptions.csv and run.json (its inputs, overrides and a 'tiersim\n"
+    "run' command that remakes it; each point written whole or not at all), and,\n"
     "once every point is done, points.csv: the axis values, then the summary.csv columns, a row\n"
     "per point, policy and task.  Results do not depend on -j.  A killed sweep continues with\n"
     "--resume.  --shard runs a slice (on another machine, say); 'tiersim merge' joins slices.");
@@ -175,7 +182,7 @@ ts_cmd_sweep (int argc, char **argv)
       return TS_EXIT_USAGE;
     }
   TsSweepOptions opt = { .jobs = (guint) jobs, .shard = 0, .n_shards = 1, .resume = resume,
-                         .progress_bar = isatty (2) };
+                         .progress_bar = isatty (2), .argv = cmdline };
   if (shard != NULL)
     {
       guint64 i, n;

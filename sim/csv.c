@@ -37,6 +37,18 @@ ts_csv_append_next (GString *s, const char *field)
   ts_csv_append (s, field);
 }
 
+void
+ts_csv_append_record (GString *s, const char *const *fields)
+{
+  g_return_if_fail (fields[0] != NULL);
+  if (fields[1] == NULL && *fields[0] == '\0')
+    g_string_append (s, "\"\"");
+  else
+    for (guint i = 0; fields[i]; i++)
+      i ? ts_csv_append_next (s, fields[i]) : ts_csv_append (s, fields[i]);
+  g_string_append_c (s, '\n');
+}
+
 char *
 ts_csv_quote (const char *field)
 {

@@ -23,6 +23,10 @@ void ts_csv_append (GString *s, const char *field);
 /* Appends a comma, then field (quoted if it must be). */
 void ts_csv_append_next (GString *s, const char *field);
 
+/* Appends a record: its fields (at least one), each quoted if it must be, comma-separated, then
+ * a LF.  A record of one empty field is written "": as an empty line, readers skip it. */
+void ts_csv_append_record (GString *s, const char *const *fields);
+
 /* field as it is written in a CSV file (to free). */
 char *ts_csv_quote (const char *field);
 

@@ -6,6 +6,25 @@
 #include "error.h"
 #include "provenance.h"
 
+char *
+ts_provenance_text (const char *s)
+{
+  const char *end;
+  if (g_utf8_validate (s, -1, &end))
+    return g_strdup (s);
+  GString *t = g_string_new (NULL);
+  for (;;)
+    {
+      g_string_append_len (t, s, end - s);
+      if (*end == '\0')
+        break;
+      g_string_append_printf (t, "\\x%02X", (guchar) *end);
+      s = end + 1;
+      g_utf8_validate (s, -1, &end);
+    }
+  return g_string_free (t, FALSE);
+}
+
 GHashTable *
 ts_provenance_inputs_new (void)
 {
@@ -108,7 +127,10 @@ ts_provenance_inputs_to_json (GHashTable *inputs)
   qsort (keys, n, sizeof *keys, cmp_str);
   JsonObject *o = json_object_new ();
   for (guint i = 0; i < n; i++)
-    json_object_set_string_member (o, keys[i], g_hash_table_lookup (inputs, keys[i]));
+    {
+      g_autofree char *k = ts_provenance_text (keys[i]);
+      json_object_set_string_member (o, k, g_hash_table_lookup (inputs, keys[i]));
+    }
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (node, o);
   return node;
@@ -171,12 +193,26 @@ diff_side (GString *s, GHashTable *a, GHashTable *b, const char *gone)
     }
 }
 
+/* t with its paths as ts_provenance_text writes them. */
+static GHashTable *
+as_text (GHashTable *t)
+{
+  GHashTable *c = ts_provenance_inputs_new ();
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init (&it, t);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    g_hash_table_insert (c, ts_provenance_text (k), g_strdup (v));
+  return c;
+}
+
 char *
 ts_provenance_diff (GHashTable *before, GHashTable *now)
 {
+  g_autoptr (GHashTable) b = as_text (before), n = as_text (now);
   GString *s = g_string_new (NULL);
-  diff_side (s, before, now, "is no longer read (or changed)");
-  diff_side (s, now, before, NULL);
+  diff_side (s, b, n, "is no longer read (or changed)");
+  diff_side (s, n, b, NULL);
   if (s->len == 0)
     {
       g_string_free (s, TRUE);
@@ -196,9 +232,25 @@ ts_provenance_json_text (JsonNode *node)
   return g_strconcat (text, "\n", NULL);
 }
 
+/* Adds a string member holding ts_provenance_text (text). */
+static void
+add_text (JsonBuilder *b, const char *member, const char *text)
+{
+  g_autofree char *t = ts_provenance_text (text);
+  json_builder_set_member_name (b, member);
+  json_builder_add_string_value (b, t);
+}
+
 gboolean
 ts_provenance_write_run (const char *dir, char *const *argv, const TsScenario *scn, GHashTable *inputs,
                          GError **error)
+{
+  return ts_provenance_write_run_with (dir, argv, scn, inputs, NULL, error);
+}
+
+gboolean
+ts_provenance_write_run_with (const char *dir, char *const *argv, const TsScenario *scn, GHashTable *inputs,
+                              JsonObject *extra, GError **error)
 {
   g_autoptr (GHashTable) own = NULL;
   if (inputs == NULL)
@@ -209,6 +261,7 @@ ts_provenance_write_run (const char *dir, char *const *argv, const TsScenario *s
       inputs = own;
     }
   g_autofree char *scn_key = scn->path ? ts_provenance_key (scn->path) : NULL;
+  const char *scn_hash = scn_key ? g_hash_table_lookup (inputs, scn_key) : NULL;
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "tiersim");
@@ -218,7 +271,10 @@ ts_provenance_write_run (const char *dir, char *const *argv, const TsScenario *s
     {
       json_builder_begin_array (b);
       for (guint i = 0; argv[i]; i++)
-        json_builder_add_string_value (b, argv[i]);
+        {
+          g_autofree char *a = ts_provenance_text (argv[i]);
+          json_builder_add_string_value (b, a);
+        }
       json_builder_end_array (b);
     }
   else
@@ -227,16 +283,14 @@ ts_provenance_write_run (const char *dir, char *const *argv, const TsScenario *s
   json_builder_add_int_value (b, (gint64) scn->seed);
   json_builder_set_member_name (b, "duration_s");
   json_builder_add_double_value (b, (double) scn->duration / TS_NS_PER_S);
-  json_builder_set_member_name (b, "scenario");
-  json_builder_add_string_value (b, scn_key ? scn_key : "");
+  add_text (b, "scenario", scn_key ? scn_key : "");
   json_builder_set_member_name (b, "scenario_name");
   json_builder_add_string_value (b, scn->name ? scn->name : "");
   json_builder_set_member_name (b, "scenario_sha256");
-  json_builder_add_string_value (b, scn_key ? g_hash_table_lookup (inputs, scn_key) : "");
-  json_builder_set_member_name (b, "profile");
+  json_builder_add_string_value (b, scn_hash ? scn_hash : "");
   {
     g_autofree char *pk = scn->profile && scn->profile->path ? ts_provenance_key (scn->profile->path) : g_strdup ("");
-    json_builder_add_string_value (b, pk);
+    add_text (b, "profile", pk);
   }
   json_builder_set_member_name (b, "models");
   json_builder_begin_array (b);
@@ -244,7 +298,8 @@ ts_provenance_write_run (const char *dir, char *const *argv, const TsScenario *s
     {
       const TsModel *model = scn->models->pdata[m];
       g_autofree char *mk = model->path ? ts_provenance_key (model->path) : g_strdup (model->name);
-      json_builder_add_string_value (b, mk);
+      g_autofree char *mt = ts_provenance_text (mk);
+      json_builder_add_string_value (b, mt);
     }
   json_builder_end_array (b);
   json_builder_set_member_name (b, "policies");
@@ -254,6 +309,18 @@ ts_provenance_write_run (const char *dir, char *const *argv, const TsScenario *s
   json_builder_end_array (b);
   json_builder_set_member_name (b, "inputs");
   json_builder_add_value (b, ts_provenance_inputs_to_json (inputs));
+  if (extra != NULL)
+    {
+      JsonObjectIter it;
+      const char *k;
+      JsonNode *v;
+      json_object_iter_init_ordered (&it, extra);
+      while (json_object_iter_next_ordered (&it, &k, &v))
+        {
+          json_builder_set_member_name (b, k);
+          json_builder_add_value (b, json_node_copy (v));
+        }
+    }
   json_builder_end_object (b);
   g_autoptr (JsonNode) root = json_builder_get_root (b);
   g_autofree char *text = ts_provenance_json_text (root);

@@ -14,6 +14,13 @@
 
 G_BEGIN_DECLS
 
+/* s as a JSON string can hold it (to free): valid UTF-8 as it is; otherwise every byte that is
+ * not part of a valid UTF-8 sequence written as the four characters \xNN.  A path is any bytes
+ * but JSON text is UTF-8: json-glib writes other bytes as they are, and then neither it nor any
+ * other parser reads the file back.  Every path and argument run.json or a manifest records
+ * goes through this. */
+char *ts_provenance_text (const char *s);
+
 /* A new, empty inputs table (path -> SHA-256; both strings owned by the table). */
 GHashTable *ts_provenance_inputs_new (void);
 
@@ -34,14 +41,15 @@ gboolean ts_provenance_add_file (GHashTable *inputs, const char *path, GError **
  * absolute and canonical (without "." and ".." parts). */
 char *ts_provenance_key (const char *path);
 
-/* The inputs as a JSON object, members sorted by path. */
+/* The inputs as a JSON object, members sorted by path (each through ts_provenance_text). */
 JsonNode *ts_provenance_inputs_to_json (GHashTable *inputs);
 
 /* Reads an inputs table back from a JSON object written by ts_provenance_inputs_to_json; NULL
  * if node is not an object of strings. */
 GHashTable *ts_provenance_inputs_from_json (JsonNode *node);
 
-/* NULL when before and now name the same contents; otherwise a message naming what changed,
+/* NULL when before and now name the same contents (paths compared as ts_provenance_text writes
+ * them, so that a table read back from JSON compares with one just collected); otherwise a message naming what changed,
  * one "; "-separated item per file: "PATH changed", "PATH is no longer read", "PATH is new".
  * A file found under another path with the same SHA-256 (a folder moved, another machine) is
  * not a change. */
@@ -52,6 +60,11 @@ char *ts_provenance_diff (GHashTable *before, GHashTable *now);
  * scn with ts_provenance_add_scenario). */
 gboolean ts_provenance_write_run (const char *dir, char *const *argv, const TsScenario *scn,
                                   GHashTable *inputs, GError **error);
+
+/* The same with extra members (extra: a JSON object, or NULL) after the others: a sweep's point
+ * adds the sweep file, the point's number and the overrides that make it. */
+gboolean ts_provenance_write_run_with (const char *dir, char *const *argv, const TsScenario *scn,
+                                       GHashTable *inputs, JsonObject *extra, GError **error);
 
 /* Serialises node as indented JSON text ending with a newline (g_free it). */
 char *ts_provenance_json_text (JsonNode *node);

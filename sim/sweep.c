@@ -79,6 +79,25 @@ label_of (const config_setting_t *v)
   return g_steal_pointer (&text);
 }
 
+/* An axis label reaches points.csv, figures and the terminal: it follows the rule for names
+ * (cfg.h) but for length.  v is the value or label it comes from. */
+static void
+check_label (TsCfgFile *f, const config_setting_t *v, const char *label)
+{
+  if (!g_utf8_validate (label, -1, NULL))
+    {
+      ts_cfg_error (f, v, "this value's label (what points.csv shows) is not valid UTF-8; give the axis labels");
+      return;
+    }
+  for (const char *c = label; *c; c++)
+    if ((unsigned char) *c < 0x20 || *c == 0x7f)
+      {
+        ts_cfg_error (f, v, "this value's label (what points.csv shows) holds a control character (0x%02x); "
+                      "give the axis labels without one", (unsigned char) *c);
+        return;
+      }
+}
+
 static const char *const top_keys[] = { "scenario", "axes", "combine", "replicas", "search", "fixed", NULL };
 static const char *const fixed_keys[] = { "key", "value", NULL };
 static const char *const search_keys[] = { "name", "key", "low", "high", "tolerance", "direction", "condition",
@@ -133,7 +152,7 @@ parse_sweep (TsCfgFile *f, gpointer target)
       ts_cfg_check_keys (f, se, search_keys);
       sw->search.present = TRUE;
       sw->search.line = config_setting_source_line (se);
-      sw->search.name = g_strdup (ts_cfg_string (f, se, "name", TRUE, &s) ? s : "?");
+      sw->search.name = g_strdup (ts_cfg_name (f, se, "name", TRUE, &s) ? s : "?");
       sw->search.key = g_strdup (ts_cfg_string (f, se, "key", TRUE, &s) ? s : "?");
       ts_cfg_number (f, se, "low", TRUE, -1e12, 1e12, &sw->search.low);
       ts_cfg_number (f, se, "high", TRUE, -1e12, 1e12, &sw->search.high);
@@ -166,13 +185,15 @@ parse_sweep (TsCfgFile *f, gpointer target)
       a->values = g_ptr_array_new_with_free_func (g_free);
       a->labels = g_ptr_array_new_with_free_func (g_free);
       g_ptr_array_add (sw->axes, a);
-      a->name = g_strdup (ts_cfg_string (f, g, "name", TRUE, &s) ? s : "?");
+      a->name = g_strdup (ts_cfg_name (f, g, "name", TRUE, &s) ? s : "?");
       a->key = g_strdup (ts_cfg_string (f, g, "key", TRUE, &s) ? s : "?");
-      /* points.csv's own columns, and the other axes' */
-      static const char *const reserved[] = { "point", "replica", "seed", NULL };
-      if (g_strv_contains (reserved, a->name))
-        ts_cfg_error (f, g, "axis name '%s' is one of points.csv's own columns (point, replica, seed): "
-                      "choose another name", a->name);
+      /* points.csv's own columns (those of summary.csv too: a reader, tiersim plot among them,
+       * would take the axis for the column of that name), and the other axes' */
+      static const char *const reserved = "point,replica,seed," TS_SUMMARY_COLUMNS "," TS_SUMMARY_EXTRA_COLUMNS;
+      g_auto (GStrv) own = g_strsplit (reserved, ",", -1);
+      if (g_strv_contains ((const char *const *) own, a->name))
+        ts_cfg_error (f, g, "axis name '%s' is one of points.csv's own columns (%s): choose another name",
+                      a->name, reserved);
       for (guint k = 0; k + 1 < sw->axes->len; k++)
         if (strcmp (((TsAxis *) sw->axes->pdata[k])->name, a->name) == 0 && strcmp (a->name, "?") != 0)
           ts_cfg_error (f, g, "axis name '%s' is used twice (also at %s)", a->name,
@@ -197,6 +218,9 @@ parse_sweep (TsCfgFile *f, gpointer target)
             g_free (a->labels->pdata[j]);
             a->labels->pdata[j] = label_of (config_setting_get_elem (ls, j));
           }
+      const config_setting_t *shown = ls != NULL && config_setting_length (ls) == config_setting_length (vs) ? ls : vs;
+      for (guint j = 0; j < a->labels->len; j++)
+        check_label (f, config_setting_get_elem (shown, (int) j), a->labels->pdata[j]);
       if (sw->zip && a->values->len != ((TsAxis *) sw->axes->pdata[0])->values->len)
         ts_cfg_error (f, vs, "combine = \"zip\" needs every axis to have as many values as the first (%u)",
                       ((TsAxis *) sw->axes->pdata[0])->values->len);
@@ -210,18 +234,14 @@ ts_sweep_load (const char *path, GError **error)
   sw->path = g_strdup (path);
   sw->axes = g_ptr_array_new_with_free_func (axis_free);
   sw->fixed = g_ptr_array_new_with_free_func (axis_free);
-  g_autofree char *text = NULL;
-  gsize len;
-  if (!ts_input_read (path, &text, &len, error))
+  if (!ts_input_read (path, NULL, NULL, error) || !ts_cfg_parse (path, NULL, NULL, parse_sweep, sw, error))
     return NULL;
-  sw->hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) text, len);
+  /* the sweep file and what it @includes: an included file edited between shards changes points too */
   sw->inputs = ts_provenance_inputs_new ();
-  {
-    g_autofree char *key = ts_provenance_key (path);
-    g_hash_table_insert (sw->inputs, g_steal_pointer (&key), g_strdup (sw->hash));
-  }
-  if (!ts_cfg_parse (path, NULL, NULL, parse_sweep, sw, error))
+  if (!ts_provenance_add_file (sw->inputs, path, error))
     return NULL;
+  g_autofree char *key = ts_provenance_key (path);
+  sw->hash = g_strdup (g_hash_table_lookup (sw->inputs, key));
 
   /* Counted in 64 bits and capped as it grows, so that a large product cannot wrap around. */
   guint64 n = sw->axes->len == 0 ? 1 : sw->zip ? ((TsAxis *) sw->axes->pdata[0])->values->len : 1;
@@ -343,19 +363,111 @@ point_dir (const char *dir, guint i)
 typedef struct {
   const TsSweep *sw;
   const char *dir;
+  char *const *argv;
   GMutex lock;
   GCond cond;
   guint finished;
   GError *error;         /* the first failure; later points are skipped */
 } Ctx;
 
+/* What point i (scenario scn) reads: the sweep file and the scenario's files, each checked
+ * against the SHA-256 the manifest recorded when the sweep was loaded, so that a file edited
+ * while the sweep runs fails the point rather than mixing two versions of it in one folder. */
+static GHashTable *
+point_inputs (const TsSweep *sw, const TsScenario *scn, GError **error)
+{
+  g_autoptr (GHashTable) in = ts_provenance_inputs_new ();
+  if (!ts_provenance_add_file (in, sw->path, error) || !ts_provenance_add_scenario (in, scn, error))
+    return NULL;
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init (&it, in);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    {
+      const char *was = g_hash_table_lookup (sw->inputs, k);
+      if (was == NULL || strcmp (was, v) != 0)
+        {
+          g_autofree char *name = ts_provenance_text (k);
+          g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s %s since the sweep was loaded: its points would "
+                       "mix two versions of it; run the sweep again into another -o", name,
+                       was == NULL ? "is read now but was not" : "has changed");
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&in);
+}
+
+/* The members a point adds to its run.json (see ts_sweep_run). */
+static JsonObject *
+point_provenance (const TsSweep *sw, guint i, const TsScenario *scn)
+{
+  guint replica;
+  g_autofree TsOverride *ov = ts_sweep_point_overrides (sw, i, &replica);
+  g_autofree char *sweep_key = ts_provenance_key (sw->path);
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  g_autofree char *sweep_text = ts_provenance_text (sweep_key);
+  json_builder_set_member_name (b, "sweep");
+  json_builder_add_string_value (b, sweep_text);
+  json_builder_set_member_name (b, "sweep_sha256");
+  json_builder_add_string_value (b, sw->hash);
+  json_builder_set_member_name (b, "point");
+  json_builder_add_int_value (b, i);
+  json_builder_set_member_name (b, "replica");
+  json_builder_add_int_value (b, replica);
+  /* the base scenario as the sweep names it: a shipped name stays a name */
+  gboolean is_path = strchr (sw->scenario, '/') || g_str_has_suffix (sw->scenario, ".cfg");
+  g_autofree char *scn_arg = is_path ? g_canonicalize_filename (sw->scenario, NULL) : g_strdup (sw->scenario);
+  g_autoptr (GStrvBuilder) rerun = g_strv_builder_new ();
+  g_strv_builder_add_many (rerun, "tiersim", "run", scn_arg, NULL);
+  json_builder_set_member_name (b, "overrides");
+  json_builder_begin_array (b);
+  for (guint k = 0; ov[k].path != NULL; k++)
+    {
+      g_autofree char *key = ts_provenance_text (ov[k].path), *value = ts_provenance_text (ov[k].value);
+      g_autofree char *where = ts_provenance_text (ov[k].label);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "key");
+      json_builder_add_string_value (b, key);
+      json_builder_set_member_name (b, "value");
+      json_builder_add_string_value (b, value);
+      json_builder_set_member_name (b, "from");
+      json_builder_add_string_value (b, where);
+      json_builder_end_object (b);
+      g_autofree char *set = g_strdup_printf ("%s=%s", ov[k].path, ov[k].value);
+      g_strv_builder_add_many (rerun, "--set", set, NULL);
+    }
+  json_builder_end_array (b);
+  /* the replica's seed is the scenario's (after the overrides) plus the replica */
+  g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, scn->seed);
+  g_strv_builder_add_many (rerun, "--seed", seed, NULL);
+  g_auto (GStrv) rv = g_strv_builder_end (rerun);
+  json_builder_set_member_name (b, "rerun");
+  json_builder_begin_array (b);
+  for (guint k = 0; rv[k]; k++)
+    {
+      g_autofree char *a = ts_provenance_text (rv[k]);
+      json_builder_add_string_value (b, a);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  return json_object_ref (json_node_get_object (root));
+}
+
 /* Runs point i and publishes its folder by one rename. */
 static gboolean
-run_point (const TsSweep *sw, const char *dir, guint i, GError **error)
+run_point (const TsSweep *sw, const char *dir, guint i, char *const *argv, GError **error)
 {
   g_autoptr (TsScenario) scn = ts_sweep_point_scenario (sw, i, error);
   if (scn == NULL)
     return FALSE;
+  g_autoptr (GHashTable) inputs = point_inputs (sw, scn, error);
+  if (inputs == NULL)
+    {
+      g_prefix_error (error, "point %u: ", i);
+      return FALSE;
+    }
   g_autoptr (GPtrArray) runs = g_ptr_array_new_with_free_func ((GDestroyNotify) ts_run_result_free);
   for (guint p = 0; scn->policies[p]; p++)
     {
@@ -381,8 +493,10 @@ run_point (const TsSweep *sw, const char *dir, guint i, GError **error)
   g_autofree char *pre = ts_sweep_points_prefix (sw, i, scn->seed);
   g_autofree char *point_txt = g_strdup_printf ("%s\n%s\n", hdr, pre);
   g_autofree char *point_file = g_build_filename (tmpl, "point.txt", NULL);
+  g_autoptr (JsonObject) extra = point_provenance (sw, i, scn);
   if (!ts_report_write_dir (tmpl, scn, (TsRunResult *const *) runs->pdata, runs->len, error)
-      || !g_file_set_contents (point_file, point_txt, -1, error))
+      || !ts_output_write (point_file, point_txt, strlen (point_txt), error)
+      || !ts_provenance_write_run_with (tmpl, argv, scn, inputs, extra, error))
     return FALSE;
   if (g_rename (tmpl, final) != 0)
     {
@@ -403,7 +517,7 @@ worker (gpointer data, gpointer user)
   g_mutex_unlock (&c->lock);
   GError *err = NULL;
   if (!skip)
-    run_point (c->sw, c->dir, i, &err);
+    run_point (c->sw, c->dir, i, c->argv, &err);
   g_mutex_lock (&c->lock);
   if (err != NULL && c->error == NULL)
     c->error = err;
@@ -439,12 +553,13 @@ write_manifest (const TsSweep *sw, const char *dir, GError **error)
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "tiersim");
   json_builder_add_string_value (b, PACKAGE_VERSION);
+  g_autofree char *abs_text = ts_provenance_text (abs), *scn_text = ts_provenance_text (sw->scenario);
   json_builder_set_member_name (b, "sweep");
-  json_builder_add_string_value (b, abs);
+  json_builder_add_string_value (b, abs_text);
   json_builder_set_member_name (b, "sweep_sha256");
   json_builder_add_string_value (b, sw->hash);
   json_builder_set_member_name (b, "scenario");
-  json_builder_add_string_value (b, sw->scenario);
+  json_builder_add_string_value (b, scn_text);
   json_builder_set_member_name (b, "points");
   json_builder_add_int_value (b, sw->n_points);
   json_builder_set_member_name (b, "replicas");
@@ -527,6 +642,20 @@ manifest_read (const char *dir, Manifest *m, GError **error)
   return TRUE;
 }
 
+/* Removes the folder tmp and the files in it (a point being written or copied). */
+static void
+remove_point_folder (const char *tmp)
+{
+  g_autoptr (GDir) t = g_dir_open (tmp, 0, NULL);
+  const char *f;
+  while (t && (f = g_dir_read_name (t)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (tmp, f, NULL);
+      g_unlink (file);
+    }
+  g_rmdir (tmp);
+}
+
 /* Removes what a killed run left half-written: <point>.tmp-* folders of this shard's points only,
  * since other shards may be writing theirs into the same folder right now. */
 static void
@@ -538,14 +667,7 @@ remove_partial (const char *points, guint shard, guint n_shards)
     if (strstr (n, ".tmp-") != NULL && g_ascii_strtoull (n, NULL, 10) % n_shards == shard)
       {
         g_autofree char *tmp = g_build_filename (points, n, NULL);
-        g_autoptr (GDir) t = g_dir_open (tmp, 0, NULL);
-        const char *f;
-        while (t && (f = g_dir_read_name (t)) != NULL)
-          {
-            g_autofree char *file = g_build_filename (tmp, f, NULL);
-            g_unlink (file);
-          }
-        g_rmdir (tmp);
+        remove_point_folder (tmp);
       }
 }
 
@@ -647,7 +769,7 @@ ts_sweep_run (const TsSweep *sw, const char *dir, const TsSweepOptions *opt,
         g_array_append_val (todo, i);
     }
 
-  Ctx c = { .sw = sw, .dir = dir };
+  Ctx c = { .sw = sw, .dir = dir, .argv = opt->argv };
   g_mutex_init (&c.lock);
   g_cond_init (&c.cond);
   gint64 t0 = g_get_monotonic_time ();
@@ -709,13 +831,18 @@ ts_sweep_write_points_csv (const char *dir, guint n_points, GError **error)
       g_autofree char *pd = point_dir (dir, i);
       g_autofree char *pfile = g_build_filename (pd, "point.txt", NULL), *sfile = g_build_filename (pd, "summary.csv", NULL);
       g_autofree char *ptext = NULL, *stext = NULL;
-      if (!ts_input_read (pfile, &ptext, NULL, NULL) || !ts_input_read (sfile, &stext, NULL, NULL))
+      gsize plen, slen;
+      g_autoptr (GError) rerr = NULL;
+      if (!ts_input_read (pfile, &ptext, &plen, &rerr) || !ts_input_read (sfile, &stext, &slen, &rerr))
         {
-          g_set_error (error, TS_ERROR, TS_ERROR_RUN, "%s: point %u has no results", dir, i);
+          if (rerr->code == TS_ERROR_NOT_FOUND)
+            g_set_error (error, TS_ERROR, TS_ERROR_RUN, "%s: point %u has no results", dir, i);
+          else
+            g_propagate_error (error, g_steal_pointer (&rerr));
           return FALSE;
         }
       /* point.txt: the header and the values of the point's leading columns; then its summary.csv */
-      g_autoptr (GPtrArray) pl = ts_csv_parse (ptext, strlen (ptext), pfile, NULL, error);
+      g_autoptr (GPtrArray) pl = ts_csv_parse (ptext, plen, pfile, NULL, error);
       if (pl == NULL)
         return FALSE;
       if (pl->len != 2 || g_strv_length (pl->pdata[0]) != g_strv_length (pl->pdata[1]))
@@ -723,7 +850,7 @@ ts_sweep_write_points_csv (const char *dir, guint n_points, GError **error)
           g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s: not a header line and a line of as many values", pfile);
           return FALSE;
         }
-      g_autoptr (TsCsv) sum = ts_csv_parse_table (stext, strlen (stext), sfile, error);
+      g_autoptr (TsCsv) sum = ts_csv_parse_table (stext, slen, sfile, error);
       if (sum == NULL)
         return FALSE;
       if (i == 0)
@@ -740,90 +867,176 @@ ts_sweep_write_points_csv (const char *dir, guint n_points, GError **error)
         append_record (out, pl->pdata[1], sum->rows->pdata[r]);
     }
   g_autofree char *file = g_build_filename (dir, "points.csv", NULL);
-  return g_file_set_contents (file, out->str, out->len, error);
+  return ts_output_write (file, out->str, out->len, error);
 }
 
+/* Copies the regular file from into to, which must not exist yet, in pieces: a point's jobs.csv
+ * may be far larger than an input file may be.  The copy follows the umask.  A link, FIFO,
+ * device or folder at from is an error (opened without following or blocking, never read). */
 static gboolean
 copy_file (const char *from, const char *to, GError **error)
 {
-  g_autofree char *text = NULL;
-  gsize len;
-  return ts_input_read (from, &text, &len, error) && g_file_set_contents (to, text, len, error);
+  int in = g_open (from, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0);
+  struct stat st;
+  if (in < 0 || fstat (in, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      int e = errno;
+      if (in >= 0 || e == ELOOP)
+        g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s: not a regular file; a point's folder holds only "
+                     "the files a sweep wrote", from);
+      else
+        g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s: %s", from, g_strerror (e));
+      if (in >= 0)
+        close (in);
+      return FALSE;
+    }
+  int out = g_open (to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (out < 0)
+    {
+      int e = errno;
+      close (in);
+      g_set_error (error, TS_ERROR, TS_ERROR_IO, "cannot create %s: %s", to, g_strerror (e));
+      return FALSE;
+    }
+  char buf[1 << 16];
+  const char *failed = NULL;
+  int e = 0;
+  for (;;)
+    {
+      gssize r = read (in, buf, sizeof buf);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r <= 0)
+        {
+          if (r < 0)
+            failed = from, e = errno;
+          break;
+        }
+      for (gssize w = 0; w < r && failed == NULL;)
+        {
+          gssize k = write (out, buf + w, (gsize) (r - w));
+          if (k < 0 && errno != EINTR)
+            failed = to, e = errno;
+          else if (k > 0)
+            w += k;
+        }
+      if (failed != NULL)
+        break;
+    }
+  close (in);
+  if (close (out) != 0 && failed == NULL)
+    failed = to, e = errno;
+  if (failed != NULL)
+    {
+      g_set_error (error, TS_ERROR, TS_ERROR_IO, "cannot copy %s to %s: %s on %s", from, to, g_strerror (e), failed);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Checks dir's manifest against first's (read from first_dir): the same sweep file, point count
+ * and inputs.  A dir without a manifest is an error unless absent_ok. */
+static gboolean
+same_sweep (const char *dir, const Manifest *first, const char *first_dir, gboolean absent_ok, GError **error)
+{
+  Manifest md;
+  g_autoptr (GError) merr = NULL;
+  if (!manifest_read (dir, &md, &merr))
+    {
+      if (merr->code == TS_ERROR_NOT_FOUND && absent_ok)
+        return TRUE;
+      if (merr->code == TS_ERROR_NOT_FOUND)
+        g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s: no manifest.json: not a sweep's results", dir);
+      else
+        g_propagate_error (error, g_steal_pointer (&merr));
+      return FALSE;
+    }
+  gboolean ok = strcmp (md.hash, first->hash) == 0 && md.n_points == first->n_points;
+  g_autofree char *changed = ok ? ts_provenance_diff (first->inputs, md.inputs) : NULL;
+  manifest_clear (&md);
+  if (!ok)
+    g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s holds another sweep's results than %s", dir, first_dir);
+  else if (changed != NULL)
+    g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s holds points made from other inputs than %s's: %s",
+                 dir, first_dir, changed);
+  return ok && changed == NULL;
+}
+
+/* Copies the point folder from to to (absent): every regular file into a temporary folder
+ * beside to, then one rename, so that the point appears whole or not at all. */
+static gboolean
+copy_point (const char *from, const char *to, GError **error)
+{
+  g_autofree char *tmp = g_strdup_printf ("%s.tmp-XXXXXX", to);
+  if (g_mkdtemp_full (tmp, 0777) == NULL)
+    {
+      int e = errno;
+      g_set_error (error, TS_ERROR, TS_ERROR_IO, "cannot create %s: %s", tmp, g_strerror (e));
+      return FALSE;
+    }
+  g_autoptr (GDir) d = g_dir_open (from, 0, error);
+  const char *f;
+  gboolean ok = d != NULL;
+  while (ok && (f = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *a = g_build_filename (from, f, NULL), *b = g_build_filename (tmp, f, NULL);
+      ok = copy_file (a, b, error);
+    }
+  if (ok && g_rename (tmp, to) != 0)
+    {
+      int e = errno;
+      g_set_error (error, TS_ERROR, TS_ERROR_IO, "cannot rename %s to %s: %s", tmp, to, g_strerror (e));
+      ok = FALSE;
+    }
+  if (!ok)
+    remove_point_folder (tmp);
+  return ok;
 }
 
 gboolean
 ts_sweep_merge (const char *out, char **dirs, GError **error)
 {
   Manifest first = { 0 };
-  guint n = 0;
-  for (guint d = 0; dirs[d]; d++)
+  g_autoptr (GError) merr = NULL;
+  if (!manifest_read (dirs[0], &first, &merr))
     {
-      Manifest md;
-      g_autoptr (GError) merr = NULL;
-      if (!manifest_read (dirs[d], &md, &merr))
-        {
-          manifest_clear (&first);
-          if (merr->code == TS_ERROR_NOT_FOUND)
-            g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s: no manifest.json: not a sweep's results", dirs[d]);
-          else
-            g_propagate_error (error, g_steal_pointer (&merr));
-          return FALSE;
-        }
-      if (d > 0 && (strcmp (md.hash, first.hash) != 0 || md.n_points != n))
-        {
-          manifest_clear (&md);
-          manifest_clear (&first);
-          g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s holds another sweep's results than %s", dirs[d], dirs[0]);
-          return FALSE;
-        }
-      g_autofree char *changed = d > 0 ? ts_provenance_diff (first.inputs, md.inputs) : NULL;
-      if (changed != NULL)
-        {
-          manifest_clear (&md);
-          manifest_clear (&first);
-          g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s holds points made from other inputs than %s's: %s",
-                       dirs[d], dirs[0], changed);
-          return FALSE;
-        }
-      if (d == 0)
-        first = md, n = md.n_points;
+      if (merr->code == TS_ERROR_NOT_FOUND)
+        g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%s: no manifest.json: not a sweep's results", dirs[0]);
       else
-        manifest_clear (&md);
+        g_propagate_error (error, g_steal_pointer (&merr));
+      return FALSE;
     }
-  manifest_clear (&first);
+  guint n = first.n_points;
+  gboolean ok = TRUE;
+  for (guint d = 1; dirs[d] && ok; d++)
+    ok = same_sweep (dirs[d], &first, dirs[0], FALSE, error);
   g_autofree char *out_points = g_build_filename (out, "points", NULL);
-  if (g_mkdir_with_parents (out_points, 0777) != 0)
+  if (ok && g_mkdir_with_parents (out_points, 0777) != 0)
     {
       int e = errno;
       g_set_error (error, TS_ERROR, TS_ERROR_IO, "cannot create %s: %s", out_points, g_strerror (e));
-      return FALSE;
+      ok = FALSE;
     }
+  /* no sweep may write into out meanwhile; and points out already holds must be this sweep's */
+  __attribute__ ((cleanup (close_fd))) int lock = ok ? lock_folder (out, FALSE, error) : -1;
+  ok = ok && lock >= 0 && same_sweep (out, &first, dirs[0], TRUE, error);
+  manifest_clear (&first);
+  if (!ok)
+    return FALSE;
+  remove_partial (out_points, 0, 1);   /* what a killed merge or sweep left */
   g_autofree char *man_to = g_build_filename (out, "manifest.json", NULL);
   g_autofree char *man_from = g_build_filename (dirs[0], "manifest.json", NULL);
-  if (strcmp (man_from, man_to) != 0 && !copy_file (man_from, man_to, error))
+  g_autofree char *man = NULL;
+  gsize man_len;
+  if (!ts_input_read (man_from, &man, &man_len, error) || !ts_output_write (man_to, man, man_len, error))
     return FALSE;
   for (guint d = 0; dirs[d]; d++)
     for (guint i = 0; i < n; i++)
       {
         g_autofree char *from = point_dir (dirs[d], i), *to = point_dir (out, i);
-        if (!g_file_test (from, G_FILE_TEST_IS_DIR) || g_file_test (to, G_FILE_TEST_IS_DIR))
-          continue;
-        /* copy into a temporary folder, then rename: a point appears whole or not at all */
-        g_autofree char *tmp = g_strdup_printf ("%s.tmp-merge", to);
-        g_mkdir_with_parents (tmp, 0777);
-        const char *files[] = { "summary.csv", "jobs.csv", "preemptions.csv", "point.txt" };
-        for (guint f = 0; f < G_N_ELEMENTS (files); f++)
-          {
-            g_autofree char *a = g_build_filename (from, files[f], NULL), *b = g_build_filename (tmp, files[f], NULL);
-            if (!copy_file (a, b, error))
-              return FALSE;
-          }
-        if (g_rename (tmp, to) != 0)
-          {
-            int e = errno;
-            g_set_error (error, TS_ERROR, TS_ERROR_IO, "cannot rename %s: %s", tmp, g_strerror (e));
-            return FALSE;
-          }
+        if (g_file_test (from, G_FILE_TEST_IS_DIR) && !g_file_test (to, G_FILE_TEST_IS_DIR)
+            && !copy_point (from, to, error))
+          return FALSE;
       }
   return ts_sweep_write_points_csv (out, n, error);
 }
@@ -966,5 +1179,5 @@ ts_sweep_search (const TsSweep *sw, const char *dir, guint jobs, GError **error)
       printf ("%-14s %-16s %12.4f %12.4f %6u  %s\n", s->policy->name, "", s->result, s->fails_at, s->evaluations, s->status);
     }
   g_autofree char *file = g_build_filename (dir, "search.csv", NULL);
-  return g_file_set_contents (file, csv->str, csv->len, error);
+  return ts_output_write (file, csv->str, csv->len, error);
 }

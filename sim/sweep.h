@@ -88,10 +88,17 @@ typedef struct {
   guint shard, n_shards;   /* run points with i % n_shards == shard */
   gboolean resume;         /* skip points already done */
   gboolean progress_bar;   /* a bar on a terminal; else a line per point */
+  char *const *argv;       /* the command line, for each point's run.json (NULL: not recorded) */
 } TsSweepOptions;
 
 /* Runs the sweep's points into dir (dir/points/<number>/ each, written atomically: a point's
  * folder appears whole or not at all), then, if every point is done, writes dir/points.csv.
+ * A point's folder holds its summary.csv, jobs.csv, preemptions.csv, point.txt (its row of
+ * points.csv's leading columns), scenario.cfg (a copy of the base scenario) and run.json: what
+ * a run's run.json holds (the point's seed and inputs), plus the sweep file and its SHA-256,
+ * the point's number and replica, its overrides (key, value, where set) and "rerun", a
+ * `tiersim run` command line that makes the same results.  A point whose inputs no longer hash
+ * as the manifest records (a file edited while the sweep ran) fails, naming the file.
  * Writes dir/manifest.json (JSON, through json-glib: the sweep file and its SHA-256, the points,
  * their seeds and the SHA-256 of every input) first; refuses a dir holding another sweep's
  * results, results made from inputs that have changed since (naming each file that changed),
@@ -105,7 +112,9 @@ gboolean ts_sweep_write_points_csv (const char *dir, guint n_points, GError **er
 
 /* Copies into out the points found in each of dirs (results of one sweep's shards, checked by
  * their manifests: the same sweep file, point count and inputs, else an error naming what
- * differs), then writes out/points.csv. */
+ * differs; out's own manifest, if it has one, too), then writes out/points.csv.  Every regular
+ * file of a point's folder is copied, whatever its size; anything else there is an error.
+ * Holds out's lock (as a sweep does) while it writes. */
 gboolean ts_sweep_merge (const char *out, char **dirs, GError **error);
 
 /* The capacity search of a sweep file's search group: per policy of the base scenario, the

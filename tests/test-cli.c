@@ -443,6 +443,30 @@ test_run_provenance (void)
   tu_rm_rf (tmp);
 }
 
+/* A path is any bytes; JSON text is UTF-8.  run -o into a folder whose name is not UTF-8 writes a
+ * run.json that still parses (json-glib wrote the bytes as they were: no parser read it back),
+ * each stray byte shown as the four characters \xNN. */
+static void
+test_run_provenance_non_utf8 (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (tmp, "o\xff\xc3(", NULL);
+  g_autofree char *scn = tu_data ("period.cfg");
+  Result r = run ("run", "-q", "-o", out, scn, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  g_autofree char *file = g_build_filename (out, "run.json", NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  json_parser_load_from_file (parser, file, &error);
+  g_assert_no_error (error);
+  JsonArray *cmd = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "command");
+  /* 0xc3 starts a two-byte sequence, but '(' cannot continue it: both 0xff and 0xc3 are stray */
+  g_autofree char *want = g_strconcat (tmp, "/o\\xFF\\xC3(", NULL);
+  g_assert_cmpstr (json_array_get_string_element (cmd, 4), ==, want);
+  tu_rm_rf (tmp);
+}
+
 static void
 kill_after_20s (gpointer data)
 {
@@ -499,6 +523,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/bad-scenarios-exit-2", test_bad_scenarios_exit_2);
   g_test_add_func ("/cli/usage-errors", test_usage_errors);
   g_test_add_func ("/cli/calibrate-options", test_calibrate_options);
+  g_test_add_func ("/cli/run-provenance-non-utf8", test_run_provenance_non_utf8);
   g_test_add_func ("/cli/set", test_set);
   g_test_add_func ("/cli/output-not-regular", test_output_not_regular);
   g_test_add_func ("/cli/host", test_host);

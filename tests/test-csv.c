@@ -33,6 +33,28 @@ test_round_trip (void)
   g_assert_cmpstr (q2, ==, "\"a\"\"b,c\"");
 }
 
+/* A record of one empty field, written as an empty line, was skipped when read back (a table of
+ * one column lost its empty rows): ts_csv_append_record writes it as "". */
+static void
+test_lone_empty_field (void)
+{
+  const char *const e[] = { "", NULL }, *const x[] = { "x", NULL }, *const two[] = { "", "", NULL };
+  g_autoptr (GString) s = g_string_new (NULL);
+  ts_csv_append_record (s, x);
+  ts_csv_append_record (s, e);
+  ts_csv_append_record (s, two);
+  ts_csv_append_record (s, e);
+  g_assert_cmpstr (s->str, ==, "x\n\"\"\n,\n\"\"\n");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) recs = ts_csv_parse (s->str, s->len, "t", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (recs->len, ==, 4);
+  g_assert_true (g_strv_equal ((const char *const *) recs->pdata[0], x));
+  g_assert_true (g_strv_equal ((const char *const *) recs->pdata[1], e));
+  g_assert_true (g_strv_equal ((const char *const *) recs->pdata[2], two));
+  g_assert_true (g_strv_equal ((const char *const *) recs->pdata[3], e));
+}
+
 static void
 test_parse_forms (void)
 {
@@ -144,6 +166,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/csv/round-trip", test_round_trip);
   g_test_add_func ("/csv/parse-forms", test_parse_forms);
+  g_test_add_func ("/csv/lone-empty-field", test_lone_empty_field);
   g_test_add_func ("/csv/malformed", test_malformed);
   g_test_add_func ("/csv/run-outputs", test_run_outputs);
   g_test_add_func ("/csv/sweep-outputs", test_sweep_outputs);

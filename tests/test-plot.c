@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include <glib/gstdio.h>
+
 #include "sim/plot.h"
 #include "tests/testutil.h"
 
@@ -184,6 +186,96 @@ test_sweep_plots (void)
   tu_rm_rf (tmp);
 }
 
+/* Writes text as dir/name. */
+static void
+put (const char *dir, const char *name, const char *text)
+{
+  g_autofree char *f = g_build_filename (dir, name, NULL);
+  g_assert_true (g_file_set_contents (f, text, -1, NULL));
+}
+
+/* Names that map to one file stem ("a b" and "a_b"; two Cyrillic names of one length) each get
+ * their own figure: one replaced the other.  No .dat line ends in a backslash, which gnuplot
+ * reads as the line going on (a policy "p\" ended a header line). */
+static void
+test_figure_names (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-plot-XXXXXX", NULL);
+  put (tmp, "summary.csv", "policy,task,class,dmr,accuracy,throughput_rps\n"
+                           "p\\,a b,rt,0,1,2\np\\,a_b,rt,0,1,3\np\\,камера,rt,0,1,4\np\\,радары,rt,0,1,5\n");
+  put (tmp, "jobs.csv", "policy,task,release,finish\np\\,a b,0,1000000\np\\,a_b,0,2000000\n"
+                        "p\\,камера,0,3000000\np\\,радары,0,4000000\n");
+  g_autofree char *err = NULL;
+  int rc = tu_tiersim (NULL, &err, "plot", tmp, NULL);
+  if (rc != (have_gnuplot ? 0 : 1))
+    g_error ("exit %d: %s", rc, err);
+  g_autofree char *plots = g_build_filename (tmp, "plots", NULL);
+  g_autoptr (GDir) d = g_dir_open (plots, 0, NULL);
+  const char *n;
+  g_autoptr (GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+  while ((n = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *text = NULL, *f = g_build_filename (plots, n, NULL);
+      g_assert_true (g_file_get_contents (f, &text, NULL, NULL));
+      if (g_str_has_suffix (n, ".dat"))
+        {
+          g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+          for (guint i = 0; lines[i]; i++)
+            if (g_str_has_suffix (lines[i], "\\"))
+              g_error ("%s: line %u ends in a backslash: %s", n, i + 1, lines[i]);
+        }
+      if (g_str_has_prefix (n, "latency-cdf-") && g_str_has_suffix (n, ".gp"))
+        {
+          const char *t = strstr (text, "set title '");
+          g_assert_nonnull (t);
+          g_ptr_array_add (titles, g_strndup (t, strcspn (t, "\n")));
+        }
+    }
+  /* four figures, each titled by its own task */
+  g_assert_cmpuint (titles->len, ==, 4);
+  const char *tasks[] = { "a b", "a_b", "камера", "радары" };
+  for (guint i = 0; i < G_N_ELEMENTS (tasks); i++)
+    {
+      g_autofree char *want = g_strdup_printf ("set title 'latency CDF: %s'", tasks[i]);
+      gboolean found = FALSE;
+      for (guint k = 0; k < titles->len; k++)
+        found |= strcmp (titles->pdata[k], want) == 0;
+      if (!found)
+        g_error ("no figure titled \"%s\"", want);
+    }
+  tu_rm_rf (tmp);
+}
+
+/* Files anyone may have written, sized to break plot: a points.csv of 32768 axis values and as
+ * many policies made a table of 4 x 2^30 cells, whose size wrapped to 0 in 32 bits (a crash,
+ * after a quadratic search through the names); a jobs.csv of 1001 tasks asks for 1001 figures.
+ * Both are clean errors now, at once. */
+static void
+test_plot_limits (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-plot-XXXXXX", NULL);
+  g_autoptr (GString) pts = g_string_new ("point,a,replica,seed,policy,task,class,jobs,missed,lat_p99_ms,throughput_rps\n");
+  for (guint i = 0; i < 32768; i++)
+    g_string_append_printf (pts, "%u,%u,0,1,p%u,t,rt,1,0,1.0,1.0\n", i, i, i);
+  put (tmp, "points.csv", pts->str);
+  g_autofree char *err = NULL, *err2 = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+  g_assert_cmpint (tu_tiersim (NULL, &err, "plot", tmp, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "points.csv: 32768 policies; tiersim plot draws at most 1000"));
+  g_autofree char *run = g_build_filename (tmp, "run", NULL);
+  g_assert_cmpint (g_mkdir (run, 0755), ==, 0);
+  put (run, "summary.csv", "policy,task,class,dmr,accuracy,throughput_rps\nseq,t,rt,0,1,2\n");
+  g_autoptr (GString) jobs = g_string_new ("policy,task,release,finish\n");
+  for (guint i = 0; i < 1001; i++)
+    g_string_append_printf (jobs, "seq,t%u,0,1000000\n", i);
+  put (run, "jobs.csv", jobs->str);
+  g_assert_cmpint (tu_tiersim (NULL, &err2, "plot", run, NULL), ==, 2);
+  g_assert_nonnull (strstr (err2, "jobs.csv: 1001 tasks; tiersim plot draws at most 1000"));
+  /* CPU time in the child is not measured here; the wall time only bounds a hang */
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 60 * G_USEC_PER_SEC);
+  tu_rm_rf (tmp);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -193,6 +285,8 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/quote", test_quote);
   g_test_add_func ("/plot/malformed-csv", test_malformed_csv);
   g_test_add_func ("/plot/hostile-names", test_hostile_names);
+  g_test_add_func ("/plot/figure-names", test_figure_names);
+  g_test_add_func ("/plot/limits", test_plot_limits);
   if (gnuplot == NULL)
     {
       g_test_message ("gnuplot is not installed: skipping the figures");

@@ -246,6 +246,11 @@ static void
 test_bad_sweeps (void)
 {
   g_autofree char *dir = tu_data ("sweeps/bad");
+  /* an output folder that cannot be made, even as root (below a regular file): a bad sweep
+   * file must fail before it, and a good one must not leave results anywhere */
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-sweep-XXXXXX", NULL);
+  g_autofree char *file = g_build_filename (tmp, "file", NULL), *never = g_build_filename (file, "never", NULL);
+  g_assert_true (g_file_set_contents (file, "", 0, NULL));
   g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
   const char *n;
   guint count = 0;
@@ -259,10 +264,11 @@ test_bad_sweeps (void)
       g_assert_null (sw);
       if (strstr (error->message, expect) == NULL)
         g_error ("%s: expected \"%s\" in:\n%s", n, expect, error->message);
-      g_assert_cmpint (tu_tiersim (&out, NULL, "sweep", path, "-o", "/nonexistent/never", NULL), ==, 2);
+      g_assert_cmpint (tu_tiersim (&out, NULL, "sweep", path, "-o", never, NULL), ==, 2);
       count++;
     }
   g_assert_cmpuint (count, >=, 6);
+  tu_rm_rf (tmp);
 }
 
 /* period.cfg: 1 ms jobs, deadline 1.5 ms, releases at k P in [0, 50 ms).  At P >= 1 every job
@@ -463,6 +469,314 @@ test_emit_slurm (void)
   tu_rm_rf (tmp);
 }
 
+/* SHA-256 of a file's contents, as the test computes it. */
+static char *
+file_sha256 (const char *path)
+{
+  g_autofree char *text = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (path, &text, &len, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) text, len);
+}
+
+/* Parses dir/name as JSON (failing the test if it is not valid JSON, UTF-8 included). */
+static JsonObject *
+json_file_object (JsonParser *parser, const char *dir, const char *name)
+{
+  g_autofree char *file = g_build_filename (dir, name, NULL);
+  g_autoptr (GError) error = NULL;
+  json_parser_load_from_file (parser, file, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+/* Every point folder holds run.json: grid.cfg's point 5 is a = 0.01 (5 / 6 = 0), b = 30.0
+ * ((5 / 2) % 3 = 2), replica 1, so seed 7 + 1; it read the sweep file, md1.cfg, its model and
+ * its profile.  Its "rerun" command, run by hand, makes the point's results byte for byte. */
+static void
+test_point_provenance (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-sweep-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (tmp, "out", NULL), *again = g_build_filename (tmp, "again", NULL);
+  g_autofree char *sweep = tu_data ("sweeps/grid.cfg"), *md1 = tu_data ("md1.cfg");
+  g_autofree char *model = tu_data ("models/single.cfg"), *profile = tu_data ("profiles/test4.cfg");
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-j", "2", "-o", out, NULL), ==, 0);
+  g_autofree char *p5 = g_build_filename (out, "points", "000005", NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *r = json_file_object (parser, p5, "run.json");
+  g_assert_cmpint (json_object_get_int_member (r, "point"), ==, 5);
+  g_assert_cmpint (json_object_get_int_member (r, "replica"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (r, "seed"), ==, 8);
+  g_autofree char *sweep_abs = g_canonicalize_filename (sweep, NULL), *sweep_hash = file_sha256 (sweep);
+  g_assert_cmpstr (json_object_get_string_member (r, "sweep"), ==, sweep_abs);
+  g_assert_cmpstr (json_object_get_string_member (r, "sweep_sha256"), ==, sweep_hash);
+  JsonArray *cmd = json_object_get_array_member (r, "command");
+  g_assert_cmpstr (json_array_get_string_element (cmd, 1), ==, "sweep");
+  g_assert_cmpstr (json_array_get_string_element (cmd, 2), ==, sweep);
+  JsonObject *in = json_object_get_object_member (r, "inputs");
+  const char *files[] = { sweep, md1, model, profile };
+  g_assert_cmpuint (json_object_get_size (in), ==, G_N_ELEMENTS (files));
+  for (guint f = 0; f < G_N_ELEMENTS (files); f++)
+    {
+      g_autofree char *abs = g_canonicalize_filename (files[f], NULL), *hash = file_sha256 (files[f]);
+      g_assert_cmpstr (json_object_get_string_member (in, abs), ==, hash);
+    }
+  /* the fixed seed, then the axes, each with where it was set */
+  JsonArray *ov = json_object_get_array_member (r, "overrides");
+  const char *keys[] = { "seed", "duration", "tasks.[0].arrival.rate" }, *values[] = { "7", "0.01", "30.0" };
+  g_assert_cmpuint (json_array_get_length (ov), ==, 3);
+  for (guint k = 0; k < 3; k++)
+    {
+      JsonObject *o = json_array_get_object_element (ov, k);
+      g_assert_cmpstr (json_object_get_string_member (o, "key"), ==, keys[k]);
+      g_assert_cmpstr (json_object_get_string_member (o, "value"), ==, values[k]);
+      g_assert_true (g_str_has_prefix (json_object_get_string_member (o, "from"), sweep_abs));
+    }
+  /* scenario.cfg is the base scenario */
+  g_autofree char *copy = tu_slurp (p5, "scenario.cfg"), *orig = NULL;
+  g_assert_true (g_file_get_contents (md1, &orig, NULL, NULL));
+  g_assert_cmpstr (copy, ==, orig);
+  /* rerun, with -o added */
+  JsonArray *rerun = json_object_get_array_member (r, "rerun");
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
+  for (guint k = 1; k < json_array_get_length (rerun); k++)
+    g_ptr_array_add (args, (gpointer) json_array_get_string_element (rerun, k));
+  g_ptr_array_add (args, (gpointer) "-q");
+  g_ptr_array_add (args, (gpointer) "-o");
+  g_ptr_array_add (args, again);
+  g_ptr_array_add (args, NULL);
+  g_assert_cmpint (tu_tiersim_argv (NULL, NULL, (const char *const *) args->pdata), ==, 0);
+  const char *outputs[] = { "summary.csv", "jobs.csv", "preemptions.csv" };
+  for (guint f = 0; f < G_N_ELEMENTS (outputs); f++)
+    {
+      g_autofree char *a = tu_slurp (p5, outputs[f]), *b = tu_slurp (again, outputs[f]);
+      g_assert_cmpstr (a, ==, b);
+    }
+  tu_rm_rf (tmp);
+}
+
+static gint
+cmp_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* The names of the files in dir, sorted and joined by spaces. */
+static char *
+folder_listing (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  g_assert_nonnull (d);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *n;
+  while ((n = g_dir_read_name (d)) != NULL)
+    g_ptr_array_add (names, g_strdup (n));
+  g_ptr_array_sort (names, cmp_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+/* merge copies every file of a point folder, run.json and scenario.cfg among them, whatever its
+ * size (it copied four named files, each read whole and capped at 16 MiB); a FIFO in a point
+ * folder is refused, never read. */
+static void
+test_merge_carries_everything (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-sweep-XXXXXX", NULL);
+  g_autofree char *sweep = tu_data ("sweeps/rates.cfg");
+  g_autofree char *s0 = g_build_filename (tmp, "s0", NULL), *s1 = g_build_filename (tmp, "s1", NULL);
+  g_autofree char *m = g_build_filename (tmp, "m", NULL), *m2 = g_build_filename (tmp, "m2", NULL);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "--shard", "0/2", "-o", s0, NULL), ==, 0);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "--shard", "1/2", "-o", s1, NULL), ==, 0);
+  /* point 2 (shard 0) gets a jobs.csv over 16 MiB: what a long point writes */
+  g_autofree char *p2 = g_build_filename (s0, "points", "000002", NULL);
+  g_autofree char *jobs2 = g_build_filename (p2, "jobs.csv", NULL);
+  {
+    g_autofree char *head = tu_slurp (p2, "jobs.csv");
+    GString *big = g_string_new (head);
+    while (big->len <= (17u << 20))
+      g_string_append (big, "seq,q,999999,0,0,0,0,0,v,1.000000,0\n");
+    g_assert_true (g_file_set_contents (jobs2, big->str, (gssize) big->len, NULL));
+    g_string_free (big, TRUE);
+  }
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "merge", m, s0, s1, NULL), ==, 0);
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%06u", i);
+      g_autofree char *from = g_build_filename (i % 2 ? s1 : s0, "points", name, NULL);
+      g_autofree char *to = g_build_filename (m, "points", name, NULL);
+      g_autofree char *lf = folder_listing (from), *lt = folder_listing (to);
+      g_assert_cmpstr (lt, ==, "jobs.csv point.txt preemptions.csv run.json scenario.cfg summary.csv");
+      g_assert_cmpstr (lf, ==, lt);
+      const char *names[] = { "run.json", "scenario.cfg", "jobs.csv" };
+      for (guint f = 0; f < G_N_ELEMENTS (names); f++)
+        {
+          g_autofree char *a = tu_slurp (from, names[f]), *b = tu_slurp (to, names[f]);
+          g_assert_cmpstr (a, ==, b);
+        }
+      /* the point's own run.json names it */
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      g_assert_cmpint (json_object_get_int_member (json_file_object (parser, to, "run.json"), "point"), ==, i);
+    }
+  /* a FIFO among a point's files: an error naming it, at once */
+  g_autofree char *fifo = g_build_filename (p2, "extra", NULL);
+  g_assert_cmpint (mkfifo (fifo, 0644), ==, 0);
+  g_autofree char *err = NULL;
+  g_assert_cmpint (tu_tiersim (NULL, &err, "merge", m2, s0, s1, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, fifo));
+  g_assert_nonnull (strstr (err, "not a regular file"));
+  tu_rm_rf (tmp);
+}
+
+/* merge into a folder that holds another sweep's results would mix them into one points.csv:
+ * refused, as is a merge while a sweep holds the folder's lock. */
+static void
+test_merge_into_other_sweep (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-sweep-XXXXXX", NULL);
+  g_autofree char *rates = tu_data ("sweeps/rates.cfg"), *grid = tu_data ("sweeps/grid.cfg");
+  g_autofree char *a = g_build_filename (tmp, "a", NULL), *b = g_build_filename (tmp, "b", NULL);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", rates, "-o", a, NULL), ==, 0);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", grid, "--shard", "0/2", "-o", b, NULL), ==, 0);
+  g_autofree char *before = tu_slurp (a, "points.csv"), *err = NULL;
+  g_assert_cmpint (tu_tiersim (NULL, &err, "merge", a, b, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "another sweep's results"));
+  g_autofree char *after = tu_slurp (a, "points.csv");
+  g_assert_cmpstr (before, ==, after);
+  /* a sweep holding b's lock */
+  g_autofree char *lock = g_build_filename (b, ".lock", NULL), *err2 = NULL;
+  int fd = g_open (lock, O_RDWR, 0);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (flock (fd, LOCK_SH), ==, 0);
+  g_assert_cmpint (tu_tiersim (NULL, &err2, "merge", b, NULL), ==, 2);
+  g_assert_nonnull (strstr (err2, "in use by another tiersim sweep"));
+  close (fd);
+  tu_rm_rf (tmp);
+}
+
+/* A sweep whose files lie in a folder whose name is not UTF-8 (any bytes are a Linux path):
+ * manifest.json and run.json stay valid JSON (json-glib wrote the bytes as they were, and then
+ * read them back as "not valid JSON"), so --resume and merge work. */
+static void
+test_non_utf8_paths (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-sweep-XXXXXX", NULL);
+  g_autofree char *in = g_build_filename (tmp, "in\xff", NULL), *out = g_build_filename (tmp, "o\xfe", NULL);
+  g_autofree char *out2 = g_build_filename (tmp, "m", NULL);
+  g_assert_cmpint (g_mkdir (in, 0755), ==, 0);
+  g_autofree char *sweep = changing_sweep (in, "100.0");
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-o", out, NULL), ==, 0);
+  g_autoptr (JsonParser) parser = json_parser_new (), parser2 = json_parser_new ();
+  JsonObject *man = json_file_object (parser, out, "manifest.json");
+  /* the byte 0xff is written as the four characters \xFF */
+  g_autofree char *sweep_abs = g_canonicalize_filename (sweep, NULL);
+  g_auto (GStrv) parts = g_strsplit (sweep_abs, "\xff", -1);
+  g_autofree char *want = g_strjoinv ("\\xFF", parts);
+  g_assert_cmpstr (json_object_get_string_member (man, "sweep"), ==, want);
+  g_autofree char *p1 = g_build_filename (out, "points", "000001", NULL);
+  JsonObject *run = json_file_object (parser2, p1, "run.json");
+  g_assert_cmpstr (json_object_get_string_member (run, "sweep"), ==, want);
+  g_assert_cmpuint (json_object_get_size (json_object_get_object_member (run, "inputs")), ==, 4);
+  tu_rm_rf (p1);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-o", out, "--resume", NULL), ==, 0);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "merge", out2, out, NULL), ==, 0);
+  /* and a changed input is still found through the written names */
+  g_free (changing_sweep (in, "200.0"));
+  g_autofree char *err = NULL;
+  g_assert_cmpint (tu_tiersim (NULL, &err, "sweep", sweep, "-o", out, "--resume", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "base.cfg changed"));
+  tu_rm_rf (tmp);
+}
+
+/* A file the sweep file @includes is one of its inputs: edited between two shards, merge
+ * refuses to join them, naming it (only the sweep file itself was hashed). */
+static void
+test_sweep_include_hashed (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-sweep-XXXXXX", NULL);
+  g_autofree char *md1 = tu_data ("md1.cfg");
+  g_autofree char *sweep = g_build_filename (tmp, "s.cfg", NULL), *axes = g_build_filename (tmp, "axes.cfg", NULL);
+  g_autofree char *a = g_build_filename (tmp, "a", NULL), *b = g_build_filename (tmp, "b", NULL), *m = g_build_filename (tmp, "m", NULL);
+  g_autofree char *text = g_strdup_printf ("scenario = \"%s\";\n@include \"axes.cfg\"\n", md1);
+  g_assert_true (g_file_set_contents (sweep, text, -1, NULL));
+  g_assert_true (g_file_set_contents (axes, "axes = ( { name = \"d\"; key = \"duration\"; values = [ 0.01, 0.02 ]; } );\n", -1, NULL));
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "--shard", "0/2", "-o", a, NULL), ==, 0);
+  g_assert_true (g_file_set_contents (axes, "axes = ( { name = \"d\"; key = \"duration\"; values = [ 0.03, 0.04 ]; } );\n", -1, NULL));
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "--shard", "1/2", "-o", b, NULL), ==, 0);
+  g_autofree char *err = NULL, *axes_abs = g_canonicalize_filename (axes, NULL);
+  g_assert_cmpint (tu_tiersim (NULL, &err, "merge", m, a, b, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, axes_abs));
+  tu_rm_rf (tmp);
+}
+
+/* An input edited after the sweep was loaded (its manifest written) but before a point ran:
+ * the point fails naming the file, rather than mixing two versions of it in one folder. */
+static void
+test_input_edited_while_running (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-sweep-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (tmp, "out", NULL), *base = g_build_filename (tmp, "base.cfg", NULL);
+  g_autofree char *sweep = changing_sweep (tmp, "100.0");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TsSweep) sw = ts_sweep_load (sweep, &error);
+  g_assert_no_error (error);
+  g_free (changing_sweep (tmp, "200.0"));
+  TsSweepOptions opt = { .jobs = 1, .n_shards = 1 };
+  guint done, total;
+  g_assert_false (ts_sweep_run (sw, out, &opt, &done, &total, &error));
+  g_autofree char *base_abs = g_canonicalize_filename (base, NULL);
+  g_assert_nonnull (strstr (error->message, base_abs));
+  g_assert_nonnull (strstr (error->message, "has changed since the sweep was loaded"));
+  tu_rm_rf (tmp);
+}
+
+/* points.csv is an output like any other: a link there is never replaced nor written through. */
+static void
+test_points_csv_link (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-sweep-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (tmp, "out", NULL), *target = g_build_filename (tmp, "precious", NULL);
+  g_autofree char *link = g_build_filename (out, "points.csv", NULL), *sweep = tu_data ("sweeps/rates.cfg");
+  g_assert_cmpint (g_mkdir (out, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (target, "keep\n", -1, NULL));
+  g_assert_cmpint (symlink (target, link), ==, 0);
+  g_autofree char *err = NULL;
+  g_assert_cmpint (tu_tiersim (NULL, &err, "sweep", sweep, "-o", out, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "is not a regular file"));
+  g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
+  g_autofree char *kept = tu_slurp (tmp, "precious");
+  g_assert_cmpstr (kept, ==, "keep\n");
+  tu_rm_rf (tmp);
+}
+
+/* points.csv is built from each point's point.txt and summary.csv: a NUL byte in one is an error
+ * naming the line (the text was cut at the NUL, and what followed ignored), and a FIFO in place
+ * of one is named as such (not "has no results"). */
+static void
+test_point_files_checked (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-sweep-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (tmp, "out", NULL), *sweep = tu_data ("sweeps/rates.cfg");
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-o", out, NULL), ==, 0);
+  g_autofree char *p1 = g_build_filename (out, "points", "000001", NULL);
+  g_autofree char *txt = tu_slurp (p1, "point.txt"), *file = g_build_filename (p1, "point.txt", NULL);
+  GString *bad = g_string_new (txt);
+  g_string_append_len (bad, "\0junk\n", 6);
+  g_assert_true (g_file_set_contents (file, bad->str, (gssize) bad->len, NULL));
+  g_string_free (bad, TRUE);
+  g_autofree char *err = NULL, *err2 = NULL;
+  g_assert_cmpint (tu_tiersim (NULL, &err, "merge", out, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "point.txt:3: a NUL byte"));
+  g_assert_true (g_file_set_contents (file, txt, -1, NULL));
+  g_autofree char *sum = g_build_filename (out, "points", "000002", "summary.csv", NULL);
+  g_assert_cmpint (g_unlink (sum), ==, 0);
+  g_assert_cmpint (mkfifo (sum, 0644), ==, 0);
+  g_assert_cmpint (tu_tiersim (NULL, &err2, "merge", out, NULL), ==, 2);
+  g_assert_nonnull (strstr (err2, "summary.csv: not a regular file (a FIFO)"));
+  tu_rm_rf (tmp);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -481,5 +795,13 @@ main (int argc, char **argv)
   g_test_add_func ("/sweep/changed-inputs", test_changed_inputs);
   g_test_add_func ("/sweep/merge-limits", test_merge_limits);
   g_test_add_func ("/sweep/search-ulp", test_search_ulp);
+  g_test_add_func ("/sweep/point-provenance", test_point_provenance);
+  g_test_add_func ("/sweep/merge-carries-everything", test_merge_carries_everything);
+  g_test_add_func ("/sweep/merge-into-other-sweep", test_merge_into_other_sweep);
+  g_test_add_func ("/sweep/non-utf8-paths", test_non_utf8_paths);
+  g_test_add_func ("/sweep/sweep-include-hashed", test_sweep_include_hashed);
+  g_test_add_func ("/sweep/input-edited-while-running", test_input_edited_while_running);
+  g_test_add_func ("/sweep/points-csv-link", test_points_csv_link);
+  g_test_add_func ("/sweep/point-files-checked", test_point_files_checked);
   return g_test_run ();
 }

@@ -353,7 +353,7 @@ request_dispatch (TsGpu *g)
   if (g->dispatch_pending)
     return;
   g->dispatch_pending = TRUE;
-  ts_engine_schedule (g->engine, ts_engine_now (g->engine), TS_EV_DISPATCH, ev_dispatch, g, 0);
+  ts_engine_defer (g->engine, TS_EV_DISPATCH, ev_dispatch, g, 0);
 }
 
 static void

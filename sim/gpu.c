@@ -1399,8 +1399,11 @@ chain_try (TsGpu *g)
   Chain *c = &g->chain;
   c->n = 0;
   TsTime first = TS_TIME_NEVER;
-  for (guint32 gi = 0; gi < g->n_groups && c->n < k->n_res; gi++)
+  /* K's groups: the live ones with contention (all of them are K's), else any placed */
+  guint32 n_cand = g->sm_rule ? g->n_live : g->n_groups;
+  for (guint32 e = 0; e < n_cand && c->n < k->n_res; e++)
     {
+      guint32 gi = g->sm_rule ? g->live[e] : e;
       Group *grp = &g->groups[gi];
       if (grp->blocks == 0)
         continue;
@@ -1524,6 +1527,21 @@ static void
 chain_catch_up (TsGpu *g, TsTime until)
 {
   Chain *c = &g->chain;
+  if (c->n == 1 && c->n_heap == 1 && c->frag[0].next < until)
+    {
+      /* A group alone: its lists hold it alone, so its refills change no order; k of them. */
+      ChainFrag *f = &c->frag[0];
+      KRun *k = &g->kruns[c->ki];
+      guint64 n = (guint64) (until - f->next + f->period - 1) / (guint64) f->period;
+      g->blocks_completed += n * f->blocks;
+      k->remaining -= n * f->blocks;
+      k->done_real += n * f->blocks;
+      k->undispatched -= n * f->blocks;
+      f->start = f->next + (TsTime) (n - 1) * f->period;
+      f->next = f->start + f->period;
+      k->last_end = MAX (k->last_end, f->start + f->step_at[0]);
+      return;
+    }
   while (c->n_heap > 0 && c->frag[c->heap[0]].next < until)
     {
       chain_apply_refill (g, c->heap[0], c->frag[c->heap[0]].next);

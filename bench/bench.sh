@@ -186,6 +186,25 @@ tasks_scn 10000 300
 sed -n 's/^cpu-time: user_s=\([0-9.]*\) sys_s=\([0-9.]*\) maxrss_kib=\([0-9]*\).*/\1 \2 \3/p' "$out/stderr" |
   awk '{ printf "  10000 tasks (30000 jobs, 300 s): %.2f CPU s, peak RSS %.1f MiB\n", $1 + $2, $3 / 1024 }'
 
+# ---- a sweep's overhead per point (target: <= 1 ms plus the point's own run): 200 points whose
+# own runs are negligible (1 ms of a single-kernel M/D/1), so that the sweep's CPU time per point
+# is what it adds: loading and checking the point, writing its files, the rename, points.csv.
+here=$(cd "$(dirname "$0")/.." && pwd)
+cat > "$out/tiny.cfg" <<EOT
+scenario = "$here/tests/data/md1.cfg";
+axes = ( { name = "rate"; key = "tasks.q.arrival.rate"; values = [ 100.0, 200.0, 300.0, 400.0, 500.0 ]; },
+         { name = "duration"; key = "duration"; values = [ 0.001 ]; } );
+replicas = 40;
+EOT
+echo
+for r in 1 2 3; do
+  rm -rf "$out/tiny"
+  # shellcheck disable=SC2086
+  $pin "$HELPERS/cpu-time" "$TIERSIM" sweep "$out/tiny.cfg" -j 1 -o "$out/tiny" > /dev/null 2> "$out/stderr"
+  sed -n 's/^cpu-time: user_s=\([0-9.]*\) sys_s=\([0-9.]*\).*/\1 \2/p' "$out/stderr"
+done | awk '{ c = $1 + $2; if (NR == 1 || c < m) { m = c; u = $1; y = $2 } }
+  END { printf "Sweep: 200 near-empty points with -j 1, least of 3: %.3f CPU s (user %.3f, system %.3f): %.2f ms per point\n", m, u, y, m * 1000 / 200 }'
+
 # ---- memory per job (target: <= 200 bytes): peak RSS grows with jobs, not with kernels
 echo
 for d in 15 60; do

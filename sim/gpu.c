@@ -993,15 +993,20 @@ place_kernel (TsGpu *g, guint32 ki)
   KRun *k = &g->kruns[ki];
   const guint64 *forbidden = k->is_pad ? g->kruns[k->partner].used_sms : NULL;
   guint32 B = k->undispatched, total = 0, maxc = 0;
-  for (guint i = 0; i < g->n_sms; i++)
-    {
-      /* An SM without resident blocks is wholly free: its fit is known. */
-      guint32 c = g->resident[i] == 0 ? k->per_sm : sm_fit (&g->free[i], k);
-      g->fit[i] = c;
-      g->hist[c]++;
-      total += c;
-      maxc = MAX (maxc, c);
-    }
+  /* On an empty GPU (nothing resident) every SM fits per_sm: no fit to compute. */
+  gboolean empty = g->free_slots == (guint64) g->n_sms * g->prof->max_blocks_per_sm && forbidden == NULL;
+  if (empty)
+    total = g->n_sms * k->per_sm, maxc = k->per_sm, g->hist[maxc] = g->n_sms;
+  else
+    for (guint i = 0; i < g->n_sms; i++)
+      {
+        /* An SM without resident blocks is wholly free: its fit is known. */
+        guint32 c = g->resident[i] == 0 ? k->per_sm : sm_fit (&g->free[i], k);
+        g->fit[i] = c;
+        g->hist[c]++;
+        total += c;
+        maxc = MAX (maxc, c);
+      }
   if (G_UNLIKELY (forbidden != NULL))  /* a pad: not on its main kernel's SMs */
     for (guint i = 0; i < g->n_sms; i++)
       if ((forbidden[i / 64] >> (i % 64)) & 1)
@@ -1020,7 +1025,12 @@ place_kernel (TsGpu *g, guint32 ki)
   if (total == 0)
     return;
   if (rr)
-    place_round_robin (g, B);
+    {
+      if (empty)
+        for (guint i = 0; i < g->n_sms; i++)
+          g->fit[i] = k->per_sm;
+      place_round_robin (g, B);
+    }
 
   guint32 gi = group_alloc (g);
   k = &g->kruns[ki];
@@ -1028,7 +1038,7 @@ place_kernel (TsGpu *g, guint32 ki)
   guint32 n = 0, placed = 0, target = MIN (B, total);
   for (guint i = 0; i < g->n_sms && placed < target; i++)
     {
-      guint32 c = g->fit[i], give;
+      guint32 c = empty ? k->per_sm : g->fit[i], give;
       if (rr)
         give = g->give[i];
       else

@@ -26,6 +26,13 @@ struct _TsEngine {
   guint64 seq;
   TsTime now;
   guint64 events_run;
+  gboolean running;        /* an event's callback is running */
+  struct {
+    TsEventFn fn;          /* NULL: no deferred call */
+    gpointer data;
+    guint64 arg;
+    TsEventClass cls;
+  } deferred;
 };
 
 #define NO_SLOT G_MAXUINT32
@@ -214,6 +221,37 @@ ts_engine_move (TsEngine *engine, TsEventId id, TsTime at)
   return TRUE;
 }
 
+void
+ts_engine_defer (TsEngine *engine, TsEventClass cls, TsEventFn fn, gpointer data, guint64 arg)
+{
+  g_return_if_fail (cls < TS_EV_N_CLASSES);
+  if (!engine->running)
+    {
+      ts_engine_schedule (engine, engine->now, cls, fn, data, arg);
+      return;
+    }
+  g_assert (engine->deferred.fn == NULL);
+  engine->deferred.fn = fn, engine->deferred.data = data, engine->deferred.arg = arg, engine->deferred.cls = cls;
+}
+
+/* After an event: the deferred call runs now if nothing pending would run before it at this
+ * instant (the heap's top is later, or of a later class), else it becomes an event. */
+static void
+run_deferred (TsEngine *e)
+{
+  while (e->deferred.fn != NULL)
+    {
+      TsEventFn fn = e->deferred.fn;
+      e->deferred.fn = NULL;
+      if (e->n > 0 && e->heap[0].time == e->now && (e->heap[0].order >> SEQ_BITS) <= e->deferred.cls)
+        {
+          ts_engine_schedule (e, e->now, e->deferred.cls, fn, e->deferred.data, e->deferred.arg);
+          return;
+        }
+      fn (e->deferred.data, e->deferred.arg);
+    }
+}
+
 gboolean
 ts_engine_step (TsEngine *engine)
 {
@@ -225,7 +263,11 @@ ts_engine_step (TsEngine *engine)
   slot_release (engine, top.slot);
   engine->now = top.time;
   engine->events_run++;
+  engine->running = TRUE;
   sl.fn (sl.data, sl.arg);
+  if (engine->deferred.fn != NULL)
+    run_deferred (engine);
+  engine->running = FALSE;
   return TRUE;
 }
 

@@ -44,6 +44,14 @@ TsTime ts_engine_now (const TsEngine *engine);
 TsEventId ts_engine_schedule (TsEngine *engine, TsTime at, TsEventClass cls,
                               TsEventFn fn, gpointer data, guint64 arg);
 
+/* Runs fn(data, arg) once, after every other event of the current instant, without an event of
+ * its own where it can: when the event now running returns, at once if no event that would run
+ * before it (time now, class <= cls) is pending; otherwise as an event of class cls at now,
+ * ordered after the events of its class scheduled until then.  Outside a running event it is
+ * scheduled at once.  One deferred call may wait at a time.  Calls run this way are not counted
+ * by ts_engine_events_run().  (The dispatcher after a block completion is the case it is for.) */
+void ts_engine_defer (TsEngine *engine, TsEventClass cls, TsEventFn fn, gpointer data, guint64 arg);
+
 /* Cancels a pending event.  Returns FALSE if it already ran, was cancelled, or never existed. */
 gboolean ts_engine_cancel (TsEngine *engine, TsEventId id);
 

@@ -28,6 +28,7 @@ typedef struct {
   guint32 done_real;     /* blocks that ran to completion (not as drained no-ops) */
   guint32 per_sm;        /* blocks that fit on an empty SM */
   guint32 live;          /* its block groups resident now (contention: its bandwidth counts) */
+  guint32 n_res;         /* its block groups resident now (live or not) */
   /* Contention (rule 5).  A block's work is `work` ns at speed 1, the speed of one block alone on
    * an SM; the speed at equivalent occupancy x is occ[0] / L(x) from the curve, or 1 / max(1, x d)
    * without one.  `demand` converts other kernels' blocks into blocks of this one. */
@@ -81,6 +82,7 @@ typedef struct {
   gboolean noop;         /* drained blocks that exit at entry */
   guint32 mark;          /* contention: visited in this update */
   guint32 live_pos;      /* contention: its index in TsGpu.live */
+  guint32 frag;          /* its index in the chain's fragments, or NONE */
   TsTime start;
   TsEventId event;
   /* Contention: each block's remaining work (ns at speed 1) as of `since`, consumed at `rate`.
@@ -88,7 +90,40 @@ typedef struct {
   double left, rate;
   TsTime since;
   TsTime due;            /* when its event fires: never after its work can be done */
+  /* Contention: the speed group_rate last computed and what it depends on (its heaviest SM's
+   * load and the memory rule's factor), for settles that find them unchanged: mem_slow 0
+   * (never a factor) until the first. */
+  double memo_load, memo_slow, memo_speed;
 } Group;
+
+/* A chain: the waves of one kernel alone, done without events (see "wave chains" below). */
+#define CHAIN_MAX_FRAGS 64
+#define CHAIN_MAX_STEPS 4
+
+typedef struct {
+  guint32 gi;            /* its group */
+  guint32 blocks;
+  gboolean virt;         /* its wave at the chain's start has ended: its waves since are virtual */
+  TsTime start;          /* virt: when its present wave was placed */
+  TsTime next;           /* when its present wave ends (and is refilled, before the chain's stop) */
+  TsTime period;         /* a virtual wave, placement to end */
+  double rate;           /* a virtual wave's rate (contention) */
+  guint32 n_steps;       /* a virtual wave's events (its end, and early ones before it) */
+  TsTime step_at[CHAIN_MAX_STEPS];     /* their times from placement */
+  double step_left[CHAIN_MAX_STEPS];   /* the work left after each (contention) */
+} ChainFrag;
+
+typedef struct {
+  gboolean on;
+  guint32 ki;            /* the kernel */
+  guint32 level;
+  TsTime stop;           /* the first completion that is not an identical refill */
+  TsEventId event;       /* ev_chain_end at stop */
+  guint32 n;
+  ChainFrag frag[CHAIN_MAX_FRAGS];
+  guint32 heap[CHAIN_MAX_FRAGS];  /* the virtual fragments, a min-heap by next */
+  guint32 n_heap;
+} Chain;
 
 struct _TsGpu {
   TsEngine *engine;
@@ -139,6 +174,10 @@ struct _TsGpu {
 
   TsGpuObserverFn observer;
   gpointer observer_data;
+
+  guint32 n_res_groups;  /* block groups resident (placed and not ended), live or not */
+  guint32 n_special;     /* pending COMPLETE-class events that are no group's: resets, drains, pads */
+  Chain chain;
 };
 
 static void ev_dispatch (gpointer data, guint64 arg);
@@ -146,6 +185,7 @@ static void ev_complete (gpointer data, guint64 arg);
 static void ev_ready (gpointer data, guint64 arg);
 static void ev_notify (gpointer data, guint64 arg);
 static void kernel_finished (TsGpu *g, guint32 ki);
+static void chain_materialize (TsGpu *g, gboolean inclusive);
 
 TsGpu *
 ts_gpu_new (TsEngine *engine, const TsProfile *profile)
@@ -219,12 +259,29 @@ ts_gpu_free (TsGpu *gpu)
 void
 ts_gpu_set_observer (TsGpu *gpu, TsGpuObserverFn fn, gpointer data)
 {
+  if (gpu->chain.on)
+    chain_materialize (gpu, TRUE);  /* an observer sees every block group */
   gpu->observer = fn;
   gpu->observer_data = data;
 }
 
 guint64 ts_gpu_kernels_completed (const TsGpu *gpu) { return gpu->kernels_completed; }
-guint64 ts_gpu_blocks_completed (const TsGpu *gpu) { return gpu->blocks_completed; }
+static void chain_catch_up (TsGpu *g, TsTime until);
+
+guint64
+ts_gpu_blocks_completed (const TsGpu *gpu)
+{
+  guint64 n = 0;
+  if (gpu->chain.on)  /* the waves that ended so far: bookkeeping only, nothing is scheduled */
+    {
+      TsTime now = ts_engine_now (gpu->engine);
+      chain_catch_up ((TsGpu *) gpu, now);
+      for (guint32 j = 0; j < gpu->chain.n; j++)
+        if (gpu->chain.frag[j].virt && gpu->chain.frag[j].next == now)
+          n += gpu->chain.frag[j].blocks;
+    }
+  return gpu->blocks_completed + n;
+}
 
 guint
 ts_gpu_sm_resident (const TsGpu *gpu, guint sm)
@@ -353,7 +410,7 @@ request_dispatch (TsGpu *g)
   if (g->dispatch_pending)
     return;
   g->dispatch_pending = TRUE;
-  ts_engine_schedule (g->engine, ts_engine_now (g->engine), TS_EV_DISPATCH, ev_dispatch, g, 0);
+  ts_engine_defer (g->engine, TS_EV_DISPATCH, ev_dispatch, g, 0);
 }
 
 static void
@@ -411,6 +468,8 @@ stream_advance (TsGpu *g, guint32 si)
   if (s->head == NONE)
     s->tail = NONE;
   s->active = ki;
+  if (g->chain.on && s->level < g->chain.level)
+    chain_materialize (g, TRUE);  /* it takes the blocks that end from now on */
   level_append (g, s->level, ki);
   if (g->kruns[ki].partner != NONE)
     level_append (g, s->level, g->kruns[ki].partner);
@@ -680,14 +739,17 @@ group_alloc (TsGpu *g)
  * loaded SM (a group's blocks end together, so its slowest SM sets when), times the memory rule's
  * factor for the kernel's memory-bound share. */
 static double
-group_rate (const TsGpu *g, const Group *grp, const KRun *k, const guint32 *pairs)
+group_rate (const TsGpu *g, Group *grp, const KRun *k, const guint32 *pairs)
 {
   double load = 0;
   for (guint32 j = 0; j < grp->n_sms; j++)
     load = MAX (load, g->load[pairs[j] >> 16]);
+  if (load == grp->memo_load && g->mem_slow == grp->memo_slow)
+    return grp->memo_speed;
   double v = ts_contention_speed (k->occ, k->n_occ, k->demand, load);
   if (k->mem_frac > 0 && g->mem_slow > 1.0)
     v /= (1.0 - k->mem_frac) + k->mem_frac * g->mem_slow;
+  grp->memo_load = load, grp->memo_slow = g->mem_slow, grp->memo_speed = v;
   return v;
 }
 
@@ -876,6 +938,7 @@ contention_leave (TsGpu *g, guint32 gi)
 static void
 group_release (TsGpu *g, guint32 gi)
 {
+  g->n_res_groups--, g->kruns[g->groups[gi].krun].n_res--;
   g->groups[gi].blocks = 0;
   g->groups[gi].next_free = g->group_free;
   g->group_free = gi;
@@ -884,7 +947,9 @@ group_release (TsGpu *g, guint32 gi)
 static void
 ev_finish (gpointer data, guint64 arg)
 {
-  kernel_finished (data, (guint32) arg);
+  TsGpu *g = data;
+  g->n_special--;
+  kernel_finished (g, (guint32) arg);
 }
 
 /* A pad's blocks that can no longer end by its main kernel's last block are never run.  If that
@@ -898,7 +963,10 @@ pad_give_up (TsGpu *g, guint32 ki)
   k->remaining -= k->undispatched;
   k->undispatched = 0;
   if (k->remaining == 0)
-    ts_engine_schedule (g->engine, ts_engine_now (g->engine), TS_EV_COMPLETE, ev_finish, g, ki);
+    {
+      g->n_special++;
+      ts_engine_schedule (g->engine, ts_engine_now (g->engine), TS_EV_COMPLETE, ev_finish, g, ki);
+    }
 }
 
 /* Whether a pad may take blocks now: its main kernel must be fully dispatched and a block placed
@@ -925,15 +993,20 @@ place_kernel (TsGpu *g, guint32 ki)
   KRun *k = &g->kruns[ki];
   const guint64 *forbidden = k->is_pad ? g->kruns[k->partner].used_sms : NULL;
   guint32 B = k->undispatched, total = 0, maxc = 0;
-  for (guint i = 0; i < g->n_sms; i++)
-    {
-      /* An SM without resident blocks is wholly free: its fit is known. */
-      guint32 c = g->resident[i] == 0 ? k->per_sm : sm_fit (&g->free[i], k);
-      g->fit[i] = c;
-      g->hist[c]++;
-      total += c;
-      maxc = MAX (maxc, c);
-    }
+  /* On an empty GPU (nothing resident) every SM fits per_sm: no fit to compute. */
+  gboolean empty = g->free_slots == (guint64) g->n_sms * g->prof->max_blocks_per_sm && forbidden == NULL;
+  if (empty)
+    total = g->n_sms * k->per_sm, maxc = k->per_sm, g->hist[maxc] = g->n_sms;
+  else
+    for (guint i = 0; i < g->n_sms; i++)
+      {
+        /* An SM without resident blocks is wholly free: its fit is known. */
+        guint32 c = g->resident[i] == 0 ? k->per_sm : sm_fit (&g->free[i], k);
+        g->fit[i] = c;
+        g->hist[c]++;
+        total += c;
+        maxc = MAX (maxc, c);
+      }
   if (G_UNLIKELY (forbidden != NULL))  /* a pad: not on its main kernel's SMs */
     for (guint i = 0; i < g->n_sms; i++)
       if ((forbidden[i / 64] >> (i % 64)) & 1)
@@ -952,7 +1025,12 @@ place_kernel (TsGpu *g, guint32 ki)
   if (total == 0)
     return;
   if (rr)
-    place_round_robin (g, B);
+    {
+      if (empty)
+        for (guint i = 0; i < g->n_sms; i++)
+          g->fit[i] = k->per_sm;
+      place_round_robin (g, B);
+    }
 
   guint32 gi = group_alloc (g);
   k = &g->kruns[ki];
@@ -960,7 +1038,7 @@ place_kernel (TsGpu *g, guint32 ki)
   guint32 n = 0, placed = 0, target = MIN (B, total);
   for (guint i = 0; i < g->n_sms && placed < target; i++)
     {
-      guint32 c = g->fit[i], give;
+      guint32 c = empty ? k->per_sm : g->fit[i], give;
       if (rr)
         give = g->give[i];
       else
@@ -996,7 +1074,12 @@ place_kernel (TsGpu *g, guint32 ki)
       end = grp->due;
     }
   else
-    grp->event = ts_engine_schedule (g->engine, end, TS_EV_COMPLETE, ev_complete, g, gi);
+    {
+      grp->due = end;
+      grp->event = ts_engine_schedule (g->engine, end, TS_EV_COMPLETE, ev_complete, g, gi);
+    }
+  grp->frag = NONE;
+  g->n_res_groups++, k->n_res++;
   g->free_slots -= placed;
   k->undispatched -= placed;
   k->last_end = MAX (k->last_end, end);
@@ -1042,14 +1125,21 @@ dispatch_round (TsGpu *g)
 }
 
 /* The last event of every instant at which something changed (its event class runs last). */
+static void chain_try (TsGpu *g);
+
 static void
 ev_dispatch (gpointer data, guint64 arg)
 {
   TsGpu *g = data;
   g->dispatch_pending = FALSE;
+  /* While a chain runs, a round would place nothing: its kernel heads the highest non-empty
+   * level, nothing of it fits, and its waves' refills are the chain's. */
+  if (g->chain.on)
+    return;
   dispatch_round (g);
   if (g->sm_rule)
     rates_settle (g);
+  chain_try (g);
 }
 
 static void
@@ -1165,6 +1255,377 @@ group_vacate (TsGpu *g, guint32 gi)
   return pairs;
 }
 
+/* A group's blocks have ended: their resources return, the kernel may be complete, and the
+ * dispatcher runs at this instant. */
+static void
+group_done (TsGpu *g, guint32 gi)
+{
+  Group *grp = &g->groups[gi];
+  KRun *k = &g->kruns[grp->krun];
+  const guint32 *pairs = group_vacate (g, gi);
+  g->blocks_completed += grp->blocks;
+  k->remaining -= grp->blocks;
+  if (!grp->noop)
+    k->done_real += grp->blocks;
+  if (g->observer)
+    observe (g, TS_GPU_BLOCKS_END, k, grp, pairs);
+  guint32 ki = grp->krun;
+  group_release (g, gi);
+  if (k->remaining == 0)
+    kernel_finished (g, ki);
+  request_dispatch (g);
+}
+
+/* ---- wave chains ----
+ *
+ * A kernel K that heads the highest non-empty level while every resident block is K's, and
+ * nothing more of it fits anywhere, runs in a steady state: whenever one of its block groups
+ * ends, the dispatcher at that instant gives exactly those blocks back to K (the freed
+ * resources are the only ones K fits in, and K is first in line), as a group on the same SMs,
+ * with the same loads on them and so the same rate.  Each group (a "fragment") then repeats
+ * with a fixed period until K runs short of blocks.  A chain lets those waves pass without
+ * events: each fragment's current wave ends as usual, after which its waves are virtual, counted
+ * from its period; one event at the first completion that is not such a refill (K's blocks run
+ * short, or two fragments end at one instant and would merge) turns them back into groups.
+ * Anything that could see the difference does the same first (chain_materialize): a kernel
+ * becoming eligible on a higher level, a reset or drain, an observer, a block count.  Then the
+ * state is the one the wave-by-wave simulation has at that point, bit for bit: a chain starts
+ * only where a refill leaves every SM's load and the memory rule's sum exactly as they were
+ * (x - y + y == x in floating point), every refill's timing is the same arithmetic as a group's
+ * (group_update and ev_complete's early-event steps, offset by the wave's start), and the groups
+ * are rebuilt in the order their events would have been scheduled.  Chains apply to most-free
+ * placement under head-of-level dispatch, with no observer installed. */
+
+/* The events of a wave placed at 0 with rate r: its first due time, then any early-event steps
+ * (ev_complete) until its work is done; the last is its end.  FALSE if it takes more steps than
+ * a chain keeps. */
+static gboolean
+chain_wave_steps (const TsGpu *g, const KRun *k, double r, ChainFrag *f)
+{
+  TsTime bd = g->prof->timing.block_dispatch;
+  if (!g->sm_rule)
+    {
+      f->step_at[0] = bd + k->block_ns;
+      f->n_steps = 1;
+      return TRUE;
+    }
+  /* as group_update places it, then as ev_complete finds it at each due time */
+  Group grp = { .left = k->work, .rate = r, .since = bd };
+  TsTime due = grp.since + round_ns (grp.left / r);
+  for (guint n = 0; n < CHAIN_MAX_STEPS; n++)
+    {
+      f->step_at[n] = due;
+      group_advance (&grp, due);
+      f->step_left[n] = grp.left;
+      TsTime rest = round_ns (grp.left / grp.rate);
+      if (rest == 0)
+        {
+          f->n_steps = n + 1;
+          return TRUE;
+        }
+      due += rest;
+    }
+  return FALSE;
+}
+
+/* The true end of a group's present wave, from its state: the early-event steps it has left. */
+static TsTime
+group_end (const TsGpu *g, const Group *grp)
+{
+  if (!g->sm_rule)
+    return grp->due;
+  Group x = *grp;
+  for (;;)
+    {
+      group_advance (&x, x.due);
+      TsTime rest = round_ns (x.left / x.rate);
+      if (rest == 0)
+        return x.due;
+      x.due += rest;
+    }
+}
+
+static void
+ev_chain_end (gpointer data, guint64 arg)
+{
+  TsGpu *g = data;
+  g->chain.event = 0;
+  chain_materialize (g, FALSE);
+}
+
+/* Whether a refill of group gi leaves its SMs' loads as they are, bit for bit. */
+static gboolean
+chain_neutral (const TsGpu *g, guint32 gi, const KRun *k)
+{
+  const Group *grp = &g->groups[gi];
+  const guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
+  for (guint32 j = 0; j < grp->n_sms; j++)
+    {
+      guint i = pairs[j] >> 16;
+      double y = (pairs[j] & 0xffff) * k->demand;
+      double left = g->sm_n_groups[i] == 1 ? 0 : g->load[i] - y;
+      if (left + y != g->load[i])
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The fragment whose wave ends first; tie: another ends then too. */
+static guint32
+chain_first (const TsTime *next, guint32 n, gboolean *tie)
+{
+  guint32 a = 0;
+  *tie = FALSE;
+  for (guint32 j = 1; j < n; j++)
+    if (next[j] < next[a])
+      a = j, *tie = FALSE;
+    else if (next[j] == next[a])
+      *tie = TRUE;
+  return a;
+}
+
+/* At the end of a dispatch: starts a chain if the state allows one (see above). */
+static void
+chain_try (TsGpu *g)
+{
+  if (g->observer != NULL || g->n_special > 0 || g->n_res_groups == 0
+      || g->prof->dispatch != TS_DISPATCH_HEAD_OF_LEVEL || g->prof->placement != TS_PLACE_MOST_FREE)
+    return;
+  guint lv = 0;
+  while (lv < g->prof->priority_levels && g->levels[lv].head == NONE)
+    lv++;
+  if (lv == g->prof->priority_levels)
+    return;
+  guint32 ki = g->levels[lv].head;
+  KRun *k = &g->kruns[ki];
+  if (k->n_res != g->n_res_groups || k->n_res > CHAIN_MAX_FRAGS || k->undispatched == 0 || k->is_pad
+      || k->partner != NONE || k->draining || (g->sm_rule && g->mem_slow != 1.0))
+    return;
+  /* nothing more of K fits anywhere (an empty SM always fits some) */
+  for (guint i = 0; i < g->n_sms; i++)
+    if (g->resident[i] == 0 || sm_fit (&g->free[i], k) > 0)
+      return;
+  /* its groups, each with a refill that changes nothing */
+  Chain *c = &g->chain;
+  c->n = 0;
+  TsTime first = TS_TIME_NEVER;
+  /* K's groups: the live ones with contention (all of them are K's), else any placed */
+  guint32 n_cand = g->sm_rule ? g->n_live : g->n_groups;
+  for (guint32 e = 0; e < n_cand && c->n < k->n_res; e++)
+    {
+      guint32 gi = g->sm_rule ? g->live[e] : e;
+      Group *grp = &g->groups[gi];
+      if (grp->blocks == 0)
+        continue;
+      ChainFrag *f = &c->frag[c->n];
+      /* Where it is alone, its SM empties and then fits per_sm: the refill is the
+       * same only if it held that many (place_kernel). */
+      const guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
+      for (guint32 p = 0; p < grp->n_sms; p++)
+        if (g->resident[pairs[p] >> 16] == (pairs[p] & 0xffff) && (pairs[p] & 0xffff) != k->per_sm)
+          return;
+      double r = 0;
+      if (g->sm_rule)
+        {
+          if (!chain_neutral (g, gi, k))
+            return;
+          r = group_rate (g, grp, k, &g->group_pairs[(gsize) gi * g->n_sms]);
+        }
+      if (!chain_wave_steps (g, k, r, f))
+        return;
+      f->gi = gi, f->blocks = grp->blocks, f->virt = FALSE, f->rate = r;
+      f->period = f->step_at[f->n_steps - 1];
+      f->next = group_end (g, grp);  /* its present wave's end: where its first refill goes */
+      first = MIN (first, f->next);
+      c->n++;
+    }
+  /* The memory rule's sum: one group alone leaves it at each refill and comes back. */
+  if (g->sm_rule && c->n == 1 && k->mem_frac > 0)
+    {
+      double rho = (g->mem_rho - k->mem_frac) + k->mem_frac;
+      if ((rho < 1e-9 ? 0 : rho) != g->mem_rho)
+        return;
+    }
+  /* The completions in time order, each refilled while K has more blocks than it takes, until
+   * one is not (or two coincide). */
+  TsTime next[CHAIN_MAX_FRAGS];
+  for (guint32 j = 0; j < c->n; j++)
+    next[j] = c->frag[j].next;
+  guint64 left = k->undispatched;
+  TsTime stop;
+  for (;;)
+    {
+      gboolean tie;
+      guint32 a = chain_first (next, c->n, &tie);
+      if (tie || left <= c->frag[a].blocks)
+        {
+          stop = next[a];
+          break;
+        }
+      left -= c->frag[a].blocks;
+      next[a] += c->frag[a].period;
+    }
+  if (stop == first)
+    return;  /* not one refill */
+  for (guint32 j = 0; j < c->n; j++)
+    g->groups[c->frag[j].gi].frag = j;
+  c->on = TRUE, c->ki = ki, c->level = lv, c->stop = stop, c->n_heap = 0;
+  c->event = ts_engine_schedule (g->engine, stop, TS_EV_COMPLETE, ev_chain_end, g, 0);
+}
+
+/* A refill at time t of fragment j: the wave that ended then is counted and the new one placed, and
+ * the group lists take the order that leaving and entering again gives them (contention_leave,
+ * then contention_enter): the order in which later settles visit groups, and so of their events. */
+static void
+chain_apply_refill (TsGpu *g, guint32 j, TsTime t)
+{
+  ChainFrag *f = &g->chain.frag[j];
+  KRun *k = &g->kruns[g->chain.ki];
+  g->blocks_completed += f->blocks;
+  k->remaining -= f->blocks;
+  k->done_real += f->blocks;
+  k->undispatched -= f->blocks;
+  k->last_end = MAX (k->last_end, t + f->step_at[0]);
+  f->virt = TRUE, f->start = t, f->next = t + f->period;
+  if (!g->sm_rule)
+    return;
+  guint32 gi = f->gi;
+  Group *grp = &g->groups[gi];
+  const guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
+  guint cap = g->prof->max_blocks_per_sm;
+  for (guint32 p = 0; p < grp->n_sms; p++)
+    {
+      guint32 *list = &g->sm_groups[(gsize) (pairs[p] >> 16) * cap];
+      guint32 n = g->sm_n_groups[pairs[p] >> 16], e = 0;
+      while (list[e] != gi)
+        e++;
+      list[e] = list[n - 1];
+      list[n - 1] = gi;
+    }
+  guint32 last = g->live[g->n_live - 1];
+  g->live[grp->live_pos] = last;
+  g->groups[last].live_pos = grp->live_pos;
+  g->live[g->n_live - 1] = gi;
+  grp->live_pos = g->n_live - 1;
+}
+
+/* The heap of virtual fragments: the entry at pos moved down or up. */
+static void
+chain_heap_fix (Chain *c, guint32 pos)
+{
+  guint32 j = c->heap[pos];
+  TsTime t = c->frag[j].next;
+  while (pos > 0 && c->frag[c->heap[(pos - 1) / 2]].next > t)
+    c->heap[pos] = c->heap[(pos - 1) / 2], pos = (pos - 1) / 2;
+  for (;;)
+    {
+      guint32 ch = 2 * pos + 1;
+      if (ch >= c->n_heap)
+        break;
+      if (ch + 1 < c->n_heap && c->frag[c->heap[ch + 1]].next < c->frag[c->heap[ch]].next)
+        ch++;
+      if (c->frag[c->heap[ch]].next >= t)
+        break;
+      c->heap[pos] = c->heap[ch], pos = ch;
+    }
+  c->heap[pos] = j;
+}
+
+/* Applies the virtual fragments' completions and refills before `until`, in time order (they
+ * never coincide before the chain's stop). */
+static void
+chain_catch_up (TsGpu *g, TsTime until)
+{
+  Chain *c = &g->chain;
+  if (c->n == 1 && c->n_heap == 1 && c->frag[0].next < until)
+    {
+      /* A group alone: its lists hold it alone, so its refills change no order; k of them. */
+      ChainFrag *f = &c->frag[0];
+      KRun *k = &g->kruns[c->ki];
+      guint64 n = (guint64) (until - f->next + f->period - 1) / (guint64) f->period;
+      g->blocks_completed += n * f->blocks;
+      k->remaining -= n * f->blocks;
+      k->done_real += n * f->blocks;
+      k->undispatched -= n * f->blocks;
+      f->start = f->next + (TsTime) (n - 1) * f->period;
+      f->next = f->start + f->period;
+      k->last_end = MAX (k->last_end, f->start + f->step_at[0]);
+      return;
+    }
+  while (c->n_heap > 0 && c->frag[c->heap[0]].next < until)
+    {
+      chain_apply_refill (g, c->heap[0], c->frag[c->heap[0]].next);
+      chain_heap_fix (c, 0);
+    }
+}
+
+/* Fragment j's wave at the chain's start ended now, before the chain's stop: its waves are
+ * virtual from now on, beginning with the refill that the dispatcher makes at this instant
+ * (chain_catch_up, once the instant is over). */
+static void
+chain_refill (TsGpu *g, guint32 j)
+{
+  Chain *c = &g->chain;
+  g->groups[c->frag[j].gi].event = 0;
+  c->frag[j].virt = TRUE;
+  c->heap[c->n_heap++] = j;
+  chain_heap_fix (c, c->n_heap - 1);
+}
+
+/* Ends the chain now: every fragment becomes the group the wave-by-wave simulation has at this
+ * point.  inclusive: a wave ending now has ended (the caller runs after this instant's
+ * completions); otherwise it ends in an event of its own, now (at the chain's stop). */
+static void
+chain_materialize (TsGpu *g, gboolean inclusive)
+{
+  Chain *c = &g->chain;
+  KRun *k = &g->kruns[c->ki];
+  TsTime now = ts_engine_now (g->engine);
+  if (c->event != 0)
+    ts_engine_cancel (g->engine, c->event), c->event = 0;
+  chain_catch_up (g, now);
+  c->on = FALSE;
+  /* the virtual fragments, by their present wave's placement: the order of their events */
+  guint32 order[CHAIN_MAX_FRAGS], n = 0, ended = NONE;
+  for (guint32 j = 0; j < c->n; j++)
+    {
+      ChainFrag *f = &c->frag[j];
+      g->groups[f->gi].frag = NONE;
+      if (!f->virt)
+        continue;  /* still in the wave it had when the chain began: a group as it was */
+      if (inclusive && f->next == now)
+        {
+          ended = j;  /* it ended now; the dispatcher at this instant decides what follows */
+          continue;
+        }
+      guint32 p = n++;
+      while (p > 0 && c->frag[order[p - 1]].start > f->start)
+        order[p] = order[p - 1], p--;
+      order[p] = j;
+    }
+  for (guint32 q = 0; q < n; q++)
+    {
+      guint32 j = order[q];
+      ChainFrag *f = &c->frag[j];
+      Group *grp = &g->groups[f->gi];
+      TsTime s = f->start;
+      grp->start = s;
+      if (g->sm_rule)
+        grp->left = k->work, grp->since = s + g->prof->timing.block_dispatch, grp->rate = f->rate;
+      /* its state as the early-event steps before now left it */
+      guint st = 0;
+      while (st + 1 < f->n_steps && (s + f->step_at[st] < now || (inclusive && s + f->step_at[st] == now)))
+        {
+          grp->left = f->step_left[st], grp->since = s + f->step_at[st];
+          st++;
+        }
+      grp->due = s + f->step_at[st];
+      grp->event = ts_engine_schedule (g->engine, grp->due, TS_EV_COMPLETE, ev_complete, g, f->gi);
+    }
+  if (ended != NONE)
+    group_done (g, c->frag[ended].gi);
+}
+
 static void
 ev_complete (gpointer data, guint64 arg)
 {
@@ -1183,19 +1644,17 @@ ev_complete (gpointer data, guint64 arg)
           return;
         }
     }
-  KRun *k = &g->kruns[grp->krun];
-  const guint32 *pairs = group_vacate (g, gi);
-  g->blocks_completed += grp->blocks;
-  k->remaining -= grp->blocks;
-  if (!grp->noop)
-    k->done_real += grp->blocks;
-  if (g->observer)
-    observe (g, TS_GPU_BLOCKS_END, k, grp, pairs);
-  guint32 ki = grp->krun;
-  group_release (g, gi);
-  if (k->remaining == 0)
-    kernel_finished (g, ki);
-  request_dispatch (g);
+  if (grp->frag != NONE)
+    {
+      if (ts_engine_now (g->engine) < g->chain.stop)
+        {
+          chain_refill (g, grp->frag);
+          return;
+        }
+      /* It ends the chain: the others' waves come first, as their events would have. */
+      chain_materialize (g, FALSE);
+    }
+  group_done (g, gi);
 }
 
 /* ---- preemption ---- */
@@ -1227,6 +1686,8 @@ preempt_begin (TsGpu *g, guint stream, PreemptKind kind, TsPreemptDoneFn fn, gpo
   g_return_val_if_fail (stream < g->n_streams, NULL);
   Stream *s = &g->streams[stream];
   g_return_val_if_fail (s->preempt == PREEMPT_NONE, NULL);
+  if (g->chain.on)
+    chain_materialize (g, TRUE);  /* a preemption's events run among this kernel's completions */
   s->preempt = kind;
   s->pfn = fn, s->pdata = data;
   s->pr = (TsPreemptResult) { .requested = ts_engine_now (g->engine), .host_dropped = drop_host_queue (g, s) };
@@ -1241,6 +1702,7 @@ ev_reset_kill (gpointer data, guint64 arg)
   guint32 si = (guint32) arg;
   Stream *s = &g->streams[si];
   TsTime now = ts_engine_now (g->engine);
+  g->n_special--;
   for (guint32 gi = 0; gi < g->n_groups; gi++)
     {
       Group *grp = &g->groups[gi];
@@ -1309,6 +1771,7 @@ ts_gpu_reset (TsGpu *gpu, guint stream, TsPreemptDoneFn fn, gpointer data)
   TsTime cost = gpu->prof->timing.host_queue_clear;
   if (running)
     cost += gpu->prof->timing.flag_write + gpu->prof->timing.cu_reset;
+  gpu->n_special++;
   ts_engine_schedule (gpu->engine, now + cost, TS_EV_COMPLETE, ev_reset_kill, gpu, stream);
   return s->pr.host_dropped;
 }
@@ -1319,6 +1782,7 @@ ev_drain_flag (gpointer data, guint64 arg)
 {
   TsGpu *g = data;
   Stream *s = &g->streams[arg];
+  g->n_special--;
   guint32 kis[2] = { s->active, s->head };
   for (guint j = 0; j < 2; j++)
     for (guint32 ki = kis[j]; ki != NONE; ki = j == 0 ? NONE : g->kruns[ki].next)
@@ -1346,7 +1810,10 @@ ts_gpu_drain (TsGpu *gpu, guint stream, TsPreemptDoneFn fn, gpointer data)
   if (s->active == NONE && s->head == NONE)
     ts_engine_schedule (gpu->engine, now + gpu->prof->timing.host_queue_clear, TS_EV_HOST, ev_drain_empty, gpu, stream);
   else
-    ts_engine_schedule (gpu->engine, now + gpu->prof->timing.host_queue_clear + gpu->prof->timing.flag_write,
-                        TS_EV_COMPLETE, ev_drain_flag, gpu, stream);
+    {
+      gpu->n_special++;
+      ts_engine_schedule (gpu->engine, now + gpu->prof->timing.host_queue_clear + gpu->prof->timing.flag_write,
+                          TS_EV_COMPLETE, ev_drain_flag, gpu, stream);
+    }
   return s->pr.host_dropped;
 }

@@ -37,73 +37,126 @@ selected (const TsScenario *scn, guint t, int task, int cls)
   return cls < 0 || scn->tasks[t].cls == (TsTaskClass) cls;
 }
 
+/* The sums of one selection of jobs and preemptions, fed in their order in the run. */
+typedef struct {
+  TsStats st;
+  GArray *lat, *plat;     /* TsTime: latencies of finished jobs, of preemptions */
+  guint preempted, deadline_jobs, finished_in_time;
+  double acc, lat_sum;
+} Acc;
+
+static void
+acc_init (Acc *a)
+{
+  *a = (Acc) { .st = { .dmr = NAN, .accuracy = NAN, .lat_mean_ms = NAN, .lat_p50_ms = NAN,
+                       .lat_p90_ms = NAN, .lat_p99_ms = NAN, .lat_max_ms = NAN,
+                       .preempt_lat_p50_ms = NAN, .preempt_lat_p99_ms = NAN, .preempted_ratio = NAN },
+               .lat = g_array_new (FALSE, FALSE, sizeof (TsTime)),
+               .plat = g_array_new (FALSE, FALSE, sizeof (TsTime)) };
+}
+
+static void
+acc_job (Acc *a, const TsJob *j, TsTime duration)
+{
+  a->st.jobs++;
+  a->st.preemptions += j->preemptions;
+  a->preempted += j->preemptions > 0;
+  a->acc += j->accuracy;
+  if (j->deadline != TS_TIME_NEVER)
+    a->deadline_jobs++;
+  if (ts_job_missed (j))
+    a->st.missed++;
+  if (j->finish >= 0)
+    {
+      TsTime l = j->finish - j->release;
+      a->st.completed++;
+      g_array_append_val (a->lat, l);
+      a->lat_sum += (double) l;
+      if (j->finish <= duration)
+        a->finished_in_time++;
+    }
+}
+
+static void
+acc_preemption (Acc *a, const TsPreemptRecord *p)
+{
+  a->st.wasted_gpu_ms += p->wasted_gpu_ns / TS_NS_PER_MS;
+  if (p->latency >= 0)
+    g_array_append_val (a->plat, p->latency);
+}
+
+/* The metrics from the sums; job latencies only for one task (they do not mix across tasks). */
+static void
+acc_finish (Acc *a, const TsRunResult *res, gboolean latencies, TsStats *out)
+{
+  TsStats *st = &a->st;
+  if (a->deadline_jobs > 0)
+    st->dmr = (double) st->missed / a->deadline_jobs;
+  if (st->jobs > 0)
+    st->accuracy = a->acc / st->jobs, st->preempted_ratio = (double) a->preempted / st->jobs;
+  st->throughput_rps = a->finished_in_time / ((double) res->duration / TS_NS_PER_S);
+  if (a->plat->len > 0)
+    {
+      TsTime *v = (TsTime *) a->plat->data;
+      qsort (v, a->plat->len, sizeof (TsTime), cmp_time);
+      st->preempt_lat_p50_ms = ts_time_to_ms (ts_percentile (v, a->plat->len, 50));
+      st->preempt_lat_p99_ms = ts_time_to_ms (ts_percentile (v, a->plat->len, 99));
+    }
+  if (latencies && a->lat->len > 0)
+    {
+      TsTime *v = (TsTime *) a->lat->data;
+      qsort (v, a->lat->len, sizeof (TsTime), cmp_time);
+      st->n_lat = a->lat->len;
+      st->lat_mean_ms = a->lat_sum / a->lat->len / TS_NS_PER_MS;
+      st->lat_p50_ms = ts_time_to_ms (ts_percentile (v, a->lat->len, 50));
+      st->lat_p90_ms = ts_time_to_ms (ts_percentile (v, a->lat->len, 90));
+      st->lat_p99_ms = ts_time_to_ms (ts_percentile (v, a->lat->len, 99));
+      st->lat_max_ms = ts_time_to_ms (v[a->lat->len - 1]);
+    }
+  *out = *st;
+  g_array_unref (a->lat);
+  g_array_unref (a->plat);
+}
+
 /* Accumulates the jobs and preemptions of the selected tasks. */
 static void
 collect (const TsScenario *scn, const TsRunResult *res, int task, int cls, TsStats *out)
 {
-  *out = (TsStats) { .dmr = NAN, .accuracy = NAN, .lat_mean_ms = NAN, .lat_p50_ms = NAN,
-                     .lat_p90_ms = NAN, .lat_p99_ms = NAN, .lat_max_ms = NAN,
-                     .preempt_lat_p50_ms = NAN, .preempt_lat_p99_ms = NAN, .preempted_ratio = NAN };
-  guint preempted = 0;
-  g_autoptr (GArray) lat = g_array_new (FALSE, FALSE, sizeof (TsTime));
-  guint deadline_jobs = 0, finished_in_time = 0;
-  double acc = 0, lat_sum = 0;
+  Acc a;
+  acc_init (&a);
   for (guint i = 0; i < res->jobs->len; i++)
     {
       const TsJob *j = res->jobs->pdata[i];
-      if (!selected (scn, j->task, task, cls))
-        continue;
-      out->jobs++;
-      out->preemptions += j->preemptions;
-      preempted += j->preemptions > 0;
-      acc += j->accuracy;
-      if (j->deadline != TS_TIME_NEVER)
-        deadline_jobs++;
-      if (ts_job_missed (j))
-        out->missed++;
-      if (j->finish >= 0)
-        {
-          TsTime l = j->finish - j->release;
-          out->completed++;
-          g_array_append_val (lat, l);
-          lat_sum += (double) l;
-          if (j->finish <= res->duration)
-            finished_in_time++;
-        }
+      if (selected (scn, j->task, task, cls))
+        acc_job (&a, j, res->duration);
     }
-  if (deadline_jobs > 0)
-    out->dmr = (double) out->missed / deadline_jobs;
-  if (out->jobs > 0)
-    out->accuracy = acc / out->jobs, out->preempted_ratio = (double) preempted / out->jobs;
-  out->throughput_rps = finished_in_time / ((double) res->duration / TS_NS_PER_S);
-  g_autoptr (GArray) plat = g_array_new (FALSE, FALSE, sizeof (TsTime));
   for (guint i = 0; i < res->preemptions->len; i++)
     {
       const TsPreemptRecord *p = &g_array_index (res->preemptions, TsPreemptRecord, i);
-      if (!selected (scn, p->task, task, cls))
-        continue;
-      out->wasted_gpu_ms += p->wasted_gpu_ns / TS_NS_PER_MS;
-      if (p->latency >= 0)
-        g_array_append_val (plat, p->latency);
+      if (selected (scn, p->task, task, cls))
+        acc_preemption (&a, p);
     }
-  if (plat->len > 0)
+  acc_finish (&a, res, task >= 0, out);
+}
+
+void
+ts_stats_tasks (const TsScenario *scn, const TsRunResult *res, TsStats *out)
+{
+  g_autofree Acc *a = g_new (Acc, scn->n_tasks);
+  for (guint t = 0; t < scn->n_tasks; t++)
+    acc_init (&a[t]);
+  for (guint i = 0; i < res->jobs->len; i++)
     {
-      TsTime *v = (TsTime *) plat->data;
-      qsort (v, plat->len, sizeof (TsTime), cmp_time);
-      out->preempt_lat_p50_ms = ts_time_to_ms (ts_percentile (v, plat->len, 50));
-      out->preempt_lat_p99_ms = ts_time_to_ms (ts_percentile (v, plat->len, 99));
+      const TsJob *j = res->jobs->pdata[i];
+      acc_job (&a[j->task], j, res->duration);
     }
-  if (task >= 0 && lat->len > 0)
+  for (guint i = 0; i < res->preemptions->len; i++)
     {
-      TsTime *v = (TsTime *) lat->data;
-      qsort (v, lat->len, sizeof (TsTime), cmp_time);
-      out->n_lat = lat->len;
-      out->lat_mean_ms = lat_sum / lat->len / TS_NS_PER_MS;
-      out->lat_p50_ms = ts_time_to_ms (ts_percentile (v, lat->len, 50));
-      out->lat_p90_ms = ts_time_to_ms (ts_percentile (v, lat->len, 90));
-      out->lat_p99_ms = ts_time_to_ms (ts_percentile (v, lat->len, 99));
-      out->lat_max_ms = ts_time_to_ms (v[lat->len - 1]);
+      const TsPreemptRecord *p = &g_array_index (res->preemptions, TsPreemptRecord, i);
+      acc_preemption (&a[p->task], p);
     }
+  for (guint t = 0; t < scn->n_tasks; t++)
+    acc_finish (&a[t], res, TRUE, &out[t]);
 }
 
 void

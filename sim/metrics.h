@@ -40,8 +40,12 @@ gboolean ts_job_missed (const TsJob *job);
 /* Nearest-rank percentile p (0 < p <= 100) of n >= 1 ascending values. */
 TsTime ts_percentile (const TsTime *sorted, guint n, double p);
 
-/* Metrics of one task of a run. */
+/* Metrics of one task of a run.  O(jobs of the run): for many tasks, ts_stats_tasks. */
 void ts_stats_task (const TsScenario *scn, const TsRunResult *res, guint task, TsStats *out);
+
+/* Metrics of every task of a run, out[t] for t < scn->n_tasks, the same as ts_stats_task's, in
+ * one pass over the run's jobs: O(jobs + tasks). */
+void ts_stats_tasks (const TsScenario *scn, const TsRunResult *res, TsStats *out);
 
 /* Metrics over every task the run kept of one class (cls >= 0) or of all (cls < 0): counts,
  * throughput and waste summed, dmr over tasks with a deadline, accuracy over all jobs,

@@ -52,15 +52,14 @@ GString *
 ts_report_summary_csv (const TsScenario *scn, TsRunResult *const *runs, guint n_runs)
 {
   GString *s = g_string_new (TS_SUMMARY_COLUMNS "," TS_SUMMARY_EXTRA_COLUMNS "\n");
+  g_autofree TsStats *st = g_new (TsStats, scn->n_tasks);
   for (guint r = 0; r < n_runs; r++)
-    for (guint t = 0; t < scn->n_tasks; t++)
-      {
-        if (!runs[r]->task_ran[t])
-          continue;
-        TsStats st;
-        ts_stats_task (scn, runs[r], t, &st);
-        summary_row (s, runs[r]->policy, scn->tasks[t].name, class_name (scn->tasks[t].cls), &st);
-      }
+    {
+      ts_stats_tasks (scn, runs[r], st);
+      for (guint t = 0; t < scn->n_tasks; t++)
+        if (runs[r]->task_ran[t])
+          summary_row (s, runs[r]->policy, scn->tasks[t].name, class_name (scn->tasks[t].cls), &st[t]);
+    }
   return s;
 }
 
@@ -154,25 +153,25 @@ ts_report_table (FILE *out, const TsScenario *scn, TsRunResult *const *runs, gui
   g_string_append_printf (s, "%-14s %-*s %-5s %7s %7s %7s %7s %9s %9s %9s %9s %6s %9s %6s %6s %9s %9s %7s\n",
                           "policy", w, "task", "class", "jobs", "done", "missed", "dmr", "mean_ms", "p50_ms",
                           "p99_ms", "max_ms", "acc", "thr_rps", "preem", "pjr", "plat_p99", "waste_ms", "x_rtonly");
+  g_autofree TsStats *st = g_new (TsStats, scn->n_tasks);
+  g_autofree TsStats *ref = base != NULL ? g_new (TsStats, scn->n_tasks) : NULL;
+  if (base != NULL)
+    ts_stats_tasks (scn, base, ref);
   for (guint r = 0; r < n_runs; r++)
     {
       if (r > 0)
         g_string_append_c (s, '\n');
       gboolean any_be = FALSE;
+      ts_stats_tasks (scn, runs[r], st);
       for (guint t = 0; t < scn->n_tasks; t++)
         {
           if (!runs[r]->task_ran[t])
             continue;
-          TsStats st, ref;
           double rel = NAN;
-          ts_stats_task (scn, runs[r], t, &st);
           if (base != NULL && scn->tasks[t].cls == TS_CLASS_RT && base->task_ran[t])
-            {
-              ts_stats_task (scn, base, t, &ref);
-              rel = st.lat_mean_ms / ref.lat_mean_ms;
-            }
+            rel = st[t].lat_mean_ms / ref[t].lat_mean_ms;
           any_be |= scn->tasks[t].cls == TS_CLASS_BE;
-          table_row (s, w, runs[r]->policy, scn->tasks[t].name, class_name (scn->tasks[t].cls), &st, rel);
+          table_row (s, w, runs[r]->policy, scn->tasks[t].name, class_name (scn->tasks[t].cls), &st[t], rel);
         }
       TsStats tot;
       if (any_be)

@@ -347,6 +347,7 @@ parse_scenario (TsCfgFile *f, gpointer target)
   parse_policy_params (f, root, scn);
 
   g_autoptr (GHashTable) models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);  /* task names so far */
   const config_setting_t *tasks = ts_cfg_sequence (f, root, "tasks", TRUE);
   if (tasks == NULL)
     return;
@@ -365,9 +366,8 @@ parse_scenario (TsCfgFile *f, gpointer target)
           continue;
         }
       parse_task (f, scn, models, g, &scn->tasks[i]);
-      for (int j = 0; j < i; j++)
-        if (strcmp (scn->tasks[j].name, scn->tasks[i].name) == 0 && strcmp (scn->tasks[i].name, "?") != 0)
-          ts_cfg_error (f, config_setting_get_member (g, "name"), "duplicate task name '%s'", scn->tasks[i].name);
+      if (strcmp (scn->tasks[i].name, "?") != 0 && !g_hash_table_add (names, scn->tasks[i].name))
+        ts_cfg_error (f, config_setting_get_member (g, "name"), "duplicate task name '%s'", scn->tasks[i].name);
     }
 
   if (scn->profile != NULL)

@@ -257,10 +257,17 @@ ts_sweep_load (const char *path, GError **error)
     }
   sw->n_points = (guint) n;
 
-  /* every point must load: report the first that does not, with its values */
+  /* every point must load: report the first that does not, with its values.  The replicas of
+   * one combination of values differ only in their seed (ts_sweep_point_scenario): one load
+   * checks them all. */
   sw->seeds = g_new0 (guint64, sw->n_points);
   for (guint i = 0; i < sw->n_points; i++)
     {
+      if (i % sw->replicas != 0)
+        {
+          sw->seeds[i] = sw->seeds[i - i % sw->replicas] + i % sw->replicas;
+          continue;
+        }
       g_autoptr (GError) err = NULL;
       g_autoptr (TsScenario) scn = ts_sweep_point_scenario (sw, i, &err);
       if (scn == NULL)
@@ -1076,12 +1083,13 @@ holds (Search *s, double v, gboolean *ok)
       *ok = FALSE;
       return FALSE;
     }
+  g_autofree TsStats *stats = g_new (TsStats, scn->n_tasks);
+  ts_stats_tasks (scn, res, stats);
   for (guint t = 0; t < scn->n_tasks; t++)
     {
       if (scn->tasks[t].cls != TS_CLASS_RT || !res->task_ran[t])
         continue;
-      TsStats st;
-      ts_stats_task (scn, res, t, &st);
+      const TsStats st = stats[t];
       gboolean good = sw->search.dmr ? st.dmr <= sw->search.max_dmr
                                      : st.n_lat == st.jobs && st.lat_p99_ms <= ts_time_to_ms (scn->tasks[t].deadline);
       if (!good)

@@ -34,15 +34,18 @@ GArray *
 ts_validation_compare (const TsScenario *scn, TsRunResult *const *real, TsRunResult *const *sim, guint n_runs)
 {
   GArray *rows = g_array_new (FALSE, TRUE, sizeof (TsValidationRow));
+  g_autofree TsStats *st_real = g_new (TsStats, scn->n_tasks), *st_sim = g_new (TsStats, scn->n_tasks);
   for (guint i = 0; i < n_runs; i++)
-    for (guint t = 0; t < scn->n_tasks; t++)
-      if (real[i]->task_ran[t] && sim[i]->task_ran[t])
-        {
-          TsValidationRow row = { .policy = real[i]->policy, .task = t };
-          ts_stats_task (scn, real[i], t, &row.real);
-          ts_stats_task (scn, sim[i], t, &row.sim);
-          g_array_append_val (rows, row);
-        }
+    {
+      ts_stats_tasks (scn, real[i], st_real);
+      ts_stats_tasks (scn, sim[i], st_sim);
+      for (guint t = 0; t < scn->n_tasks; t++)
+        if (real[i]->task_ran[t] && sim[i]->task_ran[t])
+          {
+            TsValidationRow row = { .policy = real[i]->policy, .task = t, .real = st_real[t], .sim = st_sim[t] };
+            g_array_append_val (rows, row);
+          }
+    }
   return rows;
 }
 

@@ -94,6 +94,63 @@ test_cancel (void)
   g_array_unref (l.log);
 }
 
+/* ts_engine_defer: a call deferred by an event at time 10. */
+typedef struct {
+  TsEngine *e;
+  Log *l;
+  TsEventClass cls;     /* of the deferred call */
+  gboolean also_now;    /* the event also schedules one at 10 of class TS_EV_HOST */
+} Defer;
+
+static void
+defer_from_event (gpointer data, guint64 arg)
+{
+  Defer *d = data;
+  record (d->l, arg);
+  if (d->also_now)
+    ts_engine_schedule (d->e, 10, TS_EV_HOST, record, d->l, 2);
+  ts_engine_defer (d->e, d->cls, record, d->l, 3);
+}
+
+static void
+test_defer (void)
+{
+  /* Nothing else at 10: the deferred call runs when the event returns, as no event of its own. */
+  for (guint c = 0; c < 4; c++)
+    {
+      g_autoptr (TsEngine) e = ts_engine_new ();
+      Log l = { g_array_new (FALSE, FALSE, sizeof (guint64)) };
+      Defer d = { e, &l, TS_EV_DISPATCH, FALSE };
+      ts_engine_schedule (e, 10, TS_EV_COMPLETE, defer_from_event, &d, 1);
+      ts_engine_schedule (e, 11, TS_EV_COMPLETE, record, &l, 4);
+      switch (c)
+        {
+        case 0:  /* alone at 10 */
+          ts_engine_run (e);
+          break;
+        case 1:  /* an event at 10 that runs before a dispatch: the deferred call waits for it */
+          d.also_now = TRUE;
+          ts_engine_run (e);
+          break;
+        case 2:  /* ...but not before a call of an earlier class */
+          d.also_now = TRUE, d.cls = TS_EV_COMPLETE;
+          ts_engine_run (e);
+          break;
+        default:  /* outside an event: an event at once (the engine's time, 0) */
+          ts_engine_defer (e, TS_EV_DISPATCH, record, &l, 0);
+          g_assert_cmpuint (ts_engine_pending (e), ==, 3);
+          ts_engine_run (e);
+          break;
+        }
+      static const guint64 want[4][4] = { { 1, 3, 4 }, { 1, 2, 3, 4 }, { 1, 3, 2, 4 }, { 0, 1, 3, 4 } };
+      static const guint n_want[4] = { 3, 4, 4, 4 };
+      static const guint64 events[4] = { 2, 4, 3, 3 };  /* a deferred call that waited is an event */
+      g_assert_cmpmem (l.log->data, l.log->len * sizeof (guint64), want[c], n_want[c] * sizeof (guint64));
+      g_assert_cmpuint (ts_engine_events_run (e), ==, events[c]);
+      g_array_unref (l.log);
+    }
+}
+
 /* Reference model: the pending events as (time, class, seq, id, token); the next to run is the
  * minimum by (time, class, seq), found by a linear scan. */
 typedef struct {
@@ -166,6 +223,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/order", test_order);
   g_test_add_func ("/engine/schedule-while-running", test_schedule_while_running);
   g_test_add_func ("/engine/cancel", test_cancel);
+  g_test_add_func ("/engine/defer", test_defer);
   g_test_add_func ("/engine/random-100k", test_random);
   return g_test_run ();
 }

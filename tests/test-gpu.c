@@ -481,6 +481,142 @@ test_random_load (void)
   g_rand_free (rng);
 }
 
+/* Wave chains (sim/gpu.c): without an observer the simulated GPU passes a lone kernel's steady
+ * waves without events; with one it runs every wave.  On random work (long kernels on four
+ * streams over two levels, resets and drains, block counts read mid-run), with and without
+ * contention, the two must agree exactly: every completion callback at the same time and in
+ * the same order, every preemption's result, every block count, while the run without an
+ * observer uses far fewer events. */
+typedef struct {
+  TsEngine *engine;
+  TsGpu *gpu;
+  GString *log;
+  gboolean preempting[4];
+  guint streams[4];
+} ChainRun;
+
+typedef struct {
+  ChainRun *run;
+  guint op;               /* 0 launch, 1 reset, 2 drain, 3 count blocks */
+  guint stream;
+  const TsKernelDesc *k;
+  guint64 tag;
+} ChainOp;
+
+static void
+chain_done (gpointer data, guint64 tag)
+{
+  ChainRun *run = data;
+  g_string_append_printf (run->log, "done %" G_GINT64_FORMAT " %" G_GUINT64_FORMAT "\n", ts_engine_now (run->engine), tag);
+}
+
+static void
+chain_preempted (gpointer data, const TsPreemptResult *pr)
+{
+  ChainOp *o = data;
+  ChainRun *run = o->run;
+  run->preempting[o->stream] = FALSE;
+  g_string_append_printf (run->log, "preempted %u at %" G_GINT64_FORMAT ": %" G_GINT64_FORMAT " %u %u %d %" G_GUINT64_FORMAT
+                          " %u %" G_GUINT64_FORMAT " %" G_GINT64_FORMAT " %a\n", o->stream, ts_engine_now (run->engine),
+                          pr->done, pr->host_dropped, pr->device_dropped, pr->have_unfinished, pr->unfinished_tag,
+                          pr->unfinished_done, pr->aborted_blocks, pr->aborted_block_ns, pr->wasted_gpu_ns);
+}
+
+static void
+chain_op (gpointer data, guint64 arg)
+{
+  ChainOp *o = data;
+  ChainRun *run = o->run;
+  guint si = run->streams[o->stream];
+  if (o->op == 3)
+    g_string_append_printf (run->log, "blocks %" G_GUINT64_FORMAT "\n", ts_gpu_blocks_completed (run->gpu));
+  else if (run->preempting[o->stream])
+    return;  /* nothing enters a stream being preempted */
+  else if (o->op == 0)
+    ts_gpu_launch (run->gpu, si, o->k, chain_done, run, o->tag);
+  else
+    {
+      run->preempting[o->stream] = TRUE;
+      if (o->op == 1)
+        ts_gpu_reset (run->gpu, si, chain_preempted, o);
+      else
+        ts_gpu_drain (run->gpu, si, chain_preempted, o);
+    }
+}
+
+static void
+chain_nothing (gpointer data, const TsGpuEvent *ev)
+{
+}
+
+static void
+test_chains (void)
+{
+  GRand *rng = g_rand_new_with_seed (77);
+  guint64 events[2] = { 0, 0 };
+  for (guint trial = 0; trial < 60; trial++)
+    {
+      TsProfile *p = tu_profile (g_rand_int_range (rng, 1, 7));
+      p->contention_rule = (TsContentionRule) (trial % 3);
+      p->dram_bandwidth_gbps = 50;
+      p->timing.launch_latency = g_rand_boolean (rng) ? 0 : g_rand_int_range (rng, 1, 3000);
+      p->timing.block_dispatch = g_rand_boolean (rng) ? 0 : g_rand_int_range (rng, 1, 500);
+      p->timing.host_queue_clear = 1000, p->timing.flag_write = 5000, p->timing.cu_reset = 20000;
+      p->timing.block_check = 1000;
+      /* kernels: many waves, demands that leave loads exact (1/4) and that do not (0.15) */
+      static const double demand[] = { 0, 0.25, 0.15, 0.6 };
+      static const double curve[] = { 10000, 11000, 14000, 20000 };
+      TsKernelDesc ks[6];
+      for (guint i = 0; i < 6; i++)
+        {
+          guint t = 64 << g_rand_int_range (rng, 0, 4);
+          ks[i] = tu_kernel (g_rand_int_range (rng, 1, 2000), t, 16, 0, g_rand_int_range (rng, 2000, 300000));
+          ks[i].sm_demand = demand[g_rand_int_range (rng, 0, 4)];
+          ks[i].dram_bytes = g_rand_boolean (rng) ? 0 : g_rand_double_range (rng, 0, 2e6);
+          if (g_rand_int_range (rng, 0, 4) == 0)
+            ks[i].occupancy_ns = (double *) curve, ks[i].n_occupancy = 4;
+        }
+      guint n_ops = 300;
+      g_autofree ChainOp *ops = g_new (ChainOp, n_ops);
+      g_autofree TsTime *at = g_new (TsTime, n_ops);
+      for (guint i = 0; i < n_ops; i++)
+        {
+          guint u = g_rand_int_range (rng, 0, 100);
+          ops[i] = (ChainOp) { NULL, u < 80 ? 0 : u < 86 ? 1 : u < 92 ? 2 : 3, g_rand_int_range (rng, 0, 4),
+                               &ks[g_rand_int_range (rng, 0, 6)], i };
+          at[i] = g_rand_int_range (rng, 0, 30000000);
+        }
+      g_autofree char *logs[2] = { NULL, NULL };
+      for (guint mode = 0; mode < 2; mode++)
+        {
+          ChainRun run = { ts_engine_new (), NULL, g_string_new (NULL), { FALSE }, { 0 } };
+          run.gpu = ts_gpu_new (run.engine, p);
+          if (mode == 0)
+            ts_gpu_set_observer (run.gpu, chain_nothing, NULL);  /* every wave an event */
+          for (guint s = 0; s < 4; s++)
+            run.streams[s] = ts_gpu_stream_new (run.gpu, s / 2);
+          for (guint i = 0; i < n_ops; i++)
+            {
+              ops[i].run = &run;
+              ts_engine_schedule (run.engine, at[i], TS_EV_HOST, chain_op, &ops[i], 0);
+            }
+          ts_engine_run (run.engine);
+          g_string_append_printf (run.log, "end %" G_GINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT "\n",
+                                  ts_engine_now (run.engine), ts_gpu_kernels_completed (run.gpu),
+                                  ts_gpu_blocks_completed (run.gpu));
+          events[mode] += ts_engine_events_run (run.engine);
+          ts_gpu_free (run.gpu);
+          ts_engine_free (run.engine);
+          logs[mode] = g_string_free (run.log, FALSE);
+        }
+      g_assert_cmpstr (logs[1], ==, logs[0]);
+      ts_profile_free (p);
+    }
+  /* the chains ran: the same work in far fewer events */
+  g_assert_cmpuint (events[1] * 2, <, events[0]);
+  g_rand_free (rng);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -492,5 +628,6 @@ main (int argc, char **argv)
   g_test_add_func ("/gpu/dispatch-rules", test_dispatch_rules);
   g_test_add_func ("/gpu/placement-rules", test_placement_rules);
   g_test_add_func ("/gpu/random-load-greedy-no-eviction", test_random_load);
+  g_test_add_func ("/gpu/chains-same-as-every-wave", test_chains);
   return g_test_run ();
 }

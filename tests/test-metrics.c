@@ -5,6 +5,7 @@
 
 #include "sim/metrics.h"
 #include "sim/report.h"
+#include "sim/scenario.h"
 
 /* Nearest rank: the ceil(p/100 * n)-th smallest value. */
 static void
@@ -72,6 +73,36 @@ test_task_stats (void)
   g_assert_true (isnan (st.dmr));
   g_assert_cmpuint (st.missed, ==, 0);
   g_assert_cmpfloat_with_epsilon (st.lat_p99_ms, 50.0, 1e-12);
+
+  /* Every task at once (one pass over the jobs) gives the same as each task alone, preemptions
+   * included. */
+  TsPreemptRecord pr[] = { { 1, 10 * ms, 3 * ms, 2e6 }, { 0, 20 * ms, 1 * ms, 1e6 }, { 1, 30 * ms, -1, 5e5 } };
+  g_array_append_vals (res.preemptions, pr, G_N_ELEMENTS (pr));
+  TsScenario two = { .n_tasks = 2 };
+  TsStats all[2];
+  ts_stats_tasks (&two, &res, all);
+  for (guint t = 0; t < 2; t++)
+    {
+      TsStats one;
+      ts_stats_task (&two, &res, t, &one);
+      g_assert_cmpuint (all[t].jobs, ==, one.jobs);
+      g_assert_cmpuint (all[t].completed, ==, one.completed);
+      g_assert_cmpuint (all[t].missed, ==, one.missed);
+      g_assert_cmpuint (all[t].n_lat, ==, one.n_lat);
+      g_assert_cmpuint (all[t].preemptions, ==, one.preemptions);
+      const double a[] = { all[t].dmr, all[t].lat_mean_ms, all[t].lat_p50_ms, all[t].lat_p90_ms, all[t].lat_p99_ms,
+                           all[t].lat_max_ms, all[t].accuracy, all[t].throughput_rps, all[t].preempted_ratio,
+                           all[t].preempt_lat_p50_ms, all[t].preempt_lat_p99_ms, all[t].wasted_gpu_ms };
+      const double b[] = { one.dmr, one.lat_mean_ms, one.lat_p50_ms, one.lat_p90_ms, one.lat_p99_ms, one.lat_max_ms,
+                           one.accuracy, one.throughput_rps, one.preempted_ratio, one.preempt_lat_p50_ms,
+                           one.preempt_lat_p99_ms, one.wasted_gpu_ms };
+      for (guint i = 0; i < G_N_ELEMENTS (a); i++)
+        g_assert_true ((isnan (a[i]) && isnan (b[i])) || a[i] == b[i]);
+    }
+  g_assert_cmpfloat_with_epsilon (all[1].preempt_lat_p50_ms, 3.0, 1e-12);  /* task 1's one measured latency */
+  g_assert_cmpfloat_with_epsilon (all[1].wasted_gpu_ms, 2.5, 1e-12);      /* 2 + 0.5 ms */
+  g_assert_cmpfloat_with_epsilon (all[0].wasted_gpu_ms, 1.0, 1e-12);
+  g_array_set_size (res.preemptions, 0);
 
   ts_stats_total (NULL, &res, -1, &st);
   g_assert_cmpuint (st.jobs, ==, 6);

@@ -26,6 +26,7 @@ axis_free (gpointer p)
   TsAxis *a = p;
   g_free (a->name);
   g_free (a->where);
+  g_free (a->file);
   g_free (a->key);
   g_ptr_array_unref (a->values);
   g_ptr_array_unref (a->labels);
@@ -98,6 +99,21 @@ check_label (TsCfgFile *f, const config_setting_t *v, const char *label)
       }
 }
 
+/* Records where the group g that defines a is: its file (the sweep file, or an @included one
+ * as its @include line names it, relative to the sweep file's folder) and line. */
+static void
+locate (TsCfgFile *f, const config_setting_t *g, TsAxis *a)
+{
+  const char *src = config_setting_source_file (g);
+  if (src == NULL)
+    src = f->label;
+  a->line = config_setting_source_line (g);
+  a->where = g_strdup_printf ("%s:%d", src, a->line);
+  g_autofree char *path = strcmp (src, f->label) == 0 || g_path_is_absolute (src)
+                            ? g_strdup (src) : g_build_filename (f->dir, src, NULL);
+  a->file = ts_provenance_key (path);
+}
+
 static const char *const top_keys[] = { "scenario", "axes", "combine", "replicas", "search", "fixed", NULL };
 static const char *const fixed_keys[] = { "key", "value", NULL };
 static const char *const search_keys[] = { "name", "key", "low", "high", "tolerance", "direction", "condition",
@@ -141,7 +157,8 @@ parse_sweep (TsCfgFile *f, gpointer target)
       a->values = g_ptr_array_new_with_free_func (g_free);
       a->labels = g_ptr_array_new_with_free_func (g_free);
       a->key = g_strdup (ts_cfg_string (f, g, "key", TRUE, &s) ? s : "?");
-      a->name = g_strdup_printf ("%s:%d", f->label, config_setting_source_line (g));
+      locate (f, g, a);
+      a->name = g_strdup (a->where);
       g_ptr_array_add (a->values, v ? ts_cfg_setting_to_text (v) : g_strdup ("0"));
       g_ptr_array_add (sw->fixed, a);
     }
@@ -180,8 +197,7 @@ parse_sweep (TsCfgFile *f, gpointer target)
         }
       ts_cfg_check_keys (f, g, axis_keys);
       TsAxis *a = g_new0 (TsAxis, 1);
-      a->line = config_setting_source_line (g);
-      a->where = g_strdup_printf ("%s:%d", f->label, a->line);
+      locate (f, g, a);
       a->values = g_ptr_array_new_with_free_func (g_free);
       a->labels = g_ptr_array_new_with_free_func (g_free);
       g_ptr_array_add (sw->axes, a);
@@ -411,9 +427,9 @@ point_provenance (const TsSweep *sw, guint i, const TsScenario *scn)
   guint replica;
   g_autofree TsOverride *ov = ts_sweep_point_overrides (sw, i, &replica);
   g_autofree char *sweep_key = ts_provenance_key (sw->path);
+  g_autofree char *sweep_text = ts_provenance_text (sweep_key);
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
-  g_autofree char *sweep_text = ts_provenance_text (sweep_key);
   json_builder_set_member_name (b, "sweep");
   json_builder_add_string_value (b, sweep_text);
   json_builder_set_member_name (b, "sweep_sha256");
@@ -431,8 +447,11 @@ point_provenance (const TsSweep *sw, guint i, const TsScenario *scn)
   json_builder_begin_array (b);
   for (guint k = 0; ov[k].path != NULL; k++)
     {
+      /* the overrides are the fixed settings, then the axes (ts_sweep_point_overrides) */
+      const TsAxis *from = k < sw->fixed->len ? sw->fixed->pdata[k] : sw->axes->pdata[k - sw->fixed->len];
       g_autofree char *key = ts_provenance_text (ov[k].path), *value = ts_provenance_text (ov[k].value);
-      g_autofree char *where = ts_provenance_text (ov[k].label);
+      g_autofree char *file = ts_provenance_text (from->file);
+      g_autofree char *where = g_strdup_printf ("%s:%d", file, from->line);
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "key");
       json_builder_add_string_value (b, key);

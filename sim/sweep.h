@@ -33,6 +33,7 @@ typedef struct {
   GPtrArray *labels;   /* char*: what points.csv shows for each value */
   int line;
   char *where;         /* "file:line" of its definition, for messages about its values */
+  char *file;          /* the file that defines it (the sweep file or one it @includes), absolute */
 } TsAxis;
 
 typedef struct {

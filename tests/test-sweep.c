@@ -522,16 +522,18 @@ test_point_provenance (void)
       g_autofree char *abs = g_canonicalize_filename (files[f], NULL), *hash = file_sha256 (files[f]);
       g_assert_cmpstr (json_object_get_string_member (in, abs), ==, hash);
     }
-  /* the fixed seed, then the axes, each with where it was set */
+  /* the fixed seed, then the axes, each with where it was set (grid.cfg's lines 8, 4 and 5) */
   JsonArray *ov = json_object_get_array_member (r, "overrides");
   const char *keys[] = { "seed", "duration", "tasks.[0].arrival.rate" }, *values[] = { "7", "0.01", "30.0" };
+  const int lines[] = { 8, 4, 5 };
   g_assert_cmpuint (json_array_get_length (ov), ==, 3);
   for (guint k = 0; k < 3; k++)
     {
       JsonObject *o = json_array_get_object_element (ov, k);
+      g_autofree char *from = g_strdup_printf ("%s:%d", sweep_abs, lines[k]);
       g_assert_cmpstr (json_object_get_string_member (o, "key"), ==, keys[k]);
       g_assert_cmpstr (json_object_get_string_member (o, "value"), ==, values[k]);
-      g_assert_true (g_str_has_prefix (json_object_get_string_member (o, "from"), sweep_abs));
+      g_assert_cmpstr (json_object_get_string_member (o, "from"), ==, from);
     }
   /* scenario.cfg is the base scenario */
   g_autofree char *copy = tu_slurp (p5, "scenario.cfg"), *orig = NULL;
@@ -707,6 +709,12 @@ test_sweep_include_hashed (void)
   g_autofree char *err = NULL, *axes_abs = g_canonicalize_filename (axes, NULL);
   g_assert_cmpint (tu_tiersim (NULL, &err, "merge", m, a, b, NULL), ==, 2);
   g_assert_nonnull (strstr (err, axes_abs));
+  /* a point's run.json says where its axis was set: line 1 of axes.cfg, not of s.cfg */
+  g_autofree char *p0 = g_build_filename (a, "points", "000000", NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonArray *ov = json_object_get_array_member (json_file_object (parser, p0, "run.json"), "overrides");
+  g_autofree char *from = g_strconcat (axes_abs, ":1", NULL);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (ov, 0), "from"), ==, from);
   tu_rm_rf (tmp);
 }
 

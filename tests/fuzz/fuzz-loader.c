@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -35,18 +36,29 @@ sweep_too_big (const char *text)
   return commas > 16 || (r != NULL && strspn (r, "0123456789") > 2);
 }
 
+static char *dir, *path, *inc;
+
+/* Removes the temporary folder when libFuzzer exits. */
+static void
+remove_dir (void)
+{
+  g_unlink (path);
+  g_unlink (inc);
+  g_rmdir (dir);
+}
+
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  static char *path, *inc;
   if (path == NULL)
     {
-      g_autofree char *dir = g_dir_make_tmp ("tiersim-fuzz-XXXXXX", NULL);
+      dir = g_dir_make_tmp ("tiersim-fuzz-XXXXXX", NULL);
       g_assert_nonnull (dir);
       path = g_build_filename (dir, "input.cfg", NULL);
       inc = g_build_filename (dir, "inc.cfg", NULL);
+      atexit (remove_dir);
     }
   if (size < 1)
     return 0;

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -75,12 +76,21 @@ too_many_points (const char *data, gsize size)
          && json_node_get_int (n) > 16;
 }
 
+static char *root, *in, *out, *point;
+
+/* Removes the temporary folder when libFuzzer exits. */
+static void
+remove_root (void)
+{
+  empty_folder (root, 3);
+  g_rmdir (root);
+}
+
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  static char *root, *in, *out, *point;
   if (root == NULL)
     {
       root = g_dir_make_tmp ("tiersim-fuzz-XXXXXX", NULL);
@@ -89,6 +99,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       out = g_build_filename (root, "out", NULL);
       point = g_build_filename (in, "points", "000000", NULL);
       g_setenv ("PATH", "", TRUE);   /* never run gnuplot */
+      atexit (remove_root);
     }
   if (size < 1)
     return 0;

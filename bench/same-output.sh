@@ -13,6 +13,7 @@
 #   reused when WORKDIR/old/.stamp names the same OLD_TIERSIM build (its SHA-256).
 #   SAME_SCENARIOS: scenario names (default: every scenarios/*.cfg of this source tree).
 #   SAME_JOBS: runs in parallel (default 2).
+#   SAME_DURATION: simulated seconds of the -o runs (default: each scenario's own duration).
 # Both builds must find the same data: run it from the source tree, or set TIERSIM_DATADIR.
 set -eu
 OLD=$1
@@ -47,14 +48,16 @@ run_all() {
     bin=$1 dir=$2 name=$3; shift 3
     cd "$dir" || exit 1
     rm -rf "$name"
-    "$bin" run "$@" -q -o "$name" > "$name.table" 2> "$name.err" || echo "exit $?" >> "$name.err"
+    "$bin" run "$@" ${SAME_DURATION:+--duration "$SAME_DURATION"} -q -o "$name" > "$name.table" 2> "$name.err" ||
+      echo "exit $?" >> "$name.err"
     mkdir -p "$name/trace"
     "$bin" run "$@" -q --duration 3 --trace "$name/trace/trace.json" --trace-window 0:3 > "$name/trace/table" 2>> "$name.err" ||
       echo "trace exit $?" >> "$name.err"
   ' sh "$bin" "$dir" < "$work/runs"
 }
 
-stamp=$(sha256sum "$OLD" | cut -d' ' -f1)
+export SAME_DURATION
+stamp=$(sha256sum "$OLD" | cut -d' ' -f1)${SAME_DURATION:+-$SAME_DURATION}
 if [ "$(cat "$work/old/.stamp" 2>/dev/null)" != "$stamp" ]; then
   rm -rf "$work/old"
   run_all "$(cd "$(dirname "$OLD")" && pwd)/$(basename "$OLD")" "$work/old"

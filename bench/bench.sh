@@ -8,8 +8,11 @@
 # Environment (all optional):
 #   BENCH_SCENARIOS   scenario names (default: every shipped one, 'tiersim list scenarios')
 #   BENCH_MIN_CPU_S   a row is repeated until its CPU time reaches this (default 0.2)
-#   BENCH_MAX_CPU_S   a row is shortened to about this much CPU time (default 1.5)
-#   BENCH_CALLGRIND_S simulated seconds for the instruction counts (default 1; 0 skips them)
+#   BENCH_MAX_CPU_S   a row is shortened to about this much CPU time (default 1)
+#   BENCH_CALLGRIND_S simulated seconds for the instruction counts (default 0.1; 0 skips them:
+#                     short, so counts run up to ~10% under those of longer runs where waves
+#                     fragment, e.g. disb-d under streams)
+# The whole run takes about 5 minutes on an idle 2-core machine (half of it valgrind's).
 #
 # How each row is measured.
 # - CPU time is user + system of the whole `tiersim run S -p P -q` process (loading, simulating,
@@ -25,14 +28,15 @@
 #   at 32 pending events (the size of tiersim's queues: see bench/heap-hold.c).
 # - instr/kernel: callgrind instructions inside ts_run_on (the simulation, without loading and
 #   reporting) per kernel completed, over BENCH_CALLGRIND_S simulated seconds (at most the
-#   scenario's duration), one valgrind run per scenario with a dump per policy; deterministic.
+#   scenario's duration), one valgrind run per scenario with a dump per policy; deterministic,
+#   and the number to compare between builds on a shared machine (CPU times move with the load).
 # - peak RSS: the largest of the row's runs.
 set -eu
 TIERSIM=${1:-./tiersim}
 HELPERS=${2:-$(dirname "$TIERSIM")/bench}
 MIN_CPU=${BENCH_MIN_CPU_S:-0.2}
-MAX_CPU=${BENCH_MAX_CPU_S:-1.5}
-CG_S=${BENCH_CALLGRIND_S:-1}
+MAX_CPU=${BENCH_MAX_CPU_S:-1}
+CG_S=${BENCH_CALLGRIND_S:-0.1}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
@@ -153,9 +157,9 @@ echo
 echo "Instructions per kernel (simulation only) at two durations:"
 for sp in disb-a:streams robot-be:pantheon; do
   s=${sp%%:*} p=${sp#*:}
-  a=$(sim_ir "$s" -p "$p" --duration 1)
-  b=$(sim_ir "$s" -p "$p" --duration 4)
-  echo "$s $p $a $b" | awk '{ x = $4 / $3; y = $6 / $5; printf "  %-10s %-9s 1 s: %6.0f   4 s: %6.0f   (%.2fx)\n", $1, $2, x, y, y / x }'
+  a=$(sim_ir "$s" -p "$p" --duration 0.5)
+  b=$(sim_ir "$s" -p "$p" --duration 2)
+  echo "$s $p $a $b" | awk '{ x = $4 / $3; y = $6 / $5; printf "  %-10s %-9s 0.5 s: %6.0f   2 s: %6.0f   (%.2fx)\n", $1, $2, x, y, y / x }'
 done
 
 # ---- cost per kernel from 1 to 1,000 tasks (target: within 1.3x), and 10,000 tasks

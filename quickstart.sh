@@ -4,7 +4,7 @@
 set -eu
 cd "$(dirname "$0")"
 
-PACKAGES="build-essential autoconf automake pkg-config libglib2.0-dev libconfig-dev libjson-glib-dev"
+PACKAGES="build-essential autoconf automake pkg-config libglib2.0-dev libconfig-dev libjson-glib-dev libfann-dev"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

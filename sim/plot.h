@@ -25,4 +25,8 @@ gboolean ts_plot_dir (const char *dir, guint *n, GError **error);
  * this, so that no name can end the string and run a command. */
 char *ts_plot_quote (const char *text);
 
+/* The two-sided 95% quantile of Student's t with df > 0 degrees of freedom, t_{0.975, df}: the
+ * factor of a 95% confidence interval of a mean of df + 1 values (4.303 for 3). */
+double ts_plot_t95 (guint df);
+
 G_END_DECLS

@@ -673,8 +673,6 @@ sweep_figures (Figures *fg, const Csv *pts, const char *path, GError **error)
           g_string_append_printf (sn, "%s%s=%s", v == 1 ? ", " : " ", pts->header[a], f[a]);
         }
       guint x = axis >= 0 ? intern (&xs, f[axis]) : 0, s = intern (&series, sn->str);
-      if (series.list->len > TS_PLOT_MAX_NAMES)
-        return few_enough (&series, "policies", path, error);
       /* the point's length first: no point and policy can read as another pair */
       g_autofree char *key = g_strdup_printf ("%zu:%s/%s", strlen (f[cpt]), f[cpt], f[cp]);
       gpointer k = g_hash_table_lookup (index, key);
@@ -791,7 +789,7 @@ sweep_figures (Figures *fg, const Csv *pts, const char *path, GError **error)
         {
           g_string_append (d, "\n\n# replicas: series value\n");
           g_string_append (d, dots->len ? dots->str : "NaN NaN\n");
-          g_string_append_printf (cmd, "'%s.dat' index 1 using 1:2 with points pt 6 ps 1.2 lc rgb '#888888' title 'replicas', "
+          g_string_append_printf (cmd, "'%s.dat' index 1 using ($1 - 0.12):2 with points pt 6 ps 1.2 lc rgb '#888888' title 'replicas (left)', "
                                   "'%s.dat' index 0 using 1:2:($3 == $3 ? $3 : 0):xtic(5) with yerrorbars pt 7 ps 1.5 lw 2 "
                                   "lc rgb '#0072B2' title 'mean ± 95%% CI'", name, name);
         }

@@ -776,13 +776,24 @@ sweep_figures (Figures *fg, const Csv *pts, const char *path, GError **error)
         }
       const char *name = metrics[m].stem;
       /* an error bar of 0 where there is no interval: gnuplot drops a point whose bar is NaN */
+      /* each series shifted a little sideways (0.8% of the axis' span apiece), so that series
+       * with equal values show side by side instead of one hiding the others */
+      double span = 1;
+      if (numeric && nx > 1)
+        {
+          double lo = INFINITY, hi = -INFINITY;
+          for (guint x = 0; x < nx; x++)
+            lo = MIN (lo, g_ascii_strtod (NAME (&xs, x), NULL)), hi = MAX (hi, g_ascii_strtod (NAME (&xs, x), NULL));
+          span = hi > lo ? hi - lo : 1;
+        }
       if (axis >= 0)
         for (guint s = 0; s < ns; s++)
           {
             g_autofree char *sq = ts_plot_quote (NAME (&series, s));
             guint mc = 2 + 3 * s, cc2 = mc + 1;
-            g_string_append_printf (cmd, "%s'%s.dat' using %s%u:($%u == $%u ? $%u : 0)%s with yerrorlines ls %u title %s",
-                                    s ? ", " : "", name, numeric ? "1:" : "0:", mc, cc2, cc2, cc2,
+            double off = (s - (ns - 1) / 2.0) * 0.008 * span;
+            g_string_append_printf (cmd, "%s'%s.dat' using ($%u%+g):%u:($%u == $%u ? $%u : 0)%s with yerrorlines ls %u title %s",
+                                    s ? ", " : "", name, numeric ? 1 : 0, off, mc, cc2, cc2, cc2,
                                     numeric || s ? "" : ":xtic(1)", s + 1, sq);
           }
       else
@@ -802,7 +813,9 @@ sweep_figures (Figures *fg, const Csv *pts, const char *path, GError **error)
       g_autofree char *more = axis >= 0 ? g_strdup_printf ("set yrange [0:%g]", y_top (top, metrics[m].cap))
                                         : g_strdup_printf ("set yrange [0:%g]\nset xrange [-0.5:%g]\nset xtics rotate by -30",
                                                            y_top (top, metrics[m].cap), ns - 0.5);
-      g_autofree char *setup = setup_text (title->str, axis >= 0 ? pts->header[axis] : "policy", metrics[m].ylabel,
+      g_autofree char *xl = axis >= 0 && ns > 1 ? g_strdup_printf ("%s (policies offset sideways for legibility)", pts->header[axis])
+                                                : g_strdup (axis >= 0 ? pts->header[axis] : "policy");
+      g_autofree char *setup = setup_text (title->str, xl, metrics[m].ylabel,
                                            axis >= 0 ? ns : 0, more);
       g_hash_table_add (fg->used, g_strdup (name));
       if (!write_dat (fg, name, d, error) || !write_gp (fg, name, setup, cmd->str, error))

@@ -516,6 +516,137 @@ test_inputs_not_regular (void)
   tu_rm_rf (tmp);
 }
 
+/* The table's header row: its whitespace-separated names. */
+static GStrv
+table_header (const char *out)
+{
+  g_autofree char *line = g_strndup (out, strcspn (out, "\n"));
+  g_auto (GStrv) words = g_strsplit_set (line, " ", -1);
+  GStrvBuilder *b = g_strv_builder_new ();
+  for (guint i = 0; words[i]; i++)
+    if (*words[i])
+      g_strv_builder_add (b, words[i]);
+  GStrv r = g_strv_builder_end (b);
+  g_strv_builder_unref (b);
+  return r;
+}
+
+/* The table's columns are summary.csv's names: the compact default a subset in the CSV's order,
+ * --wide all of them (plus the rt-only comparison); every task row's counts agree with the CSV. */
+static void
+test_run_table (void)
+{
+  g_autofree char *header = ts_report_summary_header ();
+  g_assert_cmpstr (header, ==, TS_SUMMARY_COLUMNS "," TS_SUMMARY_EXTRA_COLUMNS);
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-XXXXXX", NULL);
+  g_autofree char *scn = tu_data ("good.cfg");
+  Result c = run ("run", "-q", "-p", "rt-only", "-p", "seq", "-o", tmp, scn, NULL),
+         w = run ("run", "-q", "--wide", "-p", "rt-only", "-p", "seq", scn, NULL),
+         l = run ("run", "-p", "seq", "--duration", "0.1", scn, NULL);
+  g_assert_cmpint (c.status, ==, 0);
+  g_assert_cmpint (w.status, ==, 0);
+  g_assert_cmpint (l.status, ==, 0);
+  g_auto (GStrv) ch = table_header (c.out), wh = table_header (w.out);
+  const char *const compact[] = { "policy", "task", "class", "jobs", "missed", "dmr", "lat_p50_ms", "lat_p99_ms",
+                                  "accuracy", "throughput_rps", NULL };
+  g_assert_true (g_strv_equal ((const char *const *) ch, compact));
+  g_auto (GStrv) csv_names = g_strsplit (header, ",", -1);
+  g_assert_cmpuint (g_strv_length (wh), ==, g_strv_length (csv_names) + 1);
+  for (guint i = 0; csv_names[i]; i++)
+    g_assert_cmpstr (wh[i], ==, csv_names[i]);
+  g_assert_cmpstr (wh[g_strv_length (csv_names)], ==, "lat_mean_vs_rt_only");
+  /* the compact table's jobs and missed against summary.csv's, row by row */
+  g_autofree char *csv = tu_slurp (tmp, "summary.csv");
+  g_auto (GStrv) csv_rows = g_strsplit (csv, "\n", -1);
+  g_auto (GStrv) rows = g_strsplit (c.out, "\n", -1);
+  guint checked = 0;
+  for (guint i = 1; rows[i]; i++)
+    {
+      g_auto (GStrv) f = g_strsplit_set (rows[i], " ", -1);
+      GPtrArray *cells = g_ptr_array_new ();
+      for (guint k = 0; f[k]; k++)
+        if (*f[k])
+          g_ptr_array_add (cells, f[k]);
+      if (cells->len == 10)
+        {
+          g_autofree char *prefix = g_strdup_printf ("%s,%s,%s,%s,", (char *) cells->pdata[0], (char *) cells->pdata[1],
+                                                     (char *) cells->pdata[2], (char *) cells->pdata[3]);
+          gboolean found = FALSE;
+          for (guint k = 1; csv_rows[k] && !found; k++)
+            if (g_str_has_prefix (csv_rows[k], prefix))
+              {
+                g_auto (GStrv) v = g_strsplit (csv_rows[k], ",", -1);
+                g_assert_cmpstr (v[5], ==, cells->pdata[4]);   /* missed */
+                found = TRUE;
+              }
+          g_assert_true (found);
+          checked++;
+        }
+      g_ptr_array_unref (cells);
+    }
+  g_assert_cmpuint (checked, ==, 6);   /* rt-only runs the 2 RT tasks, seq all 4; totals are not in summary.csv */
+  /* without -q, a legend names each column shown */
+  assert_contains (l.out, "Columns");
+  for (guint i = 3; compact[i]; i++)
+    {
+      g_autofree char *item = g_strdup_printf ("%s: ", compact[i]);
+      assert_contains (l.out, item);
+    }
+  g_assert_null (strstr (l.out, "lat_p90_ms: "));
+  result_clear (&c), result_clear (&w), result_clear (&l);
+  tu_rm_rf (tmp);
+}
+
+/* Each of needles occurs in hay, each after the one before. */
+static void
+assert_in_order (const char *hay, const char *const *needles, guint n)
+{
+  const char *at = hay;
+  for (guint i = 0; i < n; i++)
+    {
+      at = strstr (at, needles[i]);
+      g_assert_nonnull (at);
+      at++;
+    }
+}
+
+static void
+assert_same_file (const char *d1, const char *d2, const char *name)
+{
+  g_autofree char *a = tu_slurp (d1, name), *b = tu_slurp (d2, name);
+  g_assert_cmpstr (a, ==, b);
+}
+
+/* -j N: the policies of a scenario in parallel, with the same outputs as one at a time; no
+ * progress line when stderr is not a terminal. */
+static void
+test_run_parallel (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-XXXXXX", NULL);
+  g_autofree char *d1 = g_build_filename (tmp, "j1", NULL), *d3 = g_build_filename (tmp, "j3", NULL);
+  g_autofree char *scn = tu_data ("good.cfg");
+#define POLICIES "-p", "rt-only", "-p", "seq", "-p", "streams-prio", "-p", "reef", "-p", "wait", "-p", "pantheon", "-p", "edf"
+  Result r1 = run ("run", "-q", "--wide", "-j", "1", POLICIES, "-o", d1, scn, NULL),
+         r3 = run ("run", "-q", "--wide", "-j", "3", POLICIES, "-o", d3, scn, NULL),
+         bad = run ("run", "-q", "-j", "0", scn, NULL);
+#undef POLICIES
+  g_assert_cmpint (r1.status, ==, 0);
+  g_assert_cmpint (r3.status, ==, 0);
+  g_assert_cmpint (bad.status, ==, 2);
+  g_assert_cmpstr (r1.out, ==, r3.out);
+  g_assert_cmpstr (r1.err, ==, "");
+  g_assert_cmpstr (r3.err, ==, "");
+  assert_same_file (d1, d3, "jobs.csv");
+  assert_same_file (d1, d3, "preemptions.csv");
+  assert_same_file (d1, d3, "summary.csv");
+  /* the policies appear in the order given, not the order they finished */
+  g_autofree char *s = tu_slurp (d3, "summary.csv");
+  const char *order[] = { "\nrt-only,", "\nseq,", "\nstreams-prio,", "\nreef,", "\nwait,", "\npantheon,", "\nedf," };
+  assert_in_order (s, order, G_N_ELEMENTS (order));
+  result_clear (&r1), result_clear (&r3), result_clear (&bad);
+  tu_rm_rf (tmp);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -535,5 +666,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/emit-slurm-quoting", test_emit_slurm_quoting);
   g_test_add_func ("/cli/inputs-not-regular", test_inputs_not_regular);
   g_test_add_func ("/cli/run-provenance", test_run_provenance);
+  g_test_add_func ("/cli/run-table", test_run_table);
+  g_test_add_func ("/cli/run-parallel", test_run_parallel);
   return g_test_run ();
 }

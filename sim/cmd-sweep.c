@@ -217,7 +217,7 @@ ts_cmd_sweep (int argc, char **argv)
       outdir = g_strconcat (base, ".out", NULL);
     }
   if (search)
-    return ts_sweep_search (sw, outdir, (guint) jobs, &error) ? TS_EXIT_OK : ts_cmd_fail ("sweep", error);
+    return ts_sweep_search (sw, outdir, (guint) jobs, isatty (2), &error) ? TS_EXIT_OK : ts_cmd_fail ("sweep", error);
   if (emit != NULL)
     {
       guint n = shards != G_MININT ? (guint) shards : MIN (sw->n_points, 64);

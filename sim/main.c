@@ -23,7 +23,7 @@ static const TsCommand commands[] = {
   { "plot", ts_cmd_plot, "draw figures of a run's or a sweep's results with gnuplot" },
   { "validate", ts_cmd_validate, "run a scenario on a real GPU and on the simulator and compare (needs CUDA)" },
   { "calibrate", ts_cmd_calibrate, "measure an NVIDIA GPU and write a measured profile (needs CUDA)" },
-  { "list", ts_cmd_list, "list shipped policies, scenarios, models or profiles" },
+  { "list", ts_cmd_list, "list shipped policies, scenarios, sweeps, models or profiles" },
   { "version", ts_cmd_version, "print version and build information" },
 };
 

@@ -241,6 +241,7 @@ test_list (void)
     { "scenarios", { "demo", "disb-a", NULL } },
     { "models", { "resnet50_64", "resnet152", "distilbert", "alexnet" } },
     { "profiles", { "mi50", NULL } },
+    { "sweeps", { "disb-d-rt-rate", "disb-e-capacity", "robot-be-fps", "seeds" } },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -362,8 +363,10 @@ test_emit_slurm_quoting (void)
     "         { name = \"duration\"; key = \"duration\"; values = [ 0.05 ]; } );\n", md1);
   g_assert_true (g_file_set_contents (sweep, text, -1, NULL));
 
-  Result e = run ("sweep", sweep, "--emit", "slurm", "--shards", "2", "-j", "1", "-o", out, NULL);
+  Result e = run ("sweep", sweep, "--emit", "slurm", "--shards", "2", "-j", "1", "-o", out,
+                  "--sbatch-arg=--time=0:10:00", "--sbatch-arg", "--comment=$(touch PWNED4) `touch PWNED5` it's", NULL);
   g_assert_cmpint (e.status, ==, 0);
+  g_assert_cmpstr (e.err, ==, "");   /* 2 shards of 2 points: nothing reduced */
   result_clear (&e);
 
   g_autofree char *script = g_build_filename (out, "slurm-submit.sh", NULL);
@@ -380,7 +383,7 @@ test_emit_slurm_quoting (void)
   g_file_get_contents (log, &logged, NULL, NULL);
   if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
     g_error ("the script failed:\n%s\nlog:\n%s", serr, logged ? logged : "");
-  const char *pwned[] = { "PWNED1", "PWNED2", "PWNED3" };
+  const char *pwned[] = { "PWNED1", "PWNED2", "PWNED3", "PWNED4", "PWNED5" };
   for (guint i = 0; i < G_N_ELEMENTS (pwned); i++)
     {
       g_autofree char *p = g_build_filename (tmp, pwned[i], NULL);
@@ -392,6 +395,11 @@ test_emit_slurm_quoting (void)
   g_autofree char *pattern = g_strjoinv ("%%", pct);
   g_autofree char *want = g_strdup_printf ("ARG[--output=%s/slurm-%%A_%%a.out]", pattern);
   assert_contains (logged, want);
+  /* each --sbatch-arg one argument of both sbatch calls, as written */
+  const char *user[] = { "ARG[--time=0:10:00]\nARG[--comment=$(touch PWNED4) `touch PWNED5` it's]\n" };
+  const char *first = strstr (logged, user[0]);
+  g_assert_nonnull (first);
+  g_assert_nonnull (strstr (first + 1, user[0]));
   g_autofree char *points = g_build_filename (out, "points.csv", NULL);
   if (!g_file_test (points, G_FILE_TEST_IS_REGULAR))
     g_error ("no points.csv in %s; log:\n%s", out, logged);
@@ -647,6 +655,34 @@ test_run_parallel (void)
   tu_rm_rf (tmp);
 }
 
+/* Shipped sweeps by name ('tiersim sweep NAME', as 'run NAME'); --shards above the point count is
+ * reduced, and says so; --sbatch-arg takes only options, and only with --emit slurm. */
+static void
+test_sweep_by_name (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-XXXXXX", NULL);
+  g_autofree char *o = g_build_filename (tmp, "o", NULL);
+  /* seeds.cfg: 8 replicas of one scenario, so 8 points */
+  Result r = run ("sweep", "seeds", "--emit", "slurm", "--shards", "16", "-o", o, NULL),
+         none = run ("sweep", "no-such-sweep", "-o", o, NULL),
+         word = run ("sweep", "seeds", "--emit", "slurm", "--sbatch-arg", "partition=short", "-o", o, NULL),
+         nl = run ("sweep", "seeds", "--emit", "slurm", "--sbatch-arg", "--comment=a\nb", "-o", o, NULL),
+         alone = run ("sweep", "seeds", "--sbatch-arg", "--partition=x", "-o", o, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  assert_contains (r.err, "--shards 16 reduced to 8: the sweep has 8 points");
+  g_autofree char *script = tu_slurp (o, "slurm-submit.sh");
+  assert_contains (script, "--array=0-7 ");
+  assert_contains (script, "/sweeps/seeds.cfg");
+  g_assert_cmpint (none.status, ==, 2);
+  assert_contains (none.err, "no-such-sweep: no such file, and no shipped sweep of that name");
+  g_assert_cmpint (word.status, ==, 2);
+  assert_contains (word.err, "is not an sbatch option");
+  g_assert_cmpint (nl.status, ==, 2);
+  g_assert_cmpint (alone.status, ==, 2);
+  result_clear (&r), result_clear (&none), result_clear (&word), result_clear (&nl), result_clear (&alone);
+  tu_rm_rf (tmp);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -668,5 +704,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/run-provenance", test_run_provenance);
   g_test_add_func ("/cli/run-table", test_run_table);
   g_test_add_func ("/cli/run-parallel", test_run_parallel);
+  g_test_add_func ("/cli/sweep-by-name", test_sweep_by_name);
   return g_test_run ();
 }

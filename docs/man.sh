@@ -7,8 +7,8 @@ set -eu
 tiersim=$1 version=$2 out=$3
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tiersim-man-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-# GLib writes "OPTION…" in a UTF-8 locale, "OPTION?" in others
-LC_ALL=C.UTF-8
+# an ASCII page: in the C locale GLib writes "[OPTION?]", which the page shows as "[OPTION...]"
+LC_ALL=C
 export LC_ALL
 
 # roff-safe text: backslashes as \e, a leading . or ' kept literal, as preformatted lines
@@ -58,4 +58,5 @@ else
     sed -e 's/^\[\(.*\)\]$/.SH \1/' "$tmp/commands.h2m"
   } > "$tmp/page"
 fi
-mv "$tmp/page" "$out"
+sed 's/\[OPTION?\]/[OPTION...]/g' "$tmp/page" > "$tmp/page.ascii"
+mv "$tmp/page.ascii" "$out"

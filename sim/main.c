@@ -1,6 +1,7 @@
 /* tiersim — command entry: global options and the subcommand table. */
 #include "config.h"
 
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -130,6 +131,9 @@ commands_help (void)
 int
 main (int argc, char **argv)
 {
+  /* the character set only, so that --help writes "OPTION…" on a UTF-8 terminal; numbers keep
+   * the C locale's format (LC_NUMERIC), which every output file relies on */
+  setlocale (LC_CTYPE, "");
   gboolean version = FALSE;
   const GOptionEntry entries[] = {
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },

@@ -683,6 +683,41 @@ test_sweep_by_name (void)
   tu_rm_rf (tmp);
 }
 
+/* Progress goes to stderr only when it is a terminal (util-linux's script(1) provides one; the
+ * other tests check that a pipe gets none), and its line is cleared before the results. */
+static void
+test_progress_tty (void)
+{
+  g_autofree char *script = g_find_program_in_path ("script");
+  if (script == NULL)
+    {
+      g_test_skip ("no script(1) to give tiersim a terminal");
+      return;
+    }
+  const char *bin = g_getenv ("TIERSIM") ? g_getenv ("TIERSIM") : TS_ABS_BUILDDIR "/tiersim";
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-XXXXXX", NULL);
+  g_autofree char *scn = tu_data ("good.cfg"), *sweep = tu_data ("sweeps/search-idle.cfg");
+  g_autofree char *out = g_build_filename (tmp, "o", NULL);
+  g_autofree char *q_bin = g_shell_quote (bin), *q_scn = g_shell_quote (scn), *q_sweep = g_shell_quote (sweep);
+  g_autofree char *q_out = g_shell_quote (out);
+  /* stdout to /dev/null: what script records is stderr alone */
+  g_autofree char *cmd = g_strdup_printf ("%s run -q -j 2 -p seq -p reef -p edf %s >/dev/null; "
+                                          "%s sweep --search %s -o %s >/dev/null", q_bin, q_scn, q_bin, q_sweep, q_out);
+  const char *argv[] = { script, "-qec", cmd, "/dev/null", NULL };
+  g_autofree char *sout = NULL;
+  int status;
+  g_autoptr (GError) error = NULL;
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &sout, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  assert_contains (sout, "run: 0/3 policies done");
+  assert_contains (sout, "run: 2/3 policies done (last: ");
+  assert_contains (sout, "search: 1 runs, 0/1 policies done");
+  assert_contains (sout, "1/1 policies done");
+  g_assert_true (g_str_has_suffix (sout, "\r\033[K"));   /* the last line cleared */
+  tu_rm_rf (tmp);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -705,5 +740,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/run-table", test_run_table);
   g_test_add_func ("/cli/run-parallel", test_run_parallel);
   g_test_add_func ("/cli/sweep-by-name", test_sweep_by_name);
+  g_test_add_func ("/cli/progress-tty", test_progress_tty);
   return g_test_run ();
 }

@@ -120,13 +120,15 @@ emit_slurm (const TsSweep *sw, const char *dir, guint n_shards, guint cpus, char
   return TRUE;
 }
 
-/* The sweep file SWEEP names: a path as given when it names a file, holds a '/' or ends in .cfg;
- * else the shipped sweep of that name, sweeps/SWEEP.cfg in the data directory (see
- * 'tiersim list sweeps'); NULL with an error when there is none. */
+/* The sweep file SWEEP names: SWEEP itself when it holds a '/', ends in .cfg, or names something
+ * here other than a folder (an output folder "seeds" does not hide the shipped sweep); else the
+ * shipped sweep of that name, sweeps/SWEEP.cfg in the data directory (see 'tiersim list
+ * sweeps'); NULL with an error when there is none. */
 static char *
 sweep_path (const char *sweep, GError **error)
 {
-  if (strchr (sweep, '/') != NULL || g_str_has_suffix (sweep, ".cfg") || g_file_test (sweep, G_FILE_TEST_EXISTS))
+  gboolean here = g_file_test (sweep, G_FILE_TEST_EXISTS) && !g_file_test (sweep, G_FILE_TEST_IS_DIR);
+  if (strchr (sweep, '/') != NULL || g_str_has_suffix (sweep, ".cfg") || here)
     return g_strdup (sweep);
   g_autofree char *file = g_strconcat (sweep, ".cfg", NULL);
   char *path = g_build_filename (ts_data_dir (), "sweeps", file, NULL);

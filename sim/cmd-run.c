@@ -59,7 +59,6 @@ typedef struct {
 
 typedef struct {
   const TsScenario *scn;
-  PolicyRun *runs;
   GMutex lock;
   guint done, n;
   gboolean progress;    /* stderr is a terminal */
@@ -246,7 +245,7 @@ ts_cmd_run (int argc, char **argv)
   g_autofree PolicyRun *prs = g_new0 (PolicyRun, n);
   for (guint i = 0; i < n; i++)
     prs[i].cls = ts_policy_lookup (scn->policies[i], NULL);
-  RunAll all = { scn, prs, { 0 }, 0, n, isatty (2), g_get_monotonic_time () };
+  RunAll all = { scn, { 0 }, 0, n, isatty (2), g_get_monotonic_time () };
   g_mutex_init (&all.lock);
   progress (&all, NULL);
   if (gpu == NULL && trace == NULL && jobs > 1 && n > 1)

@@ -1,6 +1,7 @@
 /* tiersim — command entry: global options and the subcommand table. */
 #include "config.h"
 
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,7 +24,7 @@ static const TsCommand commands[] = {
   { "plot", ts_cmd_plot, "draw figures of a run's or a sweep's results with gnuplot" },
   { "validate", ts_cmd_validate, "run a scenario on a real GPU and on the simulator and compare (needs CUDA)" },
   { "calibrate", ts_cmd_calibrate, "measure an NVIDIA GPU and write a measured profile (needs CUDA)" },
-  { "list", ts_cmd_list, "list shipped policies, scenarios, models or profiles" },
+  { "list", ts_cmd_list, "list shipped policies, scenarios, sweeps, models or profiles" },
   { "version", ts_cmd_version, "print version and build information" },
 };
 
@@ -139,6 +140,9 @@ commands_help (void)
 int
 main (int argc, char **argv)
 {
+  /* the character set only, so that --help writes "OPTION…" on a UTF-8 terminal; numbers keep
+   * the C locale's format (LC_NUMERIC), which every output file relies on */
+  setlocale (LC_CTYPE, "");
   gboolean version = FALSE;
   const GOptionEntry entries[] = {
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },

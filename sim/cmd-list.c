@@ -136,23 +136,14 @@ list_sweeps (void)
     }
 }
 
-int
-ts_cmd_list (int argc, char **argv)
+static gboolean
+list_main (int argc, char **argv, GError **error)
 {
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("policies|scenarios|sweeps|models|profiles");
-  g_option_context_set_summary (ctx,
-    "Lists what tiersim ships: policies (with a paragraph each), or the scenarios, sweeps, models\n"
-    "and profiles of the data directory and the built-in ones, each with a one-line description.\n"
-    "'tiersim run NAME' runs a scenario by its name, 'tiersim sweep NAME' a sweep.");
-  if (!ts_cmd_parse (ctx, "list", &argc, &argv))
-    return TS_EXIT_USAGE;
+  if (!ts_cmd_parse (&ts_command_list, NULL, &argc, &argv, error))
+    return FALSE;
   static const char *const what[] = { "policies", "scenarios", "sweeps", "models", "profiles", NULL };
   if (argc != 2 || !g_strv_contains (what, argv[1]))
-    {
-      fprintf (stderr, "tiersim list: say what to list: policies, scenarios, sweeps, models or profiles\n"
-                       "Try 'tiersim list --help'.\n");
-      return TS_EXIT_USAGE;
-    }
+    return ts_cmd_usage (error, "say what to list: policies, scenarios, sweeps, models or profiles");
   if (strcmp (argv[1], "policies") == 0)
     list_policies ();
   else if (strcmp (argv[1], "sweeps") == 0)
@@ -161,5 +152,16 @@ ts_cmd_list (int argc, char **argv)
     list_data (strcmp (argv[1], "scenarios") == 0 ? TS_DATA_SCENARIO
                : strcmp (argv[1], "models") == 0  ? TS_DATA_MODEL
                                                   : TS_DATA_PROFILE);
-  return TS_EXIT_OK;
+  return TRUE;
 }
+
+const TsCommand ts_command_list = {
+  .name = "list",
+  .params = "policies|scenarios|sweeps|models|profiles",
+  .summary = "list shipped policies, scenarios, sweeps, models or profiles",
+  .help =
+    "Lists what tiersim ships: policies (with a paragraph each), or the scenarios, sweeps, models\n"
+      "and profiles of the data directory and the built-in ones, each with a one-line description.\n"
+      "'tiersim run NAME' runs a scenario by its name, 'tiersim sweep NAME' a sweep.",
+  .fn = list_main,
+};

@@ -94,8 +94,8 @@ run_worker (gpointer data, gpointer user)
   g_mutex_unlock (&all->lock);
 }
 
-int
-ts_cmd_run (int argc, char **argv)
+static gboolean
+run_main (int argc, char **argv, GError **error)
 {
   g_auto (GStrv) policies = NULL, sets = NULL;
   g_autofree char *outdir = NULL, *seed = NULL, *duration = NULL;
@@ -137,50 +137,20 @@ ts_cmd_run (int argc, char **argv)
   for (int i = 0; i < argc; i++)
     g_strv_builder_add (cmdline_b, argv[i]);
   g_auto (GStrv) cmdline = g_strv_builder_end (cmdline_b);
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("[SCENARIO]");
-  g_option_context_set_summary (ctx,
-    "Simulates SCENARIO (a file path, or the name of a shipped scenario: see 'tiersim list\n"
-    "scenarios') once per policy and prints a table of per-task metrics.  Without SCENARIO the\n"
-    "embedded default scenario runs (a copy of scenarios/demo.cfg compiled into the binary).\n"
-    "Releases happen during the scenario's duration; each run then continues until every\n"
-    "issued request has finished.\n\n"
-    "With --backend cuda the scenario runs on a real NVIDIA GPU instead: each model kernel becomes\n"
-    "a synthetic kernel with its grid and occupancy whose solo duration is measured to match the\n"
-    "model's (--device, --work); reset is carried out as drain there (NVIDIA GPUs cannot kill\n"
-    "running blocks).  See 'tiersim validate' to compare the two backends.\n\n"
-    "The table's columns are summary.csv's (docs/model.md defines each metric); while policies\n"
-    "run, a progress line goes to stderr when it is a terminal.");
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!ts_cmd_parse (ctx, "run", &argc, &argv))
-    return TS_EXIT_USAGE;
+  if (!ts_cmd_parse (&ts_command_run, entries, &argc, &argv, error))
+    return FALSE;
   if (argc > 2)
-    {
-      fprintf (stderr, "tiersim run: one scenario at most (got %d)\nTry 'tiersim run --help'.\n", argc - 1);
-      return TS_EXIT_USAGE;
-    }
+    return ts_cmd_usage (error, "one scenario at most (got %d)", argc - 1);
 
   if (jobs < 1 || jobs > 4096)
-    {
-      fprintf (stderr, "tiersim run: -j must be from 1 to 4096 (got %d)\nTry 'tiersim run --help'.\n", jobs);
-      return TS_EXIT_USAGE;
-    }
-  g_autoptr (GError) error = NULL;
+    return ts_cmd_usage (error, "-j must be from 1 to 4096 (got %d)", jobs);
   if (plot && outdir == NULL)
-    {
-      fprintf (stderr, "tiersim run: --plot needs -o DIR\nTry 'tiersim run --help'.\n");
-      return TS_EXIT_USAGE;
-    }
+    return ts_cmd_usage (error, "--plot needs -o DIR");
   gboolean cuda = g_strcmp0 (backend, "cuda") == 0;
   if (backend != NULL && !cuda && strcmp (backend, "sim") != 0)
-    {
-      fprintf (stderr, "tiersim run: --backend '%s' is not sim or cuda\nTry 'tiersim run --help'.\n", backend);
-      return TS_EXIT_USAGE;
-    }
+    return ts_cmd_usage (error, "--backend '%s' is not sim or cuda", backend);
   if (cuda && (trace_file != NULL || plot))
-    {
-      fprintf (stderr, "tiersim run: --trace and --plot need the simulated backend (--backend sim)\n");
-      return TS_EXIT_USAGE;
-    }
+    return ts_cmd_usage (error, "--trace and --plot need the simulated backend (--backend sim)");
   double w0 = 0, w1 = trace_file != NULL ? 1.0 : 0.05;
   if (window != NULL)
     {
@@ -192,10 +162,7 @@ ts_cmd_run (int argc, char **argv)
       if (ok)
         w1 = g_ascii_strtod (parts[1], &end), ok = *end == '\0' && *parts[1] && w0 >= 0 && w1 > w0 && isfinite (w1);
       if (!ok)
-        {
-          fprintf (stderr, "tiersim run: --trace-window '%s' is not START:END in seconds with 0 <= START < END\n", window);
-          return TS_EXIT_USAGE;
-        }
+        return ts_cmd_usage (error, "--trace-window '%s' is not START:END in seconds with 0 <= START < END", window);
     }
   guint n_sets = sets != NULL ? g_strv_length (sets) : 0;
   g_autofree TsOverride *overrides = g_new0 (TsOverride, n_sets + 2);
@@ -203,37 +170,31 @@ ts_cmd_run (int argc, char **argv)
     {
       char *eq = strchr (sets[i], '=');
       if (eq == NULL || eq == sets[i] || eq[1] == '\0')
-        {
-          fprintf (stderr, "tiersim run: --set '%s' is not KEY=VALUE\nTry 'tiersim run --help'.\n", sets[i]);
-          return TS_EXIT_USAGE;
-        }
+        return ts_cmd_usage (error, "--set '%s' is not KEY=VALUE", sets[i]);
       *eq = '\0';  /* sets[i] is ours: split it in place into key and value */
       overrides[i] = (TsOverride) { sets[i], eq + 1, "--set" };
     }
   g_autofree char *profile_value = profile != NULL ? ts_cmd_profile_literal (profile) : NULL;
   if (profile != NULL)
     overrides[n_sets] = (TsOverride) { "profile", profile_value, "--profile" };
-  g_autoptr (TsScenario) scn = ts_scenario_load_with (argc > 1 ? argv[1] : NULL, overrides, &error);
-  if (scn == NULL || !ts_cmd_apply_overrides (scn, policies, seed, duration, &error))
-    return ts_cmd_fail ("run", error);
+  g_autoptr (TsScenario) scn = ts_scenario_load_with (argc > 1 ? argv[1] : NULL, overrides, error);
+  if (scn == NULL || !ts_cmd_apply_overrides (scn, policies, seed, duration, error))
+    return FALSE;
   /* Outputs that could never be written are found now, not after a long run. */
-  if (trace_file != NULL && !ts_output_check (trace_file, &error))
-    return ts_cmd_fail ("run", error);
+  if (trace_file != NULL && !ts_output_check (trace_file, error))
+    return FALSE;
   if (outdir != NULL && g_file_test (outdir, G_FILE_TEST_EXISTS) && !g_file_test (outdir, G_FILE_TEST_IS_DIR))
-    {
-      fprintf (stderr, "tiersim run: -o %s exists and is not a folder\n", outdir);
-      return TS_EXIT_USAGE;
-    }
+    return ts_cmd_usage (error, "-o %s exists and is not a folder", outdir);
   /* hashed now, as read, rather than after a run that may take long */
   g_autoptr (GHashTable) inputs = outdir != NULL ? ts_provenance_inputs_new () : NULL;
-  if (inputs != NULL && !ts_provenance_add_scenario (inputs, scn, &error))
-    return ts_cmd_fail ("run", error);
+  if (inputs != NULL && !ts_provenance_add_scenario (inputs, scn, error))
+    return FALSE;
   g_autoptr (TsTrace) trace = trace_file != NULL || plot
                                 ? ts_trace_new (scn, ts_time_from_ms (w0 * 1000), ts_time_from_ms (w1 * 1000)) : NULL;
 
   g_autoptr (TsRealGpu) gpu = NULL;
-  if (cuda && (gpu = ts_real_gpu_open (&gpu_opt, scn, &error)) == NULL)
-    return ts_cmd_fail ("run", error);
+  if (cuda && (gpu = ts_real_gpu_open (&gpu_opt, scn, error)) == NULL)
+    return FALSE;
   if (!quiet)
     print_header (scn);
   if (gpu != NULL && !quiet)
@@ -283,17 +244,17 @@ ts_cmd_run (int argc, char **argv)
   g_autoptr (GPtrArray) runs = g_ptr_array_new_with_free_func ((GDestroyNotify) ts_run_result_free);
   for (guint i = 0; i < n; i++)
     {
-      if (prs[i].error != NULL && error == NULL)
+      if (prs[i].error != NULL && *error == NULL)
         {
-          error = g_steal_pointer (&prs[i].error);
-          g_prefix_error (&error, "policy %s: ", prs[i].cls->name);
+          *error = g_steal_pointer (&prs[i].error);
+          g_prefix_error (error, "policy %s: ", prs[i].cls->name);
         }
       g_clear_error (&prs[i].error);
       if (prs[i].res != NULL)
         g_ptr_array_add (runs, prs[i].res);
     }
-  if (error != NULL)
-    return ts_cmd_fail ("run", error);
+  if (*error != NULL)
+    return FALSE;
 
   if (!quiet)
     {
@@ -304,17 +265,17 @@ ts_cmd_run (int argc, char **argv)
     }
   ts_report_table (stdout, scn, (TsRunResult *const *) runs->pdata, runs->len, wide);
   if (outdir != NULL
-      && (!ts_report_write_dir (outdir, scn, (TsRunResult *const *) runs->pdata, runs->len, &error)
-          || !ts_provenance_write_run (outdir, cmdline, scn, inputs, &error)))
-    return ts_cmd_fail ("run", error);
-  if (trace_file != NULL && !ts_trace_write_json (trace, trace_file, &error))
-    return ts_cmd_fail ("run", error);
+      && (!ts_report_write_dir (outdir, scn, (TsRunResult *const *) runs->pdata, runs->len, error)
+          || !ts_provenance_write_run (outdir, cmdline, scn, inputs, error)))
+    return FALSE;
+  if (trace_file != NULL && !ts_trace_write_json (trace, trace_file, error))
+    return FALSE;
   guint figures = 0;
   if (plot)
     {
       g_autofree char *tl = g_build_filename (outdir, "timeline.csv", NULL);
-      if (!ts_trace_write_timeline (trace, tl, &error) || !ts_plot_dir (outdir, &figures, &error))
-        return ts_cmd_fail ("run", error);
+      if (!ts_trace_write_timeline (trace, tl, error) || !ts_plot_dir (outdir, &figures, error))
+        return FALSE;
     }
   if (!quiet)
     {
@@ -339,5 +300,24 @@ ts_cmd_run (int argc, char **argv)
       if (plot)
         printf ("wrote %u figures into %s/plots\n", figures, outdir);
     }
-  return TS_EXIT_OK;
+  return TRUE;
 }
+
+const TsCommand ts_command_run = {
+  .name = "run",
+  .params = "[SCENARIO]",
+  .summary = "simulate a scenario under one or more policies and report",
+  .help =
+    "Simulates SCENARIO (a file path, or the name of a shipped scenario: see 'tiersim list\n"
+      "scenarios') once per policy and prints a table of per-task metrics.  Without SCENARIO the\n"
+      "embedded default scenario runs (a copy of scenarios/demo.cfg compiled into the binary).\n"
+      "Releases happen during the scenario's duration; each run then continues until every\n"
+      "issued request has finished.\n\n"
+      "With --backend cuda the scenario runs on a real NVIDIA GPU instead: each model kernel becomes\n"
+      "a synthetic kernel with its grid and occupancy whose solo duration is measured to match the\n"
+      "model's (--device, --work); reset is carried out as drain there (NVIDIA GPUs cannot kill\n"
+      "running blocks).  See 'tiersim validate' to compare the two backends.\n\n"
+      "The table's columns are summary.csv's (docs/model.md defines each metric); while policies\n"
+      "run, a progress line goes to stderr when it is a terminal.",
+  .fn = run_main,
+};

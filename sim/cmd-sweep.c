@@ -140,8 +140,8 @@ sweep_path (const char *sweep, GError **error)
   return NULL;
 }
 
-int
-ts_cmd_sweep (int argc, char **argv)
+static gboolean
+sweep_main (int argc, char **argv, GError **error)
 {
   gint jobs = (gint) g_get_num_processors ();
   g_autofree char *outdir = NULL, *shard = NULL, *emit = NULL;
@@ -170,62 +170,18 @@ ts_cmd_sweep (int argc, char **argv)
   for (int i = 0; i < argc; i++)
     g_strv_builder_add (cmdline_b, argv[i]);
   g_auto (GStrv) cmdline = g_strv_builder_end (cmdline_b);
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("SWEEP");
-  g_option_context_set_summary (ctx,
-    "SWEEP is a sweep file, or the name of a shipped one (see 'tiersim list sweeps').\n"
-    "Runs every point of a sweep file's grid (format below) under the base scenario's policies,\n"
-    "in parallel.  DIR gets manifest.json, points/<number>/ with each point's\n"
-    "summary.csv, jobs.csv, preemptions.csv and run.json (its inputs, overrides and a 'tiersim\n"
-    "run' command that remakes it; each point written whole or not at all), and,\n"
-    "once every point is done, points.csv: the axis values, then the summary.csv columns, a row\n"
-    "per point, policy and task.  Results do not depend on -j.  A killed sweep continues with\n"
-    "--resume.  --shard runs a slice (on another machine, say); 'tiersim merge' joins slices.");
-  g_option_context_set_description (ctx,
-    "Sweep file (libconfig; examples in the data directory's sweeps/):\n"
-    "  scenario = \"disb-d\";          # a path relative to the sweep file, or a shipped name\n"
-    "  axes = ( { name = \"rate\"; key = \"tasks.*.arrival.period_ms\"; values = [ 50.0, 25.0 ];\n"
-    "             labels = [ 20, 40 ]; },                 # optional: what points.csv shows\n"
-    "           { name = \"policies\"; key = \"policies\"; values = ( [ \"reef\" ], [ \"reset\" ] ); } );\n"
-    "  combine = \"product\";          # or \"zip\"\n"
-    "  replicas = 3;                   # replica r runs with the scenario's seed + r\n"
-    "  fixed = ( { key = \"duration\"; value = 10.0; } );    # set for every point\n"
-    "  search = { name = \"rate\"; key = \"tasks.*.arrival.rate\"; low = 1.0; high = 40.0;\n"
-    "             tolerance = 0.5; direction = \"largest\"; condition = \"dmr\"; max_dmr = 0.01; };\n"
-    "Keys are paths from the scenario's root (\"profile.\" for its profile): a list element is\n"
-    "[i], the element's name, or * for every element that has the rest of the path.  A search\n"
-    "group goes in a file without axes, for --search (condition \"p99\": every RT task's p99\n"
-    "<= its deadline; \"dmr\": every RT task's deadline miss rate <= max_dmr; an RT task that\n"
-    "releases no job at a value is not judged there).  fixed applies to the search's runs, and\n"
-    "sets the policies searched when it sets \"policies\".  On a terminal, a progress line goes\n"
-    "to stderr.");
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!ts_cmd_parse (ctx, "sweep", &argc, &argv))
-    return TS_EXIT_USAGE;
+  if (!ts_cmd_parse (&ts_command_sweep, entries, &argc, &argv, error))
+    return FALSE;
   if (argc != 2)
-    {
-      fprintf (stderr, "tiersim sweep: name one sweep (a file, or a shipped sweep's name)\nTry 'tiersim sweep --help'.\n");
-      return TS_EXIT_USAGE;
-    }
+    return ts_cmd_usage (error, "name one sweep (a file, or a shipped sweep's name)");
   if (jobs < 1 || jobs > 4096)
-    {
-      fprintf (stderr, "tiersim sweep: -j must be from 1 to 4096 (got %d)\n", jobs);
-      return TS_EXIT_USAGE;
-    }
+    return ts_cmd_usage (error, "-j must be from 1 to 4096 (got %d)", jobs);
   if (shards != G_MININT && (shards < 1 || shards > 100000))
-    {
-      fprintf (stderr, "tiersim sweep: --shards must be from 1 to 100000 (got %d)\n", shards);
-      return TS_EXIT_USAGE;
-    }
+    return ts_cmd_usage (error, "--shards must be from 1 to 100000 (got %d)", shards);
   if (shards != G_MININT && emit == NULL)
-    {
-      fprintf (stderr, "tiersim sweep: --shards goes with --emit slurm (to run one slice here, use --shard I/N)\n");
-      return TS_EXIT_USAGE;
-    }
+    return ts_cmd_usage (error, "--shards goes with --emit slurm (to run one slice here, use --shard I/N)");
   if (sbatch_args != NULL && emit == NULL)
-    {
-      fprintf (stderr, "tiersim sweep: --sbatch-arg goes with --emit slurm\n");
-      return TS_EXIT_USAGE;
-    }
+    return ts_cmd_usage (error, "--sbatch-arg goes with --emit slurm");
   for (guint i = 0; sbatch_args != NULL && sbatch_args[i]; i++)
     {
       gboolean ctl = FALSE;
@@ -235,9 +191,8 @@ ts_cmd_sweep (int argc, char **argv)
       if (sbatch_args[i][0] != '-' || ctl)
         {
           g_autofree char *shown = g_strescape (sbatch_args[i], NULL);
-          fprintf (stderr, "tiersim sweep: --sbatch-arg '%s' is not an sbatch option: it must begin with '-' and "
-                   "hold no control characters (e.g. --sbatch-arg=--partition=short)\n", shown);
-          return TS_EXIT_USAGE;
+          return ts_cmd_usage (error, "--sbatch-arg '%s' is not an sbatch option: it must begin with '-' "
+                               "and hold no control characters (e.g. --sbatch-arg=--partition=short)", shown);
         }
     }
   TsSweepOptions opt = { .jobs = (guint) jobs, .shard = 0, .n_shards = 1, .resume = resume,
@@ -248,29 +203,22 @@ ts_cmd_sweep (int argc, char **argv)
       g_auto (GStrv) parts = g_strsplit (shard, "/", 2);
       if (g_strv_length (parts) != 2 || !g_ascii_string_to_unsigned (parts[0], 10, 0, G_MAXUINT, &i, NULL)
           || !g_ascii_string_to_unsigned (parts[1], 10, 1, G_MAXUINT, &n, NULL) || i >= n)
-        {
-          fprintf (stderr, "tiersim sweep: --shard '%s' is not I/N with 0 <= I < N\n", shard);
-          return TS_EXIT_USAGE;
-        }
+          return ts_cmd_usage (error, "--shard '%s' is not I/N with 0 <= I < N", shard);
       opt.shard = (guint) i, opt.n_shards = (guint) n;
     }
   if (emit != NULL && strcmp (emit, "slurm") != 0)
-    {
-      fprintf (stderr, "tiersim sweep: --emit '%s': the one kind is 'slurm'\n", emit);
-      return TS_EXIT_USAGE;
-    }
+    return ts_cmd_usage (error, "--emit '%s': the one kind is 'slurm'", emit);
 
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = sweep_path (argv[1], &error);
+  g_autofree char *path = sweep_path (argv[1], error);
   if (path == NULL)
-    return ts_cmd_fail ("sweep", error);
+    return FALSE;
   /* a FIFO, a device or a huge file is refused before the loader reads it whole */
-  if (!ts_input_read (path, NULL, NULL, &error) && error->code != TS_ERROR_NOT_FOUND)
-    return ts_cmd_fail ("sweep", error);
-  g_clear_error (&error);
-  g_autoptr (TsSweep) sw = ts_sweep_load (path, &error);
+  if (!ts_input_read (path, NULL, NULL, error) && (*error)->code != TS_ERROR_NOT_FOUND)
+    return FALSE;
+  g_clear_error (error);
+  g_autoptr (TsSweep) sw = ts_sweep_load (path, error);
   if (sw == NULL)
-    return ts_cmd_fail ("sweep", error);
+    return FALSE;
   if (outdir == NULL)
     {
       g_autofree char *base = g_path_get_basename (path);
@@ -279,7 +227,7 @@ ts_cmd_sweep (int argc, char **argv)
       outdir = g_strconcat (base, ".out", NULL);
     }
   if (search)
-    return ts_sweep_search (sw, outdir, (guint) jobs, isatty (2), &error) ? TS_EXIT_OK : ts_cmd_fail ("sweep", error);
+    return ts_sweep_search (sw, outdir, (guint) jobs, isatty (2), error) ;
   if (emit != NULL)
     {
       guint n = shards != G_MININT ? (guint) shards : MIN (sw->n_points, 64);
@@ -290,18 +238,51 @@ ts_cmd_sweep (int argc, char **argv)
                    MAX (sw->n_points, 1), sw->n_points, sw->n_points == 1 ? "" : "s");
           n = sw->n_points;
         }
-      return emit_slurm (sw, outdir, MAX (1, n), (guint) jobs, sbatch_args, &error)
-               ? TS_EXIT_OK : ts_cmd_fail ("sweep", error);
+      return emit_slurm (sw, outdir, MAX (1, n), (guint) jobs, sbatch_args, error);
     }
   gint64 t0 = g_get_monotonic_time ();
   guint done, total;
-  if (!ts_sweep_run (sw, outdir, &opt, &done, &total, &error))
-    return ts_cmd_fail ("sweep", error);
+  if (!ts_sweep_run (sw, outdir, &opt, &done, &total, error))
+    return FALSE;
   double wall = (g_get_monotonic_time () - t0) / 1e6;
   if (opt.n_shards > 1)
     printf ("shard %u/%u: %u of its %u points done in %.2f s; when every shard is done, "
             "'tiersim merge %s' writes points.csv\n", opt.shard, opt.n_shards, done, total, wall, outdir);
   else
     printf ("%u points done in %.2f s with -j %d; wrote %s/points.csv\n", done, wall, jobs, outdir);
-  return TS_EXIT_OK;
+  return TRUE;
 }
+
+const TsCommand ts_command_sweep = {
+  .name = "sweep",
+  .params = "SWEEP",
+  .summary = "run a grid of scenario points in parallel (resumable, shardable)",
+  .help =
+    "SWEEP is a sweep file, or the name of a shipped one (see 'tiersim list sweeps').\n"
+      "Runs every point of a sweep file's grid (format below) under the base scenario's policies,\n"
+      "in parallel.  DIR gets manifest.json, points/<number>/ with each point's\n"
+      "summary.csv, jobs.csv, preemptions.csv and run.json (its inputs, overrides and a 'tiersim\n"
+      "run' command that remakes it; each point written whole or not at all), and,\n"
+      "once every point is done, points.csv: the axis values, then the summary.csv columns, a row\n"
+      "per point, policy and task.  Results do not depend on -j.  A killed sweep continues with\n"
+      "--resume.  --shard runs a slice (on another machine, say); 'tiersim merge' joins slices.",
+  .epilogue =
+    "Sweep file (libconfig; examples in the data directory's sweeps/):\n"
+      "  scenario = \"disb-d\";          # a path relative to the sweep file, or a shipped name\n"
+      "  axes = ( { name = \"rate\"; key = \"tasks.*.arrival.period_ms\"; values = [ 50.0, 25.0 ];\n"
+      "             labels = [ 20, 40 ]; },                 # optional: what points.csv shows\n"
+      "           { name = \"policies\"; key = \"policies\"; values = ( [ \"reef\" ], [ \"reset\" ] ); } );\n"
+      "  combine = \"product\";          # or \"zip\"\n"
+      "  replicas = 3;                   # replica r runs with the scenario's seed + r\n"
+      "  fixed = ( { key = \"duration\"; value = 10.0; } );    # set for every point\n"
+      "  search = { name = \"rate\"; key = \"tasks.*.arrival.rate\"; low = 1.0; high = 40.0;\n"
+      "             tolerance = 0.5; direction = \"largest\"; condition = \"dmr\"; max_dmr = 0.01; };\n"
+      "Keys are paths from the scenario's root (\"profile.\" for its profile): a list element is\n"
+      "[i], the element's name, or * for every element that has the rest of the path.  A search\n"
+      "group goes in a file without axes, for --search (condition \"p99\": every RT task's p99\n"
+      "<= its deadline; \"dmr\": every RT task's deadline miss rate <= max_dmr; an RT task that\n"
+      "releases no job at a value is not judged there).  fixed applies to the search's runs, and\n"
+      "sets the policies searched when it sets \"policies\".  On a terminal, a progress line goes\n"
+      "to stderr.",
+  .fn = sweep_main,
+};

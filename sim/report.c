@@ -45,6 +45,8 @@ summary_row (GString *s, const char *policy, const char *task, const char *cls, 
   csv_num (s, st->preempt_lat_p99_ms, "%.6f");
   csv_num (s, st->wasted_gpu_ms, "%.6f");
   csv_num (s, st->preempted_ratio, "%.6f");
+  csv_num (s, st->energy_mj_per_job, "%.6f");
+  csv_num (s, st->avg_power_w, "%.6f");
   g_string_append_c (s, '\n');
 }
 
@@ -136,6 +138,8 @@ table_row (GString *s, int task_w, const char *policy, const char *task, const c
   cell (s, 9, st->preempt_lat_p99_ms, 3);
   cell (s, 9, st->wasted_gpu_ms, 2);
   cell (s, 7, rel, 3);
+  cell (s, 9, st->energy_mj_per_job, 3);
+  cell (s, 7, st->avg_power_w, 2);
   g_string_append_c (s, '\n');
 }
 
@@ -150,9 +154,9 @@ ts_report_table (FILE *out, const TsScenario *scn, TsRunResult *const *runs, gui
   for (guint t = 0; t < scn->n_tasks; t++)
     w = MAX (w, (int) strlen (scn->tasks[t].name));
   g_autoptr (GString) s = g_string_new (NULL);
-  g_string_append_printf (s, "%-14s %-*s %-5s %7s %7s %7s %7s %9s %9s %9s %9s %6s %9s %6s %6s %9s %9s %7s\n",
+  g_string_append_printf (s, "%-14s %-*s %-5s %7s %7s %7s %7s %9s %9s %9s %9s %6s %9s %6s %6s %9s %9s %7s %9s %7s\n",
                           "policy", w, "task", "class", "jobs", "done", "missed", "dmr", "mean_ms", "p50_ms",
-                          "p99_ms", "max_ms", "acc", "thr_rps", "preem", "pjr", "plat_p99", "waste_ms", "x_rtonly");
+                          "p99_ms", "max_ms", "acc", "thr_rps", "preem", "pjr", "plat_p99", "waste_ms", "x_rtonly", "mJ_job", "power_w");
   g_autofree TsStats *st = g_new (TsStats, scn->n_tasks);
   g_autofree TsStats *ref = base != NULL ? g_new (TsStats, scn->n_tasks) : NULL;
   if (base != NULL)

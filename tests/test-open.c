@@ -1,0 +1,217 @@
+/* Open systems, energy and app-level adaptation (issue 19). */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "policies/policy.h"
+#include "sim/metrics.h"
+#include "sim/report.h"
+#include "sim/workload.h"
+#include "tests/testutil.h"
+
+static TsScenario *
+load (const char *rel, const TsOverride *ov)
+{
+  g_autofree char *path = tu_data (rel);
+  g_autoptr (GError) error = NULL;
+  TsScenario *scn = ts_scenario_load_with (path, ov, &error);
+  g_assert_no_error (error);
+  return scn;
+}
+
+static TsRunResult *
+run (const TsScenario *scn, const char *policy)
+{
+  g_autoptr (GError) error = NULL;
+  TsRunResult *res = ts_run (scn, ts_policy_lookup (policy, NULL), &error);
+  g_assert_no_error (error);
+  return res;
+}
+
+/* open.cfg (worked out in the file): visit's 10 jobs are released at 100, 110, ..., 190 ms, and
+ * only then; stay's 30 jobs take 0.8 ms while visit is there and 0.5 ms before and after. */
+static void
+test_join_leave (void)
+{
+  g_autoptr (TsScenario) scn = load ("open.cfg", NULL);
+  g_autoptr (TsRunResult) res = run (scn, "seq");
+  guint n_visit = 0, n_stay = 0;
+  for (guint i = 0; i < res->jobs->len; i++)
+    {
+      const TsJob *j = res->jobs->pdata[i];
+      TsTime lat = j->finish - j->release;
+      if (j->task == 1)
+        {
+          g_assert_cmpint (j->release, ==, (100 + 10 * (TsTime) n_visit) * TS_NS_PER_MS);
+          g_assert_cmpint (lat, ==, 500 * TS_NS_PER_US);
+          n_visit++;
+        }
+      else
+        {
+          gboolean inside = j->release > 100 * TS_NS_PER_MS && j->release < 200 * TS_NS_PER_MS;
+          g_assert_cmpint (lat, ==, (inside ? 800 : 500) * TS_NS_PER_US);
+          n_stay++;
+        }
+    }
+  g_assert_cmpuint (n_visit, ==, 10);
+  g_assert_cmpuint (n_stay, ==, 30);
+  TsStats st[2];
+  ts_stats_tasks (scn, res, st);
+  /* stay: (10 x 0.8 + 20 x 0.5) / 30 = 0.6 ms; 30 jobs in 0.3 s.  visit: 10 jobs in its 0.1 s. */
+  g_assert_cmpfloat (fabs (st[0].lat_mean_ms - 0.6), <, 1e-9);
+  g_assert_cmpfloat (fabs (st[0].throughput_rps - 100), <, 1e-9);
+  g_assert_cmpfloat (fabs (st[1].throughput_rps - 100), <, 1e-9);
+  g_assert_cmpint (res->task_active[1], ==, 100 * TS_NS_PER_MS);
+
+  /* Visiting in [295, 299) ms, between two periodic releases: no job, and stay's jobs all take
+   * 0.5 ms, as outside the visit above. */
+  const TsOverride gone[] = { { "tasks.[1].lifetime.start_s", "0.295", "test" }, { "tasks.[1].lifetime.stop_s", "0.299", "test" }, { NULL, NULL, NULL } };
+  g_autoptr (TsScenario) alone = load ("open.cfg", gone);
+  g_autoptr (TsRunResult) res2 = run (alone, "seq");
+  ts_stats_tasks (alone, res2, st);
+  g_assert_cmpfloat (fabs (st[0].lat_mean_ms - 0.5), <, 1e-9);
+  g_assert_cmpuint (st[1].jobs, ==, 0);
+  g_assert_cmpfloat (st[1].throughput_rps, ==, 0);
+}
+
+/* A closed loop that lives in [100, 200) ms alone on the GPU: think 0, 0.5 ms per job, so
+ * requests at 100 + 0.5 k ms, k = 0..199. */
+static void
+test_closed_lifetime (void)
+{
+  const TsOverride ov[] = { { "tasks.[0].lifetime", "{ start_s = 0.29; stop_s = 0.295; }", "test" },
+                            { "tasks.[1].arrival", "{ type = \"closed\"; think_ms = 0.0; }", "test" }, { NULL, NULL, NULL } };
+  g_autoptr (TsScenario) scn = load ("open.cfg", ov);
+  g_autoptr (TsRunResult) res = run (scn, "seq");
+  guint n = 0;
+  for (guint i = 0; i < res->jobs->len; i++)
+    {
+      const TsJob *j = res->jobs->pdata[i];
+      if (j->task != 1)
+        continue;
+      g_assert_cmpint (j->release, ==, 100 * TS_NS_PER_MS + (TsTime) n * 500 * TS_NS_PER_US);
+      n++;
+    }
+  g_assert_cmpuint (n, ==, 200);
+}
+
+/* An on/off process: every release falls in one of the task's spans, the spans come from the
+ * task's own stream (same seed, same spans; another task's presence changes nothing), and their
+ * mean lengths approach on_s and off_s. */
+static void
+test_onoff (void)
+{
+  const TsOverride ov[] = { { "duration", "20.0", "test" }, { "tasks.[1].lifetime", "{ on_s = 0.05; off_s = 0.15; }", "test" }, { NULL, NULL, NULL } };
+  g_autoptr (TsScenario) scn = load ("open.cfg", ov);
+  g_autoptr (TsRunResult) res = run (scn, "seq");
+  g_autoptr (GArray) spans = ts_task_activity (&scn->tasks[1], scn->duration, scn->seed, 1);
+  g_assert_cmpuint (spans->len, >, 50);
+  guint n = 0;
+  for (guint i = 0; i < res->jobs->len; i++)
+    {
+      const TsJob *j = res->jobs->pdata[i];
+      if (j->task != 1)
+        continue;
+      gboolean in = FALSE;
+      for (guint s = 0; s < spans->len && !in; s++)
+        in = j->release >= g_array_index (spans, TsSpan, s).start && j->release < g_array_index (spans, TsSpan, s).stop;
+      g_assert_true (in);
+      n++;
+    }
+  /* on a quarter of the time (0.05 / 0.2): about 500 of 2000 periods; within 25% */
+  g_test_message ("%u releases in %u spans, active %.3f s", n, spans->len, ts_time_to_ms (ts_spans_total (spans)) / 1e3);
+  g_assert_cmpfloat (fabs (n - 500.0), <, 125);
+  double on = (double) ts_spans_total (spans) / spans->len / TS_NS_PER_S;
+  g_assert_cmpfloat (fabs (on - 0.05), <, 0.0125);
+  g_assert_cmpint (res->task_active[1], ==, ts_spans_total (spans));
+  g_autoptr (GArray) again = ts_task_activity (&scn->tasks[1], scn->duration, scn->seed, 1);
+  g_assert_cmpmem (again->data, again->len * sizeof (TsSpan), spans->data, spans->len * sizeof (TsSpan));
+}
+
+/* Bad lifetimes are errors with file:line. */
+static void
+test_lifetime_errors (void)
+{
+  static const struct { const char *path, *value, *msg; } cases[] = {
+    { "tasks.[1].lifetime", "{ start_s = 0.2; stop_s = 0.1; }", "stop_s must be after start_s" },
+    { "tasks.[1].lifetime", "{ on_s = 0.1; }", "needs both on_s and off_s" },
+    { "tasks.[1].lifetime", "{ stat_s = 0.1; }", "start_s" },
+    { "tasks.[1].lifetime", "{ start_s = -1.0; }", "start_s" },
+  };
+  g_autofree char *path = tu_data ("open.cfg");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const TsOverride ov[] = { { cases[i].path, cases[i].value, "test" }, { NULL, NULL, NULL } };
+      g_autoptr (GError) error = NULL;
+      g_autoptr (TsScenario) scn = ts_scenario_load_with (path, ov, &error);
+      g_assert_null (scn);
+      g_assert_error (error, TS_ERROR, TS_ERROR_INPUT);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, cases[i].msg));
+    }
+}
+
+/* energy.cfg by hand.  Each job: its thread spends dispatch + launch (40 us), the kernel runs, then
+ * sync + wake-up (20 us): big runs 40..1040 us on 4 SMs, small 5040..5540 us on 2 SMs (most-free
+ * spreads its 2 blocks).  T = 10 ms (every job ends before the duration).
+ *   idle     2 W x 0.01 s                      = 20.000 mJ
+ *   SMs      0.5 W x (4 x 1 ms + 2 x 0.5 ms)   =  2.500 mJ
+ *   DRAM     100 pJ/B x 1e6 B                  =  0.100 mJ
+ *   CPU      1 W x 2 x 60 us                   =  0.120 mJ
+ *   E = 22.72 mJ, average power 2.272 W, 11.36 mJ per job.  Shares by solo SM-time, big 4 SM-ms
+ *   and small 1 SM-ms: 4/5 and 1/5 of E, i.e. 18.176 and 4.544 mJ per job, 1.8176 and 0.4544 W. */
+static void
+test_energy_hand (void)
+{
+  g_autoptr (TsScenario) scn = load ("energy.cfg", NULL);
+  g_autoptr (TsRunResult) res = run (scn, "seq");
+  g_assert_true (res->have_usage);
+  g_assert_cmpfloat (fabs (res->usage.sm_busy_ns - 5e6), <, 1e-6);
+  g_assert_cmpfloat (fabs (res->usage.dram_bytes - 1e6), <, 1e-6);
+  g_assert_cmpfloat (fabs (res->usage.host_busy_ns - 120e3), <, 1e-6);
+  double e, t;
+  g_assert_true (ts_run_energy (scn, res, &e, &t));
+  g_assert_cmpfloat (fabs (t - 0.01), <, 1e-12);
+  g_assert_cmpfloat (fabs (e - 22.72e-3), <, 1e-12);
+  TsStats st[2], tot;
+  ts_stats_tasks (scn, res, st);
+  ts_stats_total (scn, res, -1, &tot);
+  g_assert_cmpfloat (fabs (tot.energy_mj_per_job - 11.36), <, 1e-9);
+  g_assert_cmpfloat (fabs (tot.avg_power_w - 2.272), <, 1e-9);
+  g_assert_cmpfloat (fabs (st[0].energy_mj_per_job - 18.176), <, 1e-9);
+  g_assert_cmpfloat (fabs (st[1].energy_mj_per_job - 4.544), <, 1e-9);
+  g_assert_cmpfloat (fabs (st[0].avg_power_w - 1.8176), <, 1e-9);
+  /* summary.csv carries them after the existing columns */
+  g_autoptr (GString) csv = ts_report_summary_csv (scn, &res, 1);
+  g_assert_nonnull (strstr (csv->str, ",energy_mj_per_job,avg_power_w\n"));
+  g_assert_nonnull (strstr (csv->str, ",18.176000,1.817600\n"));
+
+  /* Idle power off: the same less its 20 mJ. */
+  const TsOverride nopower[] = { { "profile.power.idle_w", "0.0", "test" }, { NULL, NULL, NULL } };
+  g_autoptr (TsScenario) zero = load ("energy.cfg", nopower);
+  g_autoptr (TsRunResult) res0 = run (zero, "seq");
+  g_assert_true (ts_run_energy (zero, res0, &e, &t));
+  g_assert_cmpfloat (fabs (e - 2.72e-3), <, 1e-12);
+
+  /* A profile without a power group (open.cfg's test4): no energy, empty cells. */
+  g_autoptr (TsScenario) open = load ("open.cfg", NULL);
+  g_autoptr (TsRunResult) res1 = run (open, "seq");
+  g_assert_false (ts_run_energy (open, res1, &e, &t));
+  ts_stats_tasks (open, res1, st);
+  g_assert_true (isnan (st[0].energy_mj_per_job) && isnan (st[0].avg_power_w));
+  g_autoptr (GString) csv1 = ts_report_summary_csv (open, &res1, 1);
+  g_assert_true (g_str_has_suffix (csv1->str, ",,\n"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/open/join-leave", test_join_leave);
+  g_test_add_func ("/open/closed-lifetime", test_closed_lifetime);
+  g_test_add_func ("/open/onoff", test_onoff);
+  g_test_add_func ("/open/lifetime-errors", test_lifetime_errors);
+  g_test_add_func ("/open/energy-hand", test_energy_hand);
+  return g_test_run ();
+}

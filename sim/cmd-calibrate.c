@@ -4,11 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "calib/nvml.h"
 #include "cmd.h"
 #include "contention.h"
 #include "profile.h"
 #include "realgpu.h"
 #ifdef TS_HAVE_CUDA
+#include "calib/power.h"
 #include "calib/probe.h"
 #endif
 
@@ -239,6 +241,7 @@ int
 ts_cmd_calibrate (int argc, char **argv)
 {
   int device = 0, samples = 200;
+  double power_s = 0;
   g_autofree char *output = NULL, *base = NULL;
   const GOptionEntry entries[] = {
     { "device", 0, 0, G_OPTION_ARG_INT, &device,
@@ -248,6 +251,8 @@ ts_cmd_calibrate (int argc, char **argv)
       "Samples per timing, 1 to 100000 (default 200; the heavier probes take 20 at most)", "N" },
     { "base", 0, 0, G_OPTION_ARG_STRING, &base,
       "Profile to take the host queue clear and reset costs from (default: 0)", "PROFILE" },
+    { "power", 0, 0, G_OPTION_ARG_DOUBLE, &power_s,
+      "Also measure the power group through NVML, S seconds per phase (idle, compute, memory; 1 to 600)", "S" },
     { 0 },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new (NULL);
@@ -270,6 +275,10 @@ ts_cmd_calibrate (int argc, char **argv)
     "cost of an empty kernel among empty kernels back to back.  Efficiencies per kernel kind are\n"
     "not measured: the profile leaves them out (1).  NVIDIA GPUs cannot kill running blocks and\n"
     "the host queue is tiersim's own: those two costs come from --base, or are 0.\n"
+    "With --power S it reads the board's power through NVML (calib/power.h): idle, with FMA chains\n"
+    "on every SM, and with a DRAM copy, S seconds each, and writes the power group from them\n"
+    "(cpu_core_w from --base, or 0).  Without NVML (no NVIDIA driver, Jetson boards) it stops at once\n"
+    "with a message saying so.\n"
     "Needs a tiersim built with CUDA and a GPU (exit 2 without).");
   if (!ts_cmd_parse (ctx, "calibrate", &argc, &argv))
     return TS_EXIT_USAGE;
@@ -278,6 +287,8 @@ ts_cmd_calibrate (int argc, char **argv)
                          : !ts_real_gpu_check_device (device, &error) ? g_strdup (error->message)
                          : samples < 1 || samples > 100000
                            ? g_strdup_printf ("--samples must be 1 to 100000 (got %d)", samples)
+                         : power_s != 0 && !(power_s >= 1 && power_s <= 600)
+                           ? g_strdup_printf ("--power must be 1 to 600 seconds (got %g)", power_s)
                            : NULL;
   if (bad != NULL)
     {
@@ -287,6 +298,14 @@ ts_cmd_calibrate (int argc, char **argv)
   g_autoptr (TsProfile) from = NULL;
   if (base != NULL && (from = ts_profile_load (base, NULL, &error)) == NULL)
     return ts_cmd_fail ("calibrate", error);
+  /* NVML first: a missing library is said before minutes of measuring.  NVML numbers devices in
+   * PCI bus order; CUDA does too under CUDA_DEVICE_ORDER=PCI_BUS_ID (the user's to set). */
+  g_autoptr (TsNvml) nvml = NULL;
+  if (power_s > 0 && (nvml = ts_nvml_open ((guint) device, &error)) == NULL)
+    {
+      fprintf (stderr, "tiersim calibrate: --power: %s\n", error->message);
+      return TS_EXIT_USAGE;
+    }
 #ifndef TS_HAVE_CUDA
   fprintf (stderr, "tiersim calibrate: this tiersim was built without CUDA (./configure --with-cuda)\n");
   return TS_EXIT_USAGE;
@@ -298,6 +317,17 @@ ts_cmd_calibrate (int argc, char **argv)
   p->tool_version = g_strdup ("tiersim " PACKAGE_VERSION);
   if (!measure (p, device, (guint) samples, &error))
     return ts_cmd_fail ("calibrate", error);
+  if (nvml != NULL)
+    {
+      TsPowerProbe pp;
+      if (from != NULL)
+        p->power.cpu_core_w = from->power.cpu_core_w;
+      if (!ts_probe_power (device, nvml, p->sms, power_s, &p->power, &pp, &error))
+        return ts_cmd_fail ("calibrate", error);
+      printf ("power (NVML, %s): idle %.1f W, FMA on every SM %.1f W, DRAM copy %.1f W at %.0f GB/s -> "
+              "%.3f W per busy SM, %.1f pJ per DRAM byte\n", ts_nvml_device_name (nvml), pp.idle_w, pp.compute_w,
+              pp.memory_w, pp.memory_gbps, p->power.sm_active_w, p->power.dram_pj_per_byte);
+    }
   if (from != NULL)
     {
       TsTimings *t = &p->timing, *t99 = &p->timing_p99;

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "calib/nvml.h"
 #include "policies/policy.h"
 #include "sim/metrics.h"
 #include "sim/report.h"
@@ -204,6 +205,25 @@ test_energy_hand (void)
   g_assert_true (g_str_has_suffix (csv1->str, ",,\n"));
 }
 
+/* calibrate --power without NVML: a clear message and exit 2, before any measuring.  On a machine
+ * with NVML the failure cannot be shown: skipped. */
+static void
+test_nvml_missing (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TsNvml) nvml = ts_nvml_open (0, &error);
+  if (nvml != NULL)
+    {
+      g_test_skip ("NVML is present here");
+      return;
+    }
+  g_assert_error (error, TS_ERROR, TS_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "NVML is not available"));
+  g_autofree char *err = NULL;
+  g_assert_cmpint (tu_tiersim (NULL, &err, "calibrate", "--power", "5", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--power: NVML is not available"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -213,5 +233,6 @@ main (int argc, char **argv)
   g_test_add_func ("/open/onoff", test_onoff);
   g_test_add_func ("/open/lifetime-errors", test_lifetime_errors);
   g_test_add_func ("/open/energy-hand", test_energy_hand);
+  g_test_add_func ("/open/nvml-missing", test_nvml_missing);
   return g_test_run ();
 }

@@ -57,5 +57,8 @@ extern const TsPolicyClass ts_policy_edf;
 extern const TsPolicyClass ts_policy_rms;
 extern const TsPolicyClass ts_policy_dms;
 extern const TsPolicyClass ts_policy_rt_mdl;
+extern const TsPolicyClass ts_policy_app;
+extern const TsPolicyClass ts_policy_app_bandit;
+extern const TsPolicyClass ts_policy_app_drl;
 
 G_END_DECLS

@@ -19,6 +19,9 @@ static const TsPolicyClass *const registry[] = {
   &ts_policy_rms,
   &ts_policy_dms,
   &ts_policy_rt_mdl,
+  &ts_policy_app,
+  &ts_policy_app_bandit,
+  &ts_policy_app_drl,
   NULL,
 };
 

@@ -27,6 +27,7 @@ struct _TsRunner {
   GPtrArray *jobs;
   TsRunResult *result;
   TsTime end;
+  gpointer context;
 };
 
 void
@@ -43,6 +44,7 @@ ts_run_result_free (TsRunResult *r)
 }
 
 TsBackend *ts_runner_backend (TsRunner *r) { return r->be; }
+gpointer ts_runner_context (TsRunner *r) { return r->context; }
 const TsScenario *ts_runner_scenario (TsRunner *r) { return r->scn; }
 const TsTask *ts_runner_task (TsRunner *r, const TsJob *job) { return &r->scn->tasks[job->task]; }
 
@@ -237,8 +239,24 @@ ts_run_observed (const TsScenario *scn, const TsPolicyClass *policy,
   return ts_run_on (scn, policy, be, error);
 }
 
+static TsRunResult *run_on (const TsScenario *scn, const TsPolicyClass *policy, TsBackend *be, gpointer context,
+                            GError **error);
+
+TsRunResult *
+ts_run_with (const TsScenario *scn, const TsPolicyClass *policy, gpointer context, GError **error)
+{
+  g_autoptr (TsBackend) be = ts_backend_sim_new (scn->profile);
+  return run_on (scn, policy, be, context, error);
+}
+
 TsRunResult *
 ts_run_on (const TsScenario *scn, const TsPolicyClass *policy, TsBackend *be, GError **error)
+{
+  return run_on (scn, policy, be, NULL, error);
+}
+
+static TsRunResult *
+run_on (const TsScenario *scn, const TsPolicyClass *policy, TsBackend *be, gpointer context, GError **error)
 {
   gint64 wall0 = g_get_monotonic_time ();
   g_autoptr (TsRunResult) res = g_new0 (TsRunResult, 1);
@@ -249,7 +267,7 @@ ts_run_on (const TsScenario *scn, const TsPolicyClass *policy, TsBackend *be, GE
   res->task_active = g_new0 (TsTime, scn->n_tasks);
   res->duration = scn->duration;
 
-  TsRunner r = { .scn = scn, .be = be, .cls = policy, .jobs = res->jobs, .result = res };
+  TsRunner r = { .scn = scn, .be = be, .cls = policy, .jobs = res->jobs, .result = res, .context = context };
   r.clients = g_new0 (Client, scn->n_tasks);
   r.policy = policy->create (&r, error);
   if (r.policy == NULL)

@@ -72,6 +72,11 @@ TsRunResult *ts_run_observed (const TsScenario *scn, const TsPolicyClass *policy
 /* The same on any backend (a new one, used for this run only). */
 TsRunResult *ts_run_on (const TsScenario *scn, const TsPolicyClass *policy, TsBackend *be, GError **error);
 
+/* The same with a context the policy reads through ts_runner_context (a policy family's own type,
+ * e.g. learning agents that outlive the run); ts_run's context is NULL. */
+TsRunResult *ts_run_with (const TsScenario *scn, const TsPolicyClass *policy, gpointer context, GError **error);
+gpointer ts_runner_context (TsRunner *r);
+
 /* For policies: the value of one of its declared parameters, as the scenario sets it or by
  * default. */
 double ts_runner_param (TsRunner *r, const char *name);

@@ -4,7 +4,10 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "calib/nvml.h"
+#include "policies/app.h"
 #include "policies/policy.h"
 #include "sim/metrics.h"
 #include "sim/report.h"
@@ -224,6 +227,116 @@ test_nvml_missing (void)
   g_assert_nonnull (strstr (err, "--power: NVML is not available"));
 }
 
+/* game.cfg: two apps whose kernels alternate on the GPU, A's first.  With a and b kernels per
+ * request (2: short, 3: full), the k-th kernel of the app with fewer ends at 2k - 1 (A) or 2k
+ * (B) ms, and the other's last at a + b ms (B's at 2b when A has more):
+ *   (A, B) = (short, short): 3, 4 ms   (short, full): 3, 5   (full, short): 5, 4   (full, full): 5, 6.
+ * Utility 1 x accuracy - latency / 3 ms (the full model's solo time):
+ *   A: short -0.6 whatever B does; full -0.7667: short is dominant, by 1/6.
+ *   B: beside A short, full -0.7667 beats short -0.9333; beside A full, short -0.9333 beats full -1.1.
+ * The one equilibrium is (short, full), settings (1, 0) (setting 0 is the deepest exit); every other
+ * joint setting leaves some app 1/6 to gain.  It is also the centralised optimum (-1.3667). */
+#define EPS 0.01
+static const double game_u[2][2][2] = {  /* [A][B][app], settings 0 full, 1 short */
+  { { 0.9 - 5 / 3.0, 0.9 - 6 / 3.0 }, { 0.9 - 5 / 3.0, 0.4 - 4 / 3.0 } },
+  { { 0.4 - 3 / 3.0, 0.9 - 5 / 3.0 }, { 0.4 - 3 / 3.0, 0.4 - 4 / 3.0 } },
+};
+
+static void
+test_game_hand (void)
+{
+  g_autoptr (TsScenario) scn = load ("game.cfg", NULL);
+  TsAppParams p;
+  ts_app_params (scn, &ts_policy_app, &p);
+  g_assert_cmpuint (ts_app_n_settings (scn, 0, &p), ==, 2);
+  for (guint a = 0; a < 2; a++)
+    for (guint b = 0; b < 2; b++)
+      {
+        guint s[2] = { a, b }, best[2];
+        double u[2], gap, gain[2];
+        g_assert_true (ts_app_evaluate (scn, &p, s, u, NULL, NULL));
+        g_assert_cmpfloat (fabs (u[0] - game_u[a][b][0]), <, 1e-9);
+        g_assert_cmpfloat (fabs (u[1] - game_u[a][b][1]), <, 1e-9);
+        g_assert_true (ts_app_gap (scn, &p, s, &gap, best, gain, NULL));
+        if (a == 1 && b == 0)
+          g_assert_cmpfloat (gap, <=, EPS);
+        else
+          {
+            g_assert_cmpfloat (gap, >, EPS);
+            g_assert_cmpfloat (fabs (gap - 1 / 6.0), <, 1e-9);
+          }
+        g_assert_cmpuint (best[0], ==, 1);          /* A: short, always */
+        g_assert_cmpuint (best[1], ==, a == 1 ? 0 : 1);  /* B: the opposite of A */
+      }
+  guint opt[2];
+  double welfare;
+  gboolean searched;
+  g_assert_true (ts_app_optimum (scn, &p, 16, opt, &welfare, &searched, NULL));
+  g_assert_true (searched);
+  g_assert_cmpuint (opt[0], ==, 1);
+  g_assert_cmpuint (opt[1], ==, 0);
+  g_assert_cmpfloat (fabs (welfare - (0.4 - 1 + 0.9 - 5 / 3.0)), <, 1e-9);
+  g_assert_false (ts_app_optimum (scn, &p, 3, opt, &welfare, &searched, NULL));
+  g_assert_false (searched);
+}
+
+/* Trains both kinds of agents on the game: they converge to its equilibrium; training is a pure
+ * function of the seed (twice the same agents, byte for byte); saved agents load back to the same
+ * file and the same learned settings. */
+static void
+check_game_training (const TsPolicyClass *cls, guint episodes)
+{
+  g_autoptr (TsScenario) scn = load ("game.cfg", NULL);
+  TsAppParams p;
+  ts_app_params (scn, cls, &p);
+  char *files[2] = { NULL, NULL };
+  g_autofree char *dir = g_dir_make_tmp ("tiersim-open-XXXXXX", NULL);
+  for (guint run_i = 0; run_i < 2; run_i++)
+    {
+      TsAgent **agents = ts_app_agents_new (scn);
+      TsTrainStats st;
+      g_autoptr (GError) error = NULL;
+      g_assert_true (ts_app_train (scn, cls, &p, agents, episodes, &st, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (st.episodes, ==, episodes);
+      guint learned[2], gbest[2];
+      g_assert_true (ts_app_learned (scn, cls, &p, agents, learned, NULL));
+      g_test_message ("%s: learned (%u, %u) after %u episodes, %.3f simulated s, %.3f CPU s", cls->name,
+                      learned[0], learned[1], episodes, st.sim_s, st.cpu_s);
+      g_assert_cmpuint (learned[0], ==, 1);
+      g_assert_cmpuint (learned[1], ==, 0);
+      double gap, gain[2];
+      g_assert_true (ts_app_gap (scn, &p, learned, &gap, gbest, gain, NULL));
+      g_assert_cmpfloat (gap, <=, EPS);
+      g_autofree char *path = g_strdup_printf ("%s/agents%u.ini", dir, run_i);
+      g_assert_true (ts_app_agents_save (scn, agents, path, NULL));
+      g_assert_true (g_file_get_contents (path, &files[run_i], NULL, NULL));
+      /* loaded back: the same file, the same learned settings */
+      TsAgent **again = ts_app_agents_new (scn);
+      g_assert_true (ts_app_agents_load (scn, again, path, &error));
+      g_autofree char *path2 = g_strdup_printf ("%s/again%u.ini", dir, run_i);
+      g_assert_true (ts_app_agents_save (scn, again, path2, NULL));
+      g_autofree char *text2 = NULL;
+      g_assert_true (g_file_get_contents (path2, &text2, NULL, NULL));
+      g_assert_cmpstr (text2, ==, files[run_i]);
+      guint learned2[2];
+      g_assert_true (ts_app_learned (scn, cls, &p, again, learned2, NULL));
+      g_assert_cmpuint (learned2[0], ==, learned[0]);
+      g_assert_cmpuint (learned2[1], ==, learned[1]);
+      ts_app_agents_free (scn, again);
+      ts_app_agents_free (scn, agents);
+      g_unlink (path);
+      g_unlink (path2);
+    }
+  g_assert_cmpstr (files[0], ==, files[1]);
+  g_free (files[0]);
+  g_free (files[1]);
+  g_rmdir (dir);
+}
+
+static void test_game_bandit (void) { check_game_training (&ts_policy_app_bandit, 30); }
+static void test_game_drl (void) { check_game_training (&ts_policy_app_drl, 60); }
+
 int
 main (int argc, char **argv)
 {
@@ -234,5 +347,8 @@ main (int argc, char **argv)
   g_test_add_func ("/open/lifetime-errors", test_lifetime_errors);
   g_test_add_func ("/open/energy-hand", test_energy_hand);
   g_test_add_func ("/open/nvml-missing", test_nvml_missing);
+  g_test_add_func ("/open/game-hand", test_game_hand);
+  g_test_add_func ("/open/game-bandit", test_game_bandit);
+  g_test_add_func ("/open/game-drl", test_game_drl);
   return g_test_run ();
 }

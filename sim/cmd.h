@@ -20,6 +20,7 @@ int ts_cmd_merge (int argc, char **argv);
 int ts_cmd_plot (int argc, char **argv);
 int ts_cmd_calibrate (int argc, char **argv);
 int ts_cmd_validate (int argc, char **argv);
+int ts_cmd_adapt (int argc, char **argv);
 
 /* Parses a subcommand's options; on a usage error prints it with a --help hint and returns FALSE. */
 gboolean ts_cmd_parse (GOptionContext *ctx, const char *cmd, int *argc, char ***argv);

@@ -21,6 +21,7 @@ static const TsCommand commands[] = {
   { "sweep", ts_cmd_sweep, "run a grid of scenario points in parallel (resumable, shardable)" },
   { "merge", ts_cmd_merge, "join the results of a sweep's shards" },
   { "plot", ts_cmd_plot, "draw figures of a run's or a sweep's results with gnuplot" },
+  { "adapt", ts_cmd_adapt, "train per-app agents, compare with no adaptation and the optimum, check the equilibrium" },
   { "validate", ts_cmd_validate, "run a scenario on a real GPU and on the simulator and compare (needs CUDA)" },
   { "calibrate", ts_cmd_calibrate, "measure an NVIDIA GPU and write a measured profile (needs CUDA)" },
   { "list", ts_cmd_list, "list shipped policies, scenarios, models or profiles" },

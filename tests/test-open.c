@@ -337,6 +337,51 @@ check_game_training (const TsPolicyClass *cls, guint episodes)
 static void test_game_bandit (void) { check_game_training (&ts_policy_app_bandit, 30); }
 static void test_game_drl (void) { check_game_training (&ts_policy_app_drl, 60); }
 
+/* Learning apps in a sweep give the same points.csv at -j 1 and -j 2 (each app's agent draws
+ * from its own generator; FANN's rand() weights are overwritten). */
+static void
+test_sweep_any_j (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-open-XXXXXX", NULL);
+  g_autofree char *d1 = g_build_filename (tmp, "j1", NULL), *d2 = g_build_filename (tmp, "j2", NULL);
+  g_autofree char *sweep = tu_data ("open-sweep.cfg");
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-j", "1", "-o", d1, NULL), ==, 0);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-j", "2", "-o", d2, NULL), ==, 0);
+  g_autofree char *p1 = tu_slurp (d1, "points.csv"), *p2 = tu_slurp (d2, "points.csv");
+  g_assert_cmpstr (p1, ==, p2);
+  g_assert_nonnull (strstr (p1, ",energy_mj_per_job,avg_power_w\n"));
+  tu_rm_rf (tmp);
+}
+
+/* tiersim adapt on the game: the equilibrium, agents saved and loaded (0 more episodes: the same
+ * learned settings), bad usage and bad files. */
+static void
+test_adapt_cli (void)
+{
+  g_autofree char *game = tu_data ("game.cfg");
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-open-XXXXXX", NULL);
+  g_autofree char *saved = g_build_filename (tmp, "agents.ini", NULL);
+  g_autofree char *out = NULL, *out2 = NULL, *err = NULL;
+  g_assert_cmpint (tu_tiersim (&out, NULL, "adapt", game, "-e", "30", "--save", saved, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "learned 0.0000 (an epsilon-equilibrium)   default 0.1667 (not an equilibrium)"));
+  g_assert_nonnull (strstr (out, "A    tier=low pacing=all exit=exit0"));
+  g_assert_cmpint (tu_tiersim (&out2, NULL, "adapt", game, "-e", "0", "--load", saved, NULL), ==, 0);
+  g_assert_nonnull (strstr (out2, "A    tier=low pacing=all exit=exit0"));
+  g_assert_nonnull (strstr (out2, "learned 0.0000 (an epsilon-equilibrium)"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (tu_tiersim (NULL, &err, "adapt", game, "--agent", "dqn", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--agent must be bandit or drl"));
+  g_clear_pointer (&err, g_free);
+  /* a drl run cannot start from bandit agents */
+  g_assert_cmpint (tu_tiersim (NULL, &err, "adapt", game, "-a", "drl", "--load", saved, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "the loaded agent has 2 settings (bandit)"));
+  g_clear_pointer (&err, g_free);
+  g_assert_true (g_file_set_contents (saved, "[tiersim]\nformat=app agents 1\n[task A]\nkind=bandit\n", -1, NULL));
+  g_assert_cmpint (tu_tiersim (NULL, &err, "adapt", game, "--load", saved, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "agents.ini: [task A]"));
+  tu_rm_rf (tmp);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -350,5 +395,7 @@ main (int argc, char **argv)
   g_test_add_func ("/open/game-hand", test_game_hand);
   g_test_add_func ("/open/game-bandit", test_game_bandit);
   g_test_add_func ("/open/game-drl", test_game_drl);
+  g_test_add_func ("/open/sweep-any-j", test_sweep_any_j);
+  g_test_add_func ("/open/adapt-cli", test_adapt_cli);
   return g_test_run ();
 }

@@ -246,7 +246,7 @@ decide (AppPolicy *P, App *a)
 }
 
 static gpointer
-create_family (TsRunner *runner, gboolean learning, TsAgentKind kind, GError **error)
+create_family (TsRunner *runner, const TsPolicyClass *cls, gboolean learning, TsAgentKind kind, GError **error)
 {
   AppPolicy *P = g_new0 (AppPolicy, 1);
   P->runner = runner;
@@ -258,20 +258,7 @@ create_family (TsRunner *runner, gboolean learning, TsAgentKind kind, GError **e
   if (P->ctx != NULL && P->ctx->params != NULL)
     P->p = *P->ctx->params;
   else
-    for (guint i = 0; app_params[i].name != NULL; i++)
-      {
-        double v = ts_runner_param (runner, app_params[i].name);
-        switch (i)
-          {
-          case 0: P->p.energy_weight = v; break;
-          case 1: P->p.accuracy_weight = v; break;
-          case 2: P->p.knob_tier = v != 0; break;
-          case 3: P->p.knob_pacing = v != 0; break;
-          case 4: P->p.knob_exit = v != 0; break;
-          case 5: P->p.epoch = (guint) v; break;
-          default: P->p.epsilon = v; break;
-          }
-      }
+    ts_app_params (P->scn, cls, &P->p);
   if (!P->scn->profile->power.present)
     P->p.energy_weight = 0;  /* nothing to weigh */
   guint levels = ts_backend_levels (P->be);
@@ -323,9 +310,9 @@ create_family (TsRunner *runner, gboolean learning, TsAgentKind kind, GError **e
   return P;
 }
 
-static gpointer create_fixed (TsRunner *r, GError **error) { return create_family (r, FALSE, TS_AGENT_BANDIT, error); }
-static gpointer create_bandit (TsRunner *r, GError **error) { return create_family (r, TRUE, TS_AGENT_BANDIT, error); }
-static gpointer create_drl (TsRunner *r, GError **error) { return create_family (r, TRUE, TS_AGENT_DRL, error); }
+static gpointer create_fixed (TsRunner *r, GError **error) { return create_family (r, &ts_policy_app, FALSE, TS_AGENT_BANDIT, error); }
+static gpointer create_bandit (TsRunner *r, GError **error) { return create_family (r, &ts_policy_app_bandit, TRUE, TS_AGENT_BANDIT, error); }
+static gpointer create_drl (TsRunner *r, GError **error) { return create_family (r, &ts_policy_app_drl, TRUE, TS_AGENT_DRL, error); }
 
 static void
 destroy (gpointer self)

@@ -211,17 +211,17 @@ account (AppPolicy *P, App *a)
   a->n++;
 }
 
-/* At a request of the app's: after `epoch` requests, it learns from them and picks its setting. */
+/* Closes the app's epoch: its observation now (device load since the epoch began, its mean latency
+ * and energy over the epoch's requests, both relative to solo) into next, and, if it has decided
+ * before and is learning, the lesson of its setting over the epoch. */
 static void
-decide (AppPolicy *P, App *a)
+epoch_close (AppPolicy *P, App *a, double next[N_OBS])
 {
-  if (a->started && a->ep_n < P->p.epoch)
-    return;
   TsUsage u;
   ts_backend_usage (P->be, &u);
   TsTime now = ts_backend_now (P->be);
-  double next[N_OBS] = { 0, 1, P->p.energy_weight > 0 ? 1 : 0 };
-  if (a->started)
+  next[0] = 0, next[1] = 1, next[2] = P->p.energy_weight > 0 ? 1 : 0;
+  if (a->started && a->ep_n > 0)
     {
       double dt = (double) (now - a->ep_t0) * ts_backend_sms (P->be);
       next[0] = dt > 0 ? MIN (1.0, (u.sm_busy_ns - a->ep_busy0) / dt) : 0;
@@ -230,6 +230,20 @@ decide (AppPolicy *P, App *a)
       if (a->agent != NULL && P->learning)
         ts_agent_learn (a->agent, a->obs, a->setting, a->ep_u / a->ep_n, next);
     }
+  a->ep_n = 0;
+  a->ep_u = a->ep_lat = a->ep_e = 0;
+  a->ep_busy0 = u.sm_busy_ns;
+  a->ep_t0 = now;
+}
+
+/* At a request of the app's: after `epoch` requests, it learns from them and picks its setting. */
+static void
+decide (AppPolicy *P, App *a)
+{
+  if (a->started && a->ep_n < P->p.epoch)
+    return;
+  double next[N_OBS];
+  epoch_close (P, a, next);
   if (a->agent != NULL)
     {
       double eps = P->p.epsilon * (P->ctx != NULL ? P->ctx->epsilon_scale : 1.0);
@@ -239,10 +253,6 @@ decide (AppPolicy *P, App *a)
     }
   memcpy (a->obs, next, sizeof next);
   a->started = TRUE;
-  a->ep_n = 0;
-  a->ep_u = a->ep_lat = a->ep_e = 0;
-  a->ep_busy0 = u.sm_busy_ns;
-  a->ep_t0 = now;
 }
 
 static gpointer
@@ -322,6 +332,11 @@ destroy (gpointer self)
     {
       App *a = &P->apps[t];
       account (P, a);
+      if (a->ep_n > 0)   /* the requests since its last decision teach it too */
+        {
+          double next[N_OBS];
+          epoch_close (P, a, next);
+        }
       if (P->ctx != NULL)
         {
           if (P->ctx->utility != NULL)

@@ -334,6 +334,42 @@ check_game_training (const TsPolicyClass *cls, guint episodes)
   g_rmdir (dir);
 }
 
+/* Training continues across runs: k episodes, saved, then m more, ends with the same agents (byte
+ * for byte) as k then m episodes in one process: a saved agent keeps its values or weights, its
+ * replay buffer and its generator. */
+static void
+check_resume (const TsPolicyClass *cls)
+{
+  const TsOverride ov[] = { { "duration", "0.5", "test" }, { NULL, NULL, NULL } };
+  g_autoptr (TsScenario) phone = load ("../../scenarios/open-phone.cfg", ov);
+  TsAppParams p;
+  ts_app_params (phone, cls, &p);
+  g_autofree char *dir = g_dir_make_tmp ("tiersim-open-XXXXXX", NULL);
+  g_autofree char *mid = g_build_filename (dir, "mid.ini", NULL), *one = g_build_filename (dir, "one.ini", NULL),
+                  *two = g_build_filename (dir, "two.ini", NULL);
+  TsTrainStats st;
+  TsAgent **a = ts_app_agents_new (phone), **b = ts_app_agents_new (phone);
+  g_assert_true (ts_app_train (phone, cls, &p, a, 3, &st, NULL));
+  g_assert_true (ts_app_agents_save (phone, a, mid, NULL));
+  g_assert_true (ts_app_train (phone, cls, &p, a, 2, &st, NULL));
+  g_assert_true (ts_app_agents_save (phone, a, one, NULL));
+  g_assert_true (ts_app_agents_load (phone, b, mid, NULL));
+  g_assert_true (ts_app_train (phone, cls, &p, b, 2, &st, NULL));
+  g_assert_true (ts_app_agents_save (phone, b, two, NULL));
+  g_autofree char *t_mid = NULL, *t1 = NULL, *t2 = NULL;
+  g_assert_true (g_file_get_contents (mid, &t_mid, NULL, NULL));
+  g_assert_true (g_file_get_contents (one, &t1, NULL, NULL));
+  g_assert_true (g_file_get_contents (two, &t2, NULL, NULL));
+  g_assert_cmpstr (t1, !=, t_mid);   /* the last two episodes taught them something */
+  g_assert_cmpstr (t1, ==, t2);
+  ts_app_agents_free (phone, a);
+  ts_app_agents_free (phone, b);
+  tu_rm_rf (dir);
+}
+
+static void test_resume_bandit (void) { check_resume (&ts_policy_app_bandit); }
+static void test_resume_drl (void) { check_resume (&ts_policy_app_drl); }
+
 static void test_game_bandit (void) { check_game_training (&ts_policy_app_bandit, 30); }
 static void test_game_drl (void) { check_game_training (&ts_policy_app_drl, 60); }
 
@@ -395,6 +431,8 @@ main (int argc, char **argv)
   g_test_add_func ("/open/game-hand", test_game_hand);
   g_test_add_func ("/open/game-bandit", test_game_bandit);
   g_test_add_func ("/open/game-drl", test_game_drl);
+  g_test_add_func ("/open/resume-bandit", test_resume_bandit);
+  g_test_add_func ("/open/resume-drl", test_resume_drl);
   g_test_add_func ("/open/sweep-any-j", test_sweep_any_j);
   g_test_add_func ("/open/adapt-cli", test_adapt_cli);
   return g_test_run ();

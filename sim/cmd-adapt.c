@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "datadir.h"
 #include "metrics.h"
 #include "policies/app.h"
 
@@ -97,7 +98,8 @@ ts_cmd_adapt (int argc, char **argv)
   const TsOverride overrides[] = { { profile != NULL ? "profile" : NULL, profile_value, "--profile" }, { NULL, NULL, NULL } };
   g_autoptr (GError) error = NULL;
   g_autoptr (TsScenario) scn = ts_scenario_load_with (argv[1], overrides, &error);
-  if (scn == NULL || !ts_cmd_apply_overrides (scn, NULL, seed, duration, &error))
+  if (scn == NULL || !ts_cmd_apply_overrides (scn, NULL, seed, duration, &error)
+      || (save != NULL && !ts_output_check (save, &error)))
     return ts_cmd_fail ("adapt", error);
 
   TsAppParams p;

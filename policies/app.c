@@ -320,9 +320,23 @@ create_family (TsRunner *runner, const TsPolicyClass *cls, gboolean learning, Ts
   return P;
 }
 
-static gpointer create_fixed (TsRunner *r, GError **error) { return create_family (r, &ts_policy_app, FALSE, TS_AGENT_BANDIT, error); }
-static gpointer create_bandit (TsRunner *r, GError **error) { return create_family (r, &ts_policy_app_bandit, TRUE, TS_AGENT_BANDIT, error); }
-static gpointer create_drl (TsRunner *r, GError **error) { return create_family (r, &ts_policy_app_drl, TRUE, TS_AGENT_DRL, error); }
+/* A class of the family: which class (for its parameters), whether its apps learn, and how. */
+typedef struct {
+  const TsPolicyClass *cls;
+  gboolean learning;
+  TsAgentKind kind;
+} AppConfig;
+
+static const AppConfig cfg_fixed = { &ts_policy_app, FALSE, TS_AGENT_BANDIT };
+static const AppConfig cfg_bandit = { &ts_policy_app_bandit, TRUE, TS_AGENT_BANDIT };
+static const AppConfig cfg_drl = { &ts_policy_app_drl, TRUE, TS_AGENT_DRL };
+
+static gpointer
+create (TsRunner *r, const void *config, GError **error)
+{
+  const AppConfig *c = config;
+  return create_family (r, c->cls, c->learning, c->kind, error);
+}
 
 static void
 destroy (gpointer self)
@@ -389,7 +403,7 @@ const TsPolicyClass ts_policy_app = {
   .summary = "apps schedule themselves, each with a fixed knob setting (default: no adaptation)",
   .description = FAMILY_DESC "  Here every app keeps its default setting (lowest tier, every kernel in "
                  "flight, deepest exit), or the one `tiersim adapt` gives it.",
-  .create = create_fixed, .destroy = destroy, .job_arrived = job_arrived, .job_finished = job_finished,
+  .create = create, .config = &cfg_fixed, .destroy = destroy, .job_arrived = job_arrived, .job_finished = job_finished,
   .params = app_params,
 };
 
@@ -398,7 +412,7 @@ const TsPolicyClass ts_policy_app_bandit = {
   .summary = "apps schedule themselves, each learning its knob setting with an epsilon-greedy bandit",
   .description = FAMILY_DESC "  Here every app learns its setting online with an epsilon-greedy bandit over "
                  "its settings (policies/agent.h).",
-  .create = create_bandit, .destroy = destroy, .job_arrived = job_arrived, .job_finished = job_finished,
+  .create = create, .config = &cfg_bandit, .destroy = destroy, .job_arrived = job_arrived, .job_finished = job_finished,
   .params = app_params,
 };
 
@@ -407,6 +421,8 @@ const TsPolicyClass ts_policy_app_drl = {
   .summary = "apps schedule themselves, each learning its knob setting with a small deep-RL agent",
   .description = FAMILY_DESC "  Here every app learns its setting online with a small Q-network (libfann) "
                  "trained from a replay buffer (policies/agent.h).",
-  .create = create_drl, .destroy = destroy, .job_arrived = job_arrived, .job_finished = job_finished,
+  .create = create, .config = &cfg_drl, .destroy = destroy, .job_arrived = job_arrived, .job_finished = job_finished,
   .params = app_params,
 };
+
+const TsPolicyClass *const ts_app_family[] = { &ts_policy_app, &ts_policy_app_bandit, &ts_policy_app_drl, NULL };

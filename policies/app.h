@@ -29,6 +29,11 @@
 
 G_BEGIN_DECLS
 
+/* The family's classes (registered through ts_app_family in policies/registry.c). */
+extern const TsPolicyClass ts_policy_app;
+extern const TsPolicyClass ts_policy_app_bandit;
+extern const TsPolicyClass ts_policy_app_drl;
+
 /* The utility and decision parameters, as a scenario sets them for a policy of the family. */
 typedef struct {
   double energy_weight, accuracy_weight;

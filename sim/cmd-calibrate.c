@@ -260,7 +260,7 @@ ts_cmd_calibrate (int argc, char **argv)
   g_option_context_set_summary (ctx,
     "Measures an NVIDIA GPU and writes a profile with source = \"measured\": device facts from the\n"
     "driver; launch latency, back-to-back dispatch gap, sync wake-up, flag write and block entry\n"
-    "check as p50 and p99; which placement and dispatch rules (rules 2 and 3 of DESIGN.md, section 2)\n"
+    "check as p50 and p99; which placement and dispatch rules (rules 2 and 3, docs/architecture.md section 2)\n"
     "explain per-block %smid/%globaltimer records; how many priority levels behave differently.\n"
     "It also prints whether running blocks are ever preempted, drain latency against the running\n"
     "blocks' remaining time, and how many streams run concurrently.  For contention (rule 5) it\n"

@@ -1,6 +1,7 @@
 /* tiersim — command entry: global options and the subcommand table. */
 #include "config.h"
 
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,7 +25,7 @@ static const TsCommand commands[] = {
   { "adapt", ts_cmd_adapt, "train per-app agents, compare with no adaptation and the optimum, check the equilibrium" },
   { "validate", ts_cmd_validate, "run a scenario on a real GPU and on the simulator and compare (needs CUDA)" },
   { "calibrate", ts_cmd_calibrate, "measure an NVIDIA GPU and write a measured profile (needs CUDA)" },
-  { "list", ts_cmd_list, "list shipped policies, scenarios, models or profiles" },
+  { "list", ts_cmd_list, "list shipped policies, scenarios, sweeps, models or profiles" },
   { "version", ts_cmd_version, "print version and build information" },
 };
 
@@ -108,9 +109,18 @@ ts_cmd_parse (GOptionContext *ctx, const char *cmd, int *argc, char ***argv)
 int
 ts_cmd_fail (const char *cmd, const GError *error)
 {
+  /* Messages quote user text (file names, keys, values): control bytes in it must not reach
+   * the terminal as escape sequences, so they are shown as \xNN. */
   g_auto (GStrv) lines = g_strsplit (error->message, "\n", -1);
   for (guint i = 0; lines[i]; i++)
-    fprintf (stderr, "%s\n", lines[i]);
+    {
+      for (const unsigned char *p = (const unsigned char *) lines[i]; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+          fprintf (stderr, "\\x%02x", *p);
+        else
+          fputc (*p, stderr);
+      fputc ('\n', stderr);
+    }
   if (error->domain == TS_ERROR && (error->code == TS_ERROR_INPUT || error->code == TS_ERROR_USAGE
                                     || error->code == TS_ERROR_NOT_FOUND))
     return TS_EXIT_USAGE;
@@ -131,6 +141,9 @@ commands_help (void)
 int
 main (int argc, char **argv)
 {
+  /* the character set only, so that --help writes "OPTION…" on a UTF-8 terminal; numbers keep
+   * the C locale's format (LC_NUMERIC), which every output file relies on */
+  setlocale (LC_CTYPE, "");
   gboolean version = FALSE;
   const GOptionEntry entries[] = {
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },

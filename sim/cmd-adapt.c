@@ -149,14 +149,14 @@ ts_cmd_adapt (int argc, char **argv)
       g_autofree char *name = ts_app_setting_name (scn, t, &p, learned[t]);
       printf ("%-*s %-34s %9.3f %9.3f %7.3f %9.3f %9.3f %7.3f %6.3f %6.3f %8.4f %8.4f\n", w, scn->tasks[t].name, name,
               st_d[t].lat_mean_ms, st_l[t].lat_mean_ms, st_d[t].lat_mean_ms / st_l[t].lat_mean_ms,
-              st_d[t].energy_mj_per_job, st_l[t].energy_mj_per_job,
-              1 - st_l[t].energy_mj_per_job / st_d[t].energy_mj_per_job, st_d[t].accuracy, st_l[t].accuracy, u_d[t],
+              st_d[t].energy_per_job_mj, st_l[t].energy_per_job_mj,
+              1 - st_l[t].energy_per_job_mj / st_d[t].energy_per_job_mj, st_d[t].accuracy, st_l[t].accuracy, u_d[t],
               u_l[t]);
     }
   double ml_d = mean_latency (st_d, n), ml_l = mean_latency (st_l, n);
   printf ("%-*s %-34s %9.3f %9.3f %7.3f %9.3f %9.3f %7.3f %6.3f %6.3f %8.4f %8.4f\n", w, "(all)", "", ml_d, ml_l,
-          ml_d / ml_l, tot_d.energy_mj_per_job, tot_l.energy_mj_per_job,
-          1 - tot_l.energy_mj_per_job / tot_d.energy_mj_per_job, tot_d.accuracy, tot_l.accuracy, sum (u_d, n),
+          ml_d / ml_l, tot_d.energy_per_job_mj, tot_l.energy_per_job_mj,
+          1 - tot_l.energy_per_job_mj / tot_d.energy_per_job_mj, tot_d.accuracy, tot_l.accuracy, sum (u_d, n),
           sum (u_l, n));
   printf ("\nequilibrium gap (most utility an app gains by changing alone; epsilon %g):\n", epsilon);
   printf ("  learned %.4f (%s)   default %.4f (%s)\n", gap_l, gap_l <= epsilon ? "an epsilon-equilibrium" : "not an equilibrium",

@@ -125,7 +125,7 @@ job_work (const TsScenario *scn, double *const *w, const TsJob *j)
 static void
 acc_init (Acc *a)
 {
-  *a = (Acc) { .st = { .dmr = NAN, .energy_mj_per_job = NAN, .avg_power_w = NAN, .accuracy = NAN, .lat_mean_ms = NAN, .lat_p50_ms = NAN,
+  *a = (Acc) { .st = { .dmr = NAN, .energy_per_job_mj = NAN, .avg_power_w = NAN, .accuracy = NAN, .lat_mean_ms = NAN, .lat_p50_ms = NAN,
                        .lat_p90_ms = NAN, .lat_p99_ms = NAN, .lat_max_ms = NAN,
                        .preempt_lat_p50_ms = NAN, .preempt_lat_p99_ms = NAN, .preempted_ratio = NAN },
                .lat = g_array_new (FALSE, FALSE, sizeof (TsTime)),
@@ -172,7 +172,7 @@ acc_finish (Acc *a, const TsRunResult *res, gboolean latencies, TsTime active, d
     {
       st->avg_power_w = active > 0 ? energy_share / ((double) active / TS_NS_PER_S) : NAN;
       if (st->completed > 0)
-        st->energy_mj_per_job = energy_share * 1e3 / st->completed;
+        st->energy_per_job_mj = energy_share * 1e3 / st->completed;
     }
   if (a->deadline_jobs > 0)
     st->dmr = (double) st->missed / a->deadline_jobs;

@@ -22,7 +22,7 @@
  *                share of E is its completed jobs' share of the run's GPU work, each job's work
  *                being its variant's solo SM-time, sum over its kernels of solo duration x SMs
  *                it spans alone under most-free placement, min(SMs, blocks);
- *   energy_mj_per_job  that energy (the selection's share) per completed job, in mJ;
+ *   energy_per_job_mj  that energy (the selection's share) per completed job, in mJ;
  *   avg_power_w  that energy per second the task was active; for a total, E / T. */
 #pragma once
 
@@ -41,7 +41,7 @@ typedef struct {
   double preempted_ratio;     /* NAN if no job */
   double preempt_lat_p50_ms, preempt_lat_p99_ms;   /* NAN without preemptions */
   double wasted_gpu_ms;
-  double energy_mj_per_job;   /* NAN without a power model or usage, or without completed jobs */
+  double energy_per_job_mj;   /* NAN without a power model or usage, or without completed jobs */
   double avg_power_w;         /* NAN without a power model or usage */
 } TsStats;
 

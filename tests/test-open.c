@@ -181,14 +181,14 @@ test_energy_hand (void)
   TsStats st[2], tot;
   ts_stats_tasks (scn, res, st);
   ts_stats_total (scn, res, -1, &tot);
-  g_assert_cmpfloat (fabs (tot.energy_mj_per_job - 11.36), <, 1e-9);
+  g_assert_cmpfloat (fabs (tot.energy_per_job_mj - 11.36), <, 1e-9);
   g_assert_cmpfloat (fabs (tot.avg_power_w - 2.272), <, 1e-9);
-  g_assert_cmpfloat (fabs (st[0].energy_mj_per_job - 18.176), <, 1e-9);
-  g_assert_cmpfloat (fabs (st[1].energy_mj_per_job - 4.544), <, 1e-9);
+  g_assert_cmpfloat (fabs (st[0].energy_per_job_mj - 18.176), <, 1e-9);
+  g_assert_cmpfloat (fabs (st[1].energy_per_job_mj - 4.544), <, 1e-9);
   g_assert_cmpfloat (fabs (st[0].avg_power_w - 1.8176), <, 1e-9);
   /* summary.csv carries them after the existing columns */
   g_autoptr (GString) csv = ts_report_summary_csv (scn, &res, 1);
-  g_assert_nonnull (strstr (csv->str, ",energy_mj_per_job,avg_power_w\n"));
+  g_assert_nonnull (strstr (csv->str, ",energy_per_job_mj,avg_power_w\n"));
   g_assert_nonnull (strstr (csv->str, ",18.176000,1.817600\n"));
 
   /* Idle power off: the same less its 20 mJ. */
@@ -203,7 +203,7 @@ test_energy_hand (void)
   g_autoptr (TsRunResult) res1 = run (open, "seq");
   g_assert_false (ts_run_energy (open, res1, &e, &t));
   ts_stats_tasks (open, res1, st);
-  g_assert_true (isnan (st[0].energy_mj_per_job) && isnan (st[0].avg_power_w));
+  g_assert_true (isnan (st[0].energy_per_job_mj) && isnan (st[0].avg_power_w));
   g_autoptr (GString) csv1 = ts_report_summary_csv (open, &res1, 1);
   g_assert_true (g_str_has_suffix (csv1->str, ",,\n"));
 }
@@ -385,7 +385,7 @@ test_sweep_any_j (void)
   g_assert_cmpint (tu_tiersim (NULL, NULL, "sweep", sweep, "-j", "2", "-o", d2, NULL), ==, 0);
   g_autofree char *p1 = tu_slurp (d1, "points.csv"), *p2 = tu_slurp (d2, "points.csv");
   g_assert_cmpstr (p1, ==, p2);
-  g_assert_nonnull (strstr (p1, ",energy_mj_per_job,avg_power_w\n"));
+  g_assert_nonnull (strstr (p1, ",energy_per_job_mj,avg_power_w\n"));
   tu_rm_rf (tmp);
 }
 

@@ -100,6 +100,15 @@ sim_counters (TsBackend *be, guint64 *kernels, guint64 *events)
   *events = ts_engine_events_run (SIM (be)->engine);
 }
 
+static gboolean
+sim_usage (TsBackend *be, TsUsage *out)
+{
+  out->sm_busy_ns = ts_gpu_sm_busy_ns (SIM (be)->gpu);
+  out->dram_bytes = ts_gpu_dram_bytes (SIM (be)->gpu);
+  out->host_busy_ns = SIM (be)->host != NULL ? (double) ts_host_busy (SIM (be)->host) : 0;
+  return TRUE;
+}
+
 static void
 sim_free (TsBackend *be)
 {
@@ -114,7 +123,7 @@ static const TsBackendOps sim_ops = {
   .stream_set_window = sim_stream_set_window, .launch = sim_launch, .launch_padded = sim_launch_padded,
   .reset = sim_reset, .drain = sim_drain, .sms = sim_sms, .kernel_shape = sim_kernel_shape,
   .timer_set = sim_timer_set, .timer_cancel = sim_timer_cancel,
-  .run = sim_run, .counters = sim_counters, .free = sim_free,
+  .run = sim_run, .counters = sim_counters, .usage = sim_usage, .free = sim_free,
   .thread_new = sim_thread_new, .stream_set_thread = sim_stream_set_thread,
 };
 

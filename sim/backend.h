@@ -6,6 +6,8 @@
  * backend implements it on CUDA streams in wall-clock time. */
 #pragma once
 
+#include <string.h>
+
 #include "gpu.h"
 
 G_BEGIN_DECLS
@@ -13,6 +15,13 @@ G_BEGIN_DECLS
 typedef struct _TsBackend TsBackend;
 
 typedef void (*TsTimerFn) (gpointer data, guint64 arg);
+
+/* What the machine has used since the backend was created, for the power model (issue 19). */
+typedef struct {
+  double sm_busy_ns;     /* SM-ns during which an SM held at least one block */
+  double dram_bytes;     /* DRAM bytes moved by the blocks that ran */
+  double host_busy_ns;   /* CPU-ns the host's threads spent (0 without a host model) */
+} TsUsage;
 
 typedef struct {
   const char *name;
@@ -37,6 +46,8 @@ typedef struct {
   /* Host threads (DESIGN §2 rule 7); NULL in a backend whose host costs are real. */
   guint (*thread_new) (TsBackend *be);
   void (*stream_set_thread) (TsBackend *be, guint stream, guint thread);
+  /* Usage so far (issue 19); NULL in a backend that cannot say. */
+  gboolean (*usage) (TsBackend *be, TsUsage *out);
   void (*free) (TsBackend *be);
 } TsBackendOps;
 
@@ -147,6 +158,15 @@ static inline void
 ts_backend_counters (TsBackend *be, guint64 *kernels, guint64 *events)
 {
   be->ops->counters (be, kernels, events);
+}
+
+/* What the machine has used so far (see TsUsage); FALSE (and *out zeroed) if the backend cannot
+ * say. */
+static inline gboolean
+ts_backend_usage (TsBackend *be, TsUsage *out)
+{
+  memset (out, 0, sizeof *out);
+  return be->ops->usage != NULL && be->ops->usage (be, out);
 }
 
 static inline void ts_backend_free (TsBackend *be) { if (be) be->ops->free (be); }

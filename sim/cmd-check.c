@@ -63,7 +63,7 @@ const TsCommand ts_command_check = {
   .summary = "validate scenario files without running them",
   .help =
     "Loads each SCENARIO (a path or a shipped scenario's name) with its models and profile and\n"
-      "reports every problem as FILE:LINE: message, or its utilisation and where each model's\n"
-      "durations come from.  Exit status 0 if all are valid, 2 otherwise.",
+    "reports every problem as FILE:LINE: message, or its utilisation and where each model's\n"
+    "durations come from.  Exit status 0 if all are valid, 2 otherwise.",
   .fn = check_main,
 };

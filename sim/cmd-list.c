@@ -161,7 +161,7 @@ const TsCommand ts_command_list = {
   .summary = "list shipped policies, scenarios, sweeps, models or profiles",
   .help =
     "Lists what tiersim ships: policies (with a paragraph each), or the scenarios, sweeps, models\n"
-      "and profiles of the data directory and the built-in ones, each with a one-line description.\n"
-      "'tiersim run NAME' runs a scenario by its name, 'tiersim sweep NAME' a sweep.",
+    "and profiles of the data directory and the built-in ones, each with a one-line description.\n"
+    "'tiersim run NAME' runs a scenario by its name, 'tiersim sweep NAME' a sweep.",
   .fn = list_main,
 };

@@ -26,8 +26,8 @@ const TsCommand ts_command_merge = {
   .summary = "join the results of a sweep's shards",
   .help =
     "Joins the results of one sweep's shards: copies into OUT the points found in each DIR\n"
-      "(their manifests must name the same sweep), then writes OUT/points.csv, identical to a run\n"
-      "of the whole sweep on one machine.  With shards that wrote into OUT itself (a shared\n"
-      "filesystem), 'tiersim merge OUT' only writes points.csv.  Fails naming a missing point.",
+    "(their manifests must name the same sweep), then writes OUT/points.csv, identical to a run\n"
+    "of the whole sweep on one machine.  With shards that wrote into OUT itself (a shared\n"
+    "filesystem), 'tiersim merge OUT' only writes points.csv.  Fails naming a missing point.",
   .fn = merge_main,
 };

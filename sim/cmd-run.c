@@ -309,15 +309,15 @@ const TsCommand ts_command_run = {
   .summary = "simulate a scenario under one or more policies and report",
   .help =
     "Simulates SCENARIO (a file path, or the name of a shipped scenario: see 'tiersim list\n"
-      "scenarios') once per policy and prints a table of per-task metrics.  Without SCENARIO the\n"
-      "embedded default scenario runs (a copy of scenarios/demo.cfg compiled into the binary).\n"
-      "Releases happen during the scenario's duration; each run then continues until every\n"
-      "issued request has finished.\n\n"
-      "With --backend cuda the scenario runs on a real NVIDIA GPU instead: each model kernel becomes\n"
-      "a synthetic kernel with its grid and occupancy whose solo duration is measured to match the\n"
-      "model's (--device, --work); reset is carried out as drain there (NVIDIA GPUs cannot kill\n"
-      "running blocks).  See 'tiersim validate' to compare the two backends.\n\n"
-      "The table's columns are summary.csv's (docs/model.md defines each metric); while policies\n"
-      "run, a progress line goes to stderr when it is a terminal.",
+    "scenarios') once per policy and prints a table of per-task metrics.  Without SCENARIO the\n"
+    "embedded default scenario runs (a copy of scenarios/demo.cfg compiled into the binary).\n"
+    "Releases happen during the scenario's duration; each run then continues until every\n"
+    "issued request has finished.\n\n"
+    "With --backend cuda the scenario runs on a real NVIDIA GPU instead: each model kernel becomes\n"
+    "a synthetic kernel with its grid and occupancy whose solo duration is measured to match the\n"
+    "model's (--device, --work); reset is carried out as drain there (NVIDIA GPUs cannot kill\n"
+    "running blocks).  See 'tiersim validate' to compare the two backends.\n\n"
+    "The table's columns are summary.csv's (docs/model.md defines each metric); while policies\n"
+    "run, a progress line goes to stderr when it is a terminal.",
   .fn = run_main,
 };

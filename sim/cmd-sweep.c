@@ -259,30 +259,30 @@ const TsCommand ts_command_sweep = {
   .summary = "run a grid of scenario points in parallel (resumable, shardable)",
   .help =
     "SWEEP is a sweep file, or the name of a shipped one (see 'tiersim list sweeps').\n"
-      "Runs every point of a sweep file's grid (format below) under the base scenario's policies,\n"
-      "in parallel.  DIR gets manifest.json, points/<number>/ with each point's\n"
-      "summary.csv, jobs.csv, preemptions.csv and run.json (its inputs, overrides and a 'tiersim\n"
-      "run' command that remakes it; each point written whole or not at all), and,\n"
-      "once every point is done, points.csv: the axis values, then the summary.csv columns, a row\n"
-      "per point, policy and task.  Results do not depend on -j.  A killed sweep continues with\n"
-      "--resume.  --shard runs a slice (on another machine, say); 'tiersim merge' joins slices.",
+    "Runs every point of a sweep file's grid (format below) under the base scenario's policies,\n"
+    "in parallel.  DIR gets manifest.json, points/<number>/ with each point's\n"
+    "summary.csv, jobs.csv, preemptions.csv and run.json (its inputs, overrides and a 'tiersim\n"
+    "run' command that remakes it; each point written whole or not at all), and,\n"
+    "once every point is done, points.csv: the axis values, then the summary.csv columns, a row\n"
+    "per point, policy and task.  Results do not depend on -j.  A killed sweep continues with\n"
+    "--resume.  --shard runs a slice (on another machine, say); 'tiersim merge' joins slices.",
   .epilogue =
     "Sweep file (libconfig; examples in the data directory's sweeps/):\n"
-      "  scenario = \"disb-d\";          # a path relative to the sweep file, or a shipped name\n"
-      "  axes = ( { name = \"rate\"; key = \"tasks.*.arrival.period_ms\"; values = [ 50.0, 25.0 ];\n"
-      "             labels = [ 20, 40 ]; },                 # optional: what points.csv shows\n"
-      "           { name = \"policies\"; key = \"policies\"; values = ( [ \"reef\" ], [ \"reset\" ] ); } );\n"
-      "  combine = \"product\";          # or \"zip\"\n"
-      "  replicas = 3;                   # replica r runs with the scenario's seed + r\n"
-      "  fixed = ( { key = \"duration\"; value = 10.0; } );    # set for every point\n"
-      "  search = { name = \"rate\"; key = \"tasks.*.arrival.rate\"; low = 1.0; high = 40.0;\n"
-      "             tolerance = 0.5; direction = \"largest\"; condition = \"dmr\"; max_dmr = 0.01; };\n"
-      "Keys are paths from the scenario's root (\"profile.\" for its profile): a list element is\n"
-      "[i], the element's name, or * for every element that has the rest of the path.  A search\n"
-      "group goes in a file without axes, for --search (condition \"p99\": every RT task's p99\n"
-      "<= its deadline; \"dmr\": every RT task's deadline miss rate <= max_dmr; an RT task that\n"
-      "releases no job at a value is not judged there).  fixed applies to the search's runs, and\n"
-      "sets the policies searched when it sets \"policies\".  On a terminal, a progress line goes\n"
-      "to stderr.",
+    "  scenario = \"disb-d\";          # a path relative to the sweep file, or a shipped name\n"
+    "  axes = ( { name = \"rate\"; key = \"tasks.*.arrival.period_ms\"; values = [ 50.0, 25.0 ];\n"
+    "             labels = [ 20, 40 ]; },                 # optional: what points.csv shows\n"
+    "           { name = \"policies\"; key = \"policies\"; values = ( [ \"reef\" ], [ \"reset\" ] ); } );\n"
+    "  combine = \"product\";          # or \"zip\"\n"
+    "  replicas = 3;                   # replica r runs with the scenario's seed + r\n"
+    "  fixed = ( { key = \"duration\"; value = 10.0; } );    # set for every point\n"
+    "  search = { name = \"rate\"; key = \"tasks.*.arrival.rate\"; low = 1.0; high = 40.0;\n"
+    "             tolerance = 0.5; direction = \"largest\"; condition = \"dmr\"; max_dmr = 0.01; };\n"
+    "Keys are paths from the scenario's root (\"profile.\" for its profile): a list element is\n"
+    "[i], the element's name, or * for every element that has the rest of the path.  A search\n"
+    "group goes in a file without axes, for --search (condition \"p99\": every RT task's p99\n"
+    "<= its deadline; \"dmr\": every RT task's deadline miss rate <= max_dmr; an RT task that\n"
+    "releases no job at a value is not judged there).  fixed applies to the search's runs, and\n"
+    "sets the policies searched when it sets \"policies\".  On a terminal, a progress line goes\n"
+    "to stderr.",
   .fn = sweep_main,
 };

@@ -155,10 +155,10 @@ const TsCommand ts_command_validate = {
   .summary = "run a scenario on a real GPU and on the simulator and compare (needs CUDA)",
   .help =
     "Runs SCENARIO (default: the embedded one) under each policy twice, on the real GPU (as 'tiersim\n"
-      "run --backend cuda' does, in real time: as long as the scenario lasts) and on the simulated GPU\n"
-      "of PROFILE, and prints per (policy, task) real and simulated latency (mean, p50, p90, p99),\n"
-      "deadline miss rate and throughput with their difference, and whether mean and p99 latency and\n"
-      "throughput agree within 10%.  For a meaningful comparison PROFILE should describe this GPU:\n"
-      "make one with 'tiersim calibrate'.  Needs a tiersim built with CUDA and an NVIDIA GPU.",
+    "run --backend cuda' does, in real time: as long as the scenario lasts) and on the simulated GPU\n"
+    "of PROFILE, and prints per (policy, task) real and simulated latency (mean, p50, p90, p99),\n"
+    "deadline miss rate and throughput with their difference, and whether mean and p99 latency and\n"
+    "throughput agree within 10%.  For a meaningful comparison PROFILE should describe this GPU:\n"
+    "make one with 'tiersim calibrate'.  Needs a tiersim built with CUDA and an NVIDIA GPU.",
   .fn = validate_main,
 };

@@ -21,7 +21,7 @@ typedef struct {
 } TsCommand;
 
 extern const TsCommand ts_command_run, ts_command_check, ts_command_sweep, ts_command_merge, ts_command_plot,
-  ts_command_validate, ts_command_calibrate, ts_command_list, ts_command_version;
+  ts_command_validate, ts_command_calibrate, ts_command_list, ts_command_version, ts_command_adapt;
 
 /* Parses cmd's options (entries: { 0 }-terminated, or NULL for none) out of argv, with cmd's
  * usage line, help and epilogue for --help.  A bad option is a usage error. */

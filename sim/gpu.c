@@ -175,6 +175,13 @@ struct _TsGpu {
   TsGpuObserverFn observer;
   gpointer observer_data;
 
+  /* Usage for the power model (issue 19): SM-ns with a block resident, summed up to busy_mark
+   * (n_busy SMs busy since), and DRAM bytes of the blocks that ran. */
+  double sm_busy_ns;
+  TsTime busy_mark;
+  guint32 n_busy;
+  double dram_bytes;
+
   guint32 n_res_groups;  /* block groups resident (placed and not ended), live or not */
   guint32 n_special;     /* pending COMPLETE-class events that are no group's: resets, drains, pads */
   Chain chain;
@@ -987,6 +994,24 @@ pad_ready (TsGpu *g, guint32 ki)
 
 /* Gives kernel ki as many blocks as fit now, as one block group.  Two passes over the SMs: one
  * to measure what fits, one to place. */
+/* One SM more (+1) or fewer (-1) holds blocks, now. */
+static void
+busy_change (TsGpu *g, int d)
+{
+  TsTime now = ts_engine_now (g->engine);
+  g->sm_busy_ns += (double) g->n_busy * (double) (now - g->busy_mark);
+  g->busy_mark = now;
+  g->n_busy += d;
+}
+
+double
+ts_gpu_sm_busy_ns (const TsGpu *gpu)
+{
+  return gpu->sm_busy_ns + (double) gpu->n_busy * (double) (ts_engine_now (gpu->engine) - gpu->busy_mark);
+}
+
+double ts_gpu_dram_bytes (const TsGpu *gpu) { return gpu->dram_bytes; }
+
 static void
 place_kernel (TsGpu *g, guint32 ki)
 {
@@ -1054,6 +1079,8 @@ place_kernel (TsGpu *g, guint32 ki)
       f->threads -= give * k->need_threads;
       f->regs -= give * k->need_regs;
       f->smem -= give * k->need_smem;
+      if (g->resident[i] == 0)
+        busy_change (g, +1);
       g->resident[i] += give;
       pairs[n++] = (i << 16) | give;
       placed += give;
@@ -1145,6 +1172,9 @@ ev_dispatch (gpointer data, guint64 arg)
 static void
 krun_release (TsGpu *g, guint32 ki)
 {
+  const KRun *k = &g->kruns[ki];
+  if (k->done_real > 0 && k->desc->dram_bytes > 0)
+    g->dram_bytes += k->desc->dram_bytes * k->done_real / k->desc->blocks;
   g->kruns[ki].next = g->krun_free;
   g->krun_free = ki;
 }
@@ -1250,6 +1280,8 @@ group_vacate (TsGpu *g, guint32 gi)
       f->regs += c * k->need_regs;
       f->smem += c * k->need_smem;
       g->resident[i] -= c;
+      if (g->resident[i] == 0)
+        busy_change (g, -1);
     }
   g->free_slots += grp->blocks;
   return pairs;

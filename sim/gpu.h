@@ -148,6 +148,12 @@ TsTime ts_gpu_block_duration (const TsGpu *gpu, const TsKernelDesc *k);
 /* Blocks currently resident (placed, not finished) on SM sm. */
 guint ts_gpu_sm_resident (const TsGpu *gpu, guint sm);
 
+/* Usage since creation, for the power model: SM-ns during which an SM held at least one block
+ * (placed, until it ended or was killed), and DRAM bytes moved by blocks that ran to completion
+ * (a kernel's dram_bytes shared evenly among its blocks; counted when its launch is released). */
+double ts_gpu_sm_busy_ns (const TsGpu *gpu);
+double ts_gpu_dram_bytes (const TsGpu *gpu);
+
 /* Counters since creation. */
 guint64 ts_gpu_kernels_completed (const TsGpu *gpu);
 guint64 ts_gpu_blocks_completed (const TsGpu *gpu);

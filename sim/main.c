@@ -13,7 +13,7 @@
 
 static const TsCommand *const commands[] = {
   &ts_command_run, &ts_command_check, &ts_command_sweep, &ts_command_merge, &ts_command_plot,
-  &ts_command_validate, &ts_command_calibrate, &ts_command_list, &ts_command_version,
+  &ts_command_adapt, &ts_command_validate, &ts_command_calibrate, &ts_command_list, &ts_command_version,
 };
 
 char *

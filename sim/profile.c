@@ -17,6 +17,8 @@ ts_profile_free (TsProfile *p)
   g_free (p->source);
   g_free (p->date);
   g_free (p->tool_version);
+  g_free (p->power.source);
+  g_free (p->power.reference);
   g_free (p->measured_on.device);
   g_free (p->measured_on.compute_capability);
   g_free (p->measured_on.driver);
@@ -45,7 +47,9 @@ static const struct {
 
 static const char *const top_keys[] = { "name", "description", "source", "date", "tool_version",
                                         "measured_on", "device", "timing", "rules", "interference",
-                                        "contention", "host", "cost", NULL };
+                                        "contention", "host", "cost", "power", NULL };
+static const char *const power_keys[] = { "source", "reference", "idle_w", "sm_active_w", "dram_pj_per_byte",
+                                          "cpu_core_w", NULL };
 static const char *const measured_keys[] = { "device", "compute_capability", "driver", "cuda", NULL };
 static const char *const device_keys[] = { "sms", "max_threads_per_sm", "max_blocks_per_sm",
                                            "registers_per_sm", "shared_mem_per_sm",
@@ -174,6 +178,24 @@ ts_profile_dram_bandwidth (const TsProfile *p)
 }
 
 static void
+parse_power (TsCfgFile *f, const config_setting_t *root, TsPower *pw)
+{
+  const config_setting_t *g = ts_cfg_group (f, root, "power", FALSE);
+  if (g == NULL)
+    return;
+  pw->present = TRUE;
+  ts_cfg_check_keys (f, g, power_keys);
+  int src = 0;
+  if (ts_cfg_enum (f, g, "source", TRUE, source_names, &src))
+    pw->source = g_strdup (source_names[src]);
+  read_str (f, g, "reference", TRUE, &pw->reference);
+  ts_cfg_number (f, g, "idle_w", TRUE, 0, 1e5, &pw->idle_w);
+  ts_cfg_number (f, g, "sm_active_w", TRUE, 0, 1e4, &pw->sm_active_w);
+  ts_cfg_number (f, g, "dram_pj_per_byte", TRUE, 0, 1e6, &pw->dram_pj_per_byte);
+  ts_cfg_number (f, g, "cpu_core_w", FALSE, 0, 1e4, &pw->cpu_core_w);
+}
+
+static void
 parse_profile (TsCfgFile *f, gpointer target)
 {
   TsProfile *p = target;
@@ -275,6 +297,7 @@ parse_profile (TsCfgFile *f, gpointer target)
       for (guint i = 0; i < G_N_ELEMENTS (host_costs); i++)
         read_us (f, host, host_costs[i].key, &G_STRUCT_MEMBER (TsTime, &p->host, host_costs[i].offset));
     }
+  parse_power (f, root, &p->power);
 }
 
 static void
@@ -361,6 +384,17 @@ ts_profile_to_text (const TsProfile *p)
       g_string_append_printf (out, "\nhost = {\n  cores = %u;\n", p->host.cores);
       for (guint i = 0; i < G_N_ELEMENTS (host_costs); i++)
         append_us (out, host_costs[i].key, G_STRUCT_MEMBER (TsTime, &p->host, host_costs[i].offset));
+      g_string_append (out, "};\n");
+    }
+  if (p->power.present)
+    {
+      g_string_append (out, "\npower = {\n");
+      append_member (out, "  ", "source", p->power.source);
+      append_member (out, "  ", "reference", p->power.reference);
+      append_double (out, "  ", "idle_w", p->power.idle_w);
+      append_double (out, "  ", "sm_active_w", p->power.sm_active_w);
+      append_double (out, "  ", "dram_pj_per_byte", p->power.dram_pj_per_byte);
+      append_double (out, "  ", "cpu_core_w", p->power.cpu_core_w);
       g_string_append (out, "};\n");
     }
   if (p->cost.present)

@@ -18,6 +18,8 @@
  *     <v>_with_<a> }: optional, written by calibrate (TsContention);
  *   host = { cores; dispatch_us; launch_us; sync_us; wakeup_us }: optional (TsHostModel); without
  *     it the host costs nothing;
+ *   power = { source = "datasheet" | "measured"; reference; idle_w; sm_active_w; dram_pj_per_byte;
+ *     cpu_core_w }: optional (TsPower); without it runs report no energy;
  *   cost = { fp32_tflops; fp16_tflops (optional); dram_gbps; kernel_fixed_us;
  *     efficiency = { <kind> = e; ... } (optional) }: optional (TsCostModel, sim/cost.h); without
  *     it the profile cannot predict durations, only run models measured on it. */
@@ -100,6 +102,21 @@ typedef struct {
   TsTime wakeup;         /* that thread's wake-up once the kernel has completed */
 } TsHostModel;
 
+/* The power model (issue 19; docs/model.md "Energy"): a run over T seconds uses
+ *   E = idle_w T + sm_active_w (SM-seconds with a block resident) + dram_pj_per_byte 1e-12
+ *       (DRAM bytes of the blocks that ran) + cpu_core_w (host CPU-seconds spent by threads).
+ * source says where the numbers come from ("datasheet": derived from published figures, named
+ * in `reference`; "measured": calibrate read them through NVML). */
+typedef struct {
+  gboolean present;      /* the profile has a power group */
+  char *source;          /* "datasheet" or "measured" */
+  char *reference;       /* where the figures come from (datasheet URL or title, or the NVML run) */
+  double idle_w;         /* the whole board/module with nothing running */
+  double sm_active_w;    /* added by each SM hosting at least one block */
+  double dram_pj_per_byte;
+  double cpu_core_w;     /* added by each busy host core */
+} TsPower;
+
 /* What the simulated GPU's kernels stand for.  Not read from a file: `validate` sets it so that
  * the simulated kernels behave as the real backend's synthetic ones of its --work kind do. */
 typedef enum {
@@ -137,6 +154,7 @@ typedef struct {
   TsInterference interference;
   TsContention contention;
   TsHostModel host;
+  TsPower power;
   TsCostModel cost;
   TsStandIn stand_in;
 } TsProfile;

@@ -41,14 +41,14 @@ selected (const TsScenario *scn, guint t, int task, int cls)
 typedef struct {
   TsStats st;
   GArray *lat, *plat;     /* TsTime: latencies of finished jobs, of preemptions */
-  guint preempted, deadline_jobs, finished_in_time;
+  guint preempted, deadline_jobs, finished_in_time, good, in_slo;
   double acc, lat_sum;
 } Acc;
 
 static void
 acc_init (Acc *a)
 {
-  *a = (Acc) { .st = { .dmr = NAN, .accuracy = NAN, .lat_mean_ms = NAN, .lat_p50_ms = NAN,
+  *a = (Acc) { .st = { .dmr = NAN, .accuracy = NAN, .slo_attainment = NAN, .fairness_jain = NAN, .lat_mean_ms = NAN, .lat_p50_ms = NAN,
                        .lat_p90_ms = NAN, .lat_p99_ms = NAN, .lat_max_ms = NAN,
                        .preempt_lat_p50_ms = NAN, .preempt_lat_p99_ms = NAN, .preempted_ratio = NAN },
                .lat = g_array_new (FALSE, FALSE, sizeof (TsTime)),
@@ -74,6 +74,9 @@ acc_job (Acc *a, const TsJob *j, TsTime duration)
       a->lat_sum += (double) l;
       if (j->finish <= duration)
         a->finished_in_time++;
+      gboolean ok = j->deadline == TS_TIME_NEVER || j->finish <= j->deadline;
+      a->in_slo += ok && j->deadline != TS_TIME_NEVER;
+      a->good += ok && j->finish <= duration;
     }
 }
 
@@ -95,6 +98,9 @@ acc_finish (Acc *a, const TsRunResult *res, gboolean latencies, TsStats *out)
   if (st->jobs > 0)
     st->accuracy = a->acc / st->jobs, st->preempted_ratio = (double) a->preempted / st->jobs;
   st->throughput_rps = a->finished_in_time / ((double) res->duration / TS_NS_PER_S);
+  st->goodput_rps = a->good / ((double) res->duration / TS_NS_PER_S);
+  if (a->deadline_jobs > 0)
+    st->slo_attainment = (double) a->in_slo / a->deadline_jobs;
   if (a->plat->len > 0)
     {
       TsTime *v = (TsTime *) a->plat->data;
@@ -118,6 +124,8 @@ acc_finish (Acc *a, const TsRunResult *res, gboolean latencies, TsStats *out)
   g_array_unref (a->plat);
 }
 
+static double fairness (const TsScenario *scn, const TsRunResult *res, int task, int cls);
+
 /* Accumulates the jobs and preemptions of the selected tasks. */
 static void
 collect (const TsScenario *scn, const TsRunResult *res, int task, int cls, TsStats *out)
@@ -137,6 +145,35 @@ collect (const TsScenario *scn, const TsRunResult *res, int task, int cls, TsSta
         acc_preemption (&a, p);
     }
   acc_finish (&a, res, task >= 0, out);
+  out->fairness_jain = fairness (scn, res, -1, task >= 0 ? -1 : cls);
+}
+
+/* Jain's index over the selected tasks' goodput / offered load (see metrics.h). */
+static double
+fairness (const TsScenario *scn, const TsRunResult *res, int task, int cls)
+{
+  guint n_tasks = 0;  /* from the jobs: callers of ts_stats_task may pass no scenario */
+  for (guint i = 0; i < res->jobs->len; i++)
+    n_tasks = MAX (n_tasks, ((const TsJob *) res->jobs->pdata[i])->task + 1);
+  g_autofree guint *jobs = g_new0 (guint, n_tasks), *good = g_new0 (guint, n_tasks);
+  for (guint i = 0; i < res->jobs->len; i++)
+    {
+      const TsJob *j = res->jobs->pdata[i];
+      if (!selected (scn, j->task, task, cls) || (res->task_ran != NULL && !res->task_ran[j->task]))
+        continue;
+      jobs[j->task]++;
+      good[j->task] += j->finish >= 0 && j->finish <= res->duration
+                       && (j->deadline == TS_TIME_NEVER || j->finish <= j->deadline);
+    }
+  double sum = 0, sq = 0;
+  guint n = 0;
+  for (guint t = 0; t < n_tasks; t++)
+    if (jobs[t] > 0)
+      {
+        double x = (double) good[t] / jobs[t];  /* goodput over offered load: the durations cancel */
+        sum += x, sq += x * x, n++;
+      }
+  return n == 0 ? NAN : sq == 0 ? 1.0 : sum * sum / (n * sq);
 }
 
 void
@@ -155,8 +192,12 @@ ts_stats_tasks (const TsScenario *scn, const TsRunResult *res, TsStats *out)
       const TsPreemptRecord *p = &g_array_index (res->preemptions, TsPreemptRecord, i);
       acc_preemption (&a[p->task], p);
     }
+  double f = fairness (scn, res, -1, -1);
   for (guint t = 0; t < scn->n_tasks; t++)
-    acc_finish (&a[t], res, TRUE, &out[t]);
+    {
+      acc_finish (&a[t], res, TRUE, &out[t]);
+      out[t].fairness_jain = f;
+    }
 }
 
 void

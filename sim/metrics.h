@@ -14,7 +14,15 @@
  *   preemptions  preemptions the jobs suffered; their latencies (request until none of the
  *                stream's blocks ran) as exact percentiles;
  *   wasted       GPU-time of killed or discarded work: each block's elapsed time weighted by its
- *                share of the GPU, 1 / (SMs x blocks-per-SM). */
+ *                share of the GPU, 1 / (SMs x blocks-per-SM);
+ *   goodput      jobs finished by `duration` within their SLO (their deadline; any finish for
+ *                tasks without one), per second of duration;
+ *   slo          SLO attainment: jobs finished within their deadline over jobs (dropped ones
+ *                count as not); NAN for tasks without a deadline;
+ *   fairness     Jain's index (sum x)^2 / (n sum x^2) over the n selected tasks with jobs, x being
+ *                a task's normalised throughput: its goodput over its offered load (jobs per
+ *                second of duration); 1 when all get the same share, 1/n when one gets all.
+ *                Per task it is the index of the task's policy run over all its tasks. */
 #pragma once
 
 #include "runner.h"
@@ -32,6 +40,9 @@ typedef struct {
   double preempted_ratio;     /* NAN if no job */
   double preempt_lat_p50_ms, preempt_lat_p99_ms;   /* NAN without preemptions */
   double wasted_gpu_ms;
+  double goodput_rps;
+  double slo_attainment;      /* NAN without deadline */
+  double fairness_jain;       /* NAN if no task has jobs */
 } TsStats;
 
 /* Whether a job of a task with a deadline was dropped or finished after its deadline. */

@@ -45,6 +45,9 @@ summary_row (GString *s, const char *policy, const char *task, const char *cls, 
   csv_num (s, st->preempt_lat_p99_ms, "%.6f");
   csv_num (s, st->wasted_gpu_ms, "%.6f");
   csv_num (s, st->preempted_ratio, "%.6f");
+  csv_num (s, st->goodput_rps, "%.3f");
+  csv_num (s, st->slo_attainment, "%.6f");
+  csv_num (s, st->fairness_jain, "%.6f");
   g_string_append_c (s, '\n');
 }
 

@@ -13,7 +13,8 @@ G_BEGIN_DECLS
   "lat_max_ms,accuracy,throughput_rps,preemptions"
 
 /* Columns summary.csv has after the leading ones. */
-#define TS_SUMMARY_EXTRA_COLUMNS "preempt_lat_p50_ms,preempt_lat_p99_ms,wasted_gpu_ms,preempted_ratio"
+#define TS_SUMMARY_EXTRA_COLUMNS "preempt_lat_p50_ms,preempt_lat_p99_ms,wasted_gpu_ms,preempted_ratio," \
+  "goodput_rps,slo_attainment,fairness_jain"
 
 /* Columns of jobs.csv: one row per job, times in integer ns. */
 #define TS_JOBS_COLUMNS \

@@ -2,7 +2,10 @@
  * gpu-only, round-robin, priority-score and priority-score-itf. */
 #include "config.h"
 
+#include <math.h>
+
 #include "policies/hetero.h"
+#include "policies/itf.h"
 #include "sim/dla.h"
 
 /* ---- a job's execution on its processor ---- */
@@ -115,3 +118,415 @@ ts_hetero_solo_ns (const TsDlaModel *dla, const TsModel *m, guint proc, double *
     *handoffs = changes;
   return t;
 }
+
+/* ---- the routers ---- */
+
+typedef enum { ROUTE_GPU, ROUTE_ROUND_ROBIN, ROUTE_FIXED, ROUTE_SEARCH } RouteKind;
+
+typedef enum { GOAL_GOODPUT, GOAL_SLO99, GOAL_FAIRNESS } Goal;
+
+typedef struct {
+  TsRunner *runner;
+  TsBackend *be;
+  guint n_procs;          /* 1 + the DLAs the backend has */
+  guint *stream;          /* per task: its GPU stream */
+  guint *map;             /* per task: its processor (fixed and searched mappings) */
+  RouteKind kind;
+  guint rr;               /* round-robin: the next job's processor */
+} Hetero;
+
+static void
+hetero_job_done (gpointer data, guint64 tag)
+{
+  Hetero *h = data;
+  ts_runner_finish_job (h->runner, GSIZE_TO_POINTER (tag));
+}
+
+static void
+hetero_job_arrived (gpointer self, TsJob *job)
+{
+  Hetero *h = self;
+  guint proc = TS_PROC_GPU;
+  if (h->kind == ROUTE_ROUND_ROBIN)
+    proc = h->rr, h->rr = (h->rr + 1) % h->n_procs;
+  else if (h->kind != ROUTE_GPU)
+    proc = h->map[job->task];
+  ts_runner_start_job (h->runner, job);
+  g_autoptr (GError) error = NULL;
+  /* create() took processors only from those the backend has */
+  if (!ts_hetero_exec (h->be, ts_runner_task (h->runner, job)->model, h->stream[job->task], proc,
+                       hetero_job_done, h, GPOINTER_TO_SIZE (job), &error))
+    g_error ("%s", error->message);
+}
+
+static void
+hetero_destroy (gpointer self)
+{
+  Hetero *h = self;
+  g_free (h->stream);
+  g_free (h->map);
+  g_free (h);
+}
+
+/* Every task has a GPU stream of its own, all on one level: the GPU is shared as CUDA streams
+ * share it (TensorRT contexts, one per application, in the paper). */
+static Hetero *
+hetero_new (TsRunner *runner, RouteKind kind)
+{
+  const TsScenario *scn = ts_runner_scenario (runner);
+  Hetero *h = g_new0 (Hetero, 1);
+  h->runner = runner;
+  h->be = ts_runner_backend (runner);
+  h->kind = kind;
+  h->n_procs = 1 + ts_backend_dlas (h->be);
+  h->stream = g_new (guint, scn->n_tasks);
+  h->map = g_new0 (guint, scn->n_tasks);
+  for (guint t = 0; t < scn->n_tasks; t++)
+    h->stream[t] = ts_backend_stream_new (h->be, 0);
+  return h;
+}
+
+static gpointer
+gpu_only_create (TsRunner *runner, GError **error)
+{
+  return hetero_new (runner, ROUTE_GPU);
+}
+
+static gpointer
+round_robin_create (TsRunner *runner, GError **error)
+{
+  return hetero_new (runner, ROUTE_ROUND_ROBIN);
+}
+
+/* A mapping as one number, digit t (base n_procs) being task t's processor: how the search hands
+ * a candidate to the sampled runs (policy parameters are numbers).  2^53 bounds it: 33 tasks on
+ * a GPU and two DLAs. */
+static double
+map_encode (const guint *map, guint n_tasks, guint n_procs)
+{
+  double v = 0;
+  for (guint t = n_tasks; t-- > 0;)
+    v = v * n_procs + map[t];
+  return v;
+}
+
+static gpointer
+fixed_create (TsRunner *runner, GError **error)
+{
+  Hetero *h = hetero_new (runner, ROUTE_FIXED);
+  double v = ts_runner_param (runner, "map");
+  for (guint t = 0; t < ts_runner_scenario (runner)->n_tasks; t++)
+    {
+      h->map[t] = (guint) fmod (v, h->n_procs);
+      v = floor (v / h->n_procs);
+    }
+  return h;
+}
+
+static const TsPolicyParam fixed_params[] = {
+  { "map", "task t's processor is digit t of this number in base 1 + DLAs (0: the GPU)", 0, 0, 9007199254740992.0 },
+  { NULL },
+};
+
+/* The search's sampled runs: a fixed mapping (not registered: the routers' instrument). */
+static const TsPolicyClass hetero_fixed = {
+  .name = "hetero-fixed",
+  .summary = "every job of a task on the processor a mapping gives it",
+  .description = "Internal to the priority-score routers' search.",
+  .create = fixed_create,
+  .destroy = hetero_destroy,
+  .job_arrived = hetero_job_arrived,
+  .params = fixed_params,
+};
+
+/* A task's requests per second, as its arrival process offers them (closed loops: one request
+ * per solo time and think time). */
+static double
+offered_rate (const TsTask *t, TsTime duration, double solo_ns)
+{
+  const TsArrival *a = &t->arrival;
+  switch (a->kind)
+    {
+    case TS_ARRIVAL_PERIODIC: return TS_NS_PER_S / (double) a->period;
+    case TS_ARRIVAL_POISSON: return a->rate;
+    case TS_ARRIVAL_TRACE: return a->n_times / ((double) duration / TS_NS_PER_S);
+    case TS_ARRIVAL_CLOSED: return TS_NS_PER_S / ((double) a->think + solo_ns);
+    }
+  return 0;
+}
+
+typedef struct {
+  const TsScenario *scn;
+  const TsDlaModel *dla;
+  guint n_tasks, n_procs;
+  Goal goal;
+  TsTime sample;
+  TsProfile blind;            /* the scenario's SoC without DRAM sharing: the search's view */
+  const TsItfModel *itf;      /* priority-score-itf: the predictor that puts sharing back */
+  double *rate;               /* per task, offered requests per second */
+  guint64 runs;
+} Search;
+
+/* Task t's work on processor proc: solo ns, and its DRAM demand alone there (bytes over what the
+ * bandwidth moves in that time). */
+static double
+task_solo (const Search *s, guint t, guint proc, double *demand)
+{
+  const TsModel *m = s->scn->tasks[t].model;
+  double ns = ts_hetero_solo_ns (s->dla, m, proc, NULL, NULL), bytes = 0;
+  for (guint i = 0; i < ts_model_full_n_kernels (m); i++)
+    bytes += ts_model_full_kernel (m, i)->dram_bytes;
+  double bw = ts_profile_dram_bandwidth (s->scn->profile);
+  if (demand != NULL)
+    *demand = bw > 0 && ns > 0 ? MIN (1.0, bytes / bw / ns) : 0;
+  return ns;
+}
+
+/* The predicted slowdown of task t's requests under mapping map: the predictor's, for its
+ * processor, its own demand, and the time-averaged demand (busy share x demand) of the tasks on
+ * the other processors. */
+static double
+predicted_slowdown (const Search *s, const guint *map, guint t)
+{
+  double x[TS_ITF_N_FEATURES] = { 0 };
+  x[TS_ITF_VICTIM_ON_DLA] = map[t] != TS_PROC_GPU;
+  task_solo (s, t, map[t], &x[TS_ITF_VICTIM_DEMAND]);
+  for (guint u = 0; u < s->n_tasks; u++)
+    {
+      if (u == t || map[u] == map[t])
+        continue;  /* the same processor's sharing is the sampled run's own */
+      double m, busy = MIN (1.0, s->rate[u] * task_solo (s, u, map[u], &m) / TS_NS_PER_S);
+      x[map[u] == TS_PROC_GPU ? TS_ITF_GPU_DEMAND : TS_ITF_DLA_DEMAND] += busy * m;
+    }
+  return ts_itf_predict (s->itf, TS_ITF_MLP, x);
+}
+
+/* The goal's value of a mapping (larger is better), from a short sampled run of the scenario on
+ * the search's view of the SoC; with the predictor, each job's latency stretched by its task's
+ * predicted slowdown. */
+static double
+evaluate (Search *s, const guint *map, GError **error)
+{
+  TsScenario scn = *s->scn;
+  scn.duration = MIN (s->scn->duration, s->sample);
+  scn.profile = &s->blind;
+  g_autoptr (GArray) params = g_array_new (FALSE, FALSE, sizeof (TsParamValue));
+  TsParamValue pv = { (char *) hetero_fixed.name, (char *) "map", map_encode (map, s->n_tasks, s->n_procs) };
+  g_array_append_val (params, pv);
+  scn.params = params;
+  g_autoptr (TsRunResult) res = ts_run (&scn, &hetero_fixed, error);
+  if (res == NULL)
+    return -1;
+  s->runs++;
+  g_autofree double *sd = g_new (double, s->n_tasks);
+  for (guint t = 0; t < s->n_tasks; t++)
+    sd[t] = s->itf != NULL ? predicted_slowdown (s, map, t) : 1.0;
+  g_autofree guint *jobs = g_new0 (guint, s->n_tasks), *good = g_new0 (guint, s->n_tasks);
+  for (guint i = 0; i < res->jobs->len; i++)
+    {
+      const TsJob *j = res->jobs->pdata[i];
+      jobs[j->task]++;
+      if (j->finish < 0)
+        continue;
+      double finish = (double) j->release + (double) (j->finish - j->release) * sd[j->task];
+      good[j->task] += finish <= (double) scn.duration && (j->deadline == TS_TIME_NEVER || finish <= (double) j->deadline);
+    }
+  double goodput = 0, min_att = 1, sum = 0, sq = 0;
+  guint n = 0;
+  for (guint t = 0; t < s->n_tasks; t++)
+    {
+      goodput += good[t];
+      if (jobs[t] == 0)
+        continue;
+      double x = (double) good[t] / jobs[t];
+      min_att = MIN (min_att, x);
+      sum += x, sq += x * x, n++;
+    }
+  goodput /= (double) scn.duration / TS_NS_PER_S;
+  /* SLO99: every task at 99% or more is the goal (at a given load, the mapping that keeps the
+   * worst task there sustains the most load); fairness: Jain's index.  Goodput breaks ties. */
+  switch (s->goal)
+    {
+    case GOAL_GOODPUT: return goodput;
+    case GOAL_SLO99: return 1e6 * MIN (min_att, 0.99) + goodput;
+    case GOAL_FAIRNESS: return 1e6 * (n == 0 || sq == 0 ? 1.0 : sum * sum / (n * sq)) + goodput;
+    }
+  return goodput;
+}
+
+/* Priority score of each task under map: its allocation ratio (share of the offered requests)
+ * over its consumed allocation (share of the processor time its requests take on their
+ * processors). */
+static void
+priority_scores (const Search *s, const guint *map, double *score)
+{
+  double req = 0, used = 0;
+  g_autofree double *busy = g_new (double, s->n_tasks);
+  for (guint t = 0; t < s->n_tasks; t++)
+    {
+      busy[t] = s->rate[t] * task_solo (s, t, map[t], NULL);
+      req += s->rate[t], used += busy[t];
+    }
+  for (guint t = 0; t < s->n_tasks; t++)
+    score[t] = req > 0 && used > 0 && busy[t] > 0 ? (s->rate[t] / req) / (busy[t] / used) : 0;
+}
+
+static int
+cmp_score (gconstpointer a, gconstpointer b, gpointer data)
+{
+  const double *score = data;
+  guint x = *(const guint *) a, y = *(const guint *) b;
+  if (score[x] != score[y])
+    return score[x] > score[y] ? -1 : 1;
+  return (x > y) - (x < y);
+}
+
+#define SEARCH_PASSES 2
+
+/* The router's mapping: from every task on the GPU, tasks in descending priority score each take
+ * the processor whose sampled run scores best (keeping theirs on ties), scores recomputed between
+ * passes. */
+static gpointer
+priority_create (TsRunner *runner, gboolean itf, GError **error)
+{
+  const TsScenario *scn = ts_runner_scenario (runner);
+  Hetero *h = hetero_new (runner, ROUTE_SEARCH);
+  if (h->n_procs == 1 || scn->n_tasks == 0)
+    return h;  /* nothing to choose: every job on the GPU */
+  Search s = { .scn = scn, .dla = ts_backend_dla (h->be), .n_tasks = scn->n_tasks, .n_procs = h->n_procs,
+               .goal = (Goal) ts_runner_param (runner, "goal"),
+               .sample = ts_time_from_ms (ts_runner_param (runner, "sample_ms")) };
+  if (map_encode ((guint[]) { h->n_procs - 1 }, 1, h->n_procs) * pow (h->n_procs, scn->n_tasks - 1) > 9007199254740992.0)
+    {
+      g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%u tasks on %u processors are more than the router's search encodes",
+                   scn->n_tasks, h->n_procs);
+      hetero_destroy (h);
+      return NULL;
+    }
+  s.blind = *scn->profile;
+  s.blind.contention_rule = TS_CONTENTION_SM;
+  if (itf)
+    s.itf = ts_itf_for_profile (scn->profile, (guint) ts_runner_param (runner, "itf_samples"), 1);
+  g_autofree double *rate = g_new (double, scn->n_tasks);
+  g_autofree double *score = g_new (double, scn->n_tasks);
+  g_autofree guint *order = g_new (guint, scn->n_tasks);
+  s.rate = rate;
+  for (guint t = 0; t < scn->n_tasks; t++)
+    rate[t] = offered_rate (&scn->tasks[t], scn->duration, task_solo (&s, t, TS_PROC_GPU, NULL));
+  double best = evaluate (&s, h->map, error);
+  for (guint pass = 0; pass < SEARCH_PASSES && best >= 0; pass++)
+    {
+      priority_scores (&s, h->map, score);
+      for (guint t = 0; t < scn->n_tasks; t++)
+        order[t] = t;
+      g_qsort_with_data (order, scn->n_tasks, sizeof (guint), cmp_score, score);
+      gboolean changed = FALSE;
+      for (guint i = 0; i < scn->n_tasks && best >= 0; i++)
+        {
+          guint t = order[i], keep = h->map[t];
+          for (guint p = 0; p < h->n_procs; p++)
+            {
+              if (p == keep)
+                continue;
+              h->map[t] = p;
+              double v = evaluate (&s, h->map, error);
+              if (v < 0)
+                {
+                  best = -1;
+                  break;
+                }
+              if (v > best)
+                best = v, keep = p, changed = TRUE;
+            }
+          h->map[t] = keep;
+        }
+      if (!changed)
+        break;
+    }
+  if (best < 0)
+    {
+      hetero_destroy (h);
+      return NULL;
+    }
+  g_autoptr (GString) desc = g_string_new (NULL);
+  for (guint t = 0; t < scn->n_tasks; t++)
+    g_string_append_printf (desc, "%s%s=%s%u", t ? " " : "", scn->tasks[t].name, h->map[t] ? "dla" : "gpu",
+                            h->map[t] ? h->map[t] - 1 : 0);
+  g_debug ("%s: mapping %s after %" G_GUINT64_FORMAT " sampled runs", itf ? "priority-score-itf" : "priority-score",
+           desc->str, s.runs);
+  return h;
+}
+
+static gpointer
+priority_score_create (TsRunner *runner, GError **error)
+{
+  return priority_create (runner, FALSE, error);
+}
+
+static gpointer
+priority_score_itf_create (TsRunner *runner, GError **error)
+{
+  return priority_create (runner, TRUE, error);
+}
+
+const TsPolicyClass ts_policy_gpu_only = {
+  .name = "gpu-only",
+  .summary = "every request on the GPU (DLAs idle)",
+  .description =
+    "The baseline of heterogeneous serving: each application (task) has a GPU stream of its own, "
+    "all at one priority, and every request runs all its layers there; a SoC's DLAs stay idle.",
+  .create = gpu_only_create,
+  .destroy = hetero_destroy,
+  .job_arrived = hetero_job_arrived,
+};
+
+const TsPolicyClass ts_policy_round_robin = {
+  .name = "round-robin",
+  .summary = "requests to the GPU and each DLA in turn",
+  .description =
+    "Successive requests, whatever their application, go to the GPU, DLA 0, DLA 1, ... in turn.  "
+    "A request on a DLA runs the layers it supports there and the others on its application's "
+    "GPU stream, paying the profile's hand-off at every change of processor.",
+  .create = round_robin_create,
+  .destroy = hetero_destroy,
+  .job_arrived = hetero_job_arrived,
+};
+
+static const TsPolicyParam priority_params[] = {
+  { "goal", "what the mapping maximises: 0 goodput, 1 throughput at SLO99 (the worst task's SLO "
+    "attainment up to 0.99, then goodput), 2 fairness (Jain's index, then goodput)", 0, 0, 2 },
+  { "sample_ms", "length of each sampled run of the search (at most the scenario's duration)", 300, 1, 1e6 },
+  { "itf_samples", "priority-score-itf: random-layer samples the predictor learns from", 1000, 20, 1e6 },
+  { NULL },
+};
+
+const TsPolicyClass ts_policy_priority_score = {
+  .name = "priority-score",
+  .summary = "applications mapped to processors by sampled runs, without interference prediction",
+  .description =
+    "The router of \"Interference Aware DNN Serving on Heterogeneous Processors in Edge Systems\" "
+    "without its predictor.  Each application gets one processor for all its requests.  Starting "
+    "from all on the GPU, applications in descending priority score (allocation ratio: its share of "
+    "the offered requests, over consumed allocation: its share of the processor time they take) "
+    "each try every processor; a short sampled run of this scenario on the simulated SoC scores "
+    "each candidate mapping by the goal, and the best is kept (two passes).  The sampled runs do "
+    "not model DRAM sharing: the router is blind to interference across processors.",
+  .create = priority_score_create,
+  .destroy = hetero_destroy,
+  .job_arrived = hetero_job_arrived,
+  .params = priority_params,
+};
+
+const TsPolicyClass ts_policy_priority_score_itf = {
+  .name = "priority-score-itf",
+  .summary = "priority-score with the learned interference predictor",
+  .description =
+    "priority-score whose sampled runs stretch each request's latency by the slowdown the "
+    "interference predictor (an MLP trained on random layers run in the simulator) predicts for "
+    "its application's processor, its DRAM demand and the time-averaged demand of the "
+    "applications mapped to the other processors.",
+  .create = priority_score_itf_create,
+  .destroy = hetero_destroy,
+  .job_arrived = hetero_job_arrived,
+  .params = priority_params,
+};

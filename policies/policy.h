@@ -57,5 +57,9 @@ extern const TsPolicyClass ts_policy_edf;
 extern const TsPolicyClass ts_policy_rms;
 extern const TsPolicyClass ts_policy_dms;
 extern const TsPolicyClass ts_policy_rt_mdl;
+extern const TsPolicyClass ts_policy_gpu_only;
+extern const TsPolicyClass ts_policy_round_robin;
+extern const TsPolicyClass ts_policy_priority_score;
+extern const TsPolicyClass ts_policy_priority_score_itf;
 
 G_END_DECLS

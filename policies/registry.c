@@ -19,6 +19,10 @@ static const TsPolicyClass *const registry[] = {
   &ts_policy_rms,
   &ts_policy_dms,
   &ts_policy_rt_mdl,
+  &ts_policy_gpu_only,
+  &ts_policy_round_robin,
+  &ts_policy_priority_score,
+  &ts_policy_priority_score_itf,
   NULL,
 };
 

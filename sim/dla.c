@@ -70,7 +70,8 @@ demand_changed (TsDla *d)
   if (d->bandwidth == 0 || d->publish_pending)
     return;
   d->publish_pending = TRUE;
-  ts_engine_defer (d->engine, TS_EV_READY, ev_publish, d, 0);
+  /* an event, not ts_engine_defer: the GPU's dispatcher holds the engine's one deferred call */
+  ts_engine_schedule (d->engine, ts_engine_now (d->engine), TS_EV_READY, ev_publish, d, 0);
 }
 
 static void ev_layer_done (gpointer data, guint64 e);

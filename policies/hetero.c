@@ -7,6 +7,7 @@
 #include "policies/hetero.h"
 #include "policies/itf.h"
 #include "sim/dla.h"
+#include "sim/metrics.h"
 
 /* ---- a job's execution on its processor ---- */
 
@@ -298,12 +299,31 @@ predicted_slowdown (const Search *s, const guint *map, guint t)
       double m, busy = MIN (1.0, s->rate[u] * task_solo (s, u, map[u], &m) / TS_NS_PER_S);
       x[map[u] == TS_PROC_GPU ? TS_ITF_GPU_DEMAND : TS_ITF_DLA_DEMAND] += busy * m;
     }
+  if (x[TS_ITF_GPU_DEMAND] == 0 && x[TS_ITF_DLA_DEMAND] == 0)
+    return 1.0;  /* nothing beside it: no interference, whatever the MLP's rounding says */
   return ts_itf_predict (s->itf, TS_ITF_MLP, x);
 }
 
+/* m with every layer's work stretched by sd: GPU durations, and the FLOPs and bytes a DLA layer's
+ * roofline takes (its fixed cost is not stretched).  Free with g_free (m->kernels), g_free (m). */
+static TsModel *
+model_stretched (const TsModel *src, double sd)
+{
+  g_return_val_if_fail (src->n_exits == 0, NULL);
+  TsModel *m = g_memdup2 (src, sizeof *m);
+  m->kernels = g_memdup2 (src->kernels, src->n_kernels * sizeof (TsKernelDesc));
+  for (guint i = 0; i < m->n_kernels; i++)
+    {
+      TsKernelDesc *k = &m->kernels[i];
+      k->duration = (TsTime) llround ((double) k->duration * sd);
+      k->flops *= sd, k->dram_bytes *= sd;
+    }
+  return m;
+}
+
 /* The goal's value of a mapping (larger is better), from a short sampled run of the scenario on
- * the search's view of the SoC; with the predictor, each job's latency stretched by its task's
- * predicted slowdown. */
+ * the search's view of the SoC (without DRAM sharing); with the predictor, each task's work in
+ * that run stretched by its predicted slowdown, so that the run's queues see it too. */
 static double
 evaluate (Search *s, const guint *map, GError **error)
 {
@@ -314,22 +334,34 @@ evaluate (Search *s, const guint *map, GError **error)
   TsParamValue pv = { (char *) hetero_fixed.name, (char *) "map", map_encode (map, s->n_tasks, s->n_procs) };
   g_array_append_val (params, pv);
   scn.params = params;
+  g_autofree TsTask *tasks = NULL;
+  g_autoptr (GPtrArray) stretched = g_ptr_array_new ();
+  if (s->itf != NULL)
+    {
+      tasks = g_memdup2 (s->scn->tasks, s->n_tasks * sizeof (TsTask));
+      for (guint t = 0; t < s->n_tasks; t++)
+        {
+          tasks[t].model = model_stretched (s->scn->tasks[t].model, predicted_slowdown (s, map, t));
+          g_ptr_array_add (stretched, tasks[t].model);
+        }
+      scn.tasks = tasks;
+    }
   g_autoptr (TsRunResult) res = ts_run (&scn, &hetero_fixed, error);
+  for (guint i = 0; i < stretched->len; i++)
+    {
+      TsModel *m = stretched->pdata[i];
+      g_free (m->kernels);
+      g_free (m);
+    }
   if (res == NULL)
     return -1;
   s->runs++;
-  g_autofree double *sd = g_new (double, s->n_tasks);
-  for (guint t = 0; t < s->n_tasks; t++)
-    sd[t] = s->itf != NULL ? predicted_slowdown (s, map, t) : 1.0;
   g_autofree guint *jobs = g_new0 (guint, s->n_tasks), *good = g_new0 (guint, s->n_tasks);
   for (guint i = 0; i < res->jobs->len; i++)
     {
       const TsJob *j = res->jobs->pdata[i];
       jobs[j->task]++;
-      if (j->finish < 0)
-        continue;
-      double finish = (double) j->release + (double) (j->finish - j->release) * sd[j->task];
-      good[j->task] += finish <= (double) scn.duration && (j->deadline == TS_TIME_NEVER || finish <= (double) j->deadline);
+      good[j->task] += j->finish >= 0 && j->finish <= scn.duration && !ts_job_missed (j);
     }
   double goodput = 0, min_att = 1, sum = 0, sq = 0;
   guint n = 0;

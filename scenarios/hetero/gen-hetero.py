@@ -5,6 +5,7 @@ University), 8 application sets x 5 request ratios over 14 torchvision models, o
 Xavier profile (GPU + 2 DLAs).
 
 Usage: gen-hetero.py [--check]    (--check: write nothing, exit 1 if a committed file differs)
+Needs python3 only (it runs ../models/import-arch.py).
 
 Models: the 14 ImageNet classifiers of scenarios/models/archs.py (ResNet-18/34/50/101/152,
 VGG-11/13/16/19, DenseNet-121/169/201, MobileNetV2, AlexNet) at 224x224, batch 1, FP16 (TensorRT
@@ -27,7 +28,9 @@ when the DLA is not interfered with or queued).
 import os
 import random
 import re
+import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -109,11 +112,27 @@ def scenario(k, apps, ratio_name, ratio, solo):
     return "\n".join(lines) + "\n"
 
 
+def models(check):
+    """hetero/models/<arch>-fp16.cfg by import-arch.py (run from hetero/ so that its header names
+    the same command wherever the tree is); with check, into a temporary folder, compared."""
+    bad = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for a in MODELS:
+            rel = os.path.join("models", f"{a}-fp16.cfg")
+            out = os.path.join(tmp, f"{a}-fp16.cfg") if check else os.path.join(HERE, rel)
+            subprocess.run([sys.executable, os.path.join("..", "models", "import-arch.py"), a, "--size", "224",
+                            "--precision", "fp16", "-o", out], cwd=HERE, check=True, stdout=subprocess.DEVNULL)
+            if check and open(out).read() != open(os.path.join(HERE, rel)).read():
+                print(f"{rel}: differs from what import-arch.py writes")
+                bad = 1
+    return bad
+
+
 def main():
     check = sys.argv[1:] == ["--check"]
+    bad = models(check)
     cost = profile_cost()
     solo = {a: gpu_solo_ns(os.path.join(HERE, "models", f"{a}-fp16.cfg"), cost) for a in MODELS}
-    bad = 0
     for k, apps in enumerate(sets()):
         for name, ratio in RATIOS:
             path = os.path.join(HERE, f"s{k}-{name}.cfg")

@@ -173,6 +173,8 @@ ts_itf_split (const GArray *samples, double test_fraction, guint64 seed, GArray 
 
 struct _TsItfModel {
   struct fann *mlp;
+  GMutex run_lock;        /* fann_run writes the network's neuron values: one run at a time (the
+                           * routers of a sweep's threads share a cached model) */
   double linear[TS_ITF_N_FEATURES + 1];   /* intercept last */
   double mean;
 };
@@ -260,6 +262,7 @@ ts_itf_train (const GArray *train, guint64 seed)
 {
   g_return_val_if_fail (train->len > TS_ITF_N_FEATURES, NULL);
   TsItfModel *m = g_new0 (TsItfModel, 1);
+  g_mutex_init (&m->run_lock);
   for (guint s = 0; s < train->len; s++)
     m->mean += g_array_index (train, TsItfSample, s).slowdown;
   m->mean /= train->len;
@@ -274,6 +277,7 @@ ts_itf_model_free (TsItfModel *m)
   if (m == NULL)
     return;
   fann_destroy (m->mlp);
+  g_mutex_clear (&m->run_lock);
   g_free (m);
 }
 
@@ -292,7 +296,9 @@ ts_itf_predict (const TsItfModel *m, TsItfPredictor which, const double *x)
       fann_type in[TS_ITF_N_FEATURES];
       for (guint i = 0; i < TS_ITF_N_FEATURES; i++)
         in[i] = x[i];
+      g_mutex_lock ((GMutex *) &m->run_lock);
       y = 1.0 + fann_run (m->mlp, in)[0];
+      g_mutex_unlock ((GMutex *) &m->run_lock);
     }
   return MAX (1.0, y);
 }

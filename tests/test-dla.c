@@ -237,6 +237,54 @@ test_shared_dram (void)
   ts_backend_free (t.be);
 }
 
+static void observe_nothing (gpointer data, const TsGpuEvent *ev) {}
+
+typedef struct {
+  Timeline *t;
+  const TsKernelDesc *l;
+} LateLayer;
+
+static void
+launch_late (gpointer data, guint64 arg)
+{
+  LateLayer *x = data;
+  g_assert_true (ts_backend_launch_dla (x->t->be, 0, x->l, mark_done, x->t, 1, NULL));
+}
+
+/* A GPU kernel of 40 waves alone passes its waves as a chain (gpu.c); a DLA layer that starts
+ * mid-way changes the memory rule's factor, which ends the chain first.  An observer runs every
+ * wave as events instead: both must give the same times to the nanosecond. */
+static void
+test_chain_meets_dla (void)
+{
+  g_autoptr (TsProfile) p = load_profile ("dla/shared-dram.cfg");
+  TsKernelDesc g = tu_kernel (640, 256, 16, 0, 400000);  /* 16 blocks per wave on 4 SMs */
+  g.dram_bytes = 2.4e7;                                   /* m = 2.4e7 / 100 / 400000 = 0.6 */
+  g.ops = 1;
+  TsKernelDesc l = { .name = (char *) "layer", .kind = TS_KIND_CONV, .flops = 1e6, .dram_bytes = 8e5, .blocks = 1 };
+  TsTime done[2][2];
+  guint64 events[2];
+  for (guint observed = 0; observed < 2; observed++)
+    {
+      Timeline t = { .be = ts_backend_sim_new (p) };
+      if (observed)
+        ts_gpu_set_observer (ts_backend_sim_gpu (t.be), observe_nothing, NULL);
+      LateLayer x = { &t, &l };
+      ts_backend_launch (t.be, ts_backend_stream_new (t.be, 0), &g, mark_done, &t, 0);
+      ts_backend_timer_set (t.be, 150000, launch_late, &x, 0);
+      g_assert_true (ts_backend_run (t.be, NULL));
+      done[observed][0] = t.done[0], done[observed][1] = t.done[1];
+      events[observed] = ts_engine_events_run (ts_backend_sim_engine (t.be));
+      ts_backend_free (t.be);
+    }
+  g_assert_cmpint (done[0][0], ==, done[1][0]);
+  g_assert_cmpint (done[0][1], ==, done[1][1]);
+  g_assert_cmpuint (events[0], <, events[1]);  /* the chain did pass waves without events */
+  /* and both were slowed: m 0.6 + 0.8 > 1 while they overlapped */
+  g_assert_cmpint (done[0][0], >, 400000);
+  g_assert_cmpint (done[0][1], >, 150000 + 10000);
+}
+
 static TsTime dev_clock (gpointer dev) { return 0; }
 static void dev_idle (gpointer dev, TsTime ns) {}
 static guint dev_sms (gpointer dev) { return 4; }
@@ -271,6 +319,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dla/profiles", test_profiles);
   g_test_add_func ("/dla/timeline", test_timeline);
   g_test_add_func ("/dla/shared-dram", test_shared_dram);
+  g_test_add_func ("/dla/chain-meets-dla", test_chain_meets_dla);
   g_test_add_func ("/dla/real-refuses", test_real_refuses);
   return g_test_run ();
 }

@@ -126,6 +126,12 @@ typedef enum { ROUTE_GPU, ROUTE_ROUND_ROBIN, ROUTE_FIXED, ROUTE_SEARCH } RouteKi
 
 typedef enum { GOAL_GOODPUT, GOAL_SLO99, GOAL_FAIRNESS } Goal;
 
+/* What distinguishes the family's classes. */
+typedef struct {
+  RouteKind kind;
+  gboolean itf;           /* ROUTE_SEARCH: with the interference predictor */
+} HeteroConfig;
+
 typedef struct {
   TsRunner *runner;
   TsBackend *be;
@@ -187,17 +193,6 @@ hetero_new (TsRunner *runner, RouteKind kind)
   return h;
 }
 
-static gpointer
-gpu_only_create (TsRunner *runner, GError **error)
-{
-  return hetero_new (runner, ROUTE_GPU);
-}
-
-static gpointer
-round_robin_create (TsRunner *runner, GError **error)
-{
-  return hetero_new (runner, ROUTE_ROUND_ROBIN);
-}
 
 /* A mapping as one number, digit t (base n_procs) being task t's processor: how the search hands
  * a candidate to the sampled runs (policy parameters are numbers).  2^53 bounds it: 33 tasks on
@@ -212,7 +207,7 @@ map_encode (const guint *map, guint n_tasks, guint n_procs)
 }
 
 static gpointer
-fixed_create (TsRunner *runner, GError **error)
+fixed_create (TsRunner *runner)
 {
   Hetero *h = hetero_new (runner, ROUTE_FIXED);
   double v = ts_runner_param (runner, "map");
@@ -230,11 +225,15 @@ static const TsPolicyParam fixed_params[] = {
 };
 
 /* The search's sampled runs: a fixed mapping (not registered: the routers' instrument). */
+static gpointer hetero_create (TsRunner *runner, const void *config, GError **error);
+static const HeteroConfig cfg_fixed = { ROUTE_FIXED, FALSE };
+
 static const TsPolicyClass hetero_fixed = {
   .name = "hetero-fixed",
   .summary = "every job of a task on the processor a mapping gives it",
   .description = "Internal to the priority-score routers' search.",
-  .create = fixed_create,
+  .create = hetero_create,
+  .config = &cfg_fixed,
   .destroy = hetero_destroy,
   .job_arrived = hetero_job_arrived,
   .params = fixed_params,
@@ -489,37 +488,43 @@ priority_create (TsRunner *runner, gboolean itf, GError **error)
   return h;
 }
 
+/* The family's runtime: the router a class configures. */
 static gpointer
-priority_score_create (TsRunner *runner, GError **error)
+hetero_create (TsRunner *runner, const void *config, GError **error)
 {
-  return priority_create (runner, FALSE, error);
+  const HeteroConfig *c = config;
+  switch (c->kind)
+    {
+    case ROUTE_FIXED: return fixed_create (runner);
+    case ROUTE_SEARCH: return priority_create (runner, c->itf, error);
+    default: return hetero_new (runner, c->kind);
+    }
 }
 
-static gpointer
-priority_score_itf_create (TsRunner *runner, GError **error)
-{
-  return priority_create (runner, TRUE, error);
-}
+static const HeteroConfig cfg_gpu = { ROUTE_GPU, FALSE }, cfg_rr = { ROUTE_ROUND_ROBIN, FALSE },
+                          cfg_ps = { ROUTE_SEARCH, FALSE }, cfg_itf = { ROUTE_SEARCH, TRUE };
 
-const TsPolicyClass ts_policy_gpu_only = {
+static const TsPolicyClass gpu_only = {
   .name = "gpu-only",
   .summary = "every request on the GPU (DLAs idle)",
   .description =
     "The baseline of heterogeneous serving: each application (task) has a GPU stream of its own, "
     "all at one priority, and every request runs all its layers there; a SoC's DLAs stay idle.",
-  .create = gpu_only_create,
+  .create = hetero_create,
+  .config = &cfg_gpu,
   .destroy = hetero_destroy,
   .job_arrived = hetero_job_arrived,
 };
 
-const TsPolicyClass ts_policy_round_robin = {
+static const TsPolicyClass round_robin = {
   .name = "round-robin",
   .summary = "requests to the GPU and each DLA in turn",
   .description =
     "Successive requests, whatever their application, go to the GPU, DLA 0, DLA 1, ... in turn.  "
     "A request on a DLA runs the layers it supports there and the others on its application's "
     "GPU stream, paying the profile's hand-off at every change of processor.",
-  .create = round_robin_create,
+  .create = hetero_create,
+  .config = &cfg_rr,
   .destroy = hetero_destroy,
   .job_arrived = hetero_job_arrived,
 };
@@ -532,7 +537,7 @@ static const TsPolicyParam priority_params[] = {
   { NULL },
 };
 
-const TsPolicyClass ts_policy_priority_score = {
+static const TsPolicyClass priority_score = {
   .name = "priority-score",
   .summary = "applications mapped to processors by sampled runs, without interference prediction",
   .description =
@@ -543,13 +548,14 @@ const TsPolicyClass ts_policy_priority_score = {
     "each try every processor; a short sampled run of this scenario on the simulated SoC scores "
     "each candidate mapping by the goal, and the best is kept (two passes).  The sampled runs do "
     "not model DRAM sharing: the router is blind to interference across processors.",
-  .create = priority_score_create,
+  .create = hetero_create,
+  .config = &cfg_ps,
   .destroy = hetero_destroy,
   .job_arrived = hetero_job_arrived,
   .params = priority_params,
 };
 
-const TsPolicyClass ts_policy_priority_score_itf = {
+static const TsPolicyClass priority_score_itf = {
   .name = "priority-score-itf",
   .summary = "priority-score with the learned interference predictor",
   .description =
@@ -557,8 +563,11 @@ const TsPolicyClass ts_policy_priority_score_itf = {
     "interference predictor (an MLP trained on random layers run in the simulator) predicts for "
     "its application's processor, its DRAM demand and the time-averaged demand of the "
     "applications mapped to the other processors.",
-  .create = priority_score_itf_create,
+  .create = hetero_create,
+  .config = &cfg_itf,
   .destroy = hetero_destroy,
   .job_arrived = hetero_job_arrived,
   .params = priority_params,
 };
+
+const TsPolicyClass *const ts_hetero_family[] = { &gpu_only, &round_robin, &priority_score, &priority_score_itf, NULL };

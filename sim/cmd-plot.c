@@ -13,9 +13,13 @@ ts_cmd_plot (int argc, char **argv)
   g_option_context_set_summary (ctx,
     "Draws the figures of DIR, the output folder of 'tiersim run -o DIR' or of 'tiersim sweep',\n"
     "into DIR/plots/ as PNG and SVG, each from a gnuplot script kept beside its data so that it\n"
-    "can be edited and re-run.  A run gets latency CDFs per task, deadline-miss, accuracy and\n"
-    "throughput bars, and a timeline if it was run with --plot; a sweep gets its metrics against\n"
-    "its first axis, a line per policy.  Needs gnuplot (Debian: gnuplot-nox).");
+    "can be edited and re-run.  A run gets a latency CDF per task over all released jobs (dropped\n"
+    "or unfinished ones never complete) with the task's deadline, bars of deadline miss rate,\n"
+    "accuracy and throughput, and a timeline per policy if it was run with --plot.  A sweep gets\n"
+    "RT deadline miss rate, the worst RT task's p99 latency, BE and total throughput against its\n"
+    "first axis that varies, a line per policy, each point the mean over replicas with its 95%\n"
+    "confidence interval; a sweep of replicas only gets each policy's replicas and their mean.\n"
+    "Units: docs/units.md.  Needs gnuplot (Debian: gnuplot-nox).");
   if (!ts_cmd_parse (ctx, "plot", &argc, &argv))
     return TS_EXIT_USAGE;
   if (argc != 2)

@@ -107,9 +107,18 @@ ts_cmd_parse (GOptionContext *ctx, const char *cmd, int *argc, char ***argv)
 int
 ts_cmd_fail (const char *cmd, const GError *error)
 {
+  /* Messages quote user text (file names, keys, values): control bytes in it must not reach
+   * the terminal as escape sequences, so they are shown as \xNN. */
   g_auto (GStrv) lines = g_strsplit (error->message, "\n", -1);
   for (guint i = 0; lines[i]; i++)
-    fprintf (stderr, "%s\n", lines[i]);
+    {
+      for (const unsigned char *p = (const unsigned char *) lines[i]; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+          fprintf (stderr, "\\x%02x", *p);
+        else
+          fputc (*p, stderr);
+      fputc ('\n', stderr);
+    }
   if (error->domain == TS_ERROR && (error->code == TS_ERROR_INPUT || error->code == TS_ERROR_USAGE
                                     || error->code == TS_ERROR_NOT_FOUND))
     return TS_EXIT_USAGE;

@@ -16,9 +16,10 @@ G_BEGIN_DECLS
 #define TS_SUMMARY_EXTRA_COLUMNS "preempt_lat_p50_ms,preempt_lat_p99_ms,wasted_gpu_ms,preempted_ratio," \
   "goodput_rps,slo_attainment,fairness_jain"
 
-/* Columns of jobs.csv: one row per job, times in integer ns. */
+/* Columns of jobs.csv: one row per job, times in integer ns (docs/units.md: a column's unit is
+ * its name's suffix). */
 #define TS_JOBS_COLUMNS \
-  "policy,task,id,release,start,finish,deadline,missed,variant,accuracy,preemptions"
+  "policy,task,id,release_ns,start_ns,finish_ns,deadline_ns,missed,variant,accuracy,preemptions"
 
 /* Prints the aligned table: a row per (policy, task) the policy ran, then a BE subtotal and a
  * total per policy.  When rt-only is among the runs, each RT row also shows its mean latency
@@ -27,7 +28,7 @@ void ts_report_table (FILE *out, const TsScenario *scn, TsRunResult *const *runs
 
 /* Columns of preemptions.csv: one row per preemption (latency in ns) or other loss of work
  * (empty latency), with the GPU-time wasted in ns. */
-#define TS_PREEMPTIONS_COLUMNS "policy,task,latency,wasted_gpu_ns"
+#define TS_PREEMPTIONS_COLUMNS "policy,task,latency_ns,wasted_gpu_ns"
 
 /* summary.csv / jobs.csv / preemptions.csv contents. */
 GString *ts_report_summary_csv (const TsScenario *scn, TsRunResult *const *runs, guint n_runs);

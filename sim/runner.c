@@ -124,9 +124,15 @@ ts_runner_start_job (TsRunner *r, TsJob *job)
 }
 
 void
-ts_runner_record_preemption (TsRunner *r, TsJob *job, const TsPreemptResult *pr)
+ts_runner_count_preemption (TsRunner *r, TsJob *job)
 {
   job->preemptions++;
+}
+
+void
+ts_runner_record_preemption (TsRunner *r, TsJob *job, const TsPreemptResult *pr)
+{
+  ts_runner_count_preemption (r, job);
   TsPreemptRecord rec = { job->task, pr->requested, pr->done - pr->requested, pr->wasted_gpu_ns };
   g_array_append_val (r->result->preemptions, rec);
 }
@@ -136,6 +142,13 @@ ts_runner_record_waste (TsRunner *r, guint task, double wasted_gpu_ns)
 {
   TsPreemptRecord rec = { task, ts_backend_now (r->be), -1, wasted_gpu_ns };
   g_array_append_val (r->result->preemptions, rec);
+}
+
+void
+ts_runner_finish_job_at (TsRunner *r, TsJob *job, int exit)
+{
+  job->exit = exit;
+  ts_runner_finish_job (r, job);
 }
 
 void
@@ -231,7 +244,7 @@ ts_run_on (const TsScenario *scn, const TsPolicyClass *policy, TsBackend *be, GE
 
   TsRunner r = { .scn = scn, .be = be, .cls = policy, .jobs = res->jobs, .result = res };
   r.clients = g_new0 (Client, scn->n_tasks);
-  r.policy = policy->create (&r, error);
+  r.policy = policy->create (&r, policy->config, error);
   if (r.policy == NULL)
     {
       g_free (r.clients);

@@ -84,6 +84,9 @@ void ts_runner_launch_job (TsRunner *r, guint stream, TsJob *job);
 void ts_runner_start_job (TsRunner *r, TsJob *job);
 void ts_runner_finish_job (TsRunner *r, TsJob *job);
 
+/* The same for a job of a model with exits that ended at exit `exit` (-1: the deepest). */
+void ts_runner_finish_job_at (TsRunner *r, TsJob *job, int exit);
+
 /* For policies: gives up a job before it ran (it counts as dropped, hence missed); the client
  * issues its next request. */
 void ts_runner_drop_job (TsRunner *r, TsJob *job);
@@ -91,6 +94,10 @@ void ts_runner_drop_job (TsRunner *r, TsJob *job);
 /* For preemptive policies: job's work was preempted as result says (counts a preemption of the
  * job, its latency and wasted GPU time); or GPU time was lost for task some other way. */
 void ts_runner_record_preemption (TsRunner *r, TsJob *job, const TsPreemptResult *result);
+
+/* For policies that switch jobs at step boundaries: job resumes after another job's step ran
+ * (counts a preemption of the job; no GPU work was lost, so there is no preemption record). */
+void ts_runner_count_preemption (TsRunner *r, TsJob *job);
 void ts_runner_record_waste (TsRunner *r, guint task, double wasted_gpu_ns);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsRunResult, ts_run_result_free)

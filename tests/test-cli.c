@@ -93,8 +93,10 @@ test_usage_errors (void)
     { "run", "--duration=1e6", "disb-e", "more than tiersim simulates in one run" },
     { "run", "--seed=x", NULL, "--seed" },
     { "run", "nosuch", NULL, "no such scenario file or shipped scenario" },
+    { "run", "x\033[31my", NULL, "x\\x1b[31my: no such scenario" },  /* no raw escape to the terminal */
     { "run", "--set", "oops", "--set 'oops' is not KEY=VALUE" },
     { "run", "--set", "9x=1", "9x: '9x' is not a valid setting name" },
+    { "run", "--set", "seed=3; duration=9", "seed: '3; duration=9' is not a libconfig value (one value per --set" },
     { "run", "--set", "profile.a b=1", "'a b' is not a valid setting name" },
     { "run", "--set", "profile.rules.contention=\"fast\"", "rules.contention: 'fast' is not one of 'sm+memory', 'sm', 'none'" },
     { "list", NULL, NULL, "say what to list" },

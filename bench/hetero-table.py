@@ -12,13 +12,14 @@ request ratios) under gpu-only, round-robin, priority-score and priority-score-i
                offered requests per second there;
   fairness     Jain's index at the scenario's load (routers' goal = 2; summary.csv's fairness_jain).
 
-Usage: bench/hetero-table.py [-j N] [--only s0-even,...] [--steps N] > table.md
+Usage: bench/hetero-table.py [-j N] [--only s0-even,...] [--steps N] [--cache DIR] > table.md
 Needs the built ./tiersim (or $TIERSIM).  Runs are independent processes, N at a time.
 """
 import argparse
 import concurrent.futures as cf
 import csv
 import io
+import json
 import os
 import re
 import subprocess
@@ -51,7 +52,8 @@ def run(scn, policies, sets):
     for r in rows:
         o = out.setdefault(r["policy"], {"goodput": 0.0, "att": 1.0, "fair": float(r["fairness_jain"])})
         o["goodput"] += float(r["goodput_rps"])
-        o["att"] = min(o["att"], float(r["slo_attainment"]))
+        if r["slo_attainment"] != "":  # empty: the task released no job (a low load's short run)
+            o["att"] = min(o["att"], float(r["slo_attainment"]))
     return out
 
 
@@ -79,13 +81,22 @@ def slo99(scn, policy, steps):
     return lo * sum(base)
 
 
-def scenario(name, steps):
+def scenario(name, steps, cache):
+    """One scenario's results, kept in cache (a folder) so that a rerun skips what is done."""
+    done = os.path.join(cache, name + ".json") if cache else None
+    if done and os.path.exists(done):
+        return name, json.load(open(done))
     scn = os.path.join(SCN, name + ".cfg")
     g = run(scn, POLICIES, [goal_set(0)])
     f = run(scn, ROUTERS, [goal_set(2)])
     res = {p: {"goodput": g[p]["goodput"], "fair": (f if p in ROUTERS else g)[p]["fair"]} for p in POLICIES}
     for p in POLICIES:
         res[p]["slo99"] = slo99(scn, p, steps)
+    if done:
+        with open(done + ".tmp", "w") as f:
+            json.dump(res, f)
+        os.replace(done + ".tmp", done)
+    print(f"{name} done", file=sys.stderr, flush=True)
     return name, res
 
 
@@ -94,12 +105,15 @@ def main():
     ap.add_argument("-j", type=int, default=2)
     ap.add_argument("--only")
     ap.add_argument("--steps", type=int, default=7)
+    ap.add_argument("--cache", help="folder keeping each scenario's results (a rerun skips those)")
     a = ap.parse_args()
     names = sorted(f[:-4] for f in os.listdir(SCN) if re.match(r"s\d-\w+\.cfg$", f))
     if a.only:
         names = a.only.split(",")
     with cf.ThreadPoolExecutor(a.j) as ex:
-        results = dict(ex.map(lambda n: scenario(n, a.steps), names))
+        if a.cache:
+            os.makedirs(a.cache, exist_ok=True)
+        results = dict(ex.map(lambda n: scenario(n, a.steps, a.cache), names))
     out = io.StringIO()
     w = out.write
     w("| scenario | " + " | ".join(f"{p} goodput / slo99 / fair" for p in POLICIES) + " |\n")

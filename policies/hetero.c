@@ -137,16 +137,34 @@ typedef struct {
   TsBackend *be;
   guint n_procs;          /* 1 + the DLAs the backend has */
   guint *stream;          /* per task: its GPU stream */
-  guint *map;             /* per task: its processor (fixed and searched mappings) */
+  guint *map;             /* per task: its processor (fixed and searched mappings), or n_procs:
+                           * "spread", each request to the processor expected to finish it first */
   RouteKind kind;
   guint rr;               /* round-robin: the next job's processor */
+  double *solo;           /* [task * n_procs + proc]: a job's solo ns there */
+  double *outstanding;    /* per processor: solo ns of the jobs sent there and not finished */
+  guint *job_proc;        /* per task: where its job in flight went (a client has one at a time) */
 } Hetero;
 
 static void
 hetero_job_done (gpointer data, guint64 tag)
 {
   Hetero *h = data;
-  ts_runner_finish_job (h->runner, GSIZE_TO_POINTER (tag));
+  TsJob *job = GSIZE_TO_POINTER (tag);
+  h->outstanding[h->job_proc[job->task]] -= h->solo[job->task * h->n_procs + h->job_proc[job->task]];
+  ts_runner_finish_job (h->runner, job);
+}
+
+/* "Spread": the processor where the job's solo time after the work already sent there is least
+ * (ties: the lowest, the GPU first). */
+static guint
+earliest_finish (const Hetero *h, guint task)
+{
+  guint best = TS_PROC_GPU;
+  for (guint p = 1; p < h->n_procs; p++)
+    if (h->outstanding[p] + h->solo[task * h->n_procs + p] < h->outstanding[best] + h->solo[task * h->n_procs + best])
+      best = p;
+  return best;
 }
 
 static void
@@ -157,7 +175,9 @@ hetero_job_arrived (gpointer self, TsJob *job)
   if (h->kind == ROUTE_ROUND_ROBIN)
     proc = h->rr, h->rr = (h->rr + 1) % h->n_procs;
   else if (h->kind != ROUTE_GPU)
-    proc = h->map[job->task];
+    proc = h->map[job->task] == h->n_procs ? earliest_finish (h, job->task) : h->map[job->task];
+  h->job_proc[job->task] = proc;
+  h->outstanding[proc] += h->solo[job->task * h->n_procs + proc];
   ts_runner_start_job (h->runner, job);
   g_autoptr (GError) error = NULL;
   /* create() took processors only from those the backend has */
@@ -172,6 +192,9 @@ hetero_destroy (gpointer self)
   Hetero *h = self;
   g_free (h->stream);
   g_free (h->map);
+  g_free (h->solo);
+  g_free (h->outstanding);
+  g_free (h->job_proc);
   g_free (h);
 }
 
@@ -188,21 +211,28 @@ hetero_new (TsRunner *runner, RouteKind kind)
   h->n_procs = 1 + ts_backend_dlas (h->be);
   h->stream = g_new (guint, scn->n_tasks);
   h->map = g_new0 (guint, scn->n_tasks);
+  h->job_proc = g_new0 (guint, scn->n_tasks);
+  h->outstanding = g_new0 (double, h->n_procs);
+  h->solo = g_new (double, (gsize) scn->n_tasks * h->n_procs);
   for (guint t = 0; t < scn->n_tasks; t++)
-    h->stream[t] = ts_backend_stream_new (h->be, 0);
+    {
+      h->stream[t] = ts_backend_stream_new (h->be, 0);
+      for (guint p = 0; p < h->n_procs; p++)
+        h->solo[t * h->n_procs + p] = ts_hetero_solo_ns (ts_backend_dla (h->be), scn->tasks[t].model, p, NULL, NULL);
+    }
   return h;
 }
 
 
-/* A mapping as one number, digit t (base n_procs) being task t's processor: how the search hands
- * a candidate to the sampled runs (policy parameters are numbers).  2^53 bounds it: 33 tasks on
- * a GPU and two DLAs. */
+/* A mapping as one number, digit t (base n_procs + 1) being task t's processor or n_procs
+ * (spread): how the search hands a candidate to the sampled runs (policy parameters are numbers).
+ * 2^53 bounds it: 26 tasks on a GPU and two DLAs. */
 static double
 map_encode (const guint *map, guint n_tasks, guint n_procs)
 {
   double v = 0;
   for (guint t = n_tasks; t-- > 0;)
-    v = v * n_procs + map[t];
+    v = v * (n_procs + 1) + map[t];
   return v;
 }
 
@@ -213,14 +243,14 @@ fixed_create (TsRunner *runner)
   double v = ts_runner_param (runner, "map");
   for (guint t = 0; t < ts_runner_scenario (runner)->n_tasks; t++)
     {
-      h->map[t] = (guint) fmod (v, h->n_procs);
-      v = floor (v / h->n_procs);
+      h->map[t] = (guint) fmod (v, h->n_procs + 1);
+      v = floor (v / (h->n_procs + 1));
     }
   return h;
 }
 
 static const TsPolicyParam fixed_params[] = {
-  { "map", "task t's processor is digit t of this number in base 1 + DLAs (0: the GPU)", 0, 0, 9007199254740992.0 },
+  { "map", "task t's processor is digit t of this number in base 2 + DLAs (0: the GPU, 1 + d: DLA d, 1 + DLAs: spread)", 0, 0, 9007199254740992.0 },
   { NULL },
 };
 
@@ -273,6 +303,8 @@ static double
 task_solo (const Search *s, guint t, guint proc, double *demand)
 {
   const TsModel *m = s->scn->tasks[t].model;
+  if (proc >= s->n_procs)
+    proc = TS_PROC_GPU;  /* spread: counted as the GPU's, where its requests go first */
   double ns = ts_hetero_solo_ns (s->dla, m, proc, NULL, NULL), bytes = 0;
   for (guint i = 0; i < ts_model_full_n_kernels (m); i++)
     bytes += ts_model_full_kernel (m, i)->dram_bytes;
@@ -289,14 +321,17 @@ static double
 predicted_slowdown (const Search *s, const guint *map, guint t)
 {
   double x[TS_ITF_N_FEATURES] = { 0 };
-  x[TS_ITF_VICTIM_ON_DLA] = map[t] != TS_PROC_GPU;
+  /* a spread task counts as the GPU's (see task_solo) */
+#define HOME(p) ((p) >= s->n_procs ? TS_PROC_GPU : (p))
+  x[TS_ITF_VICTIM_ON_DLA] = HOME (map[t]) != TS_PROC_GPU;
   task_solo (s, t, map[t], &x[TS_ITF_VICTIM_DEMAND]);
   for (guint u = 0; u < s->n_tasks; u++)
     {
-      if (u == t || map[u] == map[t])
+      if (u == t || HOME (map[u]) == HOME (map[t]))
         continue;  /* the same processor's sharing is the sampled run's own */
       double m, busy = MIN (1.0, s->rate[u] * task_solo (s, u, map[u], &m) / TS_NS_PER_S);
-      x[map[u] == TS_PROC_GPU ? TS_ITF_GPU_DEMAND : TS_ITF_DLA_DEMAND] += busy * m;
+      x[HOME (map[u]) == TS_PROC_GPU ? TS_ITF_GPU_DEMAND : TS_ITF_DLA_DEMAND] += busy * m;
+#undef HOME
     }
   if (x[TS_ITF_GPU_DEMAND] == 0 && x[TS_ITF_DLA_DEMAND] == 0)
     return 1.0;  /* nothing beside it: no interference, whatever the MLP's rounding says */
@@ -427,7 +462,7 @@ priority_create (TsRunner *runner, gboolean itf, GError **error)
   Search s = { .scn = scn, .dla = ts_backend_dla (h->be), .n_tasks = scn->n_tasks, .n_procs = h->n_procs,
                .goal = (Goal) ts_runner_param (runner, "goal"),
                .sample = ts_time_from_ms (ts_runner_param (runner, "sample_ms")) };
-  if (map_encode ((guint[]) { h->n_procs - 1 }, 1, h->n_procs) * pow (h->n_procs, scn->n_tasks - 1) > 9007199254740992.0)
+  if (pow (h->n_procs + 1, scn->n_tasks) > 9007199254740992.0)
     {
       g_set_error (error, TS_ERROR, TS_ERROR_INPUT, "%u tasks on %u processors are more than the router's search encodes",
                    scn->n_tasks, h->n_procs);
@@ -455,7 +490,7 @@ priority_create (TsRunner *runner, gboolean itf, GError **error)
       for (guint i = 0; i < scn->n_tasks && best >= 0; i++)
         {
           guint t = order[i], keep = h->map[t];
-          for (guint p = 0; p < h->n_procs; p++)
+          for (guint p = 0; p <= h->n_procs; p++)
             {
               if (p == keep)
                 continue;
@@ -481,8 +516,11 @@ priority_create (TsRunner *runner, gboolean itf, GError **error)
     }
   g_autoptr (GString) desc = g_string_new (NULL);
   for (guint t = 0; t < scn->n_tasks; t++)
-    g_string_append_printf (desc, "%s%s=%s%u", t ? " " : "", scn->tasks[t].name, h->map[t] ? "dla" : "gpu",
-                            h->map[t] ? h->map[t] - 1 : 0);
+    if (h->map[t] == h->n_procs)
+      g_string_append_printf (desc, "%s%s=spread", t ? " " : "", scn->tasks[t].name);
+    else
+      g_string_append_printf (desc, "%s%s=%s%u", t ? " " : "", scn->tasks[t].name, h->map[t] ? "dla" : "gpu",
+                              h->map[t] ? h->map[t] - 1 : 0);
   g_debug ("%s: mapping %s after %" G_GUINT64_FORMAT " sampled runs", itf ? "priority-score-itf" : "priority-score",
            desc->str, s.runs);
   return h;
@@ -542,10 +580,11 @@ static const TsPolicyClass priority_score = {
   .summary = "applications mapped to processors by sampled runs, without interference prediction",
   .description =
     "The router of \"Interference Aware DNN Serving on Heterogeneous Processors in Edge Systems\" "
-    "without its predictor.  Each application gets one processor for all its requests.  Starting "
+    "without its predictor.  Each application gets one processor for all its requests, or is "
+    "spread: each request to the processor expected to finish it first.  Starting "
     "from all on the GPU, applications in descending priority score (allocation ratio: its share of "
     "the offered requests, over consumed allocation: its share of the processor time they take) "
-    "each try every processor; a short sampled run of this scenario on the simulated SoC scores "
+    "each try every processor and spreading; a short sampled run of this scenario on the simulated SoC scores "
     "each candidate mapping by the goal, and the best is kept (two passes).  The sampled runs do "
     "not model DRAM sharing: the router is blind to interference across processors.",
   .create = hetero_create,

@@ -269,6 +269,12 @@ static const TsPolicyClass hetero_fixed = {
   .params = fixed_params,
 };
 
+const TsPolicyClass *
+ts_hetero_fixed_policy (void)
+{
+  return &hetero_fixed;
+}
+
 /* A task's requests per second, as its arrival process offers them (closed loops: one request
  * per solo time and think time). */
 static double

@@ -30,4 +30,9 @@ guint ts_hetero_layer_proc (const TsDlaModel *dla, guint proc, const TsKernelDes
  * hand-offs (*handoffs); either pointer may be NULL.  dla may be NULL when proc is the GPU. */
 double ts_hetero_solo_ns (const TsDlaModel *dla, const TsModel *m, guint proc, double *dla_ns, guint *handoffs);
 
+/* The routers' instrument, not registered: every job of task t on the processor that digit t of
+ * its parameter `map` (base 2 + DLAs) names: 0 the GPU, 1 + d DLA d, 1 + DLAs "spread" (each
+ * request to the processor where its solo time after the unfinished work sent there is least). */
+const TsPolicyClass *ts_hetero_fixed_policy (void);
+
 G_END_DECLS

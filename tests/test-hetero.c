@@ -4,7 +4,7 @@
 
 #include <math.h>
 
-#include "policies/policy.h"
+#include "policies/hetero.h"
 #include "sim/metrics.h"
 #include "tests/testutil.h"
 
@@ -124,6 +124,26 @@ test_no_dla (void)
   g_assert_cmpuint (a.missed, ==, 107 + 112);
 }
 
+/* three-apps.cfg with every application spread (map 2 + 2 x 3 + 2 x 9 in base 3): at each
+ * release a, b, c in turn go where their solo time after the work outstanding there is least:
+ * a to the GPU (0 + 10 < 0 + 17 us), b to the DLA (10 + 10 > 0 + 17), c to the GPU (20 + 10 <
+ * 17 + 17).  c's kernel waits for a's (each fills the GPU): latencies a 10, b 17, c 20 us, every
+ * 40 us period alike (all done by then). */
+static void
+test_spread (void)
+{
+  g_autoptr (TsScenario) s = load ("dla/three-apps.cfg");
+  TsParamValue pv = { (char *) "hetero-fixed", (char *) "map", 2 + 2 * 3 + 2 * 9 };
+  g_array_append_val (s->params, pv);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TsRunResult) r = ts_run (s, ts_hetero_fixed_policy (), &error);
+  g_assert_no_error (error);
+  g_array_set_size (s->params, s->params->len - 1);  /* the scenario frees its own entries only */
+  assert_latencies (r, 0, 10000, 10000);
+  assert_latencies (r, 1, 17000, 17000);
+  assert_latencies (r, 2, 20000, 20000);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -132,5 +152,6 @@ main (int argc, char **argv)
   g_test_add_func ("/hetero/gpu-only-metrics", test_gpu_only_metrics);
   g_test_add_func ("/hetero/priority-score", test_priority_score);
   g_test_add_func ("/hetero/no-dla", test_no_dla);
+  g_test_add_func ("/hetero/spread", test_spread);
   return g_test_run ();
 }

@@ -9,10 +9,11 @@ extern const TsPolicyClass *const ts_reef_family[];
 extern const TsPolicyClass *const ts_rtsched_family[];
 extern const TsPolicyClass *const ts_rt_mdl_family[];
 extern const TsPolicyClass *const ts_app_family[];
+extern const TsPolicyClass *const ts_hetero_family[];
 
 static const TsPolicyClass *const *const families[] = {
   ts_streams_family, ts_seq_family, ts_reef_family, ts_rtsched_family, ts_rt_mdl_family,
-  ts_app_family,
+  ts_app_family, ts_hetero_family,
 };
 
 const TsPolicyClass *const *

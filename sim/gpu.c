@@ -150,6 +150,11 @@ struct _TsGpu {
   double bandwidth;      /* bytes per ns the memory rule shares; 0: no memory rule */
   double mem_rho;        /* sum of the resident kernels' m: their demand over the bandwidth */
   double mem_slow;       /* s >= 1: how much slower every memory-bound share runs now */
+  const double *ext_m;   /* other processors' demands on the same DRAM (ts_gpu_memory_external) */
+  guint n_ext;
+  double ext_rho;        /* their sum */
+  TsGpuMemoryFn mem_fn;  /* told when mem_slow changes */
+  gpointer mem_data;
   guint rr_next;         /* round-robin placement cursor */
 
   KRun *kruns;
@@ -815,7 +820,7 @@ static double
 memory_slowdown (const TsGpu *g)
 {
   double s = 1.0;
-  if (g->mem_rho > 1.0 + 1e-12)
+  if (g->mem_rho + g->ext_rho > 1.0 + 1e-12)
     for (int it = 0; it < 50; it++)
       {
         double f = -1.0, df = 0;
@@ -829,6 +834,13 @@ memory_slowdown (const TsGpu *g)
                 df -= q->mem_frac * q->mem_frac / (den * den);
               }
           }
+        for (guint j = 0; j < g->n_ext; j++)  /* other processors' work: the same terms */
+          if (g->ext_m[j] > 0)
+            {
+              double den = (1.0 - g->ext_m[j]) + g->ext_m[j] * s;
+              f += g->ext_m[j] / den;
+              df -= g->ext_m[j] * g->ext_m[j] / (den * den);
+            }
         double step = f / df;
         s -= step;
         if (-step <= 1e-15 * s)
@@ -860,6 +872,8 @@ rates_settle (TsGpu *g)
       if (s != g->mem_slow)
         {
           g->mem_slow = s;
+          if (g->mem_fn != NULL)
+            g->mem_fn (g->mem_data, s);
           for (guint32 e = 0; e < g->n_live; e++)
             {
               Group *grp = &g->groups[g->live[e]];
@@ -1849,3 +1863,31 @@ ts_gpu_drain (TsGpu *gpu, guint stream, TsPreemptDoneFn fn, gpointer data)
     }
   return s->pr.host_dropped;
 }
+
+/* ---- other processors on the same DRAM (sim/dla.h) ---- */
+
+void
+ts_gpu_memory_set_peer (TsGpu *gpu, TsGpuMemoryFn fn, gpointer data)
+{
+  gpu->mem_fn = fn;
+  gpu->mem_data = data;
+}
+
+void
+ts_gpu_memory_external (TsGpu *gpu, const double *demand, guint n)
+{
+  if (!gpu->mem_rule || !gpu->sm_rule)
+    return;
+  double sum = 0;
+  for (guint j = 0; j < n; j++)
+    sum += demand[j];
+  gpu->ext_m = demand, gpu->n_ext = n, gpu->ext_rho = sum;
+  if (gpu->chain.on)
+    chain_materialize (gpu, TRUE);  /* its waves assumed the memory rule's factor constant */
+  gpu->mem_dirty = TRUE;
+  request_dispatch (gpu);
+}
+
+double ts_gpu_memory_slowdown (const TsGpu *gpu) { return gpu->mem_slow; }
+
+double ts_gpu_memory_bandwidth (const TsGpu *gpu) { return gpu->mem_rule && gpu->sm_rule ? gpu->bandwidth : 0; }

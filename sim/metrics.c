@@ -41,7 +41,7 @@ selected (const TsScenario *scn, guint t, int task, int cls)
 typedef struct {
   TsStats st;
   GArray *lat, *plat;     /* TsTime: latencies of finished jobs, of preemptions */
-  guint preempted, deadline_jobs, finished_in_time;
+  guint preempted, deadline_jobs, finished_in_time, good, in_slo;
   double acc, lat_sum;
   double work;            /* completed jobs' GPU work (ts_variant_sm_ns), for energy */
 } Acc;
@@ -125,7 +125,7 @@ job_work (const TsScenario *scn, double *const *w, const TsJob *j)
 static void
 acc_init (Acc *a)
 {
-  *a = (Acc) { .st = { .dmr = NAN, .energy_per_job_mj = NAN, .avg_power_w = NAN, .accuracy = NAN, .lat_mean_ms = NAN, .lat_p50_ms = NAN,
+  *a = (Acc) { .st = { .dmr = NAN, .energy_per_job_mj = NAN, .avg_power_w = NAN, .slo_attainment = NAN, .fairness_jain = NAN, .accuracy = NAN, .lat_mean_ms = NAN, .lat_p50_ms = NAN,
                        .lat_p90_ms = NAN, .lat_p99_ms = NAN, .lat_max_ms = NAN,
                        .preempt_lat_p50_ms = NAN, .preempt_lat_p99_ms = NAN, .preempted_ratio = NAN },
                .lat = g_array_new (FALSE, FALSE, sizeof (TsTime)),
@@ -151,6 +151,9 @@ acc_job (Acc *a, const TsJob *j, TsTime duration)
       a->lat_sum += (double) l;
       if (j->finish <= duration)
         a->finished_in_time++;
+      gboolean ok = j->deadline == TS_TIME_NEVER || j->finish <= j->deadline;
+      a->in_slo += ok && j->deadline != TS_TIME_NEVER;
+      a->good += ok && j->finish <= duration;
     }
 }
 
@@ -165,12 +168,12 @@ acc_preemption (Acc *a, const TsPreemptRecord *p)
 /* The metrics from the sums; job latencies only for one task (they do not mix across tasks). */
 static void
 acc_finish (Acc *a, const TsRunResult *res, gboolean latencies, TsTime active, double energy_share,
-            TsStats *out)
+            TsTime power_time, TsStats *out)
 {
   TsStats *st = &a->st;
   if (!isnan (energy_share))
     {
-      st->avg_power_w = active > 0 ? energy_share / ((double) active / TS_NS_PER_S) : NAN;
+      st->avg_power_w = power_time > 0 ? energy_share / ((double) power_time / TS_NS_PER_S) : NAN;
       if (st->completed > 0)
         st->energy_per_job_mj = energy_share * 1e3 / st->completed;
     }
@@ -179,6 +182,9 @@ acc_finish (Acc *a, const TsRunResult *res, gboolean latencies, TsTime active, d
   if (st->jobs > 0)
     st->accuracy = a->acc / st->jobs, st->preempted_ratio = (double) a->preempted / st->jobs;
   st->throughput_rps = active > 0 ? a->finished_in_time / ((double) active / TS_NS_PER_S) : NAN;
+  st->goodput_rps = active > 0 ? a->good / ((double) active / TS_NS_PER_S) : NAN;
+  if (a->deadline_jobs > 0)
+    st->slo_attainment = (double) a->in_slo / a->deadline_jobs;
   if (a->plat->len > 0)
     {
       TsTime *v = (TsTime *) a->plat->data;
@@ -201,6 +207,8 @@ acc_finish (Acc *a, const TsRunResult *res, gboolean latencies, TsTime active, d
   g_array_unref (a->lat);
   g_array_unref (a->plat);
 }
+
+static double fairness (const TsScenario *scn, const TsRunResult *res, int task, int cls);
 
 /* Accumulates the jobs and preemptions of the selected tasks. */
 /* How long task t was active (a result built without lifetimes: the duration). */
@@ -244,9 +252,38 @@ collect (const TsScenario *scn, const TsRunResult *res, int task, int cls, TsSta
     }
   TsTime active = task >= 0 ? task_active (res, task) : res->duration;
   double share = energy_share (energy, a.work, work_all, task < 0 && cls < 0);
-  if (task < 0 && !isnan (share))   /* a total's power is over the run's whole span */
-    active = (TsTime) (span * TS_NS_PER_S);
-  acc_finish (&a, res, task >= 0, active, share, out);
+  /* a task's power is over its lifetime, a total's over the run's whole span (drain included) */
+  TsTime power_time = task >= 0 ? active : (TsTime) (span * TS_NS_PER_S);
+  acc_finish (&a, res, task >= 0, active, share, power_time, out);
+  out->fairness_jain = fairness (scn, res, -1, task >= 0 ? -1 : cls);
+}
+
+/* Jain's index over the selected tasks' goodput / offered load (see metrics.h). */
+static double
+fairness (const TsScenario *scn, const TsRunResult *res, int task, int cls)
+{
+  guint n_tasks = 0;  /* from the jobs: callers of ts_stats_task may pass no scenario */
+  for (guint i = 0; i < res->jobs->len; i++)
+    n_tasks = MAX (n_tasks, ((const TsJob *) res->jobs->pdata[i])->task + 1);
+  g_autofree guint *jobs = g_new0 (guint, n_tasks), *good = g_new0 (guint, n_tasks);
+  for (guint i = 0; i < res->jobs->len; i++)
+    {
+      const TsJob *j = res->jobs->pdata[i];
+      if (!selected (scn, j->task, task, cls) || (res->task_ran != NULL && !res->task_ran[j->task]))
+        continue;
+      jobs[j->task]++;
+      good[j->task] += j->finish >= 0 && j->finish <= res->duration
+                       && (j->deadline == TS_TIME_NEVER || j->finish <= j->deadline);
+    }
+  double sum = 0, sq = 0;
+  guint n = 0;
+  for (guint t = 0; t < n_tasks; t++)
+    if (jobs[t] > 0)
+      {
+        double x = (double) good[t] / jobs[t];  /* goodput over offered load: the durations cancel */
+        sum += x, sq += x * x, n++;
+      }
+  return n == 0 ? NAN : sq == 0 ? 1.0 : sum * sum / (n * sq);
 }
 
 void
@@ -271,8 +308,13 @@ ts_stats_tasks (const TsScenario *scn, const TsRunResult *res, TsStats *out)
       const TsPreemptRecord *p = &g_array_index (res->preemptions, TsPreemptRecord, i);
       acc_preemption (&a[p->task], p);
     }
+  double f = fairness (scn, res, -1, -1);
   for (guint t = 0; t < scn->n_tasks; t++)
-    acc_finish (&a[t], res, TRUE, task_active (res, t), energy_share (energy, a[t].work, work_all, FALSE), &out[t]);
+    {
+      acc_finish (&a[t], res, TRUE, task_active (res, t), energy_share (energy, a[t].work, work_all, FALSE),
+                  task_active (res, t), &out[t]);
+      out[t].fairness_jain = f;
+    }
 }
 
 void

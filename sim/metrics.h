@@ -23,7 +23,15 @@
  *                being its variant's solo SM-time, sum over its kernels of solo duration x SMs
  *                it spans alone under most-free placement, min(SMs, blocks);
  *   energy_per_job_mj  that energy (the selection's share) per completed job, in mJ;
- *   avg_power_w  that energy per second the task was active; for a total, E / T. */
+ *   avg_power_w  that energy per second the task was active; for a total, E / T;
+ *   goodput      jobs finished by `duration` within their SLO (their deadline; any finish for
+ *                tasks without one), per second the task was active (as throughput);
+ *   slo          SLO attainment: jobs finished within their deadline over jobs (dropped ones
+ *                count as not); NAN for tasks without a deadline;
+ *   fairness     Jain's index (sum x)^2 / (n sum x^2) over the n selected tasks with jobs, x being
+ *                a task's normalised throughput: its goodput over its offered load (jobs per
+ *                second of duration); 1 when all get the same share, 1/n when one gets all.
+ *                Per task it is the index of the task's policy run over all its tasks. */
 #pragma once
 
 #include "runner.h"
@@ -43,6 +51,9 @@ typedef struct {
   double wasted_gpu_ms;
   double energy_per_job_mj;   /* NAN without a power model or usage, or without completed jobs */
   double avg_power_w;         /* NAN without a power model or usage */
+  double goodput_rps;
+  double slo_attainment;      /* NAN without deadline */
+  double fairness_jain;       /* NAN if no task has jobs */
 } TsStats;
 
 /* The energy of a run in joules over its span T = max(duration, end) in seconds (docs/model.md

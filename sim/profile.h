@@ -22,7 +22,10 @@
  *     cpu_core_w }: optional (TsPower); without it runs report no energy;
  *   cost = { fp32_tflops; fp16_tflops (optional); dram_gbps; kernel_fixed_us;
  *     efficiency = { <kind> = e; ... } (optional) }: optional (TsCostModel, sim/cost.h); without
- *     it the profile cannot predict durations, only run models measured on it. */
+ *     it the profile cannot predict durations, only run models measured on it;
+ *   dla = { count; fp16_tflops; dram_gbps; layer_fixed_us; handoff_us; supports = [ kinds ];
+ *     efficiency = { <kind> = e; ... } (optional) }: optional (TsDlaModel, sim/dla.h): deep-learning
+ *     accelerators beside the GPU. */
 #pragma once
 
 #include "cost.h"
@@ -126,6 +129,19 @@ typedef enum {
   TS_STAND_IN_TIMED,     /* blocks that spin on the clock: exact durations, no contention */
 } TsStandIn;
 
+/* Deep-learning accelerators beside the GPU (an edge SoC's NVDLA engines; sim/dla.h), all alike.
+ * An engine runs one layer at a time; its solo time is its own roofline (cost.h, with u = 1: a
+ * layer has the whole engine).  DLAs compute in FP16 (or INT8), never FP32, so every layer uses
+ * the FP16 peak, as TensorRT runs an FP32 network built for a DLA. */
+typedef struct {
+  guint count;                     /* engines; 0: the profile has none */
+  TsCostModel cost;                /* one engine's: peak (both precisions), the bandwidth one engine
+                                    * reaches alone, the fixed cost per layer, efficiencies */
+  TsTime handoff;                  /* a job's execution moving between the GPU and a DLA, either way
+                                    * (synchronisation and the tensor's hand-over) */
+  gboolean supports[TS_N_KINDS];   /* the layer kinds an engine runs; the others fall back to the GPU */
+} TsDlaModel;
+
 typedef struct {
   char *name;
   char *description;
@@ -156,6 +172,7 @@ typedef struct {
   TsHostModel host;
   TsPower power;
   TsCostModel cost;
+  TsDlaModel dla;
   TsStandIn stand_in;
 } TsProfile;
 

@@ -47,6 +47,9 @@ static const StatColumn stat_columns[] = {
   STAT (preempt_lat_p99_ms, FALSE, "%.6f", 3, FALSE, "99th percentile preemption latency, ms"),
   STAT (wasted_gpu_ms, FALSE, "%.6f", 2, FALSE, "GPU time of killed or discarded work, ms"),
   STAT (preempted_ratio, FALSE, "%.6f", 3, FALSE, "fraction of jobs preempted at least once"),
+  STAT (goodput_rps, FALSE, "%.3f", 2, FALSE, "jobs finished within the duration and their SLO (deadline) per second"),
+  STAT (slo_attainment, FALSE, "%.6f", 3, FALSE, "jobs finished within their deadline / jobs"),
+  STAT (fairness_jain, FALSE, "%.6f", 3, FALSE, "Jain's index of the policy's tasks' goodput / offered load"),
   STAT (energy_per_job_mj, FALSE, "%.6f", 3, FALSE, "the task's share of the run's energy per completed job, mJ"),
   STAT (avg_power_w, FALSE, "%.6f", 2, FALSE, "that energy per second the task was active, W"),
 };

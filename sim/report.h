@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 
 /* Columns summary.csv has after the leading ones. */
 #define TS_SUMMARY_EXTRA_COLUMNS "preempt_lat_p50_ms,preempt_lat_p99_ms,wasted_gpu_ms,preempted_ratio," \
-  "energy_per_job_mj,avg_power_w"
+  "goodput_rps,slo_attainment,fairness_jain,energy_per_job_mj,avg_power_w"
 
 /* Columns of jobs.csv: one row per job, times in integer ns (docs/units.md: a column's unit is
  * its name's suffix). */

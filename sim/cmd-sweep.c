@@ -68,11 +68,8 @@ emit_slurm (const TsSweep *sw, const char *dir, guint n_shards, guint cpus, char
                    "which sbatch's --output pattern cannot express; choose another folder", dir_abs);
       return FALSE;
     }
-  if (g_mkdir_with_parents (dir, 0777) != 0)
-    {
-      g_set_error (error, TS_ERROR, TS_ERROR_IO, "cannot create %s", dir);
-      return FALSE;
-    }
+  if (!ts_output_mkdir (dir, error))
+    return FALSE;
   g_auto (GStrv) pct = g_strsplit (dir_abs, "%", -1);
   g_autofree char *dir_pattern = g_strjoinv ("%%", pct);
   g_autofree char *q_exe = sh_quote (exe), *q_sweep = sh_quote (sweep_abs), *q_dir = sh_quote (dir_abs);

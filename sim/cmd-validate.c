@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "cmd.h"
+#include "datadir.h"
 #include "policies/policy.h"
 #include "realgpu.h"
 #include "report.h"
@@ -77,8 +78,8 @@ validate_main (int argc, char **argv, GError **error)
   /* The simulated kernels behave as the synthetic ones the GPU runs, as calibrate measured them. */
   scn->profile->stand_in = ts_real_gpu_stand_in (gpu);
   /* A folder that cannot be written is found before the GPU runs, not after. */
-  if (outdir != NULL && g_mkdir_with_parents (outdir, 0777) != 0)
-    return ts_cmd_usage (error, "-o %s: %s", outdir, g_strerror (errno));
+  if (outdir != NULL && !ts_output_mkdir (outdir, error))
+    return FALSE;
 
   /* The report goes to stdout and, with -o, to validation.txt: build it once. */
   char *text = NULL;

@@ -307,3 +307,13 @@ ts_data_default_scenario (char **label)
   g_assert (b != NULL);  /* compiled in by the build */
   return b;
 }
+
+gboolean
+ts_output_mkdir (const char *path, GError **error)
+{
+  if (g_mkdir_with_parents (path, 0777) == 0)
+    return TRUE;
+  int e = errno;
+  g_set_error (error, TS_ERROR, TS_ERROR_IO, "cannot create %s: %s", path, g_strerror (e));
+  return FALSE;
+}

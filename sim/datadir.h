@@ -60,6 +60,10 @@ gboolean ts_output_write (const char *path, const char *data, gsize len, GError 
  * the message ts_output_write gives), so that a command can refuse it before a long run. */
 gboolean ts_output_check (const char *path, GError **error);
 
+/* Creates folder path and its parents (as mkdir -p); TS_ERROR_IO "cannot create PATH: reason"
+ * on failure. */
+gboolean ts_output_mkdir (const char *path, GError **error);
+
 /* Path, label and contents of the embedded default scenario. */
 GBytes *ts_data_default_scenario (char **label);
 

@@ -837,12 +837,8 @@ ts_plot_dir (const char *dir, guint *n, GError **error)
       g_set_error (error, TS_ERROR, TS_ERROR_USAGE, "%s holds neither a run's summary.csv nor a sweep's points.csv", dir);
       return FALSE;
     }
-  if (g_mkdir_with_parents (plots, 0777) != 0)
-    {
-      int e = errno;
-      g_set_error (error, TS_ERROR, TS_ERROR_IO, "cannot create %s: %s", plots, g_strerror (e));
-      return FALSE;
-    }
+  if (!ts_output_mkdir (plots, error))
+    return FALSE;
   g_autoptr (GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GHashTable) used = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   Figures fg = { plots, written, used };

@@ -319,12 +319,8 @@ gboolean
 ts_report_write_dir (const char *dir, const TsScenario *scn, TsRunResult *const *runs,
                      guint n_runs, GError **error)
 {
-  if (g_mkdir_with_parents (dir, 0777) != 0)
-    {
-      int e = errno;
-      g_set_error (error, TS_ERROR, TS_ERROR_IO, "cannot create %s: %s", dir, g_strerror (e));
-      return FALSE;
-    }
+  if (!ts_output_mkdir (dir, error))
+    return FALSE;
   g_autoptr (GString) summary = ts_report_summary_csv (scn, runs, n_runs);
   g_autoptr (GString) jobs = ts_report_jobs_csv (scn, runs, n_runs);
   g_autoptr (GString) preemptions = ts_report_preemptions_csv (scn, runs, n_runs);

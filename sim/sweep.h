@@ -75,6 +75,10 @@ void ts_sweep_free (TsSweep *sweep);
  * array; the strings belong to the sweep) and its replica. */
 TsOverride *ts_sweep_point_overrides (const TsSweep *sweep, guint i, guint *replica);
 
+/* The sweep's fixed settings as overrides, then room for `extra` more (zeroed), then the
+ * terminating entry; g_free it. */
+TsOverride *ts_sweep_fixed_overrides (const TsSweep *sweep, guint extra);
+
 /* The scenario of point i, loaded with its overrides and replica seed. */
 TsScenario *ts_sweep_point_scenario (const TsSweep *sweep, guint i, GError **error);
 

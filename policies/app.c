@@ -26,6 +26,7 @@ typedef struct {
   guint n_tier, n_pacing, n_exit, n_proc;
   const TsModel **variant;  /* n_proc > 1: per exit index, the model its requests run on a DLA
                              * (ts_hetero_exec runs a model's full kernel list) */
+  double *own_dla;          /* n_proc > 1: per exit index, the solo SM-time of its GPU layers there */
   guint setting;
   TsAgent *agent;
   double lat_ref, e_ref;   /* L and E_ref (ns, J) */
@@ -37,6 +38,7 @@ typedef struct {
   TsTime ep_t0;
   /* the request in flight and the device's usage at its first launch */
   TsJob *cur;
+  double cur_own;          /* its solo SM-time on the GPU, for its share of the device's energy */
   TsUsage u0;
   TsTime t0;
   /* over the run */
@@ -196,10 +198,11 @@ launch (AppPolicy *P, App *a, TsJob *job)
   a->t0 = ts_backend_now (P->be);
   ts_backend_usage (P->be, &a->u0);
   int e = exit_of (m, k.exit);
+  if (e >= 0)
+    job->exit = e;
+  a->cur_own = k.proc != TS_PROC_GPU ? a->own_dla[k.exit] : ts_variant_sm_ns (m, job->exit, P->scn->profile);
   if (k.proc != TS_PROC_GPU)
     {
-      if (e >= 0)
-        job->exit = e;
       ts_runner_start_job (P->runner, job);
       g_autoptr (GError) error = NULL;
       /* create() checked that the backend has the profile's DLAs */
@@ -209,13 +212,10 @@ launch (AppPolicy *P, App *a, TsJob *job)
     }
   if (e < 0 || e == (int) m->n_exits - 1)
     {
-      if (e >= 0)
-        job->exit = e;
       ts_runner_launch_job (P->runner, s, job);
       return;
     }
   /* chunks up to the exit's, then its head; the runner hears of the finish from the last */
-  job->exit = e;
   ts_runner_start_job (P->runner, job);
   const TsExit *x = &m->exits[e];
   guint n = m->chunk_first[x->after_chunk + 1];
@@ -234,12 +234,11 @@ account (AppPolicy *P, App *a)
   if (job == NULL || job->finish < 0)
     return;
   a->cur = NULL;
-  const TsModel *m = P->scn->tasks[a->task].model;
   TsUsage u;
   ts_backend_usage (P->be, &u);
   TsTime now = ts_backend_now (P->be);
   TsUsage d = { u.sm_busy_ns - a->u0.sm_busy_ns, u.dram_bytes - a->u0.dram_bytes, u.host_busy_ns - a->u0.host_busy_ns };
-  double own = ts_variant_sm_ns (m, job->exit, P->scn->profile);
+  double own = a->cur_own;
   double share = d.sm_busy_ns > own ? own / d.sm_busy_ns : 1.0;
   double e = energy_of (&P->scn->profile->power, &d, now - a->t0) * share;
   double lat = (double) (job->finish - job->release);
@@ -314,9 +313,28 @@ variant_of (const TsModel *m, int e)
   return v;
 }
 
+/* The solo SM-time of the layers of v that fall back to the GPU when v runs on a DLA: the
+ * variant's SM-time (ts_variant_sm_ns) over a model of those layers alone. */
+static double
+gpu_part_sm_ns (const TsScenario *scn, const TsModel *v)
+{
+  guint n = ts_model_full_n_kernels (v);
+  TsModel part = { .kernels = g_new (TsKernelDesc, n) };
+  for (guint i = 0; i < n; i++)
+    {
+      const TsKernelDesc *k = ts_model_full_kernel (v, i);
+      if (ts_hetero_layer_proc (&scn->profile->dla, 1, k) == TS_PROC_GPU)
+        part.kernels[part.n_kernels++] = *k;
+    }
+  double w = ts_variant_sm_ns (&part, -1, scn->profile);
+  g_free (part.kernels);
+  return w;
+}
+
 static void
 free_variants (App *a, const TsModel *m)
 {
+  g_free (a->own_dla);
   for (guint k = 0; a->variant != NULL && k < a->n_exit; k++)
     if (a->variant[k] != m)
       g_free ((TsModel *) a->variant[k]);
@@ -408,8 +426,12 @@ create_family (TsRunner *runner, const TsPolicyClass *cls, gboolean learning, Ts
       if (a->n_proc == 1)
         continue;
       a->variant = g_new (const TsModel *, a->n_exit);
+      a->own_dla = g_new (double, a->n_exit);
       for (guint k = 0; k < a->n_exit; k++)
-        a->variant[k] = variant_of (m, exit_of (m, k));
+        {
+          a->variant[k] = variant_of (m, exit_of (m, k));
+          a->own_dla[k] = gpu_part_sm_ns (P->scn, a->variant[k]);
+        }
     }
   return P;
 }

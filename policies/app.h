@@ -13,7 +13,9 @@
  *   setting = ((proc x n_exit + exit) x n_pacing + pacing) x n_tier + tier
  * over the knobs the policy's parameters enable; proc is outermost, so that where it has one value
  * (no DLA) the settings are those of the other knobs alone.  A change takes effect at the app's
- * next request.  The power model has no DLA term: a request's energy counts the GPU's alone.
+ * next request.  On a DLA, a request's energy share is by the solo SM-time of its GPU layers; the
+ * power model has no DLA term, so a DLA layer costs nothing (an underestimate on a profile with
+ * both groups, jetson-agx-orin).
  *
  * Each app sees only what an app on a phone can: its own requests' latencies and accuracy, its own
  * energy as the OS would attribute it, and the device's coarse load.  Its utility per request:

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "policies/app.h"
+#include "policies/hetero.h"
+#include "sim/dla.h"
 #include "sim/metrics.h"
 
 /* The random stream of task t's agent: apart from its release and lifetime streams. */
@@ -21,7 +23,10 @@ typedef struct {
   AppPolicy *pol;
   guint task;
   guint stream[2];         /* per tier index: 0 the lowest level, 1 the highest */
-  guint n_tier, n_pacing, n_exit;
+  guint n_tier, n_pacing, n_exit, n_proc;
+  const TsModel **variant;  /* n_proc > 1: per exit index, the model its requests run on a DLA
+                             * (ts_hetero_exec runs a model's full kernel list) */
+  double *own_dla;          /* n_proc > 1: per exit index, the solo SM-time of its GPU layers there */
   guint setting;
   TsAgent *agent;
   double lat_ref, e_ref;   /* L and E_ref (ns, J) */
@@ -33,6 +38,7 @@ typedef struct {
   TsTime ep_t0;
   /* the request in flight and the device's usage at its first launch */
   TsJob *cur;
+  double cur_own;          /* its solo SM-time on the GPU, for its share of the device's energy */
   TsUsage u0;
   TsTime t0;
   /* over the run */
@@ -57,6 +63,7 @@ static const TsPolicyParam app_params[] = {
   { "knob_tier", "apps may choose their stream priority tier (0 or 1)", 1, 0, 1 },
   { "knob_pacing", "apps may choose how many kernels they keep in flight (0 or 1)", 1, 0, 1 },
   { "knob_exit", "apps whose model has exits may choose one (0 or 1)", 1, 0, 1 },
+  { "knob_proc", "apps may run on a DLA engine, where the profile has some that support a layer of their model (0 or 1)", 1, 0, 1 },
   { "epoch", "requests between an app's decisions", 8, 1, 1e6 },
   { "epsilon", "probability that a learning app explores a random setting at a decision", 0.1, 0, 1 },
   { NULL, NULL, 0, 0, 0 },
@@ -77,33 +84,53 @@ ts_app_params (const TsScenario *scn, const TsPolicyClass *cls, TsAppParams *out
         }
     }
   *out = (TsAppParams) { .energy_weight = v[0], .accuracy_weight = v[1], .knob_tier = v[2] != 0,
-                         .knob_pacing = v[3] != 0, .knob_exit = v[4] != 0, .epoch = (guint) v[5], .epsilon = v[6] };
+                         .knob_pacing = v[3] != 0, .knob_exit = v[4] != 0, .knob_proc = v[5] != 0, .epoch = (guint) v[6], .epsilon = v[7] };
 }
 
+/* Whether the engines of d run some layer of m, in any of its variants (else a DLA would run
+ * m as the GPU does, and the knob would only duplicate settings). */
+static gboolean
+dla_runs_some (const TsDlaModel *d, const TsModel *m)
+{
+  for (guint i = 0; i < m->n_kernels; i++)
+    if (ts_dla_model_supports (d, m->kernels[i].kind))
+      return TRUE;
+  for (guint e = 0; e < m->n_exits; e++)
+    for (guint i = 0; i < m->exits[e].n_kernels; i++)
+      if (ts_dla_model_supports (d, m->exits[e].kernels[i].kind))
+        return TRUE;
+  return FALSE;
+}
+
+typedef struct {
+  guint tier, pacing, exit, proc;
+} Knobs;
+
 static void
-knob_sizes (const TsScenario *scn, guint t, const TsAppParams *p, guint *n_tier, guint *n_pacing, guint *n_exit)
+knob_sizes (const TsScenario *scn, guint t, const TsAppParams *p, Knobs *n)
 {
   const TsModel *m = scn->tasks[t].model;
-  *n_tier = p->knob_tier && scn->profile->priority_levels > 1 ? 2 : 1;
-  *n_pacing = p->knob_pacing ? N_PACING : 1;
-  *n_exit = p->knob_exit && m->n_exits > 1 ? m->n_exits : 1;
+  const TsDlaModel *d = &scn->profile->dla;
+  n->tier = p->knob_tier && scn->profile->priority_levels > 1 ? 2 : 1;
+  n->pacing = p->knob_pacing ? N_PACING : 1;
+  n->exit = p->knob_exit && m->n_exits > 1 ? m->n_exits : 1;
+  n->proc = p->knob_proc && d->count > 0 && dla_runs_some (d, m) ? 1 + d->count : 1;
 }
 
 guint
 ts_app_n_settings (const TsScenario *scn, guint t, const TsAppParams *p)
 {
-  guint a, b, c;
-  knob_sizes (scn, t, p, &a, &b, &c);
-  return a * b * c;
+  Knobs n;
+  knob_sizes (scn, t, p, &n);
+  return n.tier * n.pacing * n.exit * n.proc;
 }
 
-/* Setting s as knob indices. */
-static void
-decode (guint s, guint n_tier, guint n_pacing, guint *tier, guint *pacing, guint *exit_idx)
+/* Setting s as knob indices (proc as ts_hetero_exec numbers processors: 0 the GPU, 1 + d DLA d). */
+static Knobs
+decode (guint s, const Knobs *n)
 {
-  *tier = s % n_tier;
-  *pacing = (s / n_tier) % n_pacing;
-  *exit_idx = s / n_tier / n_pacing;
+  return (Knobs) { .tier = s % n->tier, .pacing = (s / n->tier) % n->pacing,
+                   .exit = (s / n->tier / n->pacing) % n->exit, .proc = s / n->tier / n->pacing / n->exit };
 }
 
 /* The exit that exit index k names: k = 0 the deepest; -1 for a model without exits. */
@@ -116,14 +143,17 @@ exit_of (const TsModel *m, guint k)
 char *
 ts_app_setting_name (const TsScenario *scn, guint t, const TsAppParams *p, guint s)
 {
-  guint nt, np, ne, tier, pacing, ex;
-  knob_sizes (scn, t, p, &nt, &np, &ne);
-  decode (s, nt, np, &tier, &pacing, &ex);
+  Knobs n;
+  knob_sizes (scn, t, p, &n);
+  Knobs k = decode (s, &n);
   const TsModel *m = scn->tasks[t].model;
-  int e = exit_of (m, ex);
-  g_autofree char *win = pacing_window[pacing] == 0 ? g_strdup ("all") : g_strdup_printf ("%u", pacing_window[pacing]);
-  return g_strdup_printf ("tier=%s pacing=%s exit=%s", tier == 0 ? "low" : "high", win,
-                          e >= 0 ? m->exits[e].name : "full");
+  int e = exit_of (m, k.exit);
+  g_autofree char *win = pacing_window[k.pacing] == 0 ? g_strdup ("all") : g_strdup_printf ("%u", pacing_window[k.pacing]);
+  /* no proc= without the knob: the names stay those of a profile without DLAs */
+  g_autofree char *proc = n.proc == 1 ? g_strdup ("") : k.proc == TS_PROC_GPU ? g_strdup (" proc=gpu")
+                                                                              : g_strdup_printf (" proc=dla%u", k.proc - 1);
+  return g_strdup_printf ("tier=%s pacing=%s exit=%s%s", k.tier == 0 ? "low" : "high", win,
+                          e >= 0 ? m->exits[e].name : "full", proc);
 }
 
 /* The device's energy (J) for usage over t ns under the profile's power model (0 without one). */
@@ -154,28 +184,38 @@ kernel_done (gpointer data, guint64 tag)
   ts_runner_finish_job (P->runner, GSIZE_TO_POINTER (tag));
 }
 
-/* Launches job under the app's setting: its tier's stream, its pacing window, its variant. */
+/* Launches job under the app's setting: its tier's stream, its pacing window, its variant, its
+ * processor. */
 static void
 launch (AppPolicy *P, App *a, TsJob *job)
 {
   const TsModel *m = P->scn->tasks[a->task].model;
-  guint tier, pacing, ex;
-  decode (a->setting, a->n_tier, a->n_pacing, &tier, &pacing, &ex);
-  guint s = a->stream[tier];
-  ts_backend_stream_set_window (P->be, s, pacing_window[pacing]);
+  Knobs sz = { a->n_tier, a->n_pacing, a->n_exit, a->n_proc };
+  Knobs k = decode (a->setting, &sz);
+  guint s = a->stream[k.tier];
+  ts_backend_stream_set_window (P->be, s, pacing_window[k.pacing]);
   a->cur = job;
   a->t0 = ts_backend_now (P->be);
   ts_backend_usage (P->be, &a->u0);
-  int e = exit_of (m, ex);
+  int e = exit_of (m, k.exit);
+  if (e >= 0)
+    job->exit = e;
+  a->cur_own = k.proc != TS_PROC_GPU ? a->own_dla[k.exit] : ts_variant_sm_ns (m, job->exit, P->scn->profile);
+  if (k.proc != TS_PROC_GPU)
+    {
+      ts_runner_start_job (P->runner, job);
+      g_autoptr (GError) error = NULL;
+      /* create() checked that the backend has the profile's DLAs */
+      if (!ts_hetero_exec (P->be, a->variant[k.exit], s, k.proc, kernel_done, P, GPOINTER_TO_SIZE (job), &error))
+        g_error ("%s", error->message);
+      return;
+    }
   if (e < 0 || e == (int) m->n_exits - 1)
     {
-      if (e >= 0)
-        job->exit = e;
       ts_runner_launch_job (P->runner, s, job);
       return;
     }
   /* chunks up to the exit's, then its head; the runner hears of the finish from the last */
-  job->exit = e;
   ts_runner_start_job (P->runner, job);
   const TsExit *x = &m->exits[e];
   guint n = m->chunk_first[x->after_chunk + 1];
@@ -194,12 +234,11 @@ account (AppPolicy *P, App *a)
   if (job == NULL || job->finish < 0)
     return;
   a->cur = NULL;
-  const TsModel *m = P->scn->tasks[a->task].model;
   TsUsage u;
   ts_backend_usage (P->be, &u);
   TsTime now = ts_backend_now (P->be);
   TsUsage d = { u.sm_busy_ns - a->u0.sm_busy_ns, u.dram_bytes - a->u0.dram_bytes, u.host_busy_ns - a->u0.host_busy_ns };
-  double own = ts_variant_sm_ns (m, job->exit, P->scn->profile);
+  double own = a->cur_own;
   double share = d.sm_busy_ns > own ? own / d.sm_busy_ns : 1.0;
   double e = energy_of (&P->scn->profile->power, &d, now - a->t0) * share;
   double lat = (double) (job->finish - job->release);
@@ -255,6 +294,53 @@ decide (AppPolicy *P, App *a)
   a->started = TRUE;
 }
 
+/* The model that runs exit index k of a's on a DLA: m itself for its full model, else a view of m
+ * whose full kernel list is the variant's (chunks up to the exit's, then its head). */
+static const TsModel *
+variant_of (const TsModel *m, int e)
+{
+  if (e < 0 || e == (int) m->n_exits - 1)
+    return m;
+  const TsExit *x = &m->exits[e];
+  TsModel *v = g_new (TsModel, 1);
+  *v = *m;  /* shares m's arrays; freed with g_free */
+  v->n_chunks = x->after_chunk + 1;
+  v->n_kernels = m->chunk_first[v->n_chunks];
+  v->exits = (TsExit *) x;
+  v->n_exits = 1;
+  v->solo = ts_model_variant_solo (m, (guint) e);
+  v->accuracy = x->accuracy;
+  return v;
+}
+
+/* The solo SM-time of the layers of v that fall back to the GPU when v runs on a DLA: the
+ * variant's SM-time (ts_variant_sm_ns) over a model of those layers alone. */
+static double
+gpu_part_sm_ns (const TsScenario *scn, const TsModel *v)
+{
+  guint n = ts_model_full_n_kernels (v);
+  TsModel part = { .kernels = g_new (TsKernelDesc, n) };
+  for (guint i = 0; i < n; i++)
+    {
+      const TsKernelDesc *k = ts_model_full_kernel (v, i);
+      if (ts_hetero_layer_proc (&scn->profile->dla, 1, k) == TS_PROC_GPU)
+        part.kernels[part.n_kernels++] = *k;
+    }
+  double w = ts_variant_sm_ns (&part, -1, scn->profile);
+  g_free (part.kernels);
+  return w;
+}
+
+static void
+free_variants (App *a, const TsModel *m)
+{
+  g_free (a->own_dla);
+  for (guint k = 0; a->variant != NULL && k < a->n_exit; k++)
+    if (a->variant[k] != m)
+      g_free ((TsModel *) a->variant[k]);
+  g_free (a->variant);
+}
+
 static gpointer
 create_family (TsRunner *runner, const TsPolicyClass *cls, gboolean learning, TsAgentKind kind, GError **error)
 {
@@ -272,6 +358,20 @@ create_family (TsRunner *runner, const TsPolicyClass *cls, gboolean learning, Ts
   if (!P->scn->profile->power.present)
     P->p.energy_weight = 0;  /* nothing to weigh */
   guint levels = ts_backend_levels (P->be);
+  const TsDlaModel *dla = &P->scn->profile->dla;
+  for (guint t = 0; t < P->scn->n_tasks; t++)
+    {
+      Knobs n;
+      knob_sizes (P->scn, t, &P->p, &n);
+      if (n.proc > 1 && ts_backend_dlas (P->be) < dla->count)
+        {
+          g_set_error (error, TS_ERROR, TS_ERROR_RUN, "task '%s': profile '%s' gives apps a choice of %u DLAs, which "
+                       "backend '%s' lacks (it has %u); set the policy's knob_proc = 0", P->scn->tasks[t].name,
+                       P->scn->profile->name, dla->count, P->be->ops->name, ts_backend_dlas (P->be));
+          g_free (P);
+          return NULL;
+        }
+    }
   P->apps = g_new0 (App, P->scn->n_tasks);
   for (guint t = 0; t < P->scn->n_tasks; t++)
     {
@@ -279,7 +379,9 @@ create_family (TsRunner *runner, const TsPolicyClass *cls, gboolean learning, Ts
       const TsModel *m = P->scn->tasks[t].model;
       a->pol = P;
       a->task = t;
-      knob_sizes (P->scn, t, &P->p, &a->n_tier, &a->n_pacing, &a->n_exit);
+      Knobs kn;
+      knob_sizes (P->scn, t, &P->p, &kn);
+      a->n_tier = kn.tier, a->n_pacing = kn.pacing, a->n_exit = kn.exit, a->n_proc = kn.proc;
       /* one host thread per app, as an app's inference thread, launching on both its streams */
       guint thread = ts_backend_thread_new (P->be);
       a->stream[0] = ts_backend_stream_new (P->be, levels - 1);
@@ -291,7 +393,7 @@ create_family (TsRunner *runner, const TsPolicyClass *cls, gboolean learning, Ts
       a->e_ref = solo_energy (P->scn, m);
       if (!(a->e_ref > 0))
         a->e_ref = 1;
-      guint n = a->n_tier * a->n_pacing * a->n_exit;
+      guint n = a->n_tier * a->n_pacing * a->n_exit * a->n_proc;
       if (!learning)
         a->setting = P->ctx != NULL && P->ctx->setting != NULL ? MIN (P->ctx->setting[t], n - 1) : 0;
       else if (P->ctx != NULL && P->ctx->agents != NULL && P->ctx->agents[t] != NULL)
@@ -315,6 +417,20 @@ create_family (TsRunner *runner, const TsPolicyClass *cls, gboolean learning, Ts
           a->agent = ts_agent_new (kind, n, N_OBS, &ap, P->scn->seed, STREAM_AGENT (t));
           if (P->ctx != NULL && P->ctx->agents != NULL)
             P->ctx->agents[t] = a->agent;  /* the caller's from now on */
+        }
+    }
+  for (guint t = 0; t < P->scn->n_tasks; t++)
+    {
+      App *a = &P->apps[t];
+      const TsModel *m = P->scn->tasks[t].model;
+      if (a->n_proc == 1)
+        continue;
+      a->variant = g_new (const TsModel *, a->n_exit);
+      a->own_dla = g_new (double, a->n_exit);
+      for (guint k = 0; k < a->n_exit; k++)
+        {
+          a->variant[k] = variant_of (m, exit_of (m, k));
+          a->own_dla[k] = gpu_part_sm_ns (P->scn, a->variant[k]);
         }
     }
   return P;
@@ -362,6 +478,7 @@ destroy (gpointer self)
         }
       if (P->ctx == NULL || P->ctx->agents == NULL)
         ts_agent_free (a->agent);
+      free_variants (a, P->scn->tasks[t].model);
     }
   g_free (P->apps);
   g_free (P);
@@ -394,7 +511,8 @@ ts_app_run (const TsScenario *scn, const TsPolicyClass *cls, TsAppContext *ctx, 
 
 #define FAMILY_DESC \
   "Each app (task) schedules itself through knobs it controls, with no central scheduler: its stream's " \
-  "priority tier, how many kernels it keeps in flight, and its early exit where its model has them.  " \
+  "priority tier, how many kernels it keeps in flight, its early exit where its model has them, and its " \
+  "processor (the GPU or a DLA engine, with fallback to the GPU) where the profile has DLAs.  " \
   "Its utility per request weighs accuracy, latency and energy (parameters); a setting changes only at " \
   "the app's next request (policies/app.h)."
 
@@ -402,7 +520,7 @@ const TsPolicyClass ts_policy_app = {
   .name = "app",
   .summary = "apps schedule themselves, each with a fixed knob setting (default: no adaptation)",
   .description = FAMILY_DESC "  Here every app keeps its default setting (lowest tier, every kernel in "
-                 "flight, deepest exit), or the one `tiersim adapt` gives it.",
+                 "flight, deepest exit, the GPU), or the one `tiersim adapt` gives it.",
   .create = create, .config = &cfg_fixed, .destroy = destroy, .job_arrived = job_arrived, .job_finished = job_finished,
   .params = app_params,
 };

@@ -3,10 +3,19 @@
  *   tier     its stream's priority level: the lowest (CUDA's default) or the highest;
  *   pacing   how many of its kernels it keeps launched on the device: all, 4, or 1 (the rest wait
  *            in its host queue: ts_backend_stream_set_window);
- *   exit     which early-exit variant it runs, where its model has exits (deepest first).
+ *   exit     which early-exit variant it runs, where its model has exits (deepest first);
+ *   proc     its processor, where the profile has DLA engines (sim/dla.h) and they support some
+ *            layer of its model: the GPU, or DLA engine d, running there the layers the engines
+ *            support and the others on its GPU stream, with a hand-off at each change
+ *            (ts_hetero_exec, policies/hetero.h).  Tier and pacing act on its GPU layers.
  * A setting is one value of each knob, numbered so that 0 is the default (lowest tier, all in
- * flight, deepest exit): setting = (exit x n_pacing + pacing) x n_tier + tier, over the knobs the
- * policy's parameters enable.  A change takes effect at the app's next request.
+ * flight, deepest exit, the GPU):
+ *   setting = ((proc x n_exit + exit) x n_pacing + pacing) x n_tier + tier
+ * over the knobs the policy's parameters enable; proc is outermost, so that where it has one value
+ * (no DLA) the settings are those of the other knobs alone.  A change takes effect at the app's
+ * next request.  On a DLA, a request's energy share is by the solo SM-time of its GPU layers; the
+ * power model has no DLA term, so a DLA layer costs nothing (an underestimate on a profile with
+ * both groups, jetson-agx-orin).
  *
  * Each app sees only what an app on a phone can: its own requests' latencies and accuracy, its own
  * energy as the OS would attribute it, and the device's coarse load.  Its utility per request:
@@ -37,7 +46,7 @@ extern const TsPolicyClass ts_policy_app_drl;
 /* The utility and decision parameters, as a scenario sets them for a policy of the family. */
 typedef struct {
   double energy_weight, accuracy_weight;
-  gboolean knob_tier, knob_pacing, knob_exit;
+  gboolean knob_tier, knob_pacing, knob_exit, knob_proc;
   guint epoch;           /* requests per decision */
   double epsilon;        /* exploration of a learning app */
 } TsAppParams;
@@ -48,7 +57,8 @@ void ts_app_params (const TsScenario *scn, const TsPolicyClass *cls, TsAppParams
 /* Number of settings of task t under p (the product of its enabled knobs' values). */
 guint ts_app_n_settings (const TsScenario *scn, guint t, const TsAppParams *p);
 
-/* "tier=high pacing=1 exit=exit0" for setting s of task t. */
+/* "tier=high pacing=1 exit=exit0" for setting s of task t, followed by " proc=gpu" or
+ * " proc=dla<d>" where t has the processor knob. */
 char *ts_app_setting_name (const TsScenario *scn, guint t, const TsAppParams *p, guint s);
 
 /* What the family's policies exchange with a caller that runs them (ts_run_with; `tiersim

@@ -124,22 +124,26 @@ adapt_main (int argc, char **argv, GError **error)
   printf ("training: %s agents, %u episodes of %.3f s: %.1f simulated s in %.2f CPU s (%.2f wall s)%s%s\n",
           cls == &ts_policy_app_drl ? "drl" : "bandit", train.episodes, (double) scn->duration / TS_NS_PER_S,
           train.sim_s, train.cpu_s, train.wall_s, load != NULL ? ", from " : "", load != NULL ? load : "");
-  int w = 4;
+  int w = 4, sw = 34;  /* a setting with a processor (proc=dla1) may be longer than 34 */
   for (guint t = 0; t < n; t++)
-    w = MAX (w, (int) strlen (scn->tasks[t].name));
-  printf ("\n%-*s %-34s %9s %9s %7s %9s %9s %7s %6s %6s %8s %8s\n", w, "app", "learned setting", "lat_def", "lat_lrn",
+    {
+      g_autofree char *name = ts_app_setting_name (scn, t, &p, learned[t]);
+      w = MAX (w, (int) strlen (scn->tasks[t].name));
+      sw = MAX (sw, (int) strlen (name));
+    }
+  printf ("\n%-*s %-*s %9s %9s %7s %9s %9s %7s %6s %6s %8s %8s\n", w, "app", sw, "learned setting", "lat_def", "lat_lrn",
           "speedup", "mJ_def", "mJ_lrn", "saving", "acc_d", "acc_l", "util_d", "util_l");
   for (guint t = 0; t < n; t++)
     {
       g_autofree char *name = ts_app_setting_name (scn, t, &p, learned[t]);
-      printf ("%-*s %-34s %9.3f %9.3f %7.3f %9.3f %9.3f %7.3f %6.3f %6.3f %8.4f %8.4f\n", w, scn->tasks[t].name, name,
+      printf ("%-*s %-*s %9.3f %9.3f %7.3f %9.3f %9.3f %7.3f %6.3f %6.3f %8.4f %8.4f\n", w, scn->tasks[t].name, sw, name,
               st_d[t].lat_mean_ms, st_l[t].lat_mean_ms, st_d[t].lat_mean_ms / st_l[t].lat_mean_ms,
               st_d[t].energy_per_job_mj, st_l[t].energy_per_job_mj,
               1 - st_l[t].energy_per_job_mj / st_d[t].energy_per_job_mj, st_d[t].accuracy, st_l[t].accuracy, u_d[t],
               u_l[t]);
     }
   double ml_d = mean_latency (st_d, n), ml_l = mean_latency (st_l, n);
-  printf ("%-*s %-34s %9.3f %9.3f %7.3f %9.3f %9.3f %7.3f %6.3f %6.3f %8.4f %8.4f\n", w, "(all)", "", ml_d, ml_l,
+  printf ("%-*s %-*s %9.3f %9.3f %7.3f %9.3f %9.3f %7.3f %6.3f %6.3f %8.4f %8.4f\n", w, "(all)", sw, "", ml_d, ml_l,
           ml_d / ml_l, tot_d.energy_per_job_mj, tot_l.energy_per_job_mj,
           1 - tot_l.energy_per_job_mj / tot_d.energy_per_job_mj, tot_d.accuracy, tot_l.accuracy, sum (u_d, n),
           sum (u_l, n));

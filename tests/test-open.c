@@ -418,6 +418,177 @@ test_adapt_cli (void)
   tu_rm_rf (tmp);
 }
 
+/* ---- the processor knob (apps on a profile with DLAs) ---- */
+
+static const TsOverride *
+proc_overrides (void)
+{
+  /* tests/data/dla/two-apps.cfg, released every 40 us with a 40 us deadline: each app's request
+   * takes 10 us on the GPU and 17 us on the DLA (one-conv.cfg) */
+  static const TsOverride ov[] = {
+    { "tasks.[0].arrival", "{ type = \"periodic\"; period_ms = 0.040; }", "test" },
+    { "tasks.[1].arrival", "{ type = \"periodic\"; period_ms = 0.040; }", "test" },
+    { "tasks.[0].deadline_ms", "0.040", "test" },
+    { "tasks.[1].deadline_ms", "0.040", "test" },
+    { "policy_params", "{ app = { knob_tier = 0; knob_pacing = 0; }; }", "test" },
+    { NULL, NULL, NULL },
+  };
+  return ov;
+}
+
+/* Two apps of one convolution on gpu-dla.cfg (GPU 10 us, one DLA 17 us, no contention), released
+ * together (a first) every 40 us; settings 0 the GPU, 1 the DLA.  A processor runs one request at
+ * a time (each fills the GPU; the DLA is a FIFO), a's first:
+ *   (GPU, GPU): a 10, b 20 us   (GPU, DLA): a 10, b 17   (DLA, GPU): a 17, b 10   (DLA, DLA): a 17, b 34.
+ * Utility 1 - latency / 10 us (L: the GPU solo time; accuracy 1, every request within 40 us).
+ * a: the GPU is dominant (0 against -0.7).  b: beside a on the GPU, the busy GPU costs it 20 us
+ * and the idle DLA 17, so it moves to the DLA (-0.7 against -1.0, a gain of 0.3); beside a on the
+ * DLA, the GPU (0 against -2.4).  The one equilibrium is (GPU, DLA). */
+static const double proc_u[2][2][2] = {  /* [a][b][app] */
+  { { 0.0, -1.0 }, { 0.0, -0.7 } },
+  { { -0.7, 0.0 }, { -0.7, -2.4 } },
+};
+static const double proc_gap[2][2] = { { 0.3, 0.0 }, { 0.7, 2.4 } };
+
+static void
+test_proc_hand (void)
+{
+  g_autoptr (TsScenario) scn = load ("dla/two-apps.cfg", proc_overrides ());
+  TsAppParams p;
+  ts_app_params (scn, &ts_policy_app, &p);
+  g_assert_cmpuint (ts_app_n_settings (scn, 1, &p), ==, 2);
+  g_autofree char *n0 = ts_app_setting_name (scn, 1, &p, 0), *n1 = ts_app_setting_name (scn, 1, &p, 1);
+  g_assert_cmpstr (n0, ==, "tier=low pacing=all exit=full proc=gpu");
+  g_assert_cmpstr (n1, ==, "tier=low pacing=all exit=full proc=dla0");
+  for (guint a = 0; a < 2; a++)
+    for (guint b = 0; b < 2; b++)
+      {
+        guint s[2] = { a, b }, best[2];
+        double u[2], gap, gain[2];
+        g_assert_true (ts_app_evaluate (scn, &p, s, u, NULL, NULL));
+        g_assert_cmpfloat (fabs (u[0] - proc_u[a][b][0]), <, 1e-9);
+        g_assert_cmpfloat (fabs (u[1] - proc_u[a][b][1]), <, 1e-9);
+        g_assert_true (ts_app_gap (scn, &p, s, &gap, best, gain, NULL));
+        g_assert_cmpfloat (fabs (gap - proc_gap[a][b]), <, 1e-9);
+        g_assert_cmpuint (best[0], ==, 0);               /* a: the GPU, always */
+        g_assert_cmpuint (best[1], ==, a == 0 ? 1 : 0);  /* b: the processor a leaves free */
+      }
+  /* the optimum's total is -0.7, at (GPU, DLA) or (DLA, GPU) */
+  guint opt[2];
+  double welfare;
+  gboolean searched;
+  g_assert_true (ts_app_optimum (scn, &p, 4, opt, &welfare, &searched, NULL));
+  g_assert_true (searched);
+  g_assert_cmpfloat (fabs (welfare + 0.7), <, 1e-9);
+  g_assert_cmpuint (opt[0] + opt[1], ==, 1);
+  g_assert_false (ts_app_optimum (scn, &p, 3, opt, &welfare, &searched, NULL));
+
+  /* a bandit learns the equilibrium: b to the DLA */
+  const TsOverride learn[] = { { "policy_params", "{ app-bandit = { knob_tier = 0; knob_pacing = 0; epoch = 1; epsilon = 0.2; }; }", "test" },
+                               { NULL, NULL, NULL } };
+  /* the same scenario, the bandit's parameters in place of app's */
+  TsOverride ov[8];
+  const TsOverride *base = proc_overrides ();
+  guint k = 0;
+  for (; base[k].path != NULL; k++)
+    ov[k] = strcmp (base[k].path, "policy_params") == 0 ? learn[0] : base[k];
+  ov[k] = (TsOverride) { NULL, NULL, NULL };
+  g_autoptr (TsScenario) bscn = load ("dla/two-apps.cfg", ov);
+  TsAppParams bp;
+  ts_app_params (bscn, &ts_policy_app_bandit, &bp);
+  TsAgent **agents = ts_app_agents_new (bscn);
+  TsTrainStats st;
+  g_assert_true (ts_app_train (bscn, &ts_policy_app_bandit, &bp, agents, 30, &st, NULL));
+  guint learned[2];
+  g_assert_true (ts_app_learned (bscn, &ts_policy_app_bandit, &bp, agents, learned, NULL));
+  g_assert_cmpuint (learned[0], ==, 0);
+  g_assert_cmpuint (learned[1], ==, 1);
+  ts_app_agents_free (bscn, agents);
+}
+
+/* One app alone on gpu-dla.cfg every 40 us (deadline 40 us), latency weighed against the GPU solo
+ * time L of its full model; layers the DLA lacks (gemm) fall back to the GPU, 5 us per hand-off.
+ *   conv-fc-conv.cfg on the DLA: c1 3 + 5 + fc 3 + 5 + c2 5 = 21 us (GPU: 10 us): u = 1 - 2.1.
+ *   conv-exit.cfg, L = 3 + 4 + 3 = 10 us; settings (exit, proc) = (proc x 2 + exit):
+ *     0 full  GPU 10 us, acc 0.9: -0.1      1 short GPU c1 3 + h0 3 = 6 us, acc 0.5: -0.1
+ *     2 full  DLA c1 3 + c2 5 + 5 + h1 3 = 16 us: -0.7
+ *     3 short DLA c1 3 + 5 + h0 3 = 11 us: -0.6 */
+static void
+test_proc_fallback (void)
+{
+  static const struct { const char *model; guint n; double u[4]; } cases[] = {
+    { "\"conv-fc-conv.cfg\"", 2, { 0.0, 1 - 2.1 } },
+    { "\"conv-exit.cfg\"", 4, { 0.9 - 1.0, 0.5 - 0.6, 0.9 - 1.6, 0.5 - 1.1 } },
+  };
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      const TsOverride ov[] = {
+        { "tasks.[0].model", cases[c].model, "test" },
+        { "tasks.[0].arrival", "{ type = \"periodic\"; period_ms = 0.040; }", "test" },
+        { "tasks.[0].deadline_ms", "0.040", "test" },
+        { "policy_params", "{ app = { knob_tier = 0; knob_pacing = 0; }; }", "test" },
+        { NULL, NULL, NULL },
+      };
+      g_autoptr (TsScenario) scn = load ("dla/one-app.cfg", ov);
+      TsAppParams p;
+      ts_app_params (scn, &ts_policy_app, &p);
+      g_assert_cmpuint (ts_app_n_settings (scn, 0, &p), ==, cases[c].n);
+      for (guint s = 0; s < cases[c].n; s++)
+        {
+          double u;
+          g_autoptr (TsRunResult) res = NULL;
+          g_assert_true (ts_app_evaluate (scn, &p, &s, &u, &res, NULL));
+          g_test_message ("%s setting %u: utility %.4f", cases[c].model, s, u);
+          g_assert_cmpfloat (fabs (u - cases[c].u[s]), <, 1e-9);
+          g_assert_cmpuint (res->jobs->len, >, 0);
+        }
+    }
+}
+
+/* Where there is no processor to choose, the settings are those of the other knobs alone: a
+ * profile without DLAs (the game on test4, open-phone on Xavier NX), knob_proc = 0, and DLAs that
+ * run no layer of the app's model.  On Xavier AGX (2 DLAs) open-phone's apps have 3 processors. */
+static void
+test_proc_absent (void)
+{
+  g_autoptr (TsScenario) game = load ("game.cfg", NULL);
+  TsAppParams p;
+  ts_app_params (game, &ts_policy_app, &p);
+  g_assert_true (p.knob_proc);
+  g_assert_cmpuint (ts_app_n_settings (game, 0, &p), ==, 2);
+  g_autofree char *name = ts_app_setting_name (game, 0, &p, 1);
+  g_assert_cmpstr (name, ==, "tier=low pacing=all exit=exit0");
+
+  g_autoptr (TsScenario) phone = load ("../../scenarios/open-phone.cfg", NULL);
+  const TsOverride agx[] = { { "profile", "\"jetson-agx-xavier\"", "test" }, { NULL, NULL, NULL } };
+  g_autoptr (TsScenario) phone_agx = load ("../../scenarios/open-phone.cfg", agx);
+  ts_app_params (phone, &ts_policy_app, &p);
+  for (guint t = 0; t < phone->n_tasks; t++)
+    {
+      const TsModel *m = phone->tasks[t].model;
+      guint others = 2 * 3 * (m->n_exits > 1 ? m->n_exits : 1);  /* tiers x pacing x exits */
+      g_assert_cmpuint (ts_app_n_settings (phone, t, &p), ==, others);
+      g_assert_cmpuint (ts_app_n_settings (phone_agx, t, &p), ==, others * 3);
+      g_autofree char *last = ts_app_setting_name (phone_agx, t, &p, others * 3 - 1);
+      g_assert_true (g_str_has_suffix (last, " proc=dla1"));
+    }
+
+  g_autoptr (TsScenario) two = load ("dla/two-apps.cfg", proc_overrides ());
+  ts_app_params (two, &ts_policy_app, &p);
+  p.knob_proc = FALSE;
+  g_assert_cmpuint (ts_app_n_settings (two, 0, &p), ==, 1);
+  TsOverride pool[8];
+  const TsOverride *base = proc_overrides ();
+  guint k = 0;
+  for (; base[k].path != NULL; k++)
+    pool[k] = base[k];
+  pool[k++] = (TsOverride) { "profile.dla.supports", "[ \"pool\" ]", "test" };
+  pool[k] = (TsOverride) { NULL, NULL, NULL };
+  g_autoptr (TsScenario) nodla = load ("dla/two-apps.cfg", pool);
+  ts_app_params (nodla, &ts_policy_app, &p);
+  g_assert_cmpuint (ts_app_n_settings (nodla, 0, &p), ==, 1);  /* a convolution: the DLA runs no layer */
+}
+
 int
 main (int argc, char **argv)
 {
@@ -435,5 +606,8 @@ main (int argc, char **argv)
   g_test_add_func ("/open/resume-drl", test_resume_drl);
   g_test_add_func ("/open/sweep-any-j", test_sweep_any_j);
   g_test_add_func ("/open/adapt-cli", test_adapt_cli);
+  g_test_add_func ("/open/proc-hand", test_proc_hand);
+  g_test_add_func ("/open/proc-fallback", test_proc_fallback);
+  g_test_add_func ("/open/proc-absent", test_proc_absent);
   return g_test_run ();
 }

@@ -283,8 +283,8 @@ offered_rate (const TsTask *t, TsTime duration, double solo_ns)
   const TsArrival *a = &t->arrival;
   switch (a->kind)
     {
-    case TS_ARRIVAL_PERIODIC: return TS_NS_PER_S / (double) a->period;
-    case TS_ARRIVAL_POISSON: return a->rate;
+    case TS_ARRIVAL_PERIODIC:
+    case TS_ARRIVAL_POISSON: return ts_arrival_rate (a);
     case TS_ARRIVAL_TRACE: return a->n_times / ((double) duration / TS_NS_PER_S);
     case TS_ARRIVAL_CLOSED: return TS_NS_PER_S / ((double) a->think + solo_ns);
     }

@@ -129,10 +129,8 @@ search (const TsScenario *scn, guint *rank, int *exit)
       exit[i] = t->model->n_exits > 0 ? (int) t->model->n_exits - 1 : -1;
       if (t->cls != TS_CLASS_RT)
         continue;
-      double T = t->arrival.kind == TS_ARRIVAL_PERIODIC ? (double) t->arrival.period
-                 : t->arrival.kind == TS_ARRIVAL_POISSON ? TS_NS_PER_S / t->arrival.rate
-                                                         : (double) t->deadline;
-      double J = t->arrival.kind == TS_ARRIVAL_PERIODIC ? 2.0 * t->arrival.jitter : 0.0;
+      double T = ts_arrival_mean_gap_ns (&t->arrival, (double) t->deadline);
+      double J = ts_arrival_jitter_span_ns (&t->arrival);
       ts[n++] = (RtTask) { i, T, (double) t->deadline, J, t->model, &scn->profile->host };
     }
   g_autofree guint *r = g_new0 (guint, scn->n_tasks);

@@ -74,11 +74,7 @@ prio_key (const Rt *rt, TsPrioRule rule, const RtJob *j)
     case TS_PRIO_EDF:
       return (double) j->job->deadline;
     case TS_PRIO_RM:
-      if (t->arrival.kind == TS_ARRIVAL_PERIODIC)
-        return (double) t->arrival.period;
-      if (t->arrival.kind == TS_ARRIVAL_POISSON)
-        return TS_NS_PER_S / t->arrival.rate;
-      return (double) t->deadline;
+      return ts_arrival_mean_gap_ns (&t->arrival, (double) t->deadline);
     case TS_PRIO_DM:
       return (double) t->deadline;
     case TS_PRIO_FIXED:

@@ -17,7 +17,6 @@
 #include "report.h"
 #include "trace.h"
 
-static const char *const arrival_kind[] = { "periodic", "poisson", "trace", "closed-loop" };
 
 static void
 print_header (const TsScenario *scn)
@@ -30,7 +29,7 @@ print_header (const TsScenario *scn)
     {
       const TsTask *t = &scn->tasks[i];
       printf ("  task %-16s %s  %-14s %-11s solo %.3f ms", t->name, t->cls == TS_CLASS_RT ? "rt" : "be",
-              t->model->name, arrival_kind[t->arrival.kind], ts_time_to_ms (t->model->solo));
+              t->model->name, ts_arrival_name (t->arrival.kind), ts_time_to_ms (t->model->solo));
       if (t->arrival.kind == TS_ARRIVAL_PERIODIC)
         printf (", period %.3f ms", ts_time_to_ms (t->arrival.period));
       else if (t->arrival.kind == TS_ARRIVAL_POISSON)

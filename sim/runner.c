@@ -65,9 +65,8 @@ ts_runner_param (TsRunner *r, const char *name)
 static void release_fired (gpointer data, guint64 arg);
 static void client_release (TsRunner *r, Client *c, TsJob *job);
 
-/* Schedules the client's next release at `at`, if the task is active then.  Outside its
- * activity (issue 19, open systems) an open-loop task's releases are skipped, as an app that is
- * not running takes no frames; a closed loop resumes `offset` after its next span begins. */
+/* Schedules the client's next release at `at`, if the task is active then; a release outside
+ * its activity (issue 19, open systems) is replaced as the generator says. */
 static void
 schedule_release (Client *c, TsTime at)
 {
@@ -82,8 +81,7 @@ schedule_release (Client *c, TsTime at)
         return;
       if (at >= sp[c->span].start)
         break;
-      at = c->task->arrival.kind == TS_ARRIVAL_CLOSED ? sp[c->span].start + c->task->arrival.offset
-                                                      : ts_release_gen_next (&c->gen);
+      at = ts_release_gen_resume (&c->gen, sp[c->span].start);
     }
   ts_backend_timer_set (c->runner->be, at, release_fired, c, 0);
 }
@@ -127,8 +125,7 @@ release_fired (gpointer data, guint64 arg)
       c->backlog_tail = job;
     }
 
-  if (c->task->arrival.kind != TS_ARRIVAL_CLOSED)
-    schedule_release (c, ts_release_gen_next (&c->gen));
+  schedule_release (c, ts_release_gen_after_release (&c->gen));
 }
 
 static void
@@ -218,8 +215,8 @@ client_release (TsRunner *r, Client *c, TsJob *job)
       next->next = NULL;
       issue (c, next);
     }
-  else if (c->task->arrival.kind == TS_ARRIVAL_CLOSED)
-    schedule_release (c, now + c->task->arrival.think);
+  else
+    schedule_release (c, ts_release_gen_after_finish (&c->gen, now));
 
   if (r->cls->job_finished)
     r->cls->job_finished (r->policy, job);
@@ -299,8 +296,7 @@ run_on (const TsScenario *scn, const TsPolicyClass *policy, TsBackend *be, gpoin
       if (!res->task_ran[i])
         continue;
       ts_release_gen_init (&c->gen, &c->task->arrival, scn->seed, i);
-      schedule_release (c, c->task->arrival.kind == TS_ARRIVAL_CLOSED ? c->task->arrival.offset
-                                                                      : ts_release_gen_next (&c->gen));
+      schedule_release (c, ts_release_gen_first (&c->gen));
     }
 
   gboolean ok = ts_backend_run (be, error);

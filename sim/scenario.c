@@ -36,13 +36,34 @@ ts_scenario_free (TsScenario *scn)
   g_free (scn);
 }
 
-/* Releases per second of a task with a period (periodic, or Poisson at its mean), else 0. */
-static double
-task_rate (const TsTask *t)
+static const char *const arrival_names[] = { "periodic", "poisson", "trace", "closed", NULL };
+
+const char *
+ts_arrival_name (TsArrivalKind kind)
 {
-  if (t->arrival.kind == TS_ARRIVAL_PERIODIC)
-    return (double) TS_NS_PER_S / (double) t->arrival.period;
-  return t->arrival.kind == TS_ARRIVAL_POISSON ? t->arrival.rate : 0;
+  return arrival_names[kind];
+}
+
+double
+ts_arrival_rate (const TsArrival *a)
+{
+  if (a->kind == TS_ARRIVAL_PERIODIC)
+    return (double) TS_NS_PER_S / (double) a->period;
+  return a->kind == TS_ARRIVAL_POISSON ? a->rate : 0;
+}
+
+double
+ts_arrival_mean_gap_ns (const TsArrival *a, double otherwise)
+{
+  if (a->kind == TS_ARRIVAL_PERIODIC)
+    return (double) a->period;
+  return a->kind == TS_ARRIVAL_POISSON ? TS_NS_PER_S / a->rate : otherwise;
+}
+
+double
+ts_arrival_jitter_span_ns (const TsArrival *a)
+{
+  return a->kind == TS_ARRIVAL_PERIODIC ? 2.0 * (double) a->jitter : 0.0;
 }
 
 double
@@ -57,7 +78,7 @@ ts_scenario_utilisation (const TsScenario *scn, TsTaskClass cls, gboolean lowest
       TsTime solo = t->model->solo;
       for (guint e = 0; lowest_exits && e < t->model->n_exits; e++)
         solo = MIN (solo, ts_model_variant_solo (t->model, e));
-      u += (double) solo / TS_NS_PER_S * task_rate (t);
+      u += (double) solo / TS_NS_PER_S * ts_arrival_rate (&t->arrival);
     }
   return u;
 }
@@ -76,7 +97,7 @@ ts_scenario_host_utilisation (const TsScenario *scn, TsTaskClass cls)
       if (t->cls != cls)
         continue;
       TsTime cpu = ts_model_steps_host (m, 0, (int) m->n_exits - 1, h);
-      u += (double) cpu / TS_NS_PER_S * task_rate (t);
+      u += (double) cpu / TS_NS_PER_S * ts_arrival_rate (&t->arrival);
     }
   return u / h->cores;
 }
@@ -88,7 +109,6 @@ static const char *const task_keys[] = { "name", "model", "class", "deadline_ms"
 static const char *const lifetime_keys[] = { "start_s", "stop_s", "on_s", "off_s", NULL };
 static const char *const class_names[] = { "rt", "be", NULL };
 static const char *const busy_names[] = { "queue", "skip", "latest", NULL };
-static const char *const arrival_names[] = { "periodic", "poisson", "trace", "closed", NULL };
 static const char *const arrival_keys[][6] = {
   [TS_ARRIVAL_PERIODIC] = { "type", "period_ms", "offset_ms", "jitter_ms", NULL },
   [TS_ARRIVAL_POISSON] = { "type", "rate", "offset_ms", NULL },
@@ -428,7 +448,7 @@ ts_scenario_check_size (const TsScenario *scn, GError **error)
       double n = t->arrival.kind == TS_ARRIVAL_TRACE ? t->arrival.n_times
                  : t->arrival.kind == TS_ARRIVAL_CLOSED
                    ? (double) scn->duration / MAX (1, t->model->solo)  /* one request per solo time at most */
-                   : (double) scn->duration / TS_NS_PER_S * task_rate (t);
+                   : (double) scn->duration / TS_NS_PER_S * ts_arrival_rate (&t->arrival);
       total += n;
       work += n * (double) t->model->solo;
     }

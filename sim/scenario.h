@@ -107,4 +107,20 @@ double ts_scenario_host_utilisation (const TsScenario *scn, TsTaskClass cls);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsScenario, ts_scenario_free)
 
+/* ---- arrivals ---- */
+
+/* The arrival kind's name, as scenario files write it. */
+const char *ts_arrival_name (TsArrivalKind kind);
+
+/* Mean releases per second of a periodic or Poisson arrival; 0 for a trace or a closed loop. */
+double ts_arrival_rate (const TsArrival *a);
+
+/* Mean time between releases in ns: a periodic arrival's period, a Poisson one's 1/rate;
+ * `otherwise` for a trace or a closed loop (the schedulers use the relative deadline). */
+double ts_arrival_mean_gap_ns (const TsArrival *a, double otherwise);
+
+/* How far apart two releases' jitter can move them, in ns: twice a periodic arrival's jitter,
+ * 0 for the others (release jitter in response-time analysis). */
+double ts_arrival_jitter_span_ns (const TsArrival *a);
+
 G_END_DECLS

@@ -39,6 +39,30 @@ ts_release_gen_next (TsReleaseGen *gen)
   g_assert_not_reached ();
 }
 
+TsTime
+ts_release_gen_first (TsReleaseGen *gen)
+{
+  return gen->arrival->kind == TS_ARRIVAL_CLOSED ? gen->arrival->offset : ts_release_gen_next (gen);
+}
+
+TsTime
+ts_release_gen_after_release (TsReleaseGen *gen)
+{
+  return gen->arrival->kind == TS_ARRIVAL_CLOSED ? TS_TIME_NEVER : ts_release_gen_next (gen);
+}
+
+TsTime
+ts_release_gen_after_finish (TsReleaseGen *gen, TsTime now)
+{
+  return gen->arrival->kind == TS_ARRIVAL_CLOSED ? now + gen->arrival->think : TS_TIME_NEVER;
+}
+
+TsTime
+ts_release_gen_resume (TsReleaseGen *gen, TsTime start)
+{
+  return gen->arrival->kind == TS_ARRIVAL_CLOSED ? start + gen->arrival->offset : ts_release_gen_next (gen);
+}
+
 static void
 span_add (GArray *spans, TsTime a, TsTime b)
 {

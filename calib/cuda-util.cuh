@@ -7,7 +7,7 @@
 #include <cuda_runtime.h>
 
 #include "real_backend/cuda-diag.h"
-#include "sim/error.h"
+#include "sim/base.h"
 
 namespace ts_cuda {
 

@@ -7,7 +7,7 @@
  * most boards: sample for several seconds). */
 #pragma once
 
-#include "sim/error.h"
+#include "sim/base.h"
 
 G_BEGIN_DECLS
 

@@ -6,7 +6,7 @@
 #include <doublefann.h>
 
 #include "policies/agent.h"
-#include "sim/error.h"
+#include "sim/base.h"
 
 #define REPLAY_CAP 64
 

@@ -36,7 +36,7 @@ struct _TsCudaDevice {
 
 namespace {
 
-// The GPU as the real-time core sees it (TsRtDeviceOps).
+// The GPU as the real-time core sees it (TsWallDeviceOps).
 TsTime dev_clock (gpointer) { return host_now_ns (); }
 
 void
@@ -76,7 +76,7 @@ dev_stream_new (gpointer d, guint stream, guint level, GError **error)
 }
 
 gboolean
-dev_submit (gpointer d, TsRtLaunch *l, GError **error)
+dev_submit (gpointer d, TsWallLaunch *l, GError **error)
 {
   TsCudaDevice *dev = (TsCudaDevice *) d;
   g_return_val_if_fail (dev->n_free > 0, FALSE);   // the core keeps in-flight launches <= N_SLOTS
@@ -99,7 +99,7 @@ dev_submit (gpointer d, TsRtLaunch *l, GError **error)
 }
 
 gboolean
-dev_poll (gpointer d, const TsRtLaunch *l, guint32 *done_main, guint32 *done_pad)
+dev_poll (gpointer d, const TsWallLaunch *l, guint32 *done_main, guint32 *done_pad)
 {
   TsCudaDevice *dev = (TsCudaDevice *) d;
   const HostSlot *h = &dev->hslots[l->dev_slot];
@@ -132,7 +132,7 @@ dev_end_run (gpointer d)
   dev->busy = FALSE;
 }
 
-const TsRtDeviceOps cuda_device_ops = {
+const TsWallDeviceOps cuda_device_ops = {
   "cuda", dev_clock, dev_idle, dev_sms, dev_plan, dev_stream_new, dev_submit, dev_poll, dev_drain, dev_end_run,
 };
 
@@ -257,5 +257,5 @@ ts_backend_cuda_new (TsCudaDevice *dev)
 {
   g_return_val_if_fail (!dev->busy, nullptr);
   dev->busy = TRUE;
-  return ts_rt_backend_new (&cuda_device_ops, dev, N_SLOTS);
+  return ts_wall_backend_new (&cuda_device_ops, dev, N_SLOTS);
 }

@@ -12,7 +12,7 @@
  *   - drain: the stream's epoch in mapped memory is advanced; blocks launched under an older one
  *     exit at entry; the blocks that ran are counted, which is what restore needs;
  *   - reset: NVIDIA GPUs cannot kill running blocks, so reset is carried out as drain (counted by
- *     ts_rt_backend_resets; the result reports no aborted blocks and no waste);
+ *     ts_wall_backend_resets; the result reports no aborted blocks and no waste);
  *   - padded launch: one fused grid whose first blocks do the kernel's work and the others the
  *     pad's, with the larger of the two block sizes (nothing holds the pad back from delaying the
  *     kernel, as nothing can on a GPU). */

@@ -7,7 +7,7 @@
 #define SLEEP_MARGIN_NS 100000
 
 typedef struct {
-  TsRtLaunch l;
+  TsWallLaunch l;
   TsKernelDoneFn fn;
   gpointer data;
   guint64 tag;
@@ -30,7 +30,7 @@ typedef struct {
 
 typedef struct {
   TsBackend parent;
-  const TsRtDeviceOps *ops;
+  const TsWallDeviceOps *ops;
   gpointer dev;
   TsEngine *timers;
   GPtrArray *streams;    /* Stream * */
@@ -342,7 +342,7 @@ static const TsBackendOps rt_ops = {
 };
 
 TsBackend *
-ts_rt_backend_new (const TsRtDeviceOps *ops, gpointer dev, guint max_in_flight)
+ts_wall_backend_new (const TsWallDeviceOps *ops, gpointer dev, guint max_in_flight)
 {
   g_return_val_if_fail (max_in_flight > 0, NULL);
   RtBackend *b = g_new0 (RtBackend, 1);
@@ -357,14 +357,14 @@ ts_rt_backend_new (const TsRtDeviceOps *ops, gpointer dev, guint max_in_flight)
 }
 
 guint
-ts_rt_backend_resets (TsBackend *be)
+ts_wall_backend_resets (TsBackend *be)
 {
   g_return_val_if_fail (be->ops == &rt_ops, 0);
   return RT (be)->resets;
 }
 
 void
-ts_rt_backend_set_hung_timeout (TsBackend *be, TsTime ns)
+ts_wall_backend_set_hung_timeout (TsBackend *be, TsTime ns)
 {
   g_return_if_fail (be->ops == &rt_ops);
   RT (be)->hung_ns = ns;

@@ -29,7 +29,7 @@ typedef struct {
   guint stream;
   guint64 seq;               /* unique and increasing over the backend's life */
   guint32 dev_slot;          /* the device's own (submit sets it, poll reads it) */
-} TsRtLaunch;
+} TsWallLaunch;
 
 typedef struct {
   const char *name;
@@ -42,23 +42,23 @@ typedef struct {
   /* Creates stream number `stream` (0, 1, ... in order) on level 0 (highest) or 1. */
   gboolean (*stream_new) (gpointer dev, guint stream, guint level, GError **error);
   /* Starts l on its stream after the stream's earlier launches. */
-  gboolean (*submit) (gpointer dev, TsRtLaunch *l, GError **error);
+  gboolean (*submit) (gpointer dev, TsWallLaunch *l, GError **error);
   /* Whether submitted launch l has completed, and then the blocks of each part that ran. */
-  gboolean (*poll) (gpointer dev, const TsRtLaunch *l, guint32 *done_main, guint32 *done_pad);
+  gboolean (*poll) (gpointer dev, const TsWallLaunch *l, guint32 *done_main, guint32 *done_pad);
   /* Makes every block of every launch submitted so far on stream exit at entry if it has not
    * started (running blocks finish). */
   void (*drain) (gpointer dev, guint stream);
   /* The run is over: waits for anything still in flight and destroys its streams. */
   void (*end_run) (gpointer dev);
-} TsRtDeviceOps;
+} TsWallDeviceOps;
 
 /* A backend over dev, with at most max_in_flight launches submitted at once.  Levels: 2. */
-TsBackend *ts_rt_backend_new (const TsRtDeviceOps *ops, gpointer dev, guint max_in_flight);
+TsBackend *ts_wall_backend_new (const TsWallDeviceOps *ops, gpointer dev, guint max_in_flight);
 
 /* Resets carried out as drain so far. */
-guint ts_rt_backend_resets (TsBackend *be);
+guint ts_wall_backend_resets (TsBackend *be);
 
 /* How long a launch may stay out before run() fails (default 60 s). */
-void ts_rt_backend_set_hung_timeout (TsBackend *be, TsTime ns);
+void ts_wall_backend_set_hung_timeout (TsBackend *be, TsTime ns);
 
 G_END_DECLS

@@ -7,7 +7,7 @@
 
 #include <libconfig.h>
 
-#include "error.h"
+#include "base.h"
 
 G_BEGIN_DECLS
 

@@ -4,7 +4,7 @@
 
 #include "csv.h"
 #include "datadir.h"
-#include "error.h"
+#include "base.h"
 
 gboolean
 ts_csv_needs_quotes (const char *field)

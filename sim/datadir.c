@@ -9,7 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "datadir.h"
-#include "error.h"
+#include "base.h"
 
 /* Sub-folders of the data directory, per kind; the built-in resources mirror them. */
 static const char *const data_subdir[] = { "scenarios", "scenarios/models", "calib/profiles" };

@@ -11,7 +11,7 @@
  * Complexity: schedule O(log n), cancel O(log n), pop O(log n), memory O(pending events). */
 #pragma once
 
-#include "error.h"
+#include "base.h"
 
 G_BEGIN_DECLS
 

@@ -7,7 +7,7 @@
  * Without exits, a job runs every kernel and has the model's accuracy. */
 #pragma once
 
-#include "error.h"
+#include "base.h"
 #include "profile.h"
 
 G_BEGIN_DECLS

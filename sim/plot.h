@@ -15,7 +15,7 @@
  * has its own colour, dash and point type. */
 #pragma once
 
-#include "error.h"
+#include "base.h"
 
 G_BEGIN_DECLS
 

@@ -29,7 +29,7 @@
 #pragma once
 
 #include "cost.h"
-#include "error.h"
+#include "base.h"
 
 G_BEGIN_DECLS
 

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "datadir.h"
-#include "error.h"
+#include "base.h"
 #include "provenance.h"
 
 char *

@@ -54,7 +54,7 @@ ts_real_gpu_close (TsRealGpu *gpu)
 }
 
 TsBackend *ts_real_gpu_backend (TsRealGpu *gpu) { return ts_backend_cuda_new (gpu->dev); }
-guint ts_real_gpu_resets (TsBackend *be) { return ts_rt_backend_resets (be); }
+guint ts_real_gpu_resets (TsBackend *be) { return ts_wall_backend_resets (be); }
 const char *ts_real_gpu_name (const TsRealGpu *gpu) { return ts_cuda_device_name (gpu->dev); }
 guint ts_real_gpu_sms (const TsRealGpu *gpu) { return ts_cuda_device_sms (gpu->dev); }
 

@@ -295,9 +295,9 @@ static void dev_end_run (gpointer dev) {}
 static void
 test_real_refuses (void)
 {
-  static const TsRtDeviceOps ops = { .name = "fake", .clock = dev_clock, .idle = dev_idle, .sms = dev_sms,
+  static const TsWallDeviceOps ops = { .name = "fake", .clock = dev_clock, .idle = dev_idle, .sms = dev_sms,
                                      .end_run = dev_end_run };
-  g_autoptr (TsBackend) be = ts_rt_backend_new (&ops, NULL, 4);
+  g_autoptr (TsBackend) be = ts_wall_backend_new (&ops, NULL, 4);
   g_assert_null (ts_backend_dla (be));
   g_assert_cmpuint (ts_backend_dlas (be), ==, 0);
   TsKernelDesc l = { .name = (char *) "conv1", .kind = TS_KIND_CONV, .flops = 1e6 };

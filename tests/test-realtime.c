@@ -82,7 +82,7 @@ last_of_stream (Fake *f, guint stream)
 }
 
 static gboolean
-fake_submit (gpointer d, TsRtLaunch *l, GError **error)
+fake_submit (gpointer d, TsWallLaunch *l, GError **error)
 {
   Fake *f = d;
   const TsKernelDesc *k = l->main;
@@ -100,7 +100,7 @@ fake_submit (gpointer d, TsRtLaunch *l, GError **error)
 }
 
 static gboolean
-fake_poll (gpointer d, const TsRtLaunch *l, guint32 *done_main, guint32 *done_pad)
+fake_poll (gpointer d, const TsWallLaunch *l, guint32 *done_main, guint32 *done_pad)
 {
   Fake *f = d;
   const FakeLaunch *fl = &g_array_index (f->launches, FakeLaunch, l->dev_slot);
@@ -137,7 +137,7 @@ fake_drain (gpointer d, guint stream)
 
 static void fake_end_run (gpointer d) { ((Fake *) d)->end_runs++; }
 
-static const TsRtDeviceOps fake_ops = {
+static const TsWallDeviceOps fake_ops = {
   "fake", fake_clock, fake_idle, fake_sms, fake_plan, fake_stream_new, fake_submit, fake_poll, fake_drain,
   fake_end_run,
 };
@@ -222,7 +222,7 @@ static void
 test_window_fifo (void)
 {
   g_autoptr (Fake) f = fake_new ();
-  g_autoptr (TsBackend) be = ts_rt_backend_new (&fake_ops, f, 64);
+  g_autoptr (TsBackend) be = ts_wall_backend_new (&fake_ops, f, 64);
   Log log;
   log_init (&log, be);
   TsKernelDesc k = tu_kernel (4, 128, 16, 0, 1000000);
@@ -251,7 +251,7 @@ static void
 test_in_flight_limit (void)
 {
   g_autoptr (Fake) f = fake_new ();
-  g_autoptr (TsBackend) be = ts_rt_backend_new (&fake_ops, f, 5);
+  g_autoptr (TsBackend) be = ts_wall_backend_new (&fake_ops, f, 5);
   Log log;
   log_init (&log, be);
   TsKernelDesc k = tu_kernel (4, 128, 16, 0, 100000);
@@ -293,7 +293,7 @@ static void
 drain_case (gboolean reset)
 {
   g_autoptr (Fake) f = fake_new ();
-  g_autoptr (TsBackend) be = ts_rt_backend_new (&fake_ops, f, 64);
+  g_autoptr (TsBackend) be = ts_wall_backend_new (&fake_ops, f, 64);
   Log log;
   log_init (&log, be);
   TsKernelDesc k = tu_kernel (8, 128, 16, 0, 1000000);
@@ -316,7 +316,7 @@ drain_case (gboolean reset)
   assert_near (log.pr.done, 1000000 + LAT);
   g_assert_cmpuint (log.times->len, ==, 1);
   g_assert_cmpuint (g_array_index (log.tags, guint64, 0), ==, 0);
-  g_assert_cmpuint (ts_rt_backend_resets (be), ==, reset ? 1 : 0);
+  g_assert_cmpuint (ts_wall_backend_resets (be), ==, reset ? 1 : 0);
   g_assert_cmpuint (f->drains, ==, 1);
   log_clear (&log);
 }
@@ -341,7 +341,7 @@ static void
 test_padded (void)
 {
   g_autoptr (Fake) f = fake_new ();
-  g_autoptr (TsBackend) be = ts_rt_backend_new (&fake_ops, f, 64);
+  g_autoptr (TsBackend) be = ts_wall_backend_new (&fake_ops, f, 64);
   Log log;
   log_init (&log, be);
   TsKernelDesc k = tu_kernel (4, 128, 16, 0, 1000000), pad = tu_kernel (10, 64, 16, 0, 2000000);
@@ -372,7 +372,7 @@ static void
 test_drain_empty (void)
 {
   g_autoptr (Fake) f = fake_new ();
-  g_autoptr (TsBackend) be = ts_rt_backend_new (&fake_ops, f, 64);
+  g_autoptr (TsBackend) be = ts_wall_backend_new (&fake_ops, f, 64);
   Log log;
   log_init (&log, be);
   guint s = ts_backend_stream_new (be, 0);
@@ -399,7 +399,7 @@ static void
 test_timers_idle (void)
 {
   g_autoptr (Fake) f = fake_new ();
-  g_autoptr (TsBackend) be = ts_rt_backend_new (&fake_ops, f, 64);
+  g_autoptr (TsBackend) be = ts_wall_backend_new (&fake_ops, f, 64);
   Log log;
   log_init (&log, be);
   ts_backend_timer_set (be, 1000000000, record_time, &log, 3);
@@ -427,8 +427,8 @@ static void
 test_hung (void)
 {
   g_autoptr (Fake) f = fake_new ();
-  g_autoptr (TsBackend) be = ts_rt_backend_new (&fake_ops, f, 64);
-  ts_rt_backend_set_hung_timeout (be, 5000000);
+  g_autoptr (TsBackend) be = ts_wall_backend_new (&fake_ops, f, 64);
+  ts_wall_backend_set_hung_timeout (be, 5000000);
   f->stuck = TRUE;
   TsKernelDesc k = tu_kernel (4, 128, 16, 0, 1000);
   guint s = ts_backend_stream_new (be, 1);
@@ -453,7 +453,7 @@ test_runner_seq (void)
   g_autoptr (Fake) f = fake_new ();
   g_autoptr (TsRunResult) res = NULL;
   {
-    g_autoptr (TsBackend) be = ts_rt_backend_new (&fake_ops, f, 64);
+    g_autoptr (TsBackend) be = ts_wall_backend_new (&fake_ops, f, 64);
     res = ts_run_on (scn, ts_policy_lookup ("seq", NULL), be, &error);
   }
   g_assert_no_error (error);
@@ -486,7 +486,7 @@ test_every_policy (void)
           g_autoptr (Fake) f = fake_new ();
           g_autoptr (TsRunResult) res = NULL;
           {
-            g_autoptr (TsBackend) be = ts_rt_backend_new (&fake_ops, f, 64);
+            g_autoptr (TsBackend) be = ts_wall_backend_new (&fake_ops, f, 64);
             res = ts_run_on (scn, all[p], be, &error);
           }
           if (error != NULL)

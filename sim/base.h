@@ -1,4 +1,4 @@
-/* tiersim — error domain, time base and typo hints shared by every module. */
+/* tiersim — the base every module shares: the time base, the error domain, overrides, typo hints. */
 #pragma once
 
 #include <glib.h>

@@ -175,6 +175,16 @@ struct _TsGpu {
   guint32 *fit;          /* scratch, per SM: blocks of the kernel being placed that still fit */
   guint32 *give;         /* scratch, per SM: blocks given in this round (round-robin) */
   guint32 *hist;         /* scratch: SMs per fit value */
+  guint32 *cand;         /* scratch, place_kernel: the SMs that fit a block, by id */
+  /* Fits known to be 0 (place_kernel): fit_zero_id is the launch whose last placement took all
+   * that fitted it, which left it no room on any SM; since then only the SMs in `freed` (their
+   * resources grew, or they were empty then: an empty SM is given per_sm, which may be less
+   * than its resources fit) can fit it.  0: none. */
+  guint64 fit_zero_id;
+  guint32 *freed;
+  guint32 n_freed;
+  guint64 freed_epoch;   /* numbers the lists `freed`; freed_stamp[sm] == it: the SM is in it */
+  guint64 *freed_stamp;
 
   guint64 next_launch_id;
   guint64 kernels_completed, blocks_completed;
@@ -220,6 +230,10 @@ ts_gpu_new (TsEngine *engine, const TsProfile *profile)
     g->levels[i] = (LevelQueue) { NONE, NONE };
   g->fit = g_new (guint32, g->n_sms);
   g->give = g_new (guint32, g->n_sms);
+  g->cand = g_new (guint32, g->n_sms);
+  g->freed = g_new (guint32, g->n_sms);
+  g->freed_stamp = g_new0 (guint64, g->n_sms);
+  g->freed_epoch = 1;
   g->hist = g_new0 (guint32, profile->max_blocks_per_sm + 2);
   g->sm_rule = profile->contention_rule != TS_CONTENTION_NONE && profile->stand_in != TS_STAND_IN_TIMED;
   g->bandwidth = profile->contention_rule == TS_CONTENTION_SM_MEMORY ? ts_profile_dram_bandwidth (profile) : 0;
@@ -253,6 +267,9 @@ ts_gpu_free (TsGpu *gpu)
   g_free (gpu->levels);
   g_free (gpu->fit);
   g_free (gpu->give);
+  g_free (gpu->cand);
+  g_free (gpu->freed);
+  g_free (gpu->freed_stamp);
   g_free (gpu->hist);
   g_free (gpu->load);
   g_free (gpu->sm_groups);
@@ -1040,28 +1057,62 @@ pad_ready (TsGpu *g, guint32 ki)
   return TRUE;
 }
 
+/* Notes an SM that may fit more of fit_zero_id's kernel than it did (see TsGpu.fit_zero_id). */
+static inline void
+sm_freed (TsGpu *g, guint i)
+{
+  if (g->freed_stamp[i] != g->freed_epoch)
+    {
+      g->freed_stamp[i] = g->freed_epoch;
+      g->freed[g->n_freed++] = i;
+    }
+}
+
 /* Gives kernel ki as many blocks as fit now, as one block group.  Two passes over the SMs: one
- * to measure what fits, one to place. */
+ * to measure what fits, one to place.  A kernel placed again after a placement that took all
+ * that fitted it (the head kernel, each time blocks end under contention) measures only the SMs
+ * freed since: elsewhere it fits 0. */
 static void
 place_kernel (TsGpu *g, guint32 ki)
 {
   KRun *k = &g->kruns[ki];
   const guint64 *forbidden = k->is_pad ? g->kruns[k->partner].used_sms : NULL;
-  guint32 B = k->undispatched, total = 0, maxc = 0;
+  guint32 B = k->undispatched, total = 0, maxc = 0, n_cand = 0;
+  gboolean rr = g->prof->placement == TS_PLACE_ROUND_ROBIN;
   /* On an empty GPU (nothing resident) every SM fits per_sm: no fit to compute. */
   gboolean empty = g->free_slots == (guint64) g->n_sms * g->prof->max_blocks_per_sm && forbidden == NULL;
+  /* Only the freed SMs (most-free reads fit[] of the candidates only; hist[] from 2 up) */
+  gboolean only_freed = !empty && !rr && k->id == g->fit_zero_id;
+  guint32 n_scan = only_freed ? g->n_freed : g->n_sms;
   if (empty)
     total = g->n_sms * k->per_sm, maxc = k->per_sm, g->hist[maxc] = g->n_sms;
   else
-    for (guint i = 0; i < g->n_sms; i++)
-      {
-        /* An SM without resident blocks is wholly free: its fit is known. */
-        guint32 c = g->resident[i] == 0 ? k->per_sm : sm_fit (&g->free[i], k);
-        g->fit[i] = c;
-        g->hist[c]++;
-        total += c;
-        maxc = MAX (maxc, c);
-      }
+    {
+      for (guint32 j = 0; j < n_scan; j++)
+        {
+          guint i = only_freed ? g->freed[j] : j;
+          /* An SM without resident blocks is wholly free: its fit is known. */
+          guint32 c = g->resident[i] == 0 ? k->per_sm : sm_fit (&g->free[i], k);
+          g->fit[i] = c;
+          g->hist[c]++;
+          total += c;
+          maxc = MAX (maxc, c);
+          if (c > 0)
+            g->cand[n_cand++] = i;
+        }
+      if (only_freed)  /* the candidates by SM id, as placement gives blocks */
+        for (guint32 j = 1; j < n_cand; j++)
+          {
+            guint32 x = g->cand[j], p = j;
+            for (; p > 0 && g->cand[p - 1] > x; p--)
+              g->cand[p] = g->cand[p - 1];
+            g->cand[p] = x;
+          }
+    }
+  /* From here on, a new list of freed SMs: for this kernel if it takes all that fits it now
+   * (below), which leaves it no room but on the SMs it finds empty. */
+  g->freed_epoch++, g->n_freed = 0;
+  g->fit_zero_id = !empty && !rr && forbidden == NULL && total <= B ? k->id : 0;
   if (G_UNLIKELY (forbidden != NULL))  /* a pad: not on its main kernel's SMs */
     for (guint i = 0; i < g->n_sms; i++)
       if ((forbidden[i / 64] >> (i % 64)) & 1)
@@ -1073,7 +1124,6 @@ place_kernel (TsGpu *g, guint32 ki)
   /* Most-free: SM i gets max(0, fit - L), plus one if it is among the first r at level L.  When
    * everything that fits is taken (total <= B), L = 0 and r = 0 give each SM its whole fit. */
   guint32 L = 0, r = 0;
-  gboolean rr = g->prof->placement == TS_PLACE_ROUND_ROBIN;
   if (total > B && !rr)
     most_free_level (g->hist, maxc, B, &L, &r);
   memset (g->hist, 0, (maxc + 1) * sizeof (guint32));
@@ -1091,8 +1141,10 @@ place_kernel (TsGpu *g, guint32 ki)
   k = &g->kruns[ki];
   guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
   guint32 n = 0, placed = 0, target = MIN (B, total);
-  for (guint i = 0; i < g->n_sms && placed < target; i++)
+  /* Only SMs that fit some block get one: on an empty GPU every SM, else the candidates. */
+  for (guint32 ci = 0; ci < (empty ? g->n_sms : n_cand) && placed < target; ci++)
     {
+      guint i = empty ? ci : g->cand[ci];
       guint32 c = empty ? k->per_sm : g->fit[i], give;
       if (rr)
         give = g->give[i];
@@ -1104,6 +1156,8 @@ place_kernel (TsGpu *g, guint32 ki)
         }
       if (give == 0)
         continue;
+      if (g->resident[i] == 0 && g->fit_zero_id != 0)
+        sm_freed (g, i);  /* it got per_sm, which may be less than its resources fit */
       SmFree *f = &g->free[i];
       f->slots -= give;
       f->threads -= give * k->need_threads;
@@ -1305,6 +1359,8 @@ group_vacate (TsGpu *g, guint32 gi)
       f->regs += c * k->need_regs;
       f->smem += c * k->need_smem;
       g->resident[i] -= c;
+      if (g->fit_zero_id != 0)
+        sm_freed (g, i);
     }
   g->free_slots += grp->blocks;
   return pairs;

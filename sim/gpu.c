@@ -94,12 +94,6 @@ typedef struct {
    * load and the memory rule's factor), for settles that find them unchanged: mem_slow 0
    * (never a factor) until the first. */
   double memo_load, memo_slow, memo_speed;
-  /* Contention: the heaviest load among its SMs when last looked at (every settle at which one of
-   * its SMs changed looks), and an SM that carries it (NONE: none above 0).  tmax/tmax_sm: the
-   * heaviest of its SMs that changed at this instant, gathered by rates_settle when tstamp is
-   * its pass. */
-  double max_load, tmax;
-  guint32 max_sm, tmax_sm, tstamp;
 } Group;
 
 /* A chain: the waves of one kernel alone, done without events (see "wave chains" below). */
@@ -151,7 +145,6 @@ struct _TsGpu {
   guint64 *sm_stamp;     /* per SM: the `instant` at which it was last put in touched */
   gboolean mem_dirty;    /* mem_rho changed at this instant */
   guint32 *live;         /* the resident groups that contention applies to (not drained ones) */
-  guint32 *order;        /* scratch for rates_settle: groups in the order it updates them */
   guint32 n_live;
   guint32 epoch;         /* marks groups already updated in this pass */
   double bandwidth;      /* bytes per ns the memory rule shares; 0: no memory rule */
@@ -277,7 +270,6 @@ ts_gpu_free (TsGpu *gpu)
   g_free (gpu->touched);
   g_free (gpu->sm_stamp);
   g_free (gpu->live);
-  g_free (gpu->order);
   g_free (gpu);
 }
 
@@ -751,10 +743,7 @@ group_alloc (TsGpu *g)
       g->groups = g_renew (Group, g->groups, g->groups_cap);
       g->group_pairs = g_renew (guint32, g->group_pairs, (gsize) g->groups_cap * g->n_sms);
       if (g->sm_rule)
-        {
-          g->live = g_renew (guint32, g->live, g->groups_cap);
-          g->order = g_renew (guint32, g->order, g->groups_cap);
-        }
+        g->live = g_renew (guint32, g->live, g->groups_cap);
     }
   g->groups[g->n_groups].mark = 0;
   return g->n_groups++;
@@ -763,25 +752,15 @@ group_alloc (TsGpu *g)
 /* ---- contention: rates of resident block groups (rule 5) ---- */
 
 
-/* The heaviest load among a group's SMs now, by a scan of them (kept in max_load/max_sm). */
+/* The speed of a group's blocks now: its kernel's speed at the equivalent occupancy of its most
+ * loaded SM (a group's blocks end together, so its slowest SM sets when), times the memory rule's
+ * factor for the kernel's memory-bound share. */
 static double
-group_max_load (const TsGpu *g, Group *grp, const guint32 *pairs)
+group_rate (const TsGpu *g, Group *grp, const KRun *k, const guint32 *pairs)
 {
   double load = 0;
-  guint32 at = NONE;
   for (guint32 j = 0; j < grp->n_sms; j++)
-    if (!(load > g->load[pairs[j] >> 16]))  /* load = MAX (load, it) */
-      load = g->load[pairs[j] >> 16], at = pairs[j] >> 16;
-  grp->max_load = load, grp->max_sm = at;
-  return load;
-}
-
-/* The speed of a group's blocks at `load`, its most loaded SM's: its kernel's speed at that
- * equivalent occupancy (a group's blocks end together, so its slowest SM sets when), times the
- * memory rule's factor for the kernel's memory-bound share. */
-static double
-group_rate (const TsGpu *g, Group *grp, const KRun *k, double load)
-{
+    load = MAX (load, g->load[pairs[j] >> 16]);
   if (load == grp->memo_load && g->mem_slow == grp->memo_slow)
     return grp->memo_speed;
   double v = ts_contention_speed (k->occ, k->n_occ, k->demand, load);
@@ -807,10 +786,10 @@ group_advance (Group *grp, TsTime now)
  * fires and is scheduled again then (ev_complete), so a group whose neighbours come and go costs
  * one heap operation per speed-up, not one per change. */
 static void
-group_update (TsGpu *g, guint32 gi, TsTime now, double load)
+group_update (TsGpu *g, guint32 gi, TsTime now)
 {
   Group *grp = &g->groups[gi];
-  double r = group_rate (g, grp, &g->kruns[grp->krun], load);
+  double r = group_rate (g, grp, &g->kruns[grp->krun], &g->group_pairs[(gsize) gi * g->n_sms]);
   if (fabs (r - grp->rate) <= 1e-12 * r)
     return;
   group_advance (grp, now);
@@ -872,55 +851,16 @@ memory_slowdown (const TsGpu *g)
  * whose rate may have moved takes its new rate, once.  Deferring to here is exact, since no time
  * passes within an instant, and a group that leaves and one that takes its place at the same
  * instant (a kernel's next wave) cost their neighbours nothing when the loads come back equal. */
-/* A group's heaviest SM load at the end of this instant, where rates_settle's first pass
- * gathered the SMs that changed (all: every SM changed, and that pass did not run).  Exact without
- * a scan: its other SMs still have the loads max_load was the maximum of, so unless the SM that
- * carried max_load got lighter the answer is the larger of max_load and tmax (max is exact in
- * floating point, in any order). */
-static double
-group_settled_load (const TsGpu *g, guint32 gi, gboolean all)
-{
-  Group *grp = &g->groups[gi];
-  if (!all && grp->tstamp != g->epoch)
-    return grp->max_load;  /* none of its SMs changed */
-  if (all || grp->max_sm == NONE || g->load[grp->max_sm] < grp->max_load)
-    return group_max_load (g, grp, &g->group_pairs[(gsize) gi * g->n_sms]);
-  if (!(grp->max_load > grp->tmax))
-    grp->max_load = grp->tmax, grp->max_sm = grp->tmax_sm;
-  return grp->max_load;
-}
-
 static void
 rates_settle (TsGpu *g)
 {
   if (++g->epoch == 0)  /* wrapped: no group may keep a mark from 2^32 passes ago */
     {
       for (guint32 gi = 0; gi < g->n_groups; gi++)
-        g->groups[gi].mark = 0, g->groups[gi].tstamp = 0;
+        g->groups[gi].mark = 0;
       g->epoch = 1;
     }
   TsTime now = ts_engine_now (g->engine);
-  guint cap = g->prof->max_blocks_per_sm;
-  /* First pass, unless every SM changed: the groups on the SMs that changed, in the order the
-   * updates below visit them (by SM in the order they changed, then by each SM's list), each with
-   * the heaviest of its changed SMs.  Their rates follow without rescanning their SMs. */
-  gboolean all = g->n_touched == g->n_sms;
-  guint32 n_order = 0;
-  if (!all)
-    for (guint32 j = 0; j < g->n_touched; j++)
-      {
-        guint i = g->touched[j];
-        double l = g->load[i];
-        for (guint32 e = 0; e < g->sm_n_groups[i]; e++)
-          {
-            guint32 gj = g->sm_groups[(gsize) i * cap + e];
-            Group *grp = &g->groups[gj];
-            if (grp->tstamp != g->epoch)
-              grp->tstamp = g->epoch, grp->tmax = l, grp->tmax_sm = i, g->order[n_order++] = gj;
-            else if (!(grp->tmax > l))
-              grp->tmax = l, grp->tmax_sm = i;
-          }
-      }
   if (g->mem_dirty)
     {
       g->mem_dirty = FALSE;
@@ -934,23 +874,28 @@ rates_settle (TsGpu *g)
             {
               Group *grp = &g->groups[g->live[e]];
               if (g->kruns[grp->krun].mem_frac > 0)
-                grp->mark = g->epoch, group_update (g, g->live[e], now, group_settled_load (g, g->live[e], all));
+                grp->mark = g->epoch, group_update (g, g->live[e], now);
             }
         }
     }
-  if (all)  /* every SM: every resident group, not each once per SM */
+  guint cap = g->prof->max_blocks_per_sm;
+  if (g->n_touched == g->n_sms)  /* every SM: every resident group, not each once per SM */
     for (guint32 e = 0; e < g->n_live; e++)
       {
         Group *grp = &g->groups[g->live[e]];
         if (grp->mark != g->epoch)
-          grp->mark = g->epoch, group_update (g, g->live[e], now, group_settled_load (g, g->live[e], TRUE));
+          grp->mark = g->epoch, group_update (g, g->live[e], now);
       }
   else
-    for (guint32 e = 0; e < n_order; e++)
+    for (guint32 j = 0; j < g->n_touched; j++)
       {
-        guint32 gj = g->order[e];
-        if (g->groups[gj].mark != g->epoch)
-          g->groups[gj].mark = g->epoch, group_update (g, gj, now, group_settled_load (g, gj, FALSE));
+        guint i = g->touched[j];
+        for (guint32 e = 0; e < g->sm_n_groups[i]; e++)
+          {
+            guint32 gj = g->sm_groups[(gsize) i * cap + e];
+            if (g->groups[gj].mark != g->epoch)
+              g->groups[gj].mark = g->epoch, group_update (g, gj, now);
+          }
       }
   g->n_touched = 0;
   g->instant++;  /* a new list of touched SMs; sm_stamp never reaches 2^64 */
@@ -976,7 +921,7 @@ contention_enter (TsGpu *g, guint32 gi)
   g->live[g->n_live++] = gi;
   if (k->live++ == 0 && k->mem_frac > 0)
     g->mem_rho += k->mem_frac, g->mem_dirty = TRUE;
-  group_update (g, gi, ts_engine_now (g->engine), group_max_load (g, grp, pairs));
+  group_update (g, gi, ts_engine_now (g->engine));
 }
 
 /* A group leaves (finished or killed): its neighbours take their new rates when the instant
@@ -1540,7 +1485,7 @@ chain_try (TsGpu *g)
         {
           if (!chain_neutral (g, gi, k))
             return;
-          r = group_rate (g, grp, k, group_max_load (g, grp, pairs));
+          r = group_rate (g, grp, k, &g->group_pairs[(gsize) gi * g->n_sms]);
         }
       if (!chain_wave_steps (g, k, r, f))
         return;

@@ -113,6 +113,17 @@ typedef struct {
   double step_left[CHAIN_MAX_STEPS];   /* the work left after each (contention) */
 } ChainFrag;
 
+/* Fragments in order of time, a ring: the one at position p (0: the first) is idx[(head + p) %
+ * CHAIN_MAX_FRAGS], with time key[] there.  A fragment refilled goes back in after all the
+ * others as a rule (a steady chain's waves take turns), so inserting from the back costs O(1)
+ * where a heap costs O(log n) sifts. */
+G_STATIC_ASSERT ((CHAIN_MAX_FRAGS & (CHAIN_MAX_FRAGS - 1)) == 0);
+typedef struct {
+  TsTime key[CHAIN_MAX_FRAGS];
+  guint32 idx[CHAIN_MAX_FRAGS];
+  guint32 head, n;
+} FragQueue;
+
 typedef struct {
   gboolean on;
   guint32 ki;            /* the kernel */
@@ -121,8 +132,7 @@ typedef struct {
   TsEventId event;       /* ev_chain_end at stop */
   guint32 n;
   ChainFrag frag[CHAIN_MAX_FRAGS];
-  guint32 heap[CHAIN_MAX_FRAGS];  /* the virtual fragments, a min-heap by next */
-  guint32 n_heap;
+  FragQueue queue;       /* the virtual fragments, by next */
 } Chain;
 
 struct _TsGpu {
@@ -1426,18 +1436,25 @@ chain_neutral (const TsGpu *g, guint32 gi, const KRun *k)
   return TRUE;
 }
 
-/* The fragment whose wave ends first; tie: another ends then too. */
-static guint32
-chain_first (const TsTime *next, guint32 n, gboolean *tie)
+#define FQ_AT(q, p) (((q)->head + (p)) % CHAIN_MAX_FRAGS)
+
+/* Puts fragment j with time t into q, after the fragments with times <= t. */
+static void
+frag_queue_insert (FragQueue *q, guint32 j, TsTime t)
 {
-  guint32 a = 0;
-  *tie = FALSE;
-  for (guint32 j = 1; j < n; j++)
-    if (next[j] < next[a])
-      a = j, *tie = FALSE;
-    else if (next[j] == next[a])
-      *tie = TRUE;
-  return a;
+  guint32 p = q->n++;
+  for (; p > 0 && q->key[FQ_AT (q, p - 1)] > t; p--)
+    q->key[FQ_AT (q, p)] = q->key[FQ_AT (q, p - 1)], q->idx[FQ_AT (q, p)] = q->idx[FQ_AT (q, p - 1)];
+  q->key[FQ_AT (q, p)] = t, q->idx[FQ_AT (q, p)] = j;
+}
+
+/* Takes the first fragment out of q; returns it. */
+static guint32
+frag_queue_pop (FragQueue *q)
+{
+  guint32 j = q->idx[q->head];
+  q->head = (q->head + 1) % CHAIN_MAX_FRAGS, q->n--;
+  return j;
 }
 
 /* At the end of a dispatch: starts a chain if the state allows one (see above). */
@@ -1503,29 +1520,30 @@ chain_try (TsGpu *g)
         return;
     }
   /* The completions in time order, each refilled while K has more blocks than it takes, until
-   * one is not (or two coincide). */
-  TsTime next[CHAIN_MAX_FRAGS];
+   * one is not (or two coincide: the first's time is also the second's). */
+  FragQueue q = { .head = 0, .n = 0 };
   for (guint32 j = 0; j < c->n; j++)
-    next[j] = c->frag[j].next;
+    frag_queue_insert (&q, j, c->frag[j].next);
   guint64 left = k->undispatched;
   TsTime stop;
   for (;;)
     {
-      gboolean tie;
-      guint32 a = chain_first (next, c->n, &tie);
-      if (tie || left <= c->frag[a].blocks)
+      TsTime t = q.key[q.head];
+      guint32 a = q.idx[q.head];
+      if ((q.n > 1 && q.key[FQ_AT (&q, 1)] == t) || left <= c->frag[a].blocks)
         {
-          stop = next[a];
+          stop = t;
           break;
         }
       left -= c->frag[a].blocks;
-      next[a] += c->frag[a].period;
+      frag_queue_pop (&q);
+      frag_queue_insert (&q, a, t + c->frag[a].period);
     }
   if (stop == first)
     return;  /* not one refill */
   for (guint32 j = 0; j < c->n; j++)
     g->groups[c->frag[j].gi].frag = j;
-  c->on = TRUE, c->ki = ki, c->level = lv, c->stop = stop, c->n_heap = 0;
+  c->on = TRUE, c->ki = ki, c->level = lv, c->stop = stop, c->queue.n = 0;
   c->event = ts_engine_schedule (g->engine, stop, TS_EV_COMPLETE, ev_chain_end, g, 0);
 }
 
@@ -1565,35 +1583,13 @@ chain_apply_refill (TsGpu *g, guint32 j, TsTime t)
   grp->live_pos = g->n_live - 1;
 }
 
-/* The heap of virtual fragments: the entry at pos moved down or up. */
-static void
-chain_heap_fix (Chain *c, guint32 pos)
-{
-  guint32 j = c->heap[pos];
-  TsTime t = c->frag[j].next;
-  while (pos > 0 && c->frag[c->heap[(pos - 1) / 2]].next > t)
-    c->heap[pos] = c->heap[(pos - 1) / 2], pos = (pos - 1) / 2;
-  for (;;)
-    {
-      guint32 ch = 2 * pos + 1;
-      if (ch >= c->n_heap)
-        break;
-      if (ch + 1 < c->n_heap && c->frag[c->heap[ch + 1]].next < c->frag[c->heap[ch]].next)
-        ch++;
-      if (c->frag[c->heap[ch]].next >= t)
-        break;
-      c->heap[pos] = c->heap[ch], pos = ch;
-    }
-  c->heap[pos] = j;
-}
-
 /* Applies the virtual fragments' completions and refills before `until`, in time order (they
  * never coincide before the chain's stop). */
 static void
 chain_catch_up (TsGpu *g, TsTime until)
 {
   Chain *c = &g->chain;
-  if (c->n == 1 && c->n_heap == 1 && c->frag[0].next < until)
+  if (c->n == 1 && c->queue.n == 1 && c->frag[0].next < until)
     {
       /* A group alone: its lists hold it alone, so its refills change no order; k of them. */
       ChainFrag *f = &c->frag[0];
@@ -1608,10 +1604,12 @@ chain_catch_up (TsGpu *g, TsTime until)
       k->last_end = MAX (k->last_end, f->start + f->step_at[0]);
       return;
     }
-  while (c->n_heap > 0 && c->frag[c->heap[0]].next < until)
+  while (c->queue.n > 0 && c->queue.key[c->queue.head] < until)
     {
-      chain_apply_refill (g, c->heap[0], c->frag[c->heap[0]].next);
-      chain_heap_fix (c, 0);
+      TsTime t = c->queue.key[c->queue.head];
+      guint32 j = frag_queue_pop (&c->queue);
+      chain_apply_refill (g, j, t);
+      frag_queue_insert (&c->queue, j, c->frag[j].next);
     }
 }
 
@@ -1624,8 +1622,7 @@ chain_refill (TsGpu *g, guint32 j)
   Chain *c = &g->chain;
   g->groups[c->frag[j].gi].event = 0;
   c->frag[j].virt = TRUE;
-  c->heap[c->n_heap++] = j;
-  chain_heap_fix (c, c->n_heap - 1);
+  frag_queue_insert (&c->queue, j, c->frag[j].next);
 }
 
 /* Ends the chain now: every fragment becomes the group the wave-by-wave simulation has at this

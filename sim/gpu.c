@@ -766,6 +766,15 @@ group_alloc (TsGpu *g)
  * loaded SM (a group's blocks end together, so its slowest SM sets when), times the memory rule's
  * factor for the kernel's memory-bound share. */
 static double
+kernel_speed (const TsGpu *g, const KRun *k, double load)
+{
+  double v = ts_contention_speed (k->occ, k->n_occ, k->demand, load);
+  if (k->mem_frac > 0 && g->mem_slow > 1.0)
+    v /= (1.0 - k->mem_frac) + k->mem_frac * g->mem_slow;
+  return v;
+}
+
+static double
 group_rate (const TsGpu *g, Group *grp, const KRun *k, const guint32 *pairs)
 {
   double load = 0;
@@ -773,9 +782,7 @@ group_rate (const TsGpu *g, Group *grp, const KRun *k, const guint32 *pairs)
     load = MAX (load, g->load[pairs[j] >> 16]);
   if (load == grp->memo_load && g->mem_slow == grp->memo_slow)
     return grp->memo_speed;
-  double v = ts_contention_speed (k->occ, k->n_occ, k->demand, load);
-  if (k->mem_frac > 0 && g->mem_slow > 1.0)
-    v /= (1.0 - k->mem_frac) + k->mem_frac * g->mem_slow;
+  double v = kernel_speed (g, k, load);
   grp->memo_load = load, grp->memo_slow = g->mem_slow, grp->memo_speed = v;
   return v;
 }
@@ -1601,6 +1608,7 @@ chain_catch_up (TsGpu *g, TsTime until)
       k->undispatched -= n * f->blocks;
       f->start = f->next + (TsTime) (n - 1) * f->period;
       f->next = f->start + f->period;
+      c->queue.key[c->queue.head] = f->next;
       k->last_end = MAX (k->last_end, f->start + f->step_at[0]);
       return;
     }
@@ -1869,4 +1877,82 @@ ts_gpu_drain (TsGpu *gpu, guint stream, TsPreemptDoneFn fn, gpointer data)
                           TS_EV_COMPLETE, ev_drain_flag, gpu, stream);
     }
   return s->pr.host_dropped;
+}
+
+/* ---- invariants, for tests ---- */
+
+#define VERIFY(cond, ...) \
+  do { if (!(cond)) { g_message ("ts_gpu_verify: " __VA_ARGS__); return FALSE; } } while (0)
+
+gboolean
+ts_gpu_verify (const TsGpu *gpu)
+{
+  const TsGpu *g = gpu;
+  const TsProfile *p = g->prof;
+  guint cap = p->max_blocks_per_sm;
+  /* Each SM's free resources and load are what its resident groups leave (loads to rounding). */
+  for (guint i = 0; i < g->n_sms; i++)
+    {
+      guint64 used[4] = { 0, 0, 0, 0 };
+      double load = 0;
+      guint32 n_live = 0;
+      for (guint32 gi = 0; gi < g->n_groups; gi++)
+        {
+          const Group *grp = &g->groups[gi];
+          if (grp->blocks == 0)
+            continue;
+          const KRun *k = &g->kruns[grp->krun];
+          const guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
+          for (guint32 j = 0; j < grp->n_sms; j++)
+            if (pairs[j] >> 16 == i)
+              {
+                guint64 c = pairs[j] & 0xffff;
+                used[0] += c, used[1] += c * k->need_threads, used[2] += c * k->need_regs, used[3] += c * k->need_smem;
+                if (g->sm_rule && !grp->noop)
+                  load += c * k->demand, n_live++;
+              }
+        }
+      const SmFree *f = &g->free[i];
+      VERIFY (used[0] == g->resident[i] && f->slots + used[0] == cap && f->threads + used[1] == p->max_threads_per_sm
+              && f->regs + used[2] == p->registers_per_sm && f->smem + used[3] == p->shared_mem_per_sm,
+              "SM %u: free resources do not add up", i);
+      if (g->sm_rule)
+        VERIFY (g->sm_n_groups[i] == n_live && fabs (g->load[i] - load) <= 1e-9 * MAX (1.0, load)
+                && (n_live > 0 || g->load[i] == 0), "SM %u: load %g, its groups' %g", i, g->load[i], load);
+    }
+  /* Every live group runs at the rate its heaviest SM and the memory rule give now (within the
+   * tolerance under which group_update keeps a rate). */
+  if (g->sm_rule)
+    for (guint32 e = 0; e < g->n_live; e++)
+      {
+        const Group *grp = &g->groups[g->live[e]];
+        const guint32 *pairs = &g->group_pairs[(gsize) g->live[e] * g->n_sms];
+        double load = 0;
+        for (guint32 j = 0; j < grp->n_sms; j++)
+          load = MAX (load, g->load[pairs[j] >> 16]);
+        double r = kernel_speed (g, &g->kruns[grp->krun], load);
+        VERIFY (fabs (r - grp->rate) <= 1e-12 * r, "group %u: rate %.17g, its SMs give %.17g", g->live[e], grp->rate, r);
+      }
+  /* Outside the freed SMs, fit_zero_id's kernel fits nowhere; an empty SM is always freed. */
+  if (g->fit_zero_id != 0)
+    for (guint32 ki = 0; ki < g->n_kruns; ki++)
+      if (g->kruns[ki].id == g->fit_zero_id)
+        for (guint i = 0; i < g->n_sms; i++)
+          VERIFY (g->freed_stamp[i] == g->freed_epoch || (g->resident[i] > 0 && sm_fit (&g->free[i], &g->kruns[ki]) == 0),
+                  "SM %u fits launch %" G_GUINT64_FORMAT " but is not in the freed list", i, g->fit_zero_id);
+  /* A chain's virtual fragments are in its queue once each, by time. */
+  if (g->chain.on)
+    {
+      const FragQueue *q = &g->chain.queue;
+      guint32 n_virt = 0;
+      for (guint32 j = 0; j < g->chain.n; j++)
+        n_virt += g->chain.frag[j].virt;
+      VERIFY (q->n == n_virt, "chain queue: %u fragments of %u virtual", q->n, n_virt);
+      for (guint32 pos = 0; pos < q->n; pos++)
+        {
+          VERIFY (q->key[FQ_AT (q, pos)] == g->chain.frag[q->idx[FQ_AT (q, pos)]].next, "chain queue: a stale time");
+          VERIFY (pos == 0 || q->key[FQ_AT (q, pos - 1)] <= q->key[FQ_AT (q, pos)], "chain queue: out of order");
+        }
+    }
+  return TRUE;
 }

@@ -152,6 +152,13 @@ guint ts_gpu_sm_resident (const TsGpu *gpu, guint sm);
 guint64 ts_gpu_kernels_completed (const TsGpu *gpu);
 guint64 ts_gpu_blocks_completed (const TsGpu *gpu);
 
+/* Checks the GPU's internal state against a recomputation from scratch, in O(SMs x groups): the
+ * SMs' free resources and loads against their resident groups, every running group's rate
+ * against its SMs' loads now, the SMs that placement skips as full, a wave chain's queue.
+ * Returns FALSE (with a message saying what) if one is wrong.  Call it between instants (no event
+ * pending at the current time); for tests. */
+gboolean ts_gpu_verify (const TsGpu *gpu);
+
 /* Installs an observer (one at most; NULL removes it). */
 void ts_gpu_set_observer (TsGpu *gpu, TsGpuObserverFn fn, gpointer data);
 

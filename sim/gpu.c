@@ -179,6 +179,7 @@ struct _TsGpu {
   guint32 *give;         /* scratch, per SM: blocks given in this round (round-robin) */
   guint32 *hist;         /* scratch: SMs per fit value */
   guint32 *cand;         /* scratch, place_kernel: the SMs that fit a block, by id */
+  guint32 *all_sms;      /* 0, 1, ..., n_sms - 1 */
   /* Fits known to be 0 (place_kernel): fit_zero_id is the launch whose last placement took all
    * that fitted it, which left it no room on any SM; since then only the SMs in `freed` (their
    * resources grew, or they were empty then: an empty SM is given per_sm, which may be less
@@ -234,6 +235,9 @@ ts_gpu_new (TsEngine *engine, const TsProfile *profile)
   g->fit = g_new (guint32, g->n_sms);
   g->give = g_new (guint32, g->n_sms);
   g->cand = g_new (guint32, g->n_sms);
+  g->all_sms = g_new (guint32, g->n_sms);
+  for (guint i = 0; i < g->n_sms; i++)
+    g->all_sms[i] = i;
   g->freed = g_new (guint32, g->n_sms);
   g->freed_stamp = g_new0 (guint64, g->n_sms);
   g->freed_epoch = 1;
@@ -271,6 +275,7 @@ ts_gpu_free (TsGpu *gpu)
   g_free (gpu->fit);
   g_free (gpu->give);
   g_free (gpu->cand);
+  g_free (gpu->all_sms);
   g_free (gpu->freed);
   g_free (gpu->freed_stamp);
   g_free (gpu->hist);
@@ -1019,6 +1024,19 @@ pad_ready (TsGpu *g, guint32 ki)
   return TRUE;
 }
 
+/* Measures SM i for kernel k (place_kernel): its fit, counted in hist, total and maxc. */
+static inline guint32
+fit_count (TsGpu *g, const KRun *k, guint i, guint32 *total, guint32 *maxc)
+{
+  /* An SM without resident blocks is wholly free: its fit is known. */
+  guint32 c = g->resident[i] == 0 ? k->per_sm : sm_fit (&g->free[i], k);
+  g->fit[i] = c;
+  g->hist[c]++;
+  *total += c;
+  *maxc = MAX (*maxc, c);
+  return c;
+}
+
 /* Notes an SM that may fit more of fit_zero_id's kernel than it did (see TsGpu.fit_zero_id). */
 static inline void
 sm_freed (TsGpu *g, guint i)
@@ -1045,36 +1063,31 @@ place_kernel (TsGpu *g, guint32 ki)
   gboolean empty = g->free_slots == (guint64) g->n_sms * g->prof->max_blocks_per_sm && forbidden == NULL;
   /* Only the freed SMs (most-free reads fit[] of the candidates only; hist[] from 2 up) */
   gboolean only_freed = !empty && !rr && k->id == g->fit_zero_id;
-  guint32 n_scan = only_freed ? g->n_freed : g->n_sms;
   if (empty)
     total = g->n_sms * k->per_sm, maxc = k->per_sm, g->hist[maxc] = g->n_sms;
+  else if (!only_freed)
+    for (guint i = 0; i < g->n_sms; i++)
+      fit_count (g, k, i, &total, &maxc);
   else
-    {
-      for (guint32 j = 0; j < n_scan; j++)
-        {
-          guint i = only_freed ? g->freed[j] : j;
-          /* An SM without resident blocks is wholly free: its fit is known. */
-          guint32 c = g->resident[i] == 0 ? k->per_sm : sm_fit (&g->free[i], k);
-          g->fit[i] = c;
-          g->hist[c]++;
-          total += c;
-          maxc = MAX (maxc, c);
-          if (c > 0)
-            g->cand[n_cand++] = i;
-        }
-      if (only_freed)  /* the candidates by SM id, as placement gives blocks */
-        for (guint32 j = 1; j < n_cand; j++)
+    for (guint32 j = 0; j < g->n_freed; j++)
+      {
+        guint32 i = g->freed[j];
+        if (fit_count (g, k, i, &total, &maxc) > 0)
           {
-            guint32 x = g->cand[j], p = j;
-            for (; p > 0 && g->cand[p - 1] > x; p--)
+            /* a candidate for placement, kept in SM id order (blocks go by it) */
+            guint32 p = n_cand++;
+            for (; p > 0 && g->cand[p - 1] > i; p--)
               g->cand[p] = g->cand[p - 1];
-            g->cand[p] = x;
+            g->cand[p] = i;
           }
-    }
+      }
+  /* Placement goes over the candidates, or over every SM (all_sms: 0, 1, ...). */
+  const guint32 *list = only_freed ? g->cand : g->all_sms;
+  guint32 n_list = only_freed ? n_cand : g->n_sms;
   /* From here on, a new list of freed SMs: for this kernel if it takes all that fits it now
    * (below), which leaves it no room but on the SMs it finds empty. */
   g->freed_epoch++, g->n_freed = 0;
-  g->fit_zero_id = !empty && !rr && forbidden == NULL && total <= B ? k->id : 0;
+  g->fit_zero_id = !empty && !rr && forbidden == NULL && total < B ? k->id : 0;
   if (G_UNLIKELY (forbidden != NULL))  /* a pad: not on its main kernel's SMs */
     for (guint i = 0; i < g->n_sms; i++)
       if ((forbidden[i / 64] >> (i % 64)) & 1)
@@ -1103,10 +1116,9 @@ place_kernel (TsGpu *g, guint32 ki)
   k = &g->kruns[ki];
   guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
   guint32 n = 0, placed = 0, target = MIN (B, total);
-  /* Only SMs that fit some block get one: on an empty GPU every SM, else the candidates. */
-  for (guint32 ci = 0; ci < (empty ? g->n_sms : n_cand) && placed < target; ci++)
+  for (guint32 ci = 0; ci < n_list && placed < target; ci++)
     {
-      guint i = empty ? ci : g->cand[ci];
+      guint i = list[ci];
       guint32 c = empty ? k->per_sm : g->fit[i], give;
       if (rr)
         give = g->give[i];
@@ -1118,8 +1130,6 @@ place_kernel (TsGpu *g, guint32 ki)
         }
       if (give == 0)
         continue;
-      if (g->resident[i] == 0 && g->fit_zero_id != 0)
-        sm_freed (g, i);  /* it got per_sm, which may be less than its resources fit */
       SmFree *f = &g->free[i];
       f->slots -= give;
       f->threads -= give * k->need_threads;
@@ -1129,6 +1139,10 @@ place_kernel (TsGpu *g, guint32 ki)
       pairs[n++] = (i << 16) | give;
       placed += give;
     }
+  if (g->fit_zero_id != 0)
+    for (guint32 j = 0; j < n; j++)
+      if (g->resident[pairs[j] >> 16] == (pairs[j] & 0xffff))
+        sm_freed (g, pairs[j] >> 16);  /* it was empty and got per_sm, maybe less than it fits */
   if (G_UNLIKELY (k->used_sms != NULL))  /* the main kernel of a padded launch */
     for (guint32 j = 0; j < n; j++)
       k->used_sms[(pairs[j] >> 16) / 64] |= G_GUINT64_CONSTANT (1) << ((pairs[j] >> 16) % 64);
@@ -1321,9 +1335,10 @@ group_vacate (TsGpu *g, guint32 gi)
       f->regs += c * k->need_regs;
       f->smem += c * k->need_smem;
       g->resident[i] -= c;
-      if (g->fit_zero_id != 0)
-        sm_freed (g, i);
     }
+  if (g->fit_zero_id != 0)
+    for (guint32 j = 0; j < grp->n_sms; j++)
+      sm_freed (g, pairs[j] >> 16);
   g->free_slots += grp->blocks;
   return pairs;
 }
@@ -1528,23 +1543,29 @@ chain_try (TsGpu *g)
     }
   /* The completions in time order, each refilled while K has more blocks than it takes, until
    * one is not (or two coincide: the first's time is also the second's). */
-  FragQueue q = { .head = 0, .n = 0 };
-  for (guint32 j = 0; j < c->n; j++)
-    frag_queue_insert (&q, j, c->frag[j].next);
-  guint64 left = k->undispatched;
+  guint64 left = k->undispatched;  /* >= 1 */
   TsTime stop;
-  for (;;)
+  if (c->n == 1)  /* one fragment: (left - 1) / blocks refills, in closed form */
+    stop = c->frag[0].next + (TsTime) ((left - 1) / c->frag[0].blocks) * c->frag[0].period;
+  else
     {
-      TsTime t = q.key[q.head];
-      guint32 a = q.idx[q.head];
-      if ((q.n > 1 && q.key[FQ_AT (&q, 1)] == t) || left <= c->frag[a].blocks)
+      FragQueue q;  /* uninitialised but for head and n: entries are written before they are read */
+      q.head = 0, q.n = 0;
+      for (guint32 j = 0; j < c->n; j++)
+        frag_queue_insert (&q, j, c->frag[j].next);
+      for (;;)
         {
-          stop = t;
-          break;
+          TsTime t = q.key[q.head];
+          guint32 a = q.idx[q.head];
+          if ((q.n > 1 && q.key[FQ_AT (&q, 1)] == t) || left <= c->frag[a].blocks)
+            {
+              stop = t;
+              break;
+            }
+          left -= c->frag[a].blocks;
+          frag_queue_pop (&q);
+          frag_queue_insert (&q, a, t + c->frag[a].period);
         }
-      left -= c->frag[a].blocks;
-      frag_queue_pop (&q);
-      frag_queue_insert (&q, a, t + c->frag[a].period);
     }
   if (stop == first)
     return;  /* not one refill */

@@ -181,9 +181,9 @@ struct _TsGpu {
   guint32 *cand;         /* scratch, place_kernel: the SMs that fit a block, by id */
   guint32 *all_sms;      /* 0, 1, ..., n_sms - 1 */
   /* Fits known to be 0 (place_kernel): fit_zero_id is the launch whose last placement took all
-   * that fitted it, which left it no room on any SM; since then only the SMs in `freed` (their
-   * resources grew, or they were empty then: an empty SM is given per_sm, which may be less
-   * than its resources fit) can fit it.  0: none. */
+   * that fitted it and left it blocks to place, which left it no room on any SM; since then
+   * only the SMs in `freed` (their resources grew, or they were empty then: an empty SM is
+   * given per_sm, which may be less than its resources fit) can fit it.  0: none. */
   guint64 fit_zero_id;
   guint32 *freed;
   guint32 n_freed;
@@ -767,9 +767,8 @@ group_alloc (TsGpu *g)
 /* ---- contention: rates of resident block groups (rule 5) ---- */
 
 
-/* The speed of a group's blocks now: its kernel's speed at the equivalent occupancy of its most
- * loaded SM (a group's blocks end together, so its slowest SM sets when), times the memory rule's
- * factor for the kernel's memory-bound share. */
+/* The speed of k's blocks on an SM of load `load`, with the memory rule's factor for the kernel's
+ * memory-bound share (one function: group_rate and ts_gpu_verify). */
 static double
 kernel_speed (const TsGpu *g, const KRun *k, double load)
 {
@@ -779,6 +778,9 @@ kernel_speed (const TsGpu *g, const KRun *k, double load)
   return v;
 }
 
+/* The speed of a group's blocks now: its kernel's speed at the equivalent occupancy of its most
+ * loaded SM (a group's blocks end together, so its slowest SM sets when), times the memory rule's
+ * factor for the kernel's memory-bound share. */
 static double
 group_rate (const TsGpu *g, Group *grp, const KRun *k, const guint32 *pairs)
 {
@@ -1085,7 +1087,8 @@ place_kernel (TsGpu *g, guint32 ki)
   const guint32 *list = only_freed ? g->cand : g->all_sms;
   guint32 n_list = only_freed ? n_cand : g->n_sms;
   /* From here on, a new list of freed SMs: for this kernel if it takes all that fits it now
-   * (below), which leaves it no room but on the SMs it finds empty. */
+   * (below), which leaves it no room but on the SMs it finds empty, and still has blocks to
+   * place (it is placed again; other kernels would pay for the list for nothing). */
   g->freed_epoch++, g->n_freed = 0;
   g->fit_zero_id = !empty && !rr && forbidden == NULL && total < B ? k->id : 0;
   if (G_UNLIKELY (forbidden != NULL))  /* a pad: not on its main kernel's SMs */

@@ -28,7 +28,7 @@ printf '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n'
 for s in $SCENARIOS; do
   # shellcheck disable=SC2086 # RUN_ARGS: extra words for `tiersim run`, split on spaces
   "$TIERSIM" run "$s" -q -o "$out/$s" ${RUN_ARGS:-} > /dev/null
-  # jobs.csv: policy,task,id,release,start,finish,deadline,missed,...
+  # jobs.csv: policy,task,id,release_ns,start_ns,finish_ns,deadline_ns,missed,...
   awk -F, 'NR > 1 && $7 != "" && $6 != "" { print $1, ($6 - $4) / 1e6 }' "$out/$s/jobs.csv" | pct > "$out/rt"
   awk -F, 'NR > 1 && $7 != "" { n[$1]++; m[$1] += $8 } END { for (p in n) print p, m[p] / n[p] }' "$out/$s/jobs.csv" > "$out/dmr"
   awk -F, 'NR > 1 && $3 != "" { print $1, $3 / 1e3 }' "$out/$s/preemptions.csv" | pct > "$out/pl"

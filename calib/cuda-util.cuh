@@ -1,10 +1,12 @@
 // tiersim — CUDA helpers shared by the calibration probes and the real backend (C++ only).
 #pragma once
 
+#include <dlfcn.h>
 #include <time.h>
 
 #include <cuda_runtime.h>
 
+#include "real_backend/cuda-diag.h"
 #include "sim/error.h"
 
 namespace ts_cuda {
@@ -48,7 +50,8 @@ ok (cudaError_t e, const char *what, GError **error)
 }
 #define OK(call) ok ((call), #call, error)
 
-// Selects the device, distinguishing "no GPU" (NOT_FOUND: exit 2) from later failures.
+// Selects the device, distinguishing "no GPU" (NOT_FOUND: exit 2) from later failures, and,
+// within it, no driver, a driver too old for the runtime linked in, and no GPU.
 inline gboolean
 use_device (int device, GError **error)
 {
@@ -56,8 +59,21 @@ use_device (int device, GError **error)
   cudaError_t e = cudaGetDeviceCount (&count);
   if (e != cudaSuccess || count == 0)
     {
-      g_set_error (error, TS_ERROR, TS_ERROR_NOT_FOUND, "no CUDA device: %s",
-                   e != cudaSuccess ? cudaGetErrorString (e) : "the driver reports none");
+      // the static runtime loads the driver's library itself; whether it can is the first question
+      void *lib = dlopen ("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+      g_autofree char *lib_error = lib == NULL ? g_strdup (dlerror ()) : NULL;
+      if (lib != NULL)
+        dlclose (lib);
+      int driver = 0, runtime = 0;
+      if (cudaDriverGetVersion (&driver) != cudaSuccess)
+        driver = 0;
+      if (cudaRuntimeGetVersion (&runtime) != cudaSuccess)
+        runtime = CUDART_VERSION;
+      TsCudaFailure f = e == cudaErrorInsufficientDriver ? TS_CUDA_FAIL_INSUFFICIENT
+                        : e == cudaErrorNoDevice || e == cudaSuccess ? TS_CUDA_FAIL_NO_DEVICE
+                                                                     : TS_CUDA_FAIL_OTHER;
+      g_autofree char *why = ts_cuda_failure_message (lib_error, driver, runtime, f, cudaGetErrorString (e));
+      g_set_error (error, TS_ERROR, TS_ERROR_NOT_FOUND, "no CUDA device: %s", why);
       return FALSE;
     }
   if (device < 0 || device >= count)

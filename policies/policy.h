@@ -1,6 +1,8 @@
 /* tiersim — the policy interface and registry.
  *
- * A policy is a class: a name, descriptions, and three functions.  create() builds its state for
+ * A policy is a class: a name, descriptions, a configuration and three functions.  Policies come
+ * in families, one file each under policies/ (a runtime and the classes that configure it),
+ * listed in registry.c.  create() builds its state for
  * one run (creating the streams it needs through the runner's backend); job_arrived() is called
  * when a client issues a request; job_finished(), if set, when a job's last kernel has completed
  * (after the runner has recorded it).  Policies launch work only through the backend, so they run
@@ -24,7 +26,10 @@ struct _TsPolicyClass {
   const char *summary;          /* one line, for 'tiersim list policies' */
   const char *description;      /* one paragraph */
   gboolean rt_only;             /* the runner releases no job of be tasks */
-  gpointer (*create) (TsRunner *runner, GError **error);
+  /* The family's runtime for one run; config is the class's own `config` (one runtime serves
+   * several classes, each a configuration of it). */
+  gpointer (*create) (TsRunner *runner, const void *config, GError **error);
+  const void *config;
   void (*destroy) (gpointer self);
   void (*job_arrived) (gpointer self, TsJob *job);
   void (*job_finished) (gpointer self, TsJob *job);   /* optional; also after ts_runner_drop_job */
@@ -39,23 +44,5 @@ const TsPolicyClass *const *ts_policy_all (void);
 
 /* The policy of that name, or NULL with an error naming the nearest one. */
 const TsPolicyClass *ts_policy_lookup (const char *name, GError **error);
-
-/* The registered classes (one file each under policies/). */
-extern const TsPolicyClass ts_policy_rt_only;
-extern const TsPolicyClass ts_policy_rt_only_serial;
-extern const TsPolicyClass ts_policy_seq;
-extern const TsPolicyClass ts_policy_streams;
-extern const TsPolicyClass ts_policy_streams_prio;
-extern const TsPolicyClass ts_policy_wait;
-extern const TsPolicyClass ts_policy_reset;
-extern const TsPolicyClass ts_policy_reef;
-extern const TsPolicyClass ts_policy_reef_n;
-extern const TsPolicyClass ts_policy_pantheon;
-extern const TsPolicyClass ts_policy_pantheon_np;
-extern const TsPolicyClass ts_policy_pantheon_ne;
-extern const TsPolicyClass ts_policy_edf;
-extern const TsPolicyClass ts_policy_rms;
-extern const TsPolicyClass ts_policy_dms;
-extern const TsPolicyClass ts_policy_rt_mdl;
 
 G_END_DECLS

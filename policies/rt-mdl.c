@@ -186,7 +186,7 @@ job_arrived (gpointer self, TsJob *job)
 }
 
 static gpointer
-create (TsRunner *runner, GError **error)
+create (TsRunner *runner, const void *config, GError **error)
 {
   const TsScenario *scn = ts_runner_scenario (runner);
   RtMdl *p = g_new0 (RtMdl, 1);
@@ -201,7 +201,7 @@ create (TsRunner *runner, GError **error)
 
 static const TsPolicyParam params[] = { TS_RT_LAUNCH_AHEAD_PARAM, { 0 } };
 
-const TsPolicyClass ts_policy_rt_mdl = {
+static const TsPolicyClass ts_policy_rt_mdl = {
   .name = "rt-mdl",
   .summary = "RT-mDL: fixed exit and priority per task, non-preemptive jobs, packing",
   .description =
@@ -217,3 +217,5 @@ const TsPolicyClass ts_policy_rt_mdl = {
   .job_arrived = job_arrived,
   .params = params,
 };
+
+const TsPolicyClass *const ts_rt_mdl_family[] = { &ts_policy_rt_mdl, NULL };

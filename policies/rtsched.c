@@ -64,11 +64,12 @@ ts_rtsched_destroy (gpointer self)
 
 /* ---- priorities ---- */
 
+/* The job's key under rule (smaller runs first). */
 static double
-prio_key (const Rt *rt, const RtJob *j)
+prio_key (const Rt *rt, TsPrioRule rule, const RtJob *j)
 {
   const TsTask *t = j->task;
-  switch (rt->cfg.prio)
+  switch (rule)
     {
     case TS_PRIO_EDF:
       return (double) j->job->deadline;
@@ -86,18 +87,19 @@ prio_key (const Rt *rt, const RtJob *j)
   g_assert_not_reached ();
 }
 
-/* Whether a runs before b: priority, then earlier release, lower task, earlier job. */
-static gboolean
-before (const Rt *rt, const RtJob *a, const RtJob *b)
+/* Negative when a runs before b under rule, positive when after, 0 for the same job: the key,
+ * then the earlier release, the lower task, the earlier job. */
+static int
+compare (const Rt *rt, TsPrioRule rule, const RtJob *a, const RtJob *b)
 {
-  double ka = prio_key (rt, a), kb = prio_key (rt, b);
+  double ka = prio_key (rt, rule, a), kb = prio_key (rt, rule, b);
   if (ka != kb)
-    return ka < kb;
+    return ka < kb ? -1 : 1;
   if (a->job->release != b->job->release)
-    return a->job->release < b->job->release;
+    return a->job->release < b->job->release ? -1 : 1;
   if (a->job->task != b->job->task)
-    return a->job->task < b->job->task;
-  return a->job->id < b->job->id;
+    return a->job->task < b->job->task ? -1 : 1;
+  return (a->job->id > b->job->id) - (a->job->id < b->job->id);
 }
 
 /* ---- steps ---- */
@@ -116,18 +118,40 @@ has_step (const RtJob *j)
   return j->launched <= last_chunk (j) || (j->exit >= 0 && !j->head_launched);
 }
 
+/* A step's completion tag: the job's address, whose low bit (free: g_new aligns it) marks an
+ * exit head rather than a chunk. */
+#define TAG_HEAD ((guint64) 1)
+
+static guint64
+step_tag (const RtJob *j, gboolean head)
+{
+  return GPOINTER_TO_SIZE (j) | (head ? TAG_HEAD : 0);
+}
+
+static RtJob *
+tag_job (guint64 tag)
+{
+  return GSIZE_TO_POINTER (tag & ~TAG_HEAD);
+}
+
+static gboolean
+tag_is_head (guint64 tag)
+{
+  return (tag & TAG_HEAD) != 0;
+}
+
 static void step_done (gpointer data, guint64 tag);
 
 /* Launches the job's next step on a stream: its next chunk, or, once past the exit's chunk,
- * the exit's head.  The step's last kernel reports back; the tag's low bit marks a head. */
+ * the exit's head.  The step's last kernel reports back. */
 static void
 launch_step (Rt *rt, RtJob *j, guint stream)
 {
   const TsModel *m = j->task->model;
   const TsKernelDesc *ks;
   guint n;
-  guint64 tag = GPOINTER_TO_SIZE (j);
-  if (j->launched <= last_chunk (j))
+  gboolean head = j->launched > last_chunk (j);
+  if (!head)
     {
       ks = &m->kernels[m->chunk_first[j->launched]];
       n = m->chunk_first[j->launched + 1] - m->chunk_first[j->launched];
@@ -138,9 +162,9 @@ launch_step (Rt *rt, RtJob *j, guint stream)
       ks = m->exits[j->exit].kernels;
       n = m->exits[j->exit].n_kernels;
       j->head_launched = TRUE;
-      tag |= 1;
     }
   j->pending++;
+  guint64 tag = step_tag (j, head);
   for (guint i = 0; i < n; i++)
     ts_backend_launch (rt->be, stream, &ks[i], i + 1 == n ? step_done : NULL, rt, tag);
 }
@@ -158,22 +182,22 @@ static void
 finish (Rt *rt, RtJob *j)
 {
   TsJob *job = j->job;
-  job->exit = j->exit;
+  int exit = j->exit;
   if (rt->current == j)
     rt->current = NULL;
   if (j->packed)
     rt->pack_busy = FALSE;
   ready_take (rt, j);
   g_free (j);
-  ts_runner_finish_job (rt->r, job);
+  ts_runner_finish_job_at (rt->r, job, exit);
 }
 
 static void
 step_done (gpointer data, guint64 tag)
 {
   Rt *rt = data;
-  RtJob *j = GSIZE_TO_POINTER (tag & ~(guint64) 1);
-  if (!(tag & 1))
+  RtJob *j = tag_job (tag);
+  if (!tag_is_head (tag))
     j->done++;
   j->pending--;
   if (!j->packed)
@@ -192,7 +216,7 @@ best_ready (Rt *rt)
   for (guint i = 0; i < rt->ready->len; i++)
     {
       RtJob *j = rt->ready->pdata[i];
-      if (has_step (j) && (best == NULL || before (rt, j, best)))
+      if (has_step (j) && (best == NULL || compare (rt, rt->cfg.prio, j, best) < 0))
         best = j;
     }
   return best;
@@ -226,7 +250,7 @@ fill (Rt *rt)
         continue;
       /* preempted: another job's step ran since this job's previous one */
       if (j->launched > 0 && rt->last_run != j)
-        j->job->preemptions++;
+        ts_runner_count_preemption (rt->r, j->job);
       ts_runner_start_job (rt->r, j->job);
       if (!rt->cfg.preemptive)
         rt->current = j;
@@ -305,10 +329,7 @@ ts_rtsched_plan_exits (guint n, const TsModel *const *models, const guint *done_
 static gint
 cmp_edf (gconstpointer a, gconstpointer b, gpointer rt)
 {
-  const RtJob *x = *(RtJob *const *) a, *y = *(RtJob *const *) b;
-  Rt edf = *(Rt *) rt;
-  edf.cfg.prio = TS_PRIO_EDF;
-  return before (&edf, x, y) ? -1 : before (&edf, y, x) ? 1 : 0;
+  return compare (rt, TS_PRIO_EDF, *(RtJob *const *) a, *(RtJob *const *) b);
 }
 
 static void
@@ -362,3 +383,124 @@ ts_rtsched_job_arrived (gpointer self, TsJob *job)
     replan (rt);
   fill (rt);
 }
+
+/* ---- the policies ---- */
+
+static gpointer
+rtsched_create (TsRunner *runner, const void *config, GError **error)
+{
+  return ts_rtsched_create (runner, config);
+}
+
+static const TsPolicyParam params[] = { TS_RT_LAUNCH_AHEAD_PARAM, { 0 } };
+
+static const TsRtConfig pantheon_config = { .prio = TS_PRIO_EDF, .preemptive = TRUE, .replan = TRUE };
+
+static const TsPolicyClass ts_policy_pantheon = {
+  .name = "pantheon",
+  .summary = "Pantheon: EDF at chunk boundaries with early-exit re-planning",
+  .description =
+    "Pantheon (MobiSys'24): RT jobs run one chunk at a time on one worker stream on the high "
+    "tier, in EDF order re-checked at every chunk boundary, so a newly arrived job with an "
+    "earlier deadline takes over at the next boundary.  At each RT arrival the exits of all "
+    "unfinished RT jobs are re-planned from the deepest: sequential EDF execution is simulated "
+    "and, while a job would miss, the exit of the job losing the least accuracy by going one "
+    "lower is lowered; misses are accepted when nothing before the first one can be lowered.  A "
+    "job already past an exit finishes there with that exit's head alone.  A job not started "
+    "by its deadline is dropped.  BE tasks run on the low tier.",
+  .create = rtsched_create,
+  .config = &pantheon_config,
+  .destroy = ts_rtsched_destroy,
+  .job_arrived = ts_rtsched_job_arrived,
+  .params = params,
+};
+
+static const TsRtConfig pantheon_np_config = { .prio = TS_PRIO_EDF, .preemptive = FALSE, .replan = TRUE };
+
+static const TsPolicyClass ts_policy_pantheon_np = {
+  .name = "pantheon-np",
+  .summary = "Pantheon without preemption: a started job runs all its chunks",
+  .description =
+    "Ablation of pantheon: the same EDF order and exit re-planning, but once a job has started "
+    "the worker runs its chunks to its exit before choosing another job.",
+  .create = rtsched_create,
+  .config = &pantheon_np_config,
+  .destroy = ts_rtsched_destroy,
+  .job_arrived = ts_rtsched_job_arrived,
+  .params = params,
+};
+
+/* pantheon-ne (no early exits) is, by the definitions of the two, the same runtime as edf; it is
+ * kept under its own name so that ablation tables read as Pantheon's do. */
+
+static const TsRtConfig pantheon_ne_config = { .prio = TS_PRIO_EDF, .preemptive = TRUE, .replan = FALSE };
+
+static const TsPolicyClass ts_policy_pantheon_ne = {
+  .name = "pantheon-ne",
+  .summary = "Pantheon without early exits (the same runtime as edf)",
+  .description =
+    "Ablation of pantheon: EDF at chunk boundaries, every job at its deepest exit.  By "
+    "definition this is the runtime of the edf policy; both names are kept so that ablation "
+    "tables read as Pantheon's do, and their results must agree.",
+  .create = rtsched_create,
+  .config = &pantheon_ne_config,
+  .destroy = ts_rtsched_destroy,
+  .job_arrived = ts_rtsched_job_arrived,
+  .params = params,
+};
+
+static const TsRtConfig edf_config = { .prio = TS_PRIO_EDF, .preemptive = TRUE };
+
+static const TsPolicyClass ts_policy_edf = {
+  .name = "edf",
+  .summary = "EDF at chunk boundaries, every job at its deepest exit",
+  .description =
+    "Earliest deadline first on Pantheon's runtime without exit changes: RT jobs run one chunk "
+    "at a time on a high-tier worker stream, and at every chunk boundary the job with the "
+    "earliest absolute deadline (ties: earlier release, lower task index) runs next.  Jobs not "
+    "started by their deadline are dropped; BE tasks run on the low tier.",
+  .create = rtsched_create,
+  .config = &edf_config,
+  .destroy = ts_rtsched_destroy,
+  .job_arrived = ts_rtsched_job_arrived,
+  .params = params,
+};
+
+static const TsRtConfig rms_config = { .prio = TS_PRIO_RM, .preemptive = TRUE };
+
+static const TsPolicyClass ts_policy_rms = {
+  .name = "rms",
+  .summary = "rate-monotonic fixed priorities at chunk boundaries",
+  .description =
+    "Rate monotonic on Pantheon's runtime: fixed priorities by period, shortest first (a "
+    "Poisson task's period is its mean inter-arrival time; other tasks use their relative "
+    "deadline), re-checked at every chunk boundary, every job at its deepest exit.  Ties, as "
+    "with Pantheon's equal 33.3 ms periods, go to the earlier release, then the lower task "
+    "index (the order of the scenario's task list).",
+  .create = rtsched_create,
+  .config = &rms_config,
+  .destroy = ts_rtsched_destroy,
+  .job_arrived = ts_rtsched_job_arrived,
+  .params = params,
+};
+
+static const TsRtConfig dms_config = { .prio = TS_PRIO_DM, .preemptive = TRUE };
+
+static const TsPolicyClass ts_policy_dms = {
+  .name = "dms",
+  .summary = "deadline-monotonic fixed priorities at chunk boundaries",
+  .description =
+    "Deadline monotonic on Pantheon's runtime: fixed priorities by relative deadline, shortest "
+    "first, re-checked at every chunk boundary, every job at its deepest exit.  Ties go to the "
+    "earlier release, then the lower task index.",
+  .create = rtsched_create,
+  .config = &dms_config,
+  .destroy = ts_rtsched_destroy,
+  .job_arrived = ts_rtsched_job_arrived,
+  .params = params,
+};
+
+const TsPolicyClass *const ts_rtsched_family[] = {
+  &ts_policy_pantheon, &ts_policy_pantheon_np, &ts_policy_pantheon_ne, &ts_policy_edf, &ts_policy_rms,
+  &ts_policy_dms, NULL,
+};

@@ -10,7 +10,7 @@ typedef struct {
 } Seq;
 
 static gpointer
-create (TsRunner *runner, GError **error)
+create (TsRunner *runner, const void *config, GError **error)
 {
   Seq *s = g_new0 (Seq, 1);
   TsBackend *be = ts_runner_backend (runner);
@@ -62,7 +62,7 @@ job_finished (gpointer self, TsJob *job)
   start_next (s);
 }
 
-const TsPolicyClass ts_policy_seq = {
+static const TsPolicyClass ts_policy_seq = {
   .name = "seq",
   .summary = "one job at a time on one stream; RT jobs go first",
   .description =
@@ -75,3 +75,5 @@ const TsPolicyClass ts_policy_seq = {
   .job_arrived = job_arrived,
   .job_finished = job_finished,
 };
+
+const TsPolicyClass *const ts_seq_family[] = { &ts_policy_seq, NULL };

@@ -1,15 +1,20 @@
+/* tiersim — the streams family: one stream per client (task), the hardware dispatcher doing the
+ * rest; streams (one level), streams-prio and rt-only (two tiers). */
 #include "config.h"
 
-#include "policies/streams.h"
+#include "policies/policy.h"
 
 typedef struct {
   TsRunner *runner;
   guint *stream;  /* per task */
 } Streams;
 
+/* config: a gboolean, TRUE for two tiers (rt tasks on the highest level, be tasks on the
+ * lowest), FALSE for every task on the lowest level (CUDA's default priority). */
 static gpointer
-streams_create (TsRunner *runner, gboolean tiered)
+streams_create (TsRunner *runner, const void *config, GError **error)
 {
+  gboolean tiered = *(const gboolean *) config;
   const TsScenario *scn = ts_runner_scenario (runner);
   TsBackend *be = ts_runner_backend (runner);
   guint lowest = ts_backend_levels (be) - 1;
@@ -21,34 +26,25 @@ streams_create (TsRunner *runner, gboolean tiered)
   return s;
 }
 
-void
-ts_streams_job_arrived (gpointer self, TsJob *job)
+/* Launches the job's kernels on its task's stream at once. */
+static void
+streams_job_arrived (gpointer self, TsJob *job)
 {
   Streams *s = self;
   ts_runner_launch_job (s->runner, s->stream[job->task], job);
 }
 
-void
-ts_streams_destroy (gpointer self)
+static void
+streams_destroy (gpointer self)
 {
   Streams *s = self;
   g_free (s->stream);
   g_free (s);
 }
 
-gpointer
-ts_streams_create_flat (TsRunner *runner, GError **error)
-{
-  return streams_create (runner, FALSE);
-}
+static const gboolean flat = FALSE, tiered = TRUE;
 
-gpointer
-ts_streams_create_tiered (TsRunner *runner, GError **error)
-{
-  return streams_create (runner, TRUE);
-}
-
-const TsPolicyClass ts_policy_streams = {
+static const TsPolicyClass ts_policy_streams = {
   .name = "streams",
   .summary = "one stream per client, all at equal priority",
   .description =
@@ -57,7 +53,43 @@ const TsPolicyClass ts_policy_streams = {
     "it.  Kernels of different clients share the GPU as the hardware dispatcher allows: in order "
     "of eligibility, a kernel receiving blocks only once the kernel ahead of it in the execution "
     "queue is fully dispatched.  RT kernels get no precedence over BE kernels.",
-  .create = ts_streams_create_flat,
-  .destroy = ts_streams_destroy,
-  .job_arrived = ts_streams_job_arrived,
+  .create = streams_create,
+  .config = &flat,
+  .destroy = streams_destroy,
+  .job_arrived = streams_job_arrived,
+};
+
+static const TsPolicyClass ts_policy_streams_prio = {
+  .name = "streams-prio",
+  .summary = "one stream per client, RT on the high tier, BE on the low tier",
+  .description =
+    "GPU streams with two priority tiers: every client gets its own stream, RT clients on the "
+    "highest priority level and BE clients on the lowest, and a request's kernels are all "
+    "launched as soon as it is issued.  The dispatcher gives freed SM slots to a high-tier kernel "
+    "ahead of any low-tier kernel's remaining blocks, but never evicts a running block, so an RT "
+    "kernel still waits for the BE blocks that occupy the SMs it needs.",
+  .create = streams_create,
+  .config = &tiered,
+  .destroy = streams_destroy,
+  .job_arrived = streams_job_arrived,
+};
+
+static const TsPolicyClass ts_policy_rt_only = {
+  .name = "rt-only",
+  .summary = "RT clients alone: BE tasks removed (the latency floor)",
+  .description =
+    "The reference point: the BE tasks are removed from the scenario and every RT client runs "
+    "on its own high-tier stream, as under streams-prio.  Its RT latencies are what the GPU "
+    "gives RT work with no interference from BE work; other policies' RT latencies are judged "
+    "against them.  BE tasks have no rows in its results.  The papers' RT-only, which serves RT "
+    "requests one at a time, is 'rt-only-serial'.",
+  .rt_only = TRUE,
+  .create = streams_create,
+  .config = &tiered,
+  .destroy = streams_destroy,
+  .job_arrived = streams_job_arrived,
+};
+
+const TsPolicyClass *const ts_streams_family[] = {
+  &ts_policy_rt_only, &ts_policy_streams, &ts_policy_streams_prio, NULL,
 };

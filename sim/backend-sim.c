@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "backend.h"
+#include "dla.h"
 
 typedef struct {
   TsBackend parent;
@@ -8,6 +9,7 @@ typedef struct {
   TsEngine *engine;
   TsGpu *gpu;
   TsHost *host;      /* rule 7, when the profile has a host group */
+  TsDla *dla;        /* when the profile has a dla group */
 } SimBackend;
 
 #define SIM(be) ((SimBackend *) (be))
@@ -96,14 +98,36 @@ sim_run (TsBackend *be, GError **error)
 static void
 sim_counters (TsBackend *be, guint64 *kernels, guint64 *events)
 {
-  *kernels = ts_gpu_kernels_completed (SIM (be)->gpu);
+  *kernels = ts_gpu_kernels_completed (SIM (be)->gpu) + (SIM (be)->dla != NULL ? ts_dla_layers_completed (SIM (be)->dla) : 0);
   *events = ts_engine_events_run (SIM (be)->engine);
+}
+
+static gboolean
+sim_usage (TsBackend *be, TsUsage *out)
+{
+  out->sm_busy_ns = ts_gpu_sm_busy_ns (SIM (be)->gpu);
+  out->dram_bytes = ts_gpu_dram_bytes (SIM (be)->gpu);
+  out->host_busy_ns = SIM (be)->host != NULL ? (double) ts_host_busy (SIM (be)->host) : 0;
+  return TRUE;
+}
+
+static const TsDlaModel *
+sim_dla (TsBackend *be)
+{
+  return SIM (be)->dla != NULL ? &SIM (be)->profile->dla : NULL;
+}
+
+static void
+sim_launch_dla (TsBackend *be, guint dla, const TsKernelDesc *k, TsKernelDoneFn fn, gpointer data, guint64 tag)
+{
+  ts_dla_launch (SIM (be)->dla, dla, k, fn, data, tag);
 }
 
 static void
 sim_free (TsBackend *be)
 {
   ts_gpu_free (SIM (be)->gpu);
+  ts_dla_free (SIM (be)->dla);
   ts_host_free (SIM (be)->host);
   ts_engine_free (SIM (be)->engine);
   g_free (be);
@@ -114,8 +138,9 @@ static const TsBackendOps sim_ops = {
   .stream_set_window = sim_stream_set_window, .launch = sim_launch, .launch_padded = sim_launch_padded,
   .reset = sim_reset, .drain = sim_drain, .sms = sim_sms, .kernel_shape = sim_kernel_shape,
   .timer_set = sim_timer_set, .timer_cancel = sim_timer_cancel,
-  .run = sim_run, .counters = sim_counters, .free = sim_free,
+  .run = sim_run, .counters = sim_counters, .usage = sim_usage, .free = sim_free,
   .thread_new = sim_thread_new, .stream_set_thread = sim_stream_set_thread,
+  .dla = sim_dla, .launch_dla = sim_launch_dla,
 };
 
 TsBackend *
@@ -131,6 +156,8 @@ ts_backend_sim_new (const TsProfile *profile)
       s->host = ts_host_new (s->engine, profile->host.cores);
       ts_gpu_set_host (s->gpu, s->host);
     }
+  if (profile->dla.count > 0)
+    s->dla = ts_dla_new (s->engine, profile, s->gpu);
   return &s->parent;
 }
 
@@ -139,6 +166,13 @@ ts_backend_sim_engine (TsBackend *be)
 {
   g_return_val_if_fail (be->ops == &sim_ops, NULL);
   return SIM (be)->engine;
+}
+
+TsDla *
+ts_backend_sim_dla (TsBackend *be)
+{
+  g_return_val_if_fail (be->ops == &sim_ops, NULL);
+  return SIM (be)->dla;
 }
 
 TsGpu *

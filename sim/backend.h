@@ -6,6 +6,8 @@
  * backend implements it on CUDA streams in wall-clock time. */
 #pragma once
 
+#include <string.h>
+
 #include "gpu.h"
 
 G_BEGIN_DECLS
@@ -13,6 +15,13 @@ G_BEGIN_DECLS
 typedef struct _TsBackend TsBackend;
 
 typedef void (*TsTimerFn) (gpointer data, guint64 arg);
+
+/* What the machine has used since the backend was created, for the power model (issue 19). */
+typedef struct {
+  double sm_busy_ns;     /* SM-ns during which an SM held at least one block */
+  double dram_bytes;     /* DRAM bytes moved by the blocks that ran */
+  double host_busy_ns;   /* CPU-ns the host's threads spent (0 without a host model) */
+} TsUsage;
 
 typedef struct {
   const char *name;
@@ -37,7 +46,13 @@ typedef struct {
   /* Host threads (DESIGN §2 rule 7); NULL in a backend whose host costs are real. */
   guint (*thread_new) (TsBackend *be);
   void (*stream_set_thread) (TsBackend *be, guint stream, guint thread);
+  /* Usage so far (issue 19); NULL in a backend that cannot say. */
+  gboolean (*usage) (TsBackend *be, TsUsage *out);
   void (*free) (TsBackend *be);
+  /* Accelerators beside the GPU (sim/dla.h); NULL in a backend without them. */
+  const TsDlaModel *(*dla) (TsBackend *be);
+  void (*launch_dla) (TsBackend *be, guint dla, const TsKernelDesc *k, TsKernelDoneFn fn, gpointer data,
+                      guint64 tag);
 } TsBackendOps;
 
 struct _TsBackend {
@@ -129,6 +144,45 @@ ts_backend_stream_set_thread (TsBackend *be, guint stream, guint thread)
     be->ops->stream_set_thread (be, stream, thread);
 }
 
+/* The backend's DLA engines (profile.h's TsDlaModel: count, supported kinds, costs), or NULL when
+ * it has none: the real backend drives CUDA GPUs only. */
+static inline const TsDlaModel *
+ts_backend_dla (TsBackend *be)
+{
+  return be->ops->dla != NULL ? be->ops->dla (be) : NULL;
+}
+
+static inline guint
+ts_backend_dlas (TsBackend *be)
+{
+  const TsDlaModel *d = ts_backend_dla (be);
+  return d != NULL ? d->count : 0;
+}
+
+/* Appends layer k (of a kind the engines support) to DLA engine `dla`'s FIFO; fn(data, tag) runs
+ * when it completes.  A backend without that engine refuses: FALSE, with an error saying so. */
+static inline gboolean
+ts_backend_launch_dla (TsBackend *be, guint dla, const TsKernelDesc *k, TsKernelDoneFn fn, gpointer data,
+                       guint64 tag, GError **error)
+{
+  const TsDlaModel *d = ts_backend_dla (be);
+  if (d == NULL || dla >= d->count || be->ops->launch_dla == NULL)
+    {
+      g_set_error (error, TS_ERROR, TS_ERROR_RUN, "backend '%s' has %u DLA engine(s): it cannot run layer %s on DLA %u%s",
+                   be->ops->name, d != NULL ? d->count : 0, k->name, dla,
+                   d == NULL ? " (only the simulated backend models accelerators beside the GPU)" : "");
+      return FALSE;
+    }
+  if (!d->supports[k->kind])
+    {
+      g_set_error (error, TS_ERROR, TS_ERROR_RUN, "DLA %u cannot run layer %s: its kind (%s) is not in the profile's dla.supports",
+                   dla, k->name, ts_kind_name (k->kind));
+      return FALSE;
+    }
+  be->ops->launch_dla (be, dla, k, fn, data, tag);
+  return TRUE;
+}
+
 /* Runs fn(data, arg) at time `at` (>= now); returns an id for ts_backend_timer_cancel. */
 static inline guint64
 ts_backend_timer_set (TsBackend *be, TsTime at, TsTimerFn fn, gpointer data, guint64 arg)
@@ -149,6 +203,15 @@ ts_backend_counters (TsBackend *be, guint64 *kernels, guint64 *events)
   be->ops->counters (be, kernels, events);
 }
 
+/* What the machine has used so far (see TsUsage); FALSE (and *out zeroed) if the backend cannot
+ * say. */
+static inline gboolean
+ts_backend_usage (TsBackend *be, TsUsage *out)
+{
+  memset (out, 0, sizeof *out);
+  return be->ops->usage != NULL && be->ops->usage (be, out);
+}
+
 static inline void ts_backend_free (TsBackend *be) { if (be) be->ops->free (be); }
 
 /* The simulated GPU of profile (kept by reference) on its own event engine. */
@@ -157,6 +220,8 @@ TsBackend *ts_backend_sim_new (const TsProfile *profile);
 /* The simulated backend's engine and GPU, for statistics and observers.  be must be simulated. */
 TsEngine *ts_backend_sim_engine (TsBackend *be);
 TsGpu *ts_backend_sim_gpu (TsBackend *be);
+/* Its DLA engines (NULL without a dla group); the type is sim/dla.h's. */
+struct _TsDla *ts_backend_sim_dla (TsBackend *be);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsBackend, ts_backend_free)
 

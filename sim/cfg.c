@@ -52,6 +52,25 @@ ts_diag_to_error (const TsDiag *diag, GError **error)
   return FALSE;
 }
 
+/* The path of `to` relative to folder `from` (both made absolute and canonical, without
+ * resolving links). */
+static char *
+relative_path (const char *from, const char *to)
+{
+  g_autofree char *a = g_canonicalize_filename (from, NULL), *b = g_canonicalize_filename (to, NULL);
+  g_auto (GStrv) fa = g_strsplit (a, G_DIR_SEPARATOR_S, -1), fb = g_strsplit (b, G_DIR_SEPARATOR_S, -1);
+  guint common = 0;
+  while (fa[common] != NULL && fb[common] != NULL && strcmp (fa[common], fb[common]) == 0)
+    common++;
+  g_autoptr (GString) rel = g_string_new (NULL);
+  for (guint i = common; fa[i] != NULL; i++)
+    if (*fa[i] != '\0')
+      g_string_append (rel, "../");
+  for (guint i = common; fb[i] != NULL; i++)
+    g_string_append_printf (rel, "%s%s", fb[i], fb[i + 1] != NULL ? "/" : "");
+  return g_string_free (g_steal_pointer (&rel), FALSE);
+}
+
 /* ---- include pre-scan: libconfig 1.5 reports a cycle as "duplicate setting name" and a missing
  * include without its name, so both are found here first. */
 
@@ -79,6 +98,15 @@ scan_includes (const char *path, GBytes *contents, const char *dir, GPtrArray *s
       g_autofree char *inc = ts_include_target (lines[ln], dir, &name);
       if (inc == NULL)
         continue;  /* not an @include, or a malformed one that the parser reports */
+      if (g_path_is_absolute (name))
+        {
+          /* libconfig 1.5 prefixes every @include with the top file's folder, absolute ones too */
+          g_autofree char *rel = relative_path (dir, name);
+          ts_diag_add (diag, path, ln + 1, "@include \"%s\": an absolute path cannot be included (libconfig "
+                       "resolves every @include from the top file's folder); write it as \"%s\"", name, rel);
+          ok = FALSE;
+          break;
+        }
       g_autoptr (GError) bad = NULL;
       if (contents != NULL || (!ts_input_read (inc, NULL, NULL, &bad) && bad->code == TS_ERROR_NOT_FOUND))
         {
@@ -286,8 +314,10 @@ apply_override (TsCfgFile *f, const TsOverride *ov)
   config_init (&tmp);
   g_autofree char *text = g_strdup_printf ("v = %s;", ov->value);
   g_auto (GStrv) segs = g_strsplit (ov->path, ".", -1);
-  if (!config_read_string (&tmp, text))
-    ts_diag_add (f->diag, ov->label, 0, "%s: '%s' is not a libconfig value", ov->path, ov->value);
+  /* "3; duration=9" parses as two settings: the second would be dropped without a word */
+  if (!config_read_string (&tmp, text) || config_setting_length (config_root_setting (&tmp)) != 1)
+    ts_diag_add (f->diag, ov->label, 0, "%s: '%s' is not a libconfig value (one value per --set; "
+                 "give another --set for each key)", ov->path, ov->value);
   else if (segs[0] == NULL || *segs[0] == '\0')
     ts_diag_add (f->diag, ov->label, 0, "an override needs a key");
   else if (set_at (config_root_setting (&f->cfg), segs, g_strv_length (segs),

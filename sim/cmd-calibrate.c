@@ -4,11 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "calib/nvml.h"
 #include "cmd.h"
 #include "contention.h"
 #include "profile.h"
 #include "realgpu.h"
 #ifdef TS_HAVE_CUDA
+#include "calib/power.h"
 #include "calib/probe.h"
 #endif
 
@@ -235,10 +237,11 @@ measure (TsProfile *p, int device, guint samples, GError **error)
 }
 #endif
 
-int
-ts_cmd_calibrate (int argc, char **argv)
+static gboolean
+calibrate_main (int argc, char **argv, GError **error)
 {
   int device = 0, samples = 200;
+  double power_s = 0;
   g_autofree char *output = NULL, *base = NULL;
   const GOptionEntry entries[] = {
     { "device", 0, 0, G_OPTION_ARG_INT, &device,
@@ -248,56 +251,56 @@ ts_cmd_calibrate (int argc, char **argv)
       "Samples per timing, 1 to 100000 (default 200; the heavier probes take 20 at most)", "N" },
     { "base", 0, 0, G_OPTION_ARG_STRING, &base,
       "Profile to take the host queue clear and reset costs from (default: 0)", "PROFILE" },
+    { "power", 0, 0, G_OPTION_ARG_DOUBLE, &power_s,
+      "Also measure the power group through NVML, S seconds per phase (idle, compute, memory; 1 to 600)", "S" },
     { 0 },
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new (NULL);
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  g_option_context_set_summary (ctx,
-    "Measures an NVIDIA GPU and writes a profile with source = \"measured\": device facts from the\n"
-    "driver; launch latency, back-to-back dispatch gap, sync wake-up, flag write and block entry\n"
-    "check as p50 and p99; which placement and dispatch rules (rules 2 and 3 of DESIGN.md, section 2)\n"
-    "explain per-block %smid/%globaltimer records; how many priority levels behave differently.\n"
-    "It also prints whether running blocks are ever preempted, drain latency against the running\n"
-    "blocks' remaining time, and how many streams run concurrently.  For contention (rule 5) it\n"
-    "records the sustained DRAM bandwidth, which the memory rule shares out, the slowdown of\n"
-    "compute- and memory-bound kernels on disjoint SMs beside each other (interference), and,\n"
-    "with synthetic kernels, the one-wave latency at 1..max blocks per SM and the slowdown of two\n"
-    "kernels sharing every SM (contention).  For the cost model (cost group) it measures, each\n"
-    "from the difference between a kernel and one twice as long: the effective FP32 peak (FMA\n"
-    "chains on every SM) and FP16 peak (Tensor Core products, FP32 accumulation; half2 FMAs\n"
-    "where there are no Tensor Cores; also printed), the DRAM bandwidth of a copy between two\n"
-    "buffers far larger than the L2 (also the interference group's bandwidth), and the fixed\n"
-    "cost of an empty kernel among empty kernels back to back.  Efficiencies per kernel kind are\n"
-    "not measured: the profile leaves them out (1).  NVIDIA GPUs cannot kill running blocks and\n"
-    "the host queue is tiersim's own: those two costs come from --base, or are 0.\n"
-    "Needs a tiersim built with CUDA and a GPU (exit 2 without).");
-  if (!ts_cmd_parse (ctx, "calibrate", &argc, &argv))
-    return TS_EXIT_USAGE;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *bad = argc > 1                                      ? g_strdup ("takes no arguments")
-                         : !ts_real_gpu_check_device (device, &error) ? g_strdup (error->message)
-                         : samples < 1 || samples > 100000
-                           ? g_strdup_printf ("--samples must be 1 to 100000 (got %d)", samples)
-                           : NULL;
-  if (bad != NULL)
+  if (!ts_cmd_parse (&ts_command_calibrate, entries, &argc, &argv, error))
+    return FALSE;
+  if (argc > 1)
+    return ts_cmd_usage (error, "takes no arguments");
+  if (!ts_real_gpu_check_device (device, error))
     {
-      fprintf (stderr, "tiersim calibrate: %s\nTry 'tiersim calibrate --help'.\n", bad);
-      return TS_EXIT_USAGE;
+      (*error)->code = TS_ERROR_USAGE;
+      return FALSE;
     }
+  if (samples < 1 || samples > 100000)
+    return ts_cmd_usage (error, "--samples must be 1 to 100000 (got %d)", samples);
+  if (power_s != 0 && !(power_s >= 1 && power_s <= 600))
+    return ts_cmd_usage (error, "--power must be 1 to 600 seconds (got %g)", power_s);
   g_autoptr (TsProfile) from = NULL;
-  if (base != NULL && (from = ts_profile_load (base, NULL, &error)) == NULL)
-    return ts_cmd_fail ("calibrate", error);
+  if (base != NULL && (from = ts_profile_load (base, NULL, error)) == NULL)
+    return FALSE;
+  /* NVML first: a missing library is said before minutes of measuring.  NVML numbers devices in
+   * PCI bus order; CUDA does too under CUDA_DEVICE_ORDER=PCI_BUS_ID (the user's to set). */
+  g_autoptr (TsNvml) nvml = NULL;
+  if (power_s > 0 && (nvml = ts_nvml_open ((guint) device, error)) == NULL)
+    {
+      g_prefix_error (error, "--power: ");
+      (*error)->code = TS_ERROR_USAGE;
+      return FALSE;
+    }
 #ifndef TS_HAVE_CUDA
-  fprintf (stderr, "tiersim calibrate: this tiersim was built without CUDA (./configure --with-cuda)\n");
-  return TS_EXIT_USAGE;
+  return ts_cmd_usage (error, "this tiersim was built without CUDA (./configure --with-cuda)");
 #else
   g_autoptr (TsProfile) p = g_new0 (TsProfile, 1);
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   p->source = g_strdup ("measured");
   p->date = g_date_time_format (now, "%Y-%m-%d");
   p->tool_version = g_strdup ("tiersim " PACKAGE_VERSION);
-  if (!measure (p, device, (guint) samples, &error))
-    return ts_cmd_fail ("calibrate", error);
+  if (!measure (p, device, (guint) samples, error))
+    return FALSE;
+  if (nvml != NULL)
+    {
+      TsPowerProbe pp;
+      if (from != NULL)
+        p->power.cpu_core_w = from->power.cpu_core_w;
+      if (!ts_probe_power (device, nvml, p->sms, power_s, &p->power, &pp, error))
+        return FALSE;
+      printf ("power (NVML, %s): idle %.1f W, FMA on every SM %.1f W, DRAM copy %.1f W at %.0f GB/s -> "
+              "%.3f W per busy SM, %.1f pJ per DRAM byte\n", ts_nvml_device_name (nvml), pp.idle_w, pp.compute_w,
+              pp.memory_w, pp.memory_gbps, p->power.sm_active_w, p->power.dram_pj_per_byte);
+    }
   if (from != NULL)
     {
       TsTimings *t = &p->timing, *t99 = &p->timing_p99;
@@ -313,9 +316,38 @@ ts_cmd_calibrate (int argc, char **argv)
                                     "measured (1); host queue clear and reset %s%s",
                                     p->measured_on.device, from != NULL ? "from " : "not measured (0)",
                                     from != NULL ? from->name : "");
-  if (!ts_profile_write (p, output, &error))
-    return ts_cmd_fail ("calibrate", error);
+  if (!ts_profile_write (p, output, error))
+    return FALSE;
   printf ("wrote %s\n", output);
-  return TS_EXIT_OK;
+  return TRUE;
 #endif
 }
+
+const TsCommand ts_command_calibrate = {
+  .name = "calibrate",
+  .summary = "measure an NVIDIA GPU and write a measured profile (needs CUDA)",
+  .help =
+    "Measures an NVIDIA GPU and writes a profile with source = \"measured\": device facts from the\n"
+    "driver; launch latency, back-to-back dispatch gap, sync wake-up, flag write and block entry\n"
+    "check as p50 and p99; which placement and dispatch rules (rules 2 and 3, docs/architecture.md section 2)\n"
+    "explain per-block %smid/%globaltimer records; how many priority levels behave differently.\n"
+    "It also prints whether running blocks are ever preempted, drain latency against the running\n"
+    "blocks' remaining time, and how many streams run concurrently.  For contention (rule 5) it\n"
+    "records the sustained DRAM bandwidth, which the memory rule shares out, the slowdown of\n"
+    "compute- and memory-bound kernels on disjoint SMs beside each other (interference), and,\n"
+    "with synthetic kernels, the one-wave latency at 1..max blocks per SM and the slowdown of two\n"
+    "kernels sharing every SM (contention).  For the cost model (cost group) it measures, each\n"
+    "from the difference between a kernel and one twice as long: the effective FP32 peak (FMA\n"
+    "chains on every SM) and FP16 peak (Tensor Core products, FP32 accumulation; half2 FMAs\n"
+    "where there are no Tensor Cores; also printed), the DRAM bandwidth of a copy between two\n"
+    "buffers far larger than the L2 (also the interference group's bandwidth), and the fixed\n"
+    "cost of an empty kernel among empty kernels back to back.  Efficiencies per kernel kind are\n"
+    "not measured: the profile leaves them out (1).  NVIDIA GPUs cannot kill running blocks and\n"
+    "the host queue is tiersim's own: those two costs come from --base, or are 0.\n"
+    "With --power S it reads the board's power through NVML (calib/power.h): idle, with FMA chains\n"
+    "on every SM, and with a DRAM copy, S seconds each, and writes the power group from them\n"
+    "(cpu_core_w from --base, or 0).  Without NVML (no NVIDIA driver, Jetson boards) it stops at once\n"
+    "with a message saying so.\n"
+    "Needs a tiersim built with CUDA and a GPU (exit 2 without).",
+  .fn = calibrate_main,
+};

@@ -7,34 +7,28 @@
 #include "durations.h"
 #include "scenario.h"
 
-int
-ts_cmd_check (int argc, char **argv)
+static gboolean
+check_main (int argc, char **argv, GError **error)
 {
   g_autofree char *profile = NULL;
   const GOptionEntry entries[] = { TS_PROFILE_ENTRY (&profile), { 0 } };
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("SCENARIO...");
-  g_option_context_set_summary (ctx,
-    "Loads each SCENARIO (a path or a shipped scenario's name) with its models and profile and\n"
-    "reports every problem as FILE:LINE: message, or its utilisation and where each model's\n"
-    "durations come from.  Exit status 0 if all are valid, 2 otherwise.");
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!ts_cmd_parse (ctx, "check", &argc, &argv))
-    return TS_EXIT_USAGE;
+  if (!ts_cmd_parse (&ts_command_check, entries, &argc, &argv, error))
+    return FALSE;
   if (argc < 2)
-    {
-      fprintf (stderr, "tiersim check: name at least one scenario\nTry 'tiersim check --help'.\n");
-      return TS_EXIT_USAGE;
-    }
+    return ts_cmd_usage (error, "name at least one scenario");
   g_autofree char *profile_value = profile != NULL ? ts_cmd_profile_literal (profile) : NULL;
   const TsOverride overrides[] = { { profile != NULL ? "profile" : NULL, profile_value, "--profile" }, { NULL } };
+  /* Every file is checked; their errors are reported together, as one. */
+  g_autoptr (GString) failed = g_string_new (NULL);
   int status = TS_EXIT_OK;
   for (int i = 1; i < argc; i++)
     {
-      g_autoptr (GError) error = NULL;
-      g_autoptr (TsScenario) scn = ts_scenario_load_with (argv[i], overrides, &error);
+      g_autoptr (GError) bad = NULL;
+      g_autoptr (TsScenario) scn = ts_scenario_load_with (argv[i], overrides, &bad);
       if (scn == NULL)
         {
-          int rc = ts_cmd_fail ("check", error);  /* not inside MAX, which evaluates twice */
+          g_string_append_printf (failed, "%s%s", failed->len > 0 ? "\n" : "", bad->message);
+          int rc = ts_cmd_exit_status (bad);  /* not inside MAX, which evaluates twice */
           status = MAX (status, rc);
           continue;
         }
@@ -55,5 +49,21 @@ ts_cmd_check (int argc, char **argv)
           printf ("  model %s: solo %.3f ms, durations %s\n", model->name, ts_time_to_ms (model->solo), how);
         }
     }
-  return status;
+  if (failed->len > 0)
+    {
+      g_set_error_literal (error, TS_ERROR, status == TS_EXIT_USAGE ? TS_ERROR_INPUT : TS_ERROR_RUN, failed->str);
+      return FALSE;
+    }
+  return TRUE;
 }
+
+const TsCommand ts_command_check = {
+  .name = "check",
+  .params = "SCENARIO...",
+  .summary = "validate scenario files without running them",
+  .help =
+    "Loads each SCENARIO (a path or a shipped scenario's name) with its models and profile and\n"
+    "reports every problem as FILE:LINE: message, or its utilisation and where each model's\n"
+    "durations come from.  Exit status 0 if all are valid, 2 otherwise.",
+  .fn = check_main,
+};

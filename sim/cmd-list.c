@@ -83,27 +83,85 @@ list_data (TsDataKind kind)
     }
 }
 
-int
-ts_cmd_list (int argc, char **argv)
+/* The first sentence of a sweep file's leading comment: sweep files have no description key, and
+ * loading one validates every point, too slow for a listing. */
+static char *
+sweep_summary (const char *path)
 {
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("policies|scenarios|models|profiles");
-  g_option_context_set_summary (ctx,
-    "Lists what tiersim ships: policies (with a paragraph each), or the scenarios, models and\n"
-    "profiles of the data directory and the built-in ones, each with a one-line description.");
-  if (!ts_cmd_parse (ctx, "list", &argc, &argv))
-    return TS_EXIT_USAGE;
-  static const char *const what[] = { "policies", "scenarios", "models", "profiles", NULL };
-  if (argc != 2 || !g_strv_contains (what, argv[1]))
+  g_autofree char *text = NULL;
+  g_autoptr (GError) error = NULL;
+  if (!ts_input_read (path, &text, NULL, &error))
+    return g_strdup_printf ("(cannot be read: %s)", error->message);
+  g_autoptr (GString) s = g_string_new (NULL);
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] && lines[i][0] == '#'; i++)
     {
-      fprintf (stderr, "tiersim list: say what to list: policies, scenarios, models or profiles\n"
-                       "Try 'tiersim list --help'.\n");
-      return TS_EXIT_USAGE;
+      if (s->len)
+        g_string_append_c (s, ' ');
+      g_string_append (s, g_strstrip (lines[i] + 1));
     }
+  const char *end = strstr (s->str, ". ");
+  if (end != NULL)
+    g_string_truncate (s, (gsize) (end - s->str) + 1);
+  for (gsize i = 0; i < s->len; i++)   /* a listing is one line per sweep */
+    if ((guchar) s->str[i] < 0x20)
+      s->str[i] = ' ';
+  return g_strdup (s->str);
+}
+
+static gint
+cmp_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* The shipped sweeps: sweeps/NAME.cfg in the data directory, which 'tiersim sweep NAME' runs. */
+static void
+list_sweeps (void)
+{
+  g_autofree char *dir = g_build_filename (ts_data_dir (), "sweeps", NULL);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *n;
+  while (d != NULL && (n = g_dir_read_name (d)) != NULL)
+    if (g_str_has_suffix (n, ".cfg"))
+      g_ptr_array_add (names, g_strndup (n, strlen (n) - 4));
+  g_ptr_array_sort (names, cmp_names);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *file = g_strconcat (names->pdata[i], ".cfg", NULL);
+      g_autofree char *path = g_build_filename (dir, file, NULL);
+      g_autofree char *summary = sweep_summary (path);
+      printf ("%-18s %s\n", (char *) names->pdata[i], summary);
+    }
+}
+
+static gboolean
+list_main (int argc, char **argv, GError **error)
+{
+  if (!ts_cmd_parse (&ts_command_list, NULL, &argc, &argv, error))
+    return FALSE;
+  static const char *const what[] = { "policies", "scenarios", "sweeps", "models", "profiles", NULL };
+  if (argc != 2 || !g_strv_contains (what, argv[1]))
+    return ts_cmd_usage (error, "say what to list: policies, scenarios, sweeps, models or profiles");
   if (strcmp (argv[1], "policies") == 0)
     list_policies ();
+  else if (strcmp (argv[1], "sweeps") == 0)
+    list_sweeps ();
   else
     list_data (strcmp (argv[1], "scenarios") == 0 ? TS_DATA_SCENARIO
                : strcmp (argv[1], "models") == 0  ? TS_DATA_MODEL
                                                   : TS_DATA_PROFILE);
-  return TS_EXIT_OK;
+  return TRUE;
 }
+
+const TsCommand ts_command_list = {
+  .name = "list",
+  .params = "policies|scenarios|sweeps|models|profiles",
+  .summary = "list shipped policies, scenarios, sweeps, models or profiles",
+  .help =
+    "Lists what tiersim ships: policies (with a paragraph each), or the scenarios, sweeps, models\n"
+    "and profiles of the data directory and the built-in ones, each with a one-line description.\n"
+    "'tiersim run NAME' runs a scenario by its name, 'tiersim sweep NAME' a sweep.",
+  .fn = list_main,
+};

@@ -45,8 +45,8 @@ load (const char *name, const char *profile, GError **error)
   return ts_scenario_load_with (name, ov, error);
 }
 
-int
-ts_cmd_validate (int argc, char **argv)
+static gboolean
+validate_main (int argc, char **argv, GError **error)
 {
   g_auto (GStrv) policies = NULL;
   g_autofree char *outdir = NULL, *seed = NULL, *profile = NULL, *duration = NULL;
@@ -63,38 +63,22 @@ ts_cmd_validate (int argc, char **argv)
     TS_REAL_GPU_ENTRIES (&gpu_opt),
     { 0 },
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("[SCENARIO]");
-  g_option_context_set_summary (ctx,
-    "Runs SCENARIO (default: the embedded one) under each policy twice, on the real GPU (as 'tiersim\n"
-    "run --backend cuda' does, in real time: as long as the scenario lasts) and on the simulated GPU\n"
-    "of PROFILE, and prints per (policy, task) real and simulated latency (mean, p50, p90, p99),\n"
-    "deadline miss rate and throughput with their difference, and whether mean and p99 latency and\n"
-    "throughput agree within 10%.  For a meaningful comparison PROFILE should describe this GPU:\n"
-    "make one with 'tiersim calibrate'.  Needs a tiersim built with CUDA and an NVIDIA GPU.");
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!ts_cmd_parse (ctx, "validate", &argc, &argv))
-    return TS_EXIT_USAGE;
+  if (!ts_cmd_parse (&ts_command_validate, entries, &argc, &argv, error))
+    return FALSE;
   if (argc > 2)
-    {
-      fprintf (stderr, "tiersim validate: one scenario at most (got %d)\nTry 'tiersim validate --help'.\n", argc - 1);
-      return TS_EXIT_USAGE;
-    }
+    return ts_cmd_usage (error, "one scenario at most (got %d)", argc - 1);
 
-  g_autoptr (GError) error = NULL;
-  g_autoptr (TsScenario) scn = load (argc > 1 ? argv[1] : NULL, profile, &error);
-  if (scn == NULL || !ts_cmd_apply_overrides (scn, policies, seed, duration, &error))
-    return ts_cmd_fail ("validate", error);
-  g_autoptr (TsRealGpu) gpu = ts_real_gpu_open (&gpu_opt, scn, &error);
+  g_autoptr (TsScenario) scn = load (argc > 1 ? argv[1] : NULL, profile, error);
+  if (scn == NULL || !ts_cmd_apply_overrides (scn, policies, seed, duration, error))
+    return FALSE;
+  g_autoptr (TsRealGpu) gpu = ts_real_gpu_open (&gpu_opt, scn, error);
   if (gpu == NULL)
-    return ts_cmd_fail ("validate", error);
+    return FALSE;
   /* The simulated kernels behave as the synthetic ones the GPU runs, as calibrate measured them. */
   scn->profile->stand_in = ts_real_gpu_stand_in (gpu);
   /* A folder that cannot be written is found before the GPU runs, not after. */
   if (outdir != NULL && g_mkdir_with_parents (outdir, 0777) != 0)
-    {
-      fprintf (stderr, "tiersim validate: -o %s: %s\n", outdir, g_strerror (errno));
-      return TS_EXIT_USAGE;
-    }
+    return ts_cmd_usage (error, "-o %s: %s", outdir, g_strerror (errno));
 
   /* The report goes to stdout and, with -o, to validation.txt: build it once. */
   char *text = NULL;
@@ -123,17 +107,17 @@ ts_cmd_validate (int argc, char **argv)
       guint resets;
       {
         g_autoptr (TsBackend) be = ts_real_gpu_backend (gpu);
-        r = ts_run_on (scn, cls, be, &error);
+        r = ts_run_on (scn, cls, be, error);
         resets = r != NULL ? ts_real_gpu_resets (be) : 0;
       }
-      if (r == NULL || (s = ts_run (scn, cls, &error)) == NULL)
+      if (r == NULL || (s = ts_run (scn, cls, error)) == NULL)
         {
           if (r != NULL)
             ts_run_result_free (r);
           fclose (out);
           free (text);
-          g_prefix_error (&error, "policy %s: ", cls->name);
-          return ts_cmd_fail ("validate", error);
+          g_prefix_error (error, "policy %s: ", cls->name);
+          return FALSE;
         }
       g_ptr_array_add (real, r);
       g_ptr_array_add (sim, s);
@@ -154,13 +138,27 @@ ts_cmd_validate (int argc, char **argv)
       g_autoptr (GString) csv = ts_validation_csv (scn, rows);
       g_autofree char *real_dir = g_build_filename (outdir, "real", NULL);
       g_autofree char *sim_dir = g_build_filename (outdir, "sim", NULL);
-      ok = ts_report_write_file (outdir, "validation.csv", csv->str, csv->len, &error)
-           && ts_report_write_file (outdir, "validation.txt", text, text_len, &error)
-           && ts_report_write_dir (real_dir, scn, (TsRunResult *const *) real->pdata, n, &error)
-           && ts_report_write_dir (sim_dir, scn, (TsRunResult *const *) sim->pdata, n, &error);
+      ok = ts_report_write_file (outdir, "validation.csv", csv->str, csv->len, error)
+           && ts_report_write_file (outdir, "validation.txt", text, text_len, error)
+           && ts_report_write_dir (real_dir, scn, (TsRunResult *const *) real->pdata, n, error)
+           && ts_report_write_dir (sim_dir, scn, (TsRunResult *const *) sim->pdata, n, error);
       if (ok)
         printf ("wrote %s/validation.csv, %s/validation.txt, %s/ and %s/\n", outdir, outdir, real_dir, sim_dir);
     }
   free (text);
-  return ok ? TS_EXIT_OK : ts_cmd_fail ("validate", error);
+  return ok ;
 }
+
+const TsCommand ts_command_validate = {
+  .name = "validate",
+  .params = "[SCENARIO]",
+  .summary = "run a scenario on a real GPU and on the simulator and compare (needs CUDA)",
+  .help =
+    "Runs SCENARIO (default: the embedded one) under each policy twice, on the real GPU (as 'tiersim\n"
+    "run --backend cuda' does, in real time: as long as the scenario lasts) and on the simulated GPU\n"
+    "of PROFILE, and prints per (policy, task) real and simulated latency (mean, p50, p90, p99),\n"
+    "deadline miss rate and throughput with their difference, and whether mean and p99 latency and\n"
+    "throughput agree within 10%.  For a meaningful comparison PROFILE should describe this GPU:\n"
+    "make one with 'tiersim calibrate'.  Needs a tiersim built with CUDA and an NVIDIA GPU.",
+  .fn = validate_main,
+};

@@ -7,13 +7,11 @@
 #include "datadir.h"
 #include "scenario.h"
 
-int
-ts_cmd_version (int argc, char **argv)
+static gboolean
+version_main (int argc, char **argv, GError **error)
 {
-  g_autoptr (GOptionContext) ctx = g_option_context_new (NULL);
-  g_option_context_set_summary (ctx, "Prints tiersim's version, the library versions it was built with, and its data directory.");
-  if (!ts_cmd_parse (ctx, "version", &argc, &argv))
-    return TS_EXIT_USAGE;
+  if (!ts_cmd_parse (&ts_command_version, NULL, &argc, &argv, error))
+    return FALSE;
   printf ("tiersim %s\n", PACKAGE_VERSION);
   printf ("GLib %u.%u.%u, libconfig %s\n", glib_major_version, glib_minor_version, glib_micro_version,
           ts_loader_libconfig_version ());
@@ -25,5 +23,13 @@ ts_cmd_version (int argc, char **argv)
   printf ("CUDA: not built in\n");
 #endif
   printf ("data directory: %s\n", ts_data_dir ());
-  return TS_EXIT_OK;
+  return TRUE;
 }
+
+const TsCommand ts_command_version = {
+  .name = "version",
+  .summary = "print version and build information",
+  .help =
+    "Prints tiersim's version, the library versions it was built with, and its data directory.",
+  .fn = version_main,
+};

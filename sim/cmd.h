@@ -8,25 +8,30 @@ G_BEGIN_DECLS
 /* Exit statuses (DESIGN §4). */
 enum { TS_EXIT_OK = 0, TS_EXIT_FAILED = 1, TS_EXIT_USAGE = 2 };
 
-/* A subcommand: argv[0] is its name; returns the exit status. */
-typedef int (*TsCommandFn) (int argc, char **argv);
+/* A subcommand, declared at the end of its file (cmd-<name>.c) and listed in main.c's table. */
+typedef struct {
+  const char *name;
+  const char *params;     /* the parameter string of its usage line, or NULL */
+  const char *summary;    /* one line, for 'tiersim --help' */
+  const char *help;       /* what it does, for its --help */
+  const char *epilogue;   /* after the options in its --help, or NULL */
+  /* argv[0] is the command's name.  FALSE with error set: main prints the error, adds the --help
+   * hint to a usage error and exits with the status the error's code calls for. */
+  gboolean (*fn) (int argc, char **argv, GError **error);
+} TsCommand;
 
-int ts_cmd_run (int argc, char **argv);
-int ts_cmd_check (int argc, char **argv);
-int ts_cmd_list (int argc, char **argv);
-int ts_cmd_version (int argc, char **argv);
-int ts_cmd_sweep (int argc, char **argv);
-int ts_cmd_merge (int argc, char **argv);
-int ts_cmd_plot (int argc, char **argv);
-int ts_cmd_calibrate (int argc, char **argv);
-int ts_cmd_validate (int argc, char **argv);
+extern const TsCommand ts_command_run, ts_command_check, ts_command_sweep, ts_command_merge, ts_command_plot,
+  ts_command_validate, ts_command_calibrate, ts_command_list, ts_command_version, ts_command_adapt;
 
-/* Parses a subcommand's options; on a usage error prints it with a --help hint and returns FALSE. */
-gboolean ts_cmd_parse (GOptionContext *ctx, const char *cmd, int *argc, char ***argv);
+/* Parses cmd's options (entries: { 0 }-terminated, or NULL for none) out of argv, with cmd's
+ * usage line, help and epilogue for --help.  A bad option is a usage error. */
+gboolean ts_cmd_parse (const TsCommand *cmd, const GOptionEntry *entries, int *argc, char ***argv, GError **error);
 
-/* Prints error (each line of it) to stderr and returns the exit status its code calls for:
- * 2 for bad input or usage, 1 otherwise. */
-int ts_cmd_fail (const char *cmd, const GError *error);
+/* Sets a usage error (TS_ERROR_USAGE) and returns FALSE. */
+gboolean ts_cmd_usage (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+/* The exit status an error calls for: 2 for bad input or usage, 1 otherwise. */
+int ts_cmd_exit_status (const GError *error);
 
 /* Applies run's and validate's overrides to a loaded scenario: policies (NULL: keep the
  * scenario's), seed (NULL: keep), duration in seconds as given on the command line (NULL: keep;

@@ -160,6 +160,11 @@ struct _TsGpu {
   double bandwidth;      /* bytes per ns the memory rule shares; 0: no memory rule */
   double mem_rho;        /* sum of the resident kernels' m: their demand over the bandwidth */
   double mem_slow;       /* s >= 1: how much slower every memory-bound share runs now */
+  const double *ext_m;   /* other processors' demands on the same DRAM (ts_gpu_memory_external) */
+  guint n_ext;
+  double ext_rho;        /* their sum */
+  TsGpuMemoryFn mem_fn;  /* told when mem_slow changes */
+  gpointer mem_data;
   guint rr_next;         /* round-robin placement cursor */
 
   KRun *kruns;
@@ -195,6 +200,13 @@ struct _TsGpu {
 
   TsGpuObserverFn observer;
   gpointer observer_data;
+
+  /* Usage for the power model (issue 19): SM-ns with a block resident, summed up to busy_mark
+   * (n_busy SMs busy since), and DRAM bytes of the blocks that ran. */
+  double sm_busy_ns;
+  TsTime busy_mark;
+  guint32 n_busy;
+  double dram_bytes;
 
   guint32 n_res_groups;  /* block groups resident (placed and not ended), live or not */
   guint32 n_special;     /* pending COMPLETE-class events that are no group's: resets, drains, pads */
@@ -849,7 +861,7 @@ static double
 memory_slowdown (const TsGpu *g)
 {
   double s = 1.0;
-  if (g->mem_rho > 1.0 + 1e-12)
+  if (g->mem_rho + g->ext_rho > 1.0 + 1e-12)
     for (int it = 0; it < 50; it++)
       {
         double f = -1.0, df = 0;
@@ -863,6 +875,13 @@ memory_slowdown (const TsGpu *g)
                 df -= q->mem_frac * q->mem_frac / (den * den);
               }
           }
+        for (guint j = 0; j < g->n_ext; j++)  /* other processors' work: the same terms */
+          if (g->ext_m[j] > 0)
+            {
+              double den = (1.0 - g->ext_m[j]) + g->ext_m[j] * s;
+              f += g->ext_m[j] / den;
+              df -= g->ext_m[j] * g->ext_m[j] / (den * den);
+            }
         double step = f / df;
         s -= step;
         if (-step <= 1e-15 * s)
@@ -894,6 +913,8 @@ rates_settle (TsGpu *g)
       if (s != g->mem_slow)
         {
           g->mem_slow = s;
+          if (g->mem_fn != NULL)
+            g->mem_fn (g->mem_data, s);
           for (guint32 e = 0; e < g->n_live; e++)
             {
               Group *grp = &g->groups[g->live[e]];
@@ -1050,6 +1071,24 @@ sm_freed (TsGpu *g, guint i)
     }
 }
 
+/* One SM more (+1) or fewer (-1) holds blocks, now. */
+static void
+busy_change (TsGpu *g, int d)
+{
+  TsTime now = ts_engine_now (g->engine);
+  g->sm_busy_ns += (double) g->n_busy * (double) (now - g->busy_mark);
+  g->busy_mark = now;
+  g->n_busy += d;
+}
+
+double
+ts_gpu_sm_busy_ns (const TsGpu *gpu)
+{
+  return gpu->sm_busy_ns + (double) gpu->n_busy * (double) (ts_engine_now (gpu->engine) - gpu->busy_mark);
+}
+
+double ts_gpu_dram_bytes (const TsGpu *gpu) { return gpu->dram_bytes; }
+
 /* Gives kernel ki as many blocks as fit now, as one block group.  Two passes over the SMs: one
  * to measure what fits, one to place.  A kernel placed again after a placement that took all
  * that fitted it (the head kernel, each time blocks end under contention) measures only the SMs
@@ -1138,6 +1177,8 @@ place_kernel (TsGpu *g, guint32 ki)
       f->threads -= give * k->need_threads;
       f->regs -= give * k->need_regs;
       f->smem -= give * k->need_smem;
+      if (g->resident[i] == 0)
+        busy_change (g, +1);
       g->resident[i] += give;
       pairs[n++] = (i << 16) | give;
       placed += give;
@@ -1233,6 +1274,9 @@ ev_dispatch (gpointer data, guint64 arg)
 static void
 krun_release (TsGpu *g, guint32 ki)
 {
+  const KRun *k = &g->kruns[ki];
+  if (k->done_real > 0 && k->desc->dram_bytes > 0)
+    g->dram_bytes += k->desc->dram_bytes * k->done_real / k->desc->blocks;
   g->kruns[ki].next = g->krun_free;
   g->krun_free = ki;
 }
@@ -1338,6 +1382,8 @@ group_vacate (TsGpu *g, guint32 gi)
       f->regs += c * k->need_regs;
       f->smem += c * k->need_smem;
       g->resident[i] -= c;
+      if (g->resident[i] == 0)
+        busy_change (g, -1);
     }
   if (g->fit_zero_id != 0)
     for (guint32 j = 0; j < grp->n_sms; j++)
@@ -1902,6 +1948,34 @@ ts_gpu_drain (TsGpu *gpu, guint stream, TsPreemptDoneFn fn, gpointer data)
     }
   return s->pr.host_dropped;
 }
+
+/* ---- other processors on the same DRAM (sim/dla.h) ---- */
+
+void
+ts_gpu_memory_set_peer (TsGpu *gpu, TsGpuMemoryFn fn, gpointer data)
+{
+  gpu->mem_fn = fn;
+  gpu->mem_data = data;
+}
+
+void
+ts_gpu_memory_external (TsGpu *gpu, const double *demand, guint n)
+{
+  if (!gpu->mem_rule || !gpu->sm_rule)
+    return;
+  double sum = 0;
+  for (guint j = 0; j < n; j++)
+    sum += demand[j];
+  gpu->ext_m = demand, gpu->n_ext = n, gpu->ext_rho = sum;
+  if (gpu->chain.on)
+    chain_materialize (gpu, TRUE);  /* its waves assumed the memory rule's factor constant */
+  gpu->mem_dirty = TRUE;
+  request_dispatch (gpu);
+}
+
+double ts_gpu_memory_slowdown (const TsGpu *gpu) { return gpu->mem_slow; }
+
+double ts_gpu_memory_bandwidth (const TsGpu *gpu) { return gpu->mem_rule && gpu->sm_rule ? gpu->bandwidth : 0; }
 
 /* ---- invariants, for tests ---- */
 

@@ -148,8 +148,29 @@ guint ts_gpu_drain (TsGpu *gpu, guint stream, TsPreemptDoneFn fn, gpointer data)
 guint ts_gpu_blocks_per_sm (const TsGpu *gpu, const TsKernelDesc *k);
 TsTime ts_gpu_block_duration (const TsGpu *gpu, const TsKernelDesc *k);
 
+/* Other processors on the GPU's DRAM (an SoC's DLAs, sim/dla.h) under the memory rule (rule 5b):
+ * each has a demand m in [0, 1], the share of the DRAM bandwidth (ts_gpu_memory_bandwidth) its
+ * present work would take alone, as a kernel's m.  Their terms join the resident kernels' in the
+ * common slowdown s, which then slows their memory-bound shares as it slows the kernels'.
+ * ts_gpu_memory_external (re)points the GPU at the n demands (the caller keeps the array and
+ * calls again whenever a value changes, after the instant's completions); fn(data, s) runs
+ * whenever s changes, at the end of the instant.  Without the memory rule (a profile without
+ * bandwidth, or rules.contention not "sm+memory") nothing is shared: s stays 1 and the
+ * bandwidth reads 0. */
+typedef void (*TsGpuMemoryFn) (gpointer data, double slowdown);
+void ts_gpu_memory_set_peer (TsGpu *gpu, TsGpuMemoryFn fn, gpointer data);
+void ts_gpu_memory_external (TsGpu *gpu, const double *demand, guint n);
+double ts_gpu_memory_slowdown (const TsGpu *gpu);
+double ts_gpu_memory_bandwidth (const TsGpu *gpu);
+
 /* Blocks currently resident (placed, not finished) on SM sm. */
 guint ts_gpu_sm_resident (const TsGpu *gpu, guint sm);
+
+/* Usage since creation, for the power model: SM-ns during which an SM held at least one block
+ * (placed, until it ended or was killed), and DRAM bytes moved by blocks that ran to completion
+ * (a kernel's dram_bytes shared evenly among its blocks; counted when its launch is released). */
+double ts_gpu_sm_busy_ns (const TsGpu *gpu);
+double ts_gpu_dram_bytes (const TsGpu *gpu);
 
 /* Counters since creation. */
 guint64 ts_gpu_kernels_completed (const TsGpu *gpu);

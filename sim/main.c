@@ -1,6 +1,8 @@
 /* tiersim — command entry: global options and the subcommand table. */
 #include "config.h"
 
+#include <locale.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,22 +11,9 @@
 #include "cmd.h"
 #include "policies/policy.h"
 
-typedef struct {
-  const char *name;
-  TsCommandFn fn;
-  const char *summary;
-} TsCommand;
-
-static const TsCommand commands[] = {
-  { "run", ts_cmd_run, "simulate a scenario under one or more policies and report" },
-  { "check", ts_cmd_check, "validate scenario files without running them" },
-  { "sweep", ts_cmd_sweep, "run a grid of scenario points in parallel (resumable, shardable)" },
-  { "merge", ts_cmd_merge, "join the results of a sweep's shards" },
-  { "plot", ts_cmd_plot, "draw figures of a run's or a sweep's results with gnuplot" },
-  { "validate", ts_cmd_validate, "run a scenario on a real GPU and on the simulator and compare (needs CUDA)" },
-  { "calibrate", ts_cmd_calibrate, "measure an NVIDIA GPU and write a measured profile (needs CUDA)" },
-  { "list", ts_cmd_list, "list shipped policies, scenarios, models or profiles" },
-  { "version", ts_cmd_version, "print version and build information" },
+static const TsCommand *const commands[] = {
+  &ts_command_run, &ts_command_check, &ts_command_sweep, &ts_command_merge, &ts_command_plot,
+  &ts_command_adapt, &ts_command_validate, &ts_command_calibrate, &ts_command_list, &ts_command_version,
 };
 
 char *
@@ -92,28 +81,67 @@ ts_cmd_apply_overrides (TsScenario *scn, char **policies, const char *seed, cons
 }
 
 gboolean
-ts_cmd_parse (GOptionContext *ctx, const char *cmd, int *argc, char ***argv)
+ts_cmd_parse (const TsCommand *cmd, const GOptionEntry *entries, int *argc, char ***argv, GError **error)
 {
-  g_autoptr (GError) error = NULL;
+  g_autoptr (GOptionContext) ctx = g_option_context_new (cmd->params);
+  g_option_context_set_summary (ctx, cmd->help);
+  if (cmd->epilogue != NULL)
+    g_option_context_set_description (ctx, cmd->epilogue);
+  if (entries != NULL)
+    g_option_context_add_main_entries (ctx, entries, NULL);
   /* --help's usage line names the program and the command. */
-  g_autofree char *prgname = *cmd ? g_strconcat ("tiersim ", cmd, NULL) : g_strdup ("tiersim");
+  g_autofree char *prgname = g_strconcat ("tiersim ", cmd->name, NULL);
   g_set_prgname (prgname);
-  if (g_option_context_parse (ctx, argc, argv, &error))
+  if (g_option_context_parse (ctx, argc, argv, error))
     return TRUE;
-  fprintf (stderr, "tiersim %s: %s\nTry 'tiersim %s --help'.\n", cmd, error->message, cmd);
+  (*error)->domain = TS_ERROR, (*error)->code = TS_ERROR_USAGE;
+  return FALSE;
+}
+
+gboolean
+ts_cmd_usage (GError **error, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_set_error_literal (error, TS_ERROR, TS_ERROR_USAGE, msg);
   return FALSE;
 }
 
 int
-ts_cmd_fail (const char *cmd, const GError *error)
+ts_cmd_exit_status (const GError *error)
 {
-  g_auto (GStrv) lines = g_strsplit (error->message, "\n", -1);
-  for (guint i = 0; lines[i]; i++)
-    fprintf (stderr, "%s\n", lines[i]);
   if (error->domain == TS_ERROR && (error->code == TS_ERROR_INPUT || error->code == TS_ERROR_USAGE
                                     || error->code == TS_ERROR_NOT_FOUND))
     return TS_EXIT_USAGE;
   return TS_EXIT_FAILED;
+}
+
+/* Prints a command's error: a usage error as "tiersim CMD: message" with the --help hint, any
+ * other error as it is (its lines begin with file:line where there is one). */
+static int
+report (const char *cmd, const GError *error)
+{
+  gboolean usage = error->domain == TS_ERROR && error->code == TS_ERROR_USAGE;
+  g_autofree char *prefix = g_strdup_printf ("tiersim%s%s: ", *cmd ? " " : "", cmd);
+  /* Messages quote user text (file names, keys, values): control bytes in it must not reach
+   * the terminal as escape sequences, so they are shown as \xNN. */
+  g_auto (GStrv) lines = g_strsplit (error->message, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      if (usage && i == 0)
+        fputs (prefix, stderr);
+      for (const unsigned char *p = (const unsigned char *) lines[i]; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+          fprintf (stderr, "\\x%02x", *p);
+        else
+          fputc (*p, stderr);
+      fputc ('\n', stderr);
+    }
+  if (usage)
+    fprintf (stderr, "Try 'tiersim%s%s --help'.\n", *cmd ? " " : "", cmd);
+  return ts_cmd_exit_status (error);
 }
 
 static char *
@@ -121,14 +149,15 @@ commands_help (void)
 {
   GString *s = g_string_new ("Commands:\n");
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_string_append_printf (s, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    g_string_append_printf (s, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
   g_string_append (s, "\n'tiersim COMMAND --help' describes a command.  Exit status: 0 ok, 1 a run failed,\n"
                       "2 bad usage or bad input.");
   return g_string_free (s, FALSE);
 }
 
-int
-main (int argc, char **argv)
+/* Parses the global options and runs the command argv names; *cmd becomes its name. */
+static gboolean
+dispatch (int argc, char **argv, const char **cmd, GError **error)
 {
   gboolean version = FALSE;
   const GOptionEntry entries[] = {
@@ -142,26 +171,48 @@ main (int argc, char **argv)
   g_option_context_add_main_entries (ctx, entries, NULL);
   /* Options after the command name belong to the command. */
   g_option_context_set_strict_posix (ctx, TRUE);
-  if (!ts_cmd_parse (ctx, "", &argc, &argv))
-    return TS_EXIT_USAGE;
+  g_set_prgname ("tiersim");
+  if (!g_option_context_parse (ctx, &argc, &argv, error))
+    {
+      (*error)->domain = TS_ERROR, (*error)->code = TS_ERROR_USAGE;
+      return FALSE;
+    }
   if (version)
-    return ts_cmd_version (1, argv);
+    {
+      *cmd = ts_command_version.name;
+      return ts_command_version.fn (1, argv, error);
+    }
   if (argc < 2)
     {
       g_autofree char *usage = g_option_context_get_help (ctx, TRUE, NULL);
       fputs (usage, stderr);
-      return TS_EXIT_USAGE;
+      return ts_cmd_usage (error, "name a command");
     }
-  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    if (strcmp (argv[1], commands[i].name) == 0)
-      return commands[i].fn (argc - 1, argv + 1);
-
   const char *names[G_N_ELEMENTS (commands) + 1];
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    names[i] = commands[i].name;
+    {
+      if (strcmp (argv[1], commands[i]->name) == 0)
+        {
+          *cmd = commands[i]->name;
+          return commands[i]->fn (argc - 1, argv + 1, error);
+        }
+      names[i] = commands[i]->name;
+    }
   names[G_N_ELEMENTS (commands)] = NULL;
   const char *near = ts_nearest_name (argv[1], names);
-  fprintf (stderr, "tiersim: unknown command '%s'%s%s%s\nTry 'tiersim --help'.\n", argv[1],
-           near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
-  return TS_EXIT_USAGE;
+  return ts_cmd_usage (error, "unknown command '%s'%s%s%s", argv[1], near ? "; did you mean '" : "",
+                       near ? near : "", near ? "'?" : "");
+}
+
+int
+main (int argc, char **argv)
+{
+  /* the character set only, so that --help writes "OPTION…" on a UTF-8 terminal; numbers keep
+   * the C locale's format (LC_NUMERIC), which every output file relies on */
+  setlocale (LC_CTYPE, "");
+  g_autoptr (GError) error = NULL;
+  const char *cmd = "";
+  if (dispatch (argc, argv, &cmd, &error))
+    return TS_EXIT_OK;
+  return report (cmd, error);
 }

@@ -17,6 +17,8 @@ ts_profile_free (TsProfile *p)
   g_free (p->source);
   g_free (p->date);
   g_free (p->tool_version);
+  g_free (p->power.source);
+  g_free (p->power.reference);
   g_free (p->measured_on.device);
   g_free (p->measured_on.compute_capability);
   g_free (p->measured_on.driver);
@@ -45,7 +47,9 @@ static const struct {
 
 static const char *const top_keys[] = { "name", "description", "source", "date", "tool_version",
                                         "measured_on", "device", "timing", "rules", "interference",
-                                        "contention", "host", "cost", NULL };
+                                        "contention", "host", "cost", "power", "dla", NULL };
+static const char *const power_keys[] = { "source", "reference", "idle_w", "sm_active_w", "dram_pj_per_byte",
+                                          "cpu_core_w", NULL };
 static const char *const measured_keys[] = { "device", "compute_capability", "driver", "cuda", NULL };
 static const char *const device_keys[] = { "sms", "max_threads_per_sm", "max_blocks_per_sm",
                                            "registers_per_sm", "shared_mem_per_sm",
@@ -68,6 +72,8 @@ static const struct {
 static const char *const host_keys[] = { "cores", "dispatch_us", "launch_us", "sync_us", "wakeup_us", NULL };
 static const char *const cost_keys[] = { "fp32_tflops", "fp16_tflops", "dram_gbps", "kernel_fixed_us",
                                          "efficiency", NULL };
+static const char *const dla_keys[] = { "count", "fp16_tflops", "dram_gbps", "layer_fixed_us", "handoff_us",
+                                        "supports", "efficiency", NULL };
 static const char *const source_names[] = { "datasheet", "measured", NULL };
 static const char *const dispatch_names[] = { "head-of-level", "any-fit", NULL };
 static const char *const placement_names[] = { "most-free", "round-robin", NULL };
@@ -138,6 +144,72 @@ parse_contention (TsCfgFile *f, const config_setting_t *root, TsContention *c)
                    &c->sm_slowdown[i / TS_N_LOADS][i % TS_N_LOADS]);
 }
 
+/* A cost model's optional efficiency group: per kind, 1 where not given. */
+static void
+parse_efficiency (TsCfgFile *f, const config_setting_t *grp, TsCostModel *c)
+{
+  for (guint k = 0; k < TS_N_KINDS; k++)
+    c->efficiency[k] = 1.0;
+  const config_setting_t *eff = ts_cfg_group (f, grp, "efficiency", FALSE);
+  if (eff == NULL)
+    return;
+  ts_cfg_check_keys (f, eff, ts_kind_names);
+  for (guint k = 1; k < TS_N_KINDS; k++)
+    ts_cfg_number (f, eff, ts_kind_names[k - 1], FALSE, 1e-4, 1.0, &c->efficiency[k]);
+}
+
+/* The dla group (TsDlaModel): every key but efficiency required; supports lists kinds by name,
+ * each at most once. */
+static void
+parse_dla (TsCfgFile *f, const config_setting_t *root, TsDlaModel *d)
+{
+  const config_setting_t *grp = ts_cfg_group (f, root, "dla", FALSE);
+  if (grp == NULL)
+    return;
+  ts_cfg_check_keys (f, grp, dla_keys);
+  gint64 n = 0;
+  if (ts_cfg_int (f, grp, "count", TRUE, 1, 64, &n))
+    d->count = (guint) n;
+  TsCostModel *c = &d->cost;
+  c->present = TRUE;
+  double tflops = 1, gbps = 1, us = 0;
+  ts_cfg_number (f, grp, "fp16_tflops", TRUE, 1e-6, 1e6, &tflops);
+  c->peak_flops[TS_FP32] = c->peak_flops[TS_FP16] = tflops * 1000.0;
+  ts_cfg_number (f, grp, "dram_gbps", TRUE, 1e-3, 1e7, &gbps);
+  c->dram_bytes_per_ns = gbps;
+  ts_cfg_number (f, grp, "layer_fixed_us", TRUE, 0.0, 1e6, &us);
+  c->fixed_ns = us * 1000.0;
+  c->sms = 0;  /* a layer has the whole engine */
+  if (ts_cfg_number (f, grp, "handoff_us", TRUE, 0.0, 1e9, &us))
+    d->handoff = ts_time_from_ms (us / 1000.0);
+  parse_efficiency (f, grp, c);
+  const config_setting_t *sup = ts_cfg_sequence (f, grp, "supports", TRUE);
+  for (int i = 0; sup != NULL && i < config_setting_length (sup); i++)
+    {
+      const config_setting_t *e = config_setting_get_elem (sup, i);
+      const char *name = config_setting_type (e) == CONFIG_TYPE_STRING ? config_setting_get_string (e) : NULL;
+      int k = -1;
+      for (int j = 0; name != NULL && ts_kind_names[j] != NULL; j++)
+        if (strcmp (name, ts_kind_names[j]) == 0)
+          k = j + 1;
+      if (name == NULL)
+        ts_cfg_error (f, e, "expected a layer kind (a string)");
+      else if (k < 0)
+        {
+          const char *best = ts_nearest_name (name, ts_kind_names);
+          g_autofree char *all = g_strjoinv (", ", (char **) ts_kind_names);
+          if (best != NULL)
+            ts_cfg_error (f, e, "unknown layer kind '%s'; did you mean '%s'?", name, best);
+          else
+            ts_cfg_error (f, e, "unknown layer kind '%s' (kinds: %s)", name, all);
+        }
+      else if (d->supports[k])
+        ts_cfg_error (f, e, "\"%s\" is listed twice", name);
+      else
+        d->supports[k] = TRUE;
+    }
+}
+
 /* The cost group (sim/cost.h): peaks and bandwidth required, efficiencies per kind optional. */
 static void
 parse_cost (TsCfgFile *f, const config_setting_t *root, TsCostModel *c)
@@ -159,18 +231,31 @@ parse_cost (TsCfgFile *f, const config_setting_t *root, TsCostModel *c)
   c->fixed_ns = us * 1000.0;
   for (guint k = 0; k < TS_N_KINDS; k++)
     c->efficiency[k] = 1.0;
-  const config_setting_t *eff = ts_cfg_group (f, grp, "efficiency", FALSE);
-  if (eff == NULL)
-    return;
-  ts_cfg_check_keys (f, eff, ts_kind_names);
-  for (guint k = 1; k < TS_N_KINDS; k++)
-    ts_cfg_number (f, eff, ts_kind_names[k - 1], FALSE, 1e-4, 1.0, &c->efficiency[k]);
+  parse_efficiency (f, grp, c);
 }
 
 double
 ts_profile_dram_bandwidth (const TsProfile *p)
 {
   return p->interference.present ? p->interference.dram_bandwidth_gbps : p->dram_bandwidth_gbps;
+}
+
+static void
+parse_power (TsCfgFile *f, const config_setting_t *root, TsPower *pw)
+{
+  const config_setting_t *g = ts_cfg_group (f, root, "power", FALSE);
+  if (g == NULL)
+    return;
+  pw->present = TRUE;
+  ts_cfg_check_keys (f, g, power_keys);
+  int src = 0;
+  if (ts_cfg_enum (f, g, "source", TRUE, source_names, &src))
+    pw->source = g_strdup (source_names[src]);
+  read_str (f, g, "reference", TRUE, &pw->reference);
+  ts_cfg_number (f, g, "idle_w", TRUE, 0, 1e5, &pw->idle_w);
+  ts_cfg_number (f, g, "sm_active_w", TRUE, 0, 1e4, &pw->sm_active_w);
+  ts_cfg_number (f, g, "dram_pj_per_byte", TRUE, 0, 1e6, &pw->dram_pj_per_byte);
+  ts_cfg_number (f, g, "cpu_core_w", FALSE, 0, 1e4, &pw->cpu_core_w);
 }
 
 static void
@@ -265,6 +350,7 @@ parse_profile (TsCfgFile *f, gpointer target)
   parse_contention (f, root, &p->contention);
   parse_cost (f, root, &p->cost);
   p->cost.sms = p->sms;
+  parse_dla (f, root, &p->dla);
 
   const config_setting_t *host = ts_cfg_group (f, root, "host", FALSE);
   if (host != NULL)
@@ -275,6 +361,7 @@ parse_profile (TsCfgFile *f, gpointer target)
       for (guint i = 0; i < G_N_ELEMENTS (host_costs); i++)
         read_us (f, host, host_costs[i].key, &G_STRUCT_MEMBER (TsTime, &p->host, host_costs[i].offset));
     }
+  parse_power (f, root, &p->power);
 }
 
 static void
@@ -363,6 +450,17 @@ ts_profile_to_text (const TsProfile *p)
         append_us (out, host_costs[i].key, G_STRUCT_MEMBER (TsTime, &p->host, host_costs[i].offset));
       g_string_append (out, "};\n");
     }
+  if (p->power.present)
+    {
+      g_string_append (out, "\npower = {\n");
+      append_member (out, "  ", "source", p->power.source);
+      append_member (out, "  ", "reference", p->power.reference);
+      append_double (out, "  ", "idle_w", p->power.idle_w);
+      append_double (out, "  ", "sm_active_w", p->power.sm_active_w);
+      append_double (out, "  ", "dram_pj_per_byte", p->power.dram_pj_per_byte);
+      append_double (out, "  ", "cpu_core_w", p->power.cpu_core_w);
+      g_string_append (out, "};\n");
+    }
   if (p->cost.present)
     {
       const TsCostModel *c = &p->cost;
@@ -378,6 +476,33 @@ ts_profile_to_text (const TsProfile *p)
           {
             g_string_append (out, any ? "" : "  efficiency = {\n");
             append_double (out, "    ", ts_kind_names[k - 1], c->efficiency[k]);
+            any = TRUE;
+          }
+      g_string_append (out, any ? "  };\n};\n" : "};\n");
+    }
+  if (p->dla.count > 0)
+    {
+      const TsDlaModel *d = &p->dla;
+      g_string_append_printf (out, "\ndla = {\n  count = %u;\n", d->count);
+      append_double (out, "  ", "fp16_tflops", d->cost.peak_flops[TS_FP16] / 1000.0);
+      append_double (out, "  ", "dram_gbps", d->cost.dram_bytes_per_ns);
+      append_double (out, "  ", "layer_fixed_us", d->cost.fixed_ns / 1000.0);
+      append_us (out, "handoff_us", d->handoff);
+      g_string_append (out, "  supports = [");
+      gboolean first = TRUE;
+      for (guint k = 1; k < TS_N_KINDS; k++)
+        if (d->supports[k])
+          {
+            g_string_append_printf (out, "%s\"%s\"", first ? " " : ", ", ts_kind_names[k - 1]);
+            first = FALSE;
+          }
+      g_string_append (out, " ];\n");
+      gboolean any = FALSE;
+      for (guint k = 1; k < TS_N_KINDS; k++)
+        if (d->cost.efficiency[k] != 1.0)
+          {
+            g_string_append (out, any ? "" : "  efficiency = {\n");
+            append_double (out, "    ", ts_kind_names[k - 1], d->cost.efficiency[k]);
             any = TRUE;
           }
       g_string_append (out, any ? "  };\n};\n" : "};\n");

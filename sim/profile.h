@@ -18,9 +18,14 @@
  *     <v>_with_<a> }: optional, written by calibrate (TsContention);
  *   host = { cores; dispatch_us; launch_us; sync_us; wakeup_us }: optional (TsHostModel); without
  *     it the host costs nothing;
+ *   power = { source = "datasheet" | "measured"; reference; idle_w; sm_active_w; dram_pj_per_byte;
+ *     cpu_core_w }: optional (TsPower); without it runs report no energy;
  *   cost = { fp32_tflops; fp16_tflops (optional); dram_gbps; kernel_fixed_us;
  *     efficiency = { <kind> = e; ... } (optional) }: optional (TsCostModel, sim/cost.h); without
- *     it the profile cannot predict durations, only run models measured on it. */
+ *     it the profile cannot predict durations, only run models measured on it;
+ *   dla = { count; fp16_tflops; dram_gbps; layer_fixed_us; handoff_us; supports = [ kinds ];
+ *     efficiency = { <kind> = e; ... } (optional) }: optional (TsDlaModel, sim/dla.h): deep-learning
+ *     accelerators beside the GPU. */
 #pragma once
 
 #include "cost.h"
@@ -100,6 +105,21 @@ typedef struct {
   TsTime wakeup;         /* that thread's wake-up once the kernel has completed */
 } TsHostModel;
 
+/* The power model (issue 19; docs/model.md "Energy"): a run over T seconds uses
+ *   E = idle_w T + sm_active_w (SM-seconds with a block resident) + dram_pj_per_byte 1e-12
+ *       (DRAM bytes of the blocks that ran) + cpu_core_w (host CPU-seconds spent by threads).
+ * source says where the numbers come from ("datasheet": derived from published figures, named
+ * in `reference`; "measured": calibrate read them through NVML). */
+typedef struct {
+  gboolean present;      /* the profile has a power group */
+  char *source;          /* "datasheet" or "measured" */
+  char *reference;       /* where the figures come from (datasheet URL or title, or the NVML run) */
+  double idle_w;         /* the whole board/module with nothing running */
+  double sm_active_w;    /* added by each SM hosting at least one block */
+  double dram_pj_per_byte;
+  double cpu_core_w;     /* added by each busy host core */
+} TsPower;
+
 /* What the simulated GPU's kernels stand for.  Not read from a file: `validate` sets it so that
  * the simulated kernels behave as the real backend's synthetic ones of its --work kind do. */
 typedef enum {
@@ -108,6 +128,19 @@ typedef enum {
   TS_STAND_IN_MEMORY,    /* synthetic streaming loads: calibrate's memory curve, all DRAM-bound */
   TS_STAND_IN_TIMED,     /* blocks that spin on the clock: exact durations, no contention */
 } TsStandIn;
+
+/* Deep-learning accelerators beside the GPU (an edge SoC's NVDLA engines; sim/dla.h), all alike.
+ * An engine runs one layer at a time; its solo time is its own roofline (cost.h, with u = 1: a
+ * layer has the whole engine).  DLAs compute in FP16 (or INT8), never FP32, so every layer uses
+ * the FP16 peak, as TensorRT runs an FP32 network built for a DLA. */
+typedef struct {
+  guint count;                     /* engines; 0: the profile has none */
+  TsCostModel cost;                /* one engine's: peak (both precisions), the bandwidth one engine
+                                    * reaches alone, the fixed cost per layer, efficiencies */
+  TsTime handoff;                  /* a job's execution moving between the GPU and a DLA, either way
+                                    * (synchronisation and the tensor's hand-over) */
+  gboolean supports[TS_N_KINDS];   /* the layer kinds an engine runs; the others fall back to the GPU */
+} TsDlaModel;
 
 typedef struct {
   char *name;
@@ -137,7 +170,9 @@ typedef struct {
   TsInterference interference;
   TsContention contention;
   TsHostModel host;
+  TsPower power;
   TsCostModel cost;
+  TsDlaModel dla;
   TsStandIn stand_in;
 } TsProfile;
 

@@ -13,20 +13,32 @@ G_BEGIN_DECLS
   "lat_max_ms,accuracy,throughput_rps,preemptions"
 
 /* Columns summary.csv has after the leading ones. */
-#define TS_SUMMARY_EXTRA_COLUMNS "preempt_lat_p50_ms,preempt_lat_p99_ms,wasted_gpu_ms,preempted_ratio"
+#define TS_SUMMARY_EXTRA_COLUMNS "preempt_lat_p50_ms,preempt_lat_p99_ms,wasted_gpu_ms,preempted_ratio," \
+  "goodput_rps,slo_attainment,fairness_jain,energy_per_job_mj,avg_power_w"
 
-/* Columns of jobs.csv: one row per job, times in integer ns. */
+/* Columns of jobs.csv: one row per job, times in integer ns (docs/units.md: a column's unit is
+ * its name's suffix). */
 #define TS_JOBS_COLUMNS \
-  "policy,task,id,release,start,finish,deadline,missed,variant,accuracy,preemptions"
+  "policy,task,id,release_ns,start_ns,finish_ns,deadline_ns,missed,variant,accuracy,preemptions"
+
+/* The header line of summary.csv, from the column list its writer uses (the table's too):
+ * TS_SUMMARY_COLUMNS "," TS_SUMMARY_EXTRA_COLUMNS. */
+char *ts_report_summary_header (void);
 
 /* Prints the aligned table: a row per (policy, task) the policy ran, then a BE subtotal and a
- * total per policy.  When rt-only is among the runs, each RT row also shows its mean latency
- * relative to rt-only's for the same task. */
-void ts_report_table (FILE *out, const TsScenario *scn, TsRunResult *const *runs, guint n_runs);
+ * total per policy.  Its headers are summary.csv's column names.  Compact (wide FALSE): policy,
+ * task, class, jobs, missed, dmr, lat_p50_ms, lat_p99_ms, accuracy, throughput_rps.  Wide: every
+ * summary.csv column and, when rt-only is among the runs, lat_mean_vs_rt_only: each RT row's mean
+ * latency relative to rt-only's for the same task.  Each column is as wide as its widest cell. */
+void ts_report_table (FILE *out, const TsScenario *scn, TsRunResult *const *runs, guint n_runs, gboolean wide);
+
+/* Prints a few lines that explain the table's columns (those ts_report_table prints with the same
+ * wide; with_rel: whether the runs include rt-only, so that lat_mean_vs_rt_only is shown). */
+void ts_report_legend (FILE *out, gboolean wide, gboolean with_rel);
 
 /* Columns of preemptions.csv: one row per preemption (latency in ns) or other loss of work
  * (empty latency), with the GPU-time wasted in ns. */
-#define TS_PREEMPTIONS_COLUMNS "policy,task,latency,wasted_gpu_ns"
+#define TS_PREEMPTIONS_COLUMNS "policy,task,latency_ns,wasted_gpu_ns"
 
 /* summary.csv / jobs.csv / preemptions.csv contents. */
 GString *ts_report_summary_csv (const TsScenario *scn, TsRunResult *const *runs, guint n_runs);

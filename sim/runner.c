@@ -11,6 +11,8 @@ typedef struct {
   const TsTask *task;
   guint index;
   TsReleaseGen gen;
+  GArray *spans;        /* TsSpan: when the task is active (its lifetime) */
+  guint span;           /* the first span that may hold a later release */
   TsJob *outstanding;
   TsJob *backlog_head, *backlog_tail;
   guint32 next_id;
@@ -25,6 +27,7 @@ struct _TsRunner {
   GPtrArray *jobs;
   TsRunResult *result;
   TsTime end;
+  gpointer context;
 };
 
 void
@@ -36,10 +39,12 @@ ts_run_result_free (TsRunResult *r)
   g_clear_pointer (&r->jobs, g_ptr_array_unref);
   g_clear_pointer (&r->preemptions, g_array_unref);
   g_free (r->task_ran);
+  g_free (r->task_active);
   g_free (r);
 }
 
 TsBackend *ts_runner_backend (TsRunner *r) { return r->be; }
+gpointer ts_runner_context (TsRunner *r) { return r->context; }
 const TsScenario *ts_runner_scenario (TsRunner *r) { return r->scn; }
 const TsTask *ts_runner_task (TsRunner *r, const TsJob *job) { return &r->scn->tasks[job->task]; }
 
@@ -60,11 +65,27 @@ ts_runner_param (TsRunner *r, const char *name)
 static void release_fired (gpointer data, guint64 arg);
 static void client_release (TsRunner *r, Client *c, TsJob *job);
 
+/* Schedules the client's next release at `at`, if the task is active then.  Outside its
+ * activity (issue 19, open systems) an open-loop task's releases are skipped, as an app that is
+ * not running takes no frames; a closed loop resumes `offset` after its next span begins. */
 static void
 schedule_release (Client *c, TsTime at)
 {
-  if (at < c->runner->scn->duration)
-    ts_backend_timer_set (c->runner->be, at, release_fired, c, 0);
+  const TsSpan *sp = (const TsSpan *) c->spans->data;
+  for (;;)
+    {
+      if (at >= c->runner->scn->duration)   /* TS_TIME_NEVER too */
+        return;
+      while (c->span < c->spans->len && sp[c->span].stop <= at)
+        c->span++;
+      if (c->span == c->spans->len)
+        return;
+      if (at >= sp[c->span].start)
+        break;
+      at = c->task->arrival.kind == TS_ARRIVAL_CLOSED ? sp[c->span].start + c->task->arrival.offset
+                                                      : ts_release_gen_next (&c->gen);
+    }
+  ts_backend_timer_set (c->runner->be, at, release_fired, c, 0);
 }
 
 static void
@@ -124,9 +145,15 @@ ts_runner_start_job (TsRunner *r, TsJob *job)
 }
 
 void
-ts_runner_record_preemption (TsRunner *r, TsJob *job, const TsPreemptResult *pr)
+ts_runner_count_preemption (TsRunner *r, TsJob *job)
 {
   job->preemptions++;
+}
+
+void
+ts_runner_record_preemption (TsRunner *r, TsJob *job, const TsPreemptResult *pr)
+{
+  ts_runner_count_preemption (r, job);
   TsPreemptRecord rec = { job->task, pr->requested, pr->done - pr->requested, pr->wasted_gpu_ns };
   g_array_append_val (r->result->preemptions, rec);
 }
@@ -136,6 +163,13 @@ ts_runner_record_waste (TsRunner *r, guint task, double wasted_gpu_ns)
 {
   TsPreemptRecord rec = { task, ts_backend_now (r->be), -1, wasted_gpu_ns };
   g_array_append_val (r->result->preemptions, rec);
+}
+
+void
+ts_runner_finish_job_at (TsRunner *r, TsJob *job, int exit)
+{
+  job->exit = exit;
+  ts_runner_finish_job (r, job);
 }
 
 void
@@ -218,8 +252,24 @@ ts_run_observed (const TsScenario *scn, const TsPolicyClass *policy,
   return ts_run_on (scn, policy, be, error);
 }
 
+static TsRunResult *run_on (const TsScenario *scn, const TsPolicyClass *policy, TsBackend *be, gpointer context,
+                            GError **error);
+
+TsRunResult *
+ts_run_with (const TsScenario *scn, const TsPolicyClass *policy, gpointer context, GError **error)
+{
+  g_autoptr (TsBackend) be = ts_backend_sim_new (scn->profile);
+  return run_on (scn, policy, be, context, error);
+}
+
 TsRunResult *
 ts_run_on (const TsScenario *scn, const TsPolicyClass *policy, TsBackend *be, GError **error)
+{
+  return run_on (scn, policy, be, NULL, error);
+}
+
+static TsRunResult *
+run_on (const TsScenario *scn, const TsPolicyClass *policy, TsBackend *be, gpointer context, GError **error)
 {
   gint64 wall0 = g_get_monotonic_time ();
   g_autoptr (TsRunResult) res = g_new0 (TsRunResult, 1);
@@ -227,11 +277,12 @@ ts_run_on (const TsScenario *scn, const TsPolicyClass *policy, TsBackend *be, GE
   res->jobs = g_ptr_array_new_with_free_func (g_free);
   res->preemptions = g_array_new (FALSE, FALSE, sizeof (TsPreemptRecord));
   res->task_ran = g_new0 (gboolean, scn->n_tasks);
+  res->task_active = g_new0 (TsTime, scn->n_tasks);
   res->duration = scn->duration;
 
-  TsRunner r = { .scn = scn, .be = be, .cls = policy, .jobs = res->jobs, .result = res };
+  TsRunner r = { .scn = scn, .be = be, .cls = policy, .jobs = res->jobs, .result = res, .context = context };
   r.clients = g_new0 (Client, scn->n_tasks);
-  r.policy = policy->create (&r, error);
+  r.policy = policy->create (&r, policy->config, error);
   if (r.policy == NULL)
     {
       g_free (r.clients);
@@ -241,7 +292,9 @@ ts_run_on (const TsScenario *scn, const TsPolicyClass *policy, TsBackend *be, GE
   for (guint i = 0; i < scn->n_tasks; i++)
     {
       Client *c = &r.clients[i];
-      *c = (Client) { .runner = &r, .task = &scn->tasks[i], .index = i };
+      *c = (Client) { .runner = &r, .task = &scn->tasks[i], .index = i,
+                      .spans = ts_task_activity (&scn->tasks[i], scn->duration, scn->seed, i) };
+      res->task_active[i] = ts_spans_total (c->spans);
       res->task_ran[i] = !(policy->rt_only && c->task->cls == TS_CLASS_BE);
       if (!res->task_ran[i])
         continue;
@@ -252,6 +305,8 @@ ts_run_on (const TsScenario *scn, const TsPolicyClass *policy, TsBackend *be, GE
 
   gboolean ok = ts_backend_run (be, error);
   policy->destroy (r.policy);
+  for (guint i = 0; i < scn->n_tasks; i++)
+    g_array_unref (r.clients[i].spans);
   g_free (r.clients);
   if (!ok)
     return NULL;
@@ -271,6 +326,7 @@ ts_run_on (const TsScenario *scn, const TsPolicyClass *policy, TsBackend *be, GE
     }
 
   res->end = r.end;
+  res->have_usage = ts_backend_usage (be, &res->usage);
   ts_backend_counters (be, &res->kernels, &res->events);
   res->wall_s = (g_get_monotonic_time () - wall0) / 1e6;
   return g_steal_pointer (&res);

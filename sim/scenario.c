@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,7 +83,9 @@ ts_scenario_host_utilisation (const TsScenario *scn, TsTaskClass cls)
 
 static const char *const top_keys[] = { "name", "description", "duration", "seed", "profile",
                                         "policies", "policy_params", "tasks", NULL };
-static const char *const task_keys[] = { "name", "model", "class", "deadline_ms", "arrival", "on_busy", NULL };
+static const char *const task_keys[] = { "name", "model", "class", "deadline_ms", "arrival", "on_busy",
+                                        "lifetime", NULL };
+static const char *const lifetime_keys[] = { "start_s", "stop_s", "on_s", "off_s", NULL };
 static const char *const class_names[] = { "rt", "be", NULL };
 static const char *const busy_names[] = { "queue", "skip", "latest", NULL };
 static const char *const arrival_names[] = { "periodic", "poisson", "trace", "closed", NULL };
@@ -253,6 +256,30 @@ task_model (TsCfgFile *f, TsScenario *scn, GHashTable *by_name, const config_set
 }
 
 static void
+read_s (TsCfgFile *f, const config_setting_t *g, const char *key, double min_s, TsTime *out)
+{
+  double sec;
+  if (ts_cfg_number (f, g, key, FALSE, min_s, 1e6, &sec))
+    *out = (TsTime) llround (sec * TS_NS_PER_S);
+}
+
+/* lifetime = { start_s; stop_s; on_s; off_s; }: all optional, on_s and off_s together. */
+static void
+parse_lifetime (TsCfgFile *f, const config_setting_t *g, TsLifetime *lt)
+{
+  ts_cfg_check_keys (f, g, lifetime_keys);
+  read_s (f, g, "start_s", 0, &lt->start);
+  read_s (f, g, "stop_s", 0, &lt->stop);
+  read_s (f, g, "on_s", 1e-6, &lt->on_mean);
+  read_s (f, g, "off_s", 1e-6, &lt->off_mean);
+  if (lt->stop <= lt->start)
+    ts_cfg_error (f, config_setting_get_member (g, "stop_s"), "stop_s must be after start_s");
+  const config_setting_t *on = config_setting_get_member (g, "on_s"), *off = config_setting_get_member (g, "off_s");
+  if ((on == NULL) != (off == NULL))
+    ts_cfg_error (f, on != NULL ? on : off, "an on/off process needs both on_s and off_s (mean seconds on and off)");
+}
+
+static void
 parse_task (TsCfgFile *f, TsScenario *scn, GHashTable *models, const config_setting_t *g, TsTask *t)
 {
   const char *s;
@@ -276,6 +303,11 @@ parse_task (TsCfgFile *f, TsScenario *scn, GHashTable *models, const config_sett
   const config_setting_t *arr = ts_cfg_group (f, g, "arrival", TRUE);
   if (arr != NULL)
     parse_arrival (f, arr, &t->arrival);
+
+  t->lifetime = (TsLifetime) { .start = 0, .stop = TS_TIME_NEVER };
+  const config_setting_t *lt = ts_cfg_group (f, g, "lifetime", FALSE);
+  if (lt != NULL)
+    parse_lifetime (f, lt, &t->lifetime);
 }
 
 typedef struct {

@@ -31,6 +31,16 @@ typedef struct {
   guint n_times;
 } TsArrival;
 
+/* When an app is running (issue 19, open systems): from start to stop, and within that, if
+ * on_mean > 0, alternately on for an exponential time of mean on_mean and off for one of mean
+ * off_mean, beginning on, drawn from the task's own seeded stream (ts_task_activity).  A task
+ * without a lifetime group runs the whole scenario. */
+typedef struct {
+  TsTime start;       /* 0 by default */
+  TsTime stop;        /* TS_TIME_NEVER by default: until the scenario's end */
+  TsTime on_mean, off_mean;  /* 0: always on within [start, stop) */
+} TsLifetime;
+
 typedef struct {
   char *name;
   TsTaskClass cls;
@@ -38,6 +48,7 @@ typedef struct {
   TsArrival arrival;
   TsTime deadline;    /* relative; 0 = none (be tasks) */
   TsBusyAction on_busy;
+  TsLifetime lifetime;
 } TsTask;
 
 /* A policy parameter set by the scenario. */

@@ -122,9 +122,13 @@ gboolean ts_sweep_merge (const char *out, char **dirs, GError **error);
  * largest (or smallest) value of its key for which the condition holds, by bracketing (the
  * bracket is widened, up to 8 doublings or halvings, if it does not straddle the change) then
  * bisection to the tolerance (or until the interval stops shrinking, at most
- * TS_SWEEP_MAX_SEARCH_STEPS steps).  Policies are searched in parallel (jobs threads).  Writes
- * dir/search.csv and prints a row per policy. */
-gboolean ts_sweep_search (const TsSweep *sweep, const char *dir, guint jobs, GError **error);
+ * TS_SWEEP_MAX_SEARCH_STEPS steps).  The policies are the base scenario's after the sweep's fixed
+ * settings; they are searched in parallel (jobs threads).  The condition is judged over the RT
+ * tasks that released jobs at that value (a task without jobs can neither hold nor fail it); a
+ * base scenario without RT tasks is an error.  With
+ * progress, a line on stderr counts runs and policies done.  Writes dir/search.csv and prints a
+ * row per policy ("-" where a value is undefined). */
+gboolean ts_sweep_search (const TsSweep *sweep, const char *dir, guint jobs, gboolean progress, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsSweep, ts_sweep_free)
 

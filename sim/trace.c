@@ -19,14 +19,28 @@ typedef struct {
   guint stream;
 } Open;
 
+/* A job's slice (release to finish) or a preemption's instant (end -1), on its task's track. */
+typedef struct {
+  guint policy;
+  guint task;
+  TsTime start, end;
+  char *json;          /* the event's "name", "cat" and "args" members */
+} Mark;
+
 struct _TsTrace {
   const TsScenario *scn;
   TsTime from, to;
   GPtrArray *policies;     /* char* */
   GArray *spans;           /* Span */
   GHashTable *open;        /* launch id -> Open* */
-  GString *jobs;           /* JSON events of jobs and preemptions */
+  GArray *marks;           /* Mark: jobs and preemptions */
 };
+
+static void
+mark_clear (gpointer m)
+{
+  g_free (((Mark *) m)->json);
+}
 
 TsTrace *
 ts_trace_new (const TsScenario *scn, TsTime from, TsTime to)
@@ -37,7 +51,8 @@ ts_trace_new (const TsScenario *scn, TsTime from, TsTime to)
   t->policies = g_ptr_array_new_with_free_func (g_free);
   t->spans = g_array_new (FALSE, FALSE, sizeof (Span));
   t->open = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  t->jobs = g_string_new (NULL);
+  t->marks = g_array_new (FALSE, FALSE, sizeof (Mark));
+  g_array_set_clear_func (t->marks, mark_clear);
   return t;
 }
 
@@ -49,7 +64,7 @@ ts_trace_free (TsTrace *t)
   g_ptr_array_unref (t->policies);
   g_array_unref (t->spans);
   g_hash_table_unref (t->open);
-  g_string_free (t->jobs, TRUE);
+  g_array_unref (t->marks);
   g_free (t);
 }
 
@@ -135,62 +150,164 @@ ts_trace_add_run (TsTrace *t, const TsRunResult *res)
       TsTime end = j->finish >= 0 ? j->finish : j->release;
       if (end < t->from || j->release >= t->to)
         continue;
-      const char *task = t->scn->tasks[j->task].name;
-      g_string_append_printf (t->jobs, ",\n{\"ph\":\"X\",\"pid\":%u,\"tid\":%u,\"ts\":%.3f,\"dur\":%.3f,\"name\":",
-                              pid, 100000 + j->task, us (j->release), us (end - j->release));
-      g_autofree char *name = g_strdup_printf ("%s #%u", task, j->id);
-      json_string (t->jobs, name);
-      g_string_append_printf (t->jobs, ",\"cat\":\"job\",\"args\":{\"start_us\":%.3f,\"missed\":%s,\"dropped\":%s,\"variant\":",
+      g_autoptr (GString) s = g_string_new ("\"name\":");
+      g_autofree char *name = g_strdup_printf ("%s #%u", t->scn->tasks[j->task].name, j->id);
+      json_string (s, name);
+      g_string_append_printf (s, ",\"cat\":\"job\",\"args\":{\"start_us\":%.3f,\"missed\":%s,\"dropped\":%s,\"variant\":",
                               j->start >= 0 ? us (j->start) : -1.0,
                               j->deadline != TS_TIME_NEVER && (j->dropped || j->finish > j->deadline) ? "true" : "false",
                               j->dropped ? "true" : "false");
-      json_string (t->jobs, j->dropped ? "dropped" : j->variant);
-      g_string_append (t->jobs, "}}");
+      json_string (s, j->dropped ? "dropped" : j->variant);
+      g_string_append_c (s, '}');
+      Mark m = { pid, j->task, j->release, end, g_string_free (g_steal_pointer (&s), FALSE) };
+      g_array_append_val (t->marks, m);
     }
   for (guint i = 0; i < res->preemptions->len; i++)
     {
       const TsPreemptRecord *p = &g_array_index (res->preemptions, TsPreemptRecord, i);
       if (p->at < t->from || p->at >= t->to || p->latency < 0)
         continue;
-      g_string_append_printf (t->jobs, ",\n{\"ph\":\"i\",\"s\":\"p\",\"pid\":%u,\"tid\":%u,\"ts\":%.3f,"
-                              "\"name\":\"preemption\",\"cat\":\"preemption\",\"args\":{\"latency_us\":%.3f}}",
-                              pid, 100000 + p->task, us (p->at), us (p->latency));
+      Mark m = { pid, p->task, p->at, -1,
+                 g_strdup_printf ("\"name\":\"preemption\",\"cat\":\"preemption\",\"args\":{\"latency_us\":%.3f}",
+                                  us (p->latency)) };
+      g_array_append_val (t->marks, m);
       Span s = { pid, G_MAXUINT, (int) p->task, "preemption", p->at, -1 };
       g_array_append_val (t->spans, s);
     }
 }
 
+/* A slice of the JSON trace: a kernel on its stream's track (kind 0) or a job on its task's
+ * (kind 1); src indexes spans or marks. */
+typedef struct {
+  guint policy, kind, track, src;
+  TsTime start, end;
+} Slice;
+
+static int
+cmp_slice (const void *a, const void *b)
+{
+  const Slice *x = a, *y = b;
+  if (x->policy != y->policy)
+    return x->policy < y->policy ? -1 : 1;
+  if (x->kind != y->kind)
+    return x->kind < y->kind ? -1 : 1;
+  if (x->track != y->track)
+    return x->track < y->track ? -1 : 1;
+  if (x->start != y->start)
+    return x->start < y->start ? -1 : 1;
+  if (x->end != y->end)
+    return x->end > y->end ? -1 : 1;     /* the longer first */
+  return (x->src > y->src) - (x->src < y->src);
+}
+
+/* Thread ids of one process: a track per (kind, track, lane), numbered from 1 in the order
+ * asked for, each named by a metadata event when it is made. */
+typedef struct {
+  GHashTable *tids;   /* "kind/track/lane" -> tid */
+  guint next;
+} Tracks;
+
+static guint
+track_tid (const TsTrace *t, Tracks *tr, GString *s, guint pid, guint kind, guint track, guint lane)
+{
+  g_autofree char *key = g_strdup_printf ("%u/%u/%u", kind, track, lane);
+  gpointer v = g_hash_table_lookup (tr->tids, key);
+  if (v != NULL)
+    return GPOINTER_TO_UINT (v);
+  guint tid = tr->next++;
+  g_hash_table_insert (tr->tids, g_steal_pointer (&key), GUINT_TO_POINTER (tid));
+  g_autofree char *base = kind == 0 ? g_strdup_printf ("stream %u", track)
+                                    : g_strdup_printf ("jobs: %s", t->scn->tasks[track].name);
+  g_autofree char *name = lane ? g_strdup_printf ("%s (overlap %u)", base, lane + 1) : g_strdup (base);
+  g_string_append_printf (s, ",\n{\"ph\":\"M\",\"pid\":%u,\"tid\":%u,\"name\":\"thread_name\",\"args\":{\"name\":",
+                          pid, tid);
+  json_string (s, name);
+  g_string_append_printf (s, "}},\n{\"ph\":\"M\",\"pid\":%u,\"tid\":%u,\"name\":\"thread_sort_index\","
+                          "\"args\":{\"sort_index\":%u}}", pid, tid, tid);
+  return tid;
+}
+
 gboolean
 ts_trace_write_json (const TsTrace *t, const char *path, GError **error)
 {
-  g_autoptr (GString) s = g_string_new ("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n");
-  g_string_append (s, "{\"ph\":\"M\",\"pid\":0,\"name\":\"process_name\",\"args\":{\"name\":\"tiersim\"}}");
+  g_autoptr (GString) s = g_string_new ("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[");
+  /* a process per policy (pid from 1), each named once */
   for (guint p = 0; p < t->policies->len; p++)
     {
-      g_string_append_printf (s, ",\n{\"ph\":\"M\",\"pid\":%u,\"name\":\"process_name\",\"args\":{\"name\":", p);
-      json_string (s, t->policies->pdata[p]);
-      g_string_append (s, "}}");
-      for (guint i = 0; i < t->scn->n_tasks; i++)
-        {
-          g_string_append_printf (s, ",\n{\"ph\":\"M\",\"pid\":%u,\"tid\":%u,\"name\":\"thread_name\",\"args\":{\"name\":", p, 100000 + i);
-          g_autofree char *n = g_strdup_printf ("jobs: %s", t->scn->tasks[i].name);
-          json_string (s, n);
-          g_string_append (s, "}}");
-        }
+      g_string_append_printf (s, "%s\n{\"ph\":\"M\",\"pid\":%u,\"name\":\"process_name\",\"args\":{\"name\":",
+                              p ? "," : "", p + 1);
+      g_autofree char *n = g_strdup_printf ("policy %s", (char *) t->policies->pdata[p]);
+      json_string (s, n);
+      g_string_append_printf (s, "}},\n{\"ph\":\"M\",\"pid\":%u,\"name\":\"process_sort_index\","
+                              "\"args\":{\"sort_index\":%u}}", p + 1, p + 1);
     }
+  /* Every slice on a track must nest in or follow the one before, or viewers draw them wrongly.
+   * Kernels on one stream and jobs of one task can overlap partly (a job released while the
+   * previous one still runs), so each (stream or task) gets as many tracks as it has slices at
+   * once: each slice, in order of start, goes to the first track free by then. */
+  g_autoptr (GArray) sl = g_array_new (FALSE, FALSE, sizeof (Slice));
   for (guint i = 0; i < t->spans->len; i++)
     {
       const Span *sp = &g_array_index (t->spans, Span, i);
-      if (sp->end < 0)
-        continue;
-      g_string_append_printf (s, ",\n{\"ph\":\"X\",\"pid\":%u,\"tid\":%u,\"ts\":%.3f,\"dur\":%.3f,\"cat\":\"kernel\",\"name\":",
-                              sp->policy, sp->stream, us (sp->start), us (sp->end - sp->start));
-      json_string (s, sp->kernel);
-      g_string_append (s, ",\"args\":{\"task\":");
-      json_string (s, sp->task >= 0 ? t->scn->tasks[sp->task].name : "");
-      g_string_append (s, "}}");
+      if (sp->end >= 0)
+        g_array_append_val (sl, ((Slice) { sp->policy, 0, sp->stream, i, sp->start, sp->end }));
     }
-  g_string_append (s, t->jobs->str);
+  for (guint i = 0; i < t->marks->len; i++)
+    {
+      const Mark *m = &g_array_index (t->marks, Mark, i);
+      if (m->end >= 0)
+        g_array_append_val (sl, ((Slice) { m->policy, 1, m->task, i, m->start, m->end }));
+    }
+  g_array_sort (sl, cmp_slice);
+  g_autoptr (GArray) lane_end = g_array_new (FALSE, FALSE, sizeof (TsTime));
+  Tracks *tr = g_new0 (Tracks, t->policies->len);
+  for (guint p = 0; p < t->policies->len; p++)
+    {
+      tr[p].tids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      tr[p].next = 1;
+      /* every task's first track, even without a job in the window: preemptions go there */
+      for (guint k = 0; k < t->scn->n_tasks; k++)
+        track_tid (t, &tr[p], s, p + 1, 1, k, 0);
+    }
+  for (guint i = 0; i < sl->len; i++)
+    {
+      const Slice *x = &g_array_index (sl, Slice, i);
+      if (i == 0 || cmp_slice (&(Slice) { x->policy, x->kind, x->track, 0, 0, 0 },
+                               &(Slice) { x[-1].policy, x[-1].kind, x[-1].track, 0, 0, 0 }) != 0)
+        g_array_set_size (lane_end, 0);   /* a new (policy, stream or task) */
+      guint lane = 0;
+      while (lane < lane_end->len && g_array_index (lane_end, TsTime, lane) > x->start)
+        lane++;
+      if (lane == lane_end->len)
+        g_array_set_size (lane_end, lane + 1);
+      g_array_index (lane_end, TsTime, lane) = x->end;
+      guint tid = track_tid (t, &tr[x->policy], s, x->policy + 1, x->kind, x->track, lane);
+      g_string_append_printf (s, ",\n{\"ph\":\"X\",\"pid\":%u,\"tid\":%u,\"ts\":%.3f,\"dur\":%.3f,", x->policy + 1, tid,
+                              us (x->start), us (x->end - x->start));
+      if (x->kind == 0)
+        {
+          const Span *sp = &g_array_index (t->spans, Span, x->src);
+          g_string_append (s, "\"cat\":\"kernel\",\"name\":");
+          json_string (s, sp->kernel);
+          g_string_append (s, ",\"args\":{\"task\":");
+          json_string (s, sp->task >= 0 ? t->scn->tasks[sp->task].name : "");
+          g_string_append (s, "}}");
+        }
+      else
+        g_string_append_printf (s, "%s}", g_array_index (t->marks, Mark, x->src).json);
+    }
+  for (guint i = 0; i < t->marks->len; i++)
+    {
+      const Mark *m = &g_array_index (t->marks, Mark, i);
+      if (m->end >= 0)
+        continue;
+      guint tid = track_tid (t, &tr[m->policy], s, m->policy + 1, 1, m->task, 0);   /* made above */
+      g_string_append_printf (s, ",\n{\"ph\":\"i\",\"s\":\"t\",\"pid\":%u,\"tid\":%u,\"ts\":%.3f,%s}", m->policy + 1,
+                              tid, us (m->start), m->json);
+    }
+  for (guint p = 0; p < t->policies->len; p++)
+    g_hash_table_unref (tr[p].tids);
+  g_free (tr);
   g_string_append (s, "\n]}\n");
   return ts_output_write (path, s->str, s->len, error);
 }

@@ -4,7 +4,10 @@
  * A TsTrace observes the simulated GPU during one policy's run (ts_trace_observer) and records
  * each kernel that overlaps the window: its stream, the task its model belongs to, and the time
  * from its first block's placement to its completion.  After the run, ts_trace_add_run adds the
- * run's jobs (release to finish, on a track per task) and preemptions (instant marks). */
+ * run's jobs (release to finish, on a track per task) and preemptions (instant marks).  Policies
+ * are processes (pid from 1), each named once; streams and tasks are named tracks, a stream or
+ * task split over as many tracks as it has slices at once, so that no two slices of one track
+ * overlap partly. */
 #pragma once
 
 #include "gpu.h"

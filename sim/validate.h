@@ -34,14 +34,15 @@ GArray *ts_validation_compare (const TsScenario *scn, TsRunResult *const *real, 
 /* The aligned table (one line per row, then how many rows meet the target). */
 void ts_validation_print (FILE *out, const TsScenario *scn, const GArray *rows);
 
-/* Columns of validation.csv: per row, for each metric m of (lat_mean_ms, lat_p50_ms, lat_p90_ms,
- * lat_p99_ms, dmr, throughput_rps): m_real, m_sim, m_diff (percent; points for dmr); then
- * within_target (1 or 0). */
+/* Columns of validation.csv: per row, for each metric m of (lat_mean, lat_p50, lat_p90, lat_p99 in
+ * ms; dmr, a fraction; throughput in requests/s): m_real, m_sim and their difference, sim against
+ * real, in percent (m_diff_pct; percentage points for dmr: dmr_diff_pts); then within_target (1 or
+ * 0).  The unit is each name's last part (docs/units.md). */
 #define TS_VALIDATION_COLUMNS                                                                             \
   "policy,task,class,jobs_real,jobs_sim,"                                                                 \
-  "lat_mean_ms_real,lat_mean_ms_sim,lat_mean_ms_diff,lat_p50_ms_real,lat_p50_ms_sim,lat_p50_ms_diff,"    \
-  "lat_p90_ms_real,lat_p90_ms_sim,lat_p90_ms_diff,lat_p99_ms_real,lat_p99_ms_sim,lat_p99_ms_diff,"       \
-  "dmr_real,dmr_sim,dmr_diff,throughput_rps_real,throughput_rps_sim,throughput_rps_diff,within_target"
+  "lat_mean_real_ms,lat_mean_sim_ms,lat_mean_diff_pct,lat_p50_real_ms,lat_p50_sim_ms,lat_p50_diff_pct,"  \
+  "lat_p90_real_ms,lat_p90_sim_ms,lat_p90_diff_pct,lat_p99_real_ms,lat_p99_sim_ms,lat_p99_diff_pct,"     \
+  "dmr_real,dmr_sim,dmr_diff_pts,throughput_real_rps,throughput_sim_rps,throughput_diff_pct,within_target"
 
 GString *ts_validation_csv (const TsScenario *scn, const GArray *rows);
 

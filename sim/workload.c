@@ -38,3 +38,48 @@ ts_release_gen_next (TsReleaseGen *gen)
     }
   g_assert_not_reached ();
 }
+
+static void
+span_add (GArray *spans, TsTime a, TsTime b)
+{
+  if (b > a)
+    {
+      TsSpan sp = { a, b };
+      g_array_append_val (spans, sp);
+    }
+}
+
+GArray *
+ts_task_activity (const TsTask *t, TsTime duration, guint64 seed, guint task)
+{
+  GArray *spans = g_array_new (FALSE, FALSE, sizeof (TsSpan));
+  const TsLifetime *lt = &t->lifetime;
+  TsTime stop = MIN (lt->stop, duration);
+  if (lt->on_mean <= 0)
+    {
+      span_add (spans, lt->start, stop);
+      return spans;
+    }
+  TsRng rng;
+  ts_rng_init (&rng, seed, TS_STREAM_LIFETIME (task));
+  /* Durations are rounded to whole ns and at least 1 ns, so that the loop always advances. */
+  for (TsTime at = lt->start; at < stop;)
+    {
+      TsTime on = MAX (1, (TsTime) (ts_rng_exponential (&rng, (double) lt->on_mean) + 0.5));
+      span_add (spans, at, MIN (at + on, stop));
+      at += on;
+      if (at >= stop)
+        break;
+      at += MAX (1, (TsTime) (ts_rng_exponential (&rng, (double) lt->off_mean) + 0.5));
+    }
+  return spans;
+}
+
+TsTime
+ts_spans_total (const GArray *spans)
+{
+  TsTime sum = 0;
+  for (guint i = 0; i < spans->len; i++)
+    sum += g_array_index (spans, TsSpan, i).stop - g_array_index (spans, TsSpan, i).start;
+  return sum;
+}

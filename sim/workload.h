@@ -24,4 +24,20 @@ void ts_release_gen_init (TsReleaseGen *gen, const TsArrival *arrival, guint64 s
  * closed-loop arrivals). */
 TsTime ts_release_gen_next (TsReleaseGen *gen);
 
+/* An interval [start, stop) in which a task is active. */
+typedef struct {
+  TsTime start, stop;
+} TsSpan;
+
+/* The random stream of task `task`'s on/off process: apart from its release stream (`task`). */
+#define TS_STREAM_LIFETIME(task) ((G_GUINT64_CONSTANT (1) << 40) + (task))
+
+/* The spans in which task t (index `task`) is active within [0, duration): its lifetime clipped
+ * to the run, cut by its on/off process drawn from stream TS_STREAM_LIFETIME(task) of seed.
+ * Ascending, disjoint, non-empty spans (TsSpan); none if the task is never active. */
+GArray *ts_task_activity (const TsTask *t, TsTime duration, guint64 seed, guint task);
+
+/* Sum of the spans' lengths. */
+TsTime ts_spans_total (const GArray *spans);
+
 G_END_DECLS

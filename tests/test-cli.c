@@ -93,8 +93,10 @@ test_usage_errors (void)
     { "run", "--duration=1e6", "disb-e", "more than tiersim simulates in one run" },
     { "run", "--seed=x", NULL, "--seed" },
     { "run", "nosuch", NULL, "no such scenario file or shipped scenario" },
+    { "run", "x\033[31my", NULL, "x\\x1b[31my: no such scenario" },  /* no raw escape to the terminal */
     { "run", "--set", "oops", "--set 'oops' is not KEY=VALUE" },
     { "run", "--set", "9x=1", "9x: '9x' is not a valid setting name" },
+    { "run", "--set", "seed=3; duration=9", "seed: '3; duration=9' is not a libconfig value (one value per --set" },
     { "run", "--set", "profile.a b=1", "'a b' is not a valid setting name" },
     { "run", "--set", "profile.rules.contention=\"fast\"", "rules.contention: 'fast' is not one of 'sm+memory', 'sm', 'none'" },
     { "list", NULL, NULL, "say what to list" },
@@ -189,6 +191,40 @@ test_set (void)
   result_clear (&r);
 }
 
+/* The words of a line of the table (cells hold no spaces but the totals' task names). */
+static GStrv
+table_words (const char *line)
+{
+  g_auto (GStrv) words = g_strsplit_set (line, " ", -1);
+  GStrvBuilder *b = g_strv_builder_new ();
+  for (guint i = 0; words[i]; i++)
+    if (*words[i])
+      g_strv_builder_add (b, words[i]);
+  GStrv r = g_strv_builder_end (b);
+  g_strv_builder_unref (b);
+  return r;
+}
+
+/* The cell of the table `out` (headers on its first line) in the row of (policy, task), under
+ * the header `column`; fails the test when there is none. */
+static char *
+table_cell (const char *out, const char *policy, const char *task, const char *column)
+{
+  g_auto (GStrv) lines = g_strsplit (out, "\n", -1);
+  g_auto (GStrv) header = table_words (lines[0]);
+  guint col = 0;
+  while (header[col] && strcmp (header[col], column) != 0)
+    col++;
+  g_assert_nonnull (header[col]);
+  for (guint i = 1; lines[i]; i++)
+    {
+      g_auto (GStrv) w = table_words (lines[i]);
+      if (g_strv_length (w) == g_strv_length (header) && strcmp (w[0], policy) == 0 && strcmp (w[1], task) == 0)
+        return g_strdup (w[col]);
+    }
+  g_error ("no row %s %s in:\n%s", policy, task, out);
+}
+
 /* tests/data/host.cfg (worked out in its header): host utilisation 0.003; a job's latency is
  * its launch (30 + 10 us), the kernel (500 us) and the wake-up (5 + 15 us): 0.560 ms. */
 static void
@@ -199,9 +235,16 @@ test_host (void)
   g_assert_cmpint (c.status, ==, 0);
   assert_contains (c.out, "host utilisation (CPU per job / period / 2 cores; a sync per chunk): RT 0.003, BE 0.000");
   result_clear (&c);
-  Result r = run ("run", "-q", scn, NULL);
+  Result r = run ("run", "-q", "--wide", scn, NULL);
   g_assert_cmpint (r.status, ==, 0);
-  assert_contains (r.out, "     0.560     0.560     0.560     0.560  0.900");
+  const char *lat[] = { "lat_mean_ms", "lat_p50_ms", "lat_p90_ms", "lat_p99_ms", "lat_max_ms" };
+  for (guint i = 0; i < G_N_ELEMENTS (lat); i++)
+    {
+      g_autofree char *v = table_cell (r.out, "rt-only", "rt", lat[i]);
+      g_assert_cmpstr (v, ==, "0.560");
+    }
+  g_autofree char *acc = table_cell (r.out, "rt-only", "rt", "accuracy");
+  g_assert_cmpstr (acc, ==, "0.900");
   result_clear (&r);
 }
 
@@ -241,6 +284,7 @@ test_list (void)
     { "scenarios", { "demo", "disb-a", NULL } },
     { "models", { "resnet50_64", "resnet152", "distilbert", "alexnet" } },
     { "profiles", { "mi50", NULL } },
+    { "sweeps", { "disb-d-rt-rate", "disb-e-capacity", "robot-be-fps", "seeds" } },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -362,8 +406,10 @@ test_emit_slurm_quoting (void)
     "         { name = \"duration\"; key = \"duration\"; values = [ 0.05 ]; } );\n", md1);
   g_assert_true (g_file_set_contents (sweep, text, -1, NULL));
 
-  Result e = run ("sweep", sweep, "--emit", "slurm", "--shards", "2", "-j", "1", "-o", out, NULL);
+  Result e = run ("sweep", sweep, "--emit", "slurm", "--shards", "2", "-j", "1", "-o", out,
+                  "--sbatch-arg=--time=0:10:00", "--sbatch-arg", "--comment=$(touch PWNED4) `touch PWNED5` it's", NULL);
   g_assert_cmpint (e.status, ==, 0);
+  g_assert_cmpstr (e.err, ==, "");   /* 2 shards of 2 points: nothing reduced */
   result_clear (&e);
 
   g_autofree char *script = g_build_filename (out, "slurm-submit.sh", NULL);
@@ -380,7 +426,7 @@ test_emit_slurm_quoting (void)
   g_file_get_contents (log, &logged, NULL, NULL);
   if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
     g_error ("the script failed:\n%s\nlog:\n%s", serr, logged ? logged : "");
-  const char *pwned[] = { "PWNED1", "PWNED2", "PWNED3" };
+  const char *pwned[] = { "PWNED1", "PWNED2", "PWNED3", "PWNED4", "PWNED5" };
   for (guint i = 0; i < G_N_ELEMENTS (pwned); i++)
     {
       g_autofree char *p = g_build_filename (tmp, pwned[i], NULL);
@@ -392,6 +438,11 @@ test_emit_slurm_quoting (void)
   g_autofree char *pattern = g_strjoinv ("%%", pct);
   g_autofree char *want = g_strdup_printf ("ARG[--output=%s/slurm-%%A_%%a.out]", pattern);
   assert_contains (logged, want);
+  /* each --sbatch-arg one argument of both sbatch calls, as written */
+  const char *user[] = { "ARG[--time=0:10:00]\nARG[--comment=$(touch PWNED4) `touch PWNED5` it's]\n" };
+  const char *first = strstr (logged, user[0]);
+  g_assert_nonnull (first);
+  g_assert_nonnull (strstr (first + 1, user[0]));
   g_autofree char *points = g_build_filename (out, "points.csv", NULL);
   if (!g_file_test (points, G_FILE_TEST_IS_REGULAR))
     g_error ("no points.csv in %s; log:\n%s", out, logged);
@@ -516,6 +567,193 @@ test_inputs_not_regular (void)
   tu_rm_rf (tmp);
 }
 
+/* The table's header row: its whitespace-separated names. */
+static GStrv
+table_header (const char *out)
+{
+  g_autofree char *line = g_strndup (out, strcspn (out, "\n"));
+  return table_words (line);
+}
+
+/* The table's columns are summary.csv's names: the compact default a subset in the CSV's order,
+ * --wide all of them (plus the rt-only comparison); every task row's counts agree with the CSV. */
+static void
+test_run_table (void)
+{
+  g_autofree char *header = ts_report_summary_header ();
+  g_assert_cmpstr (header, ==, TS_SUMMARY_COLUMNS "," TS_SUMMARY_EXTRA_COLUMNS);
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-XXXXXX", NULL);
+  g_autofree char *scn = tu_data ("good.cfg");
+  Result c = run ("run", "-q", "-p", "rt-only", "-p", "seq", "-o", tmp, scn, NULL),
+         w = run ("run", "-q", "--wide", "-p", "rt-only", "-p", "seq", scn, NULL),
+         l = run ("run", "-p", "seq", "--duration", "0.1", scn, NULL);
+  g_assert_cmpint (c.status, ==, 0);
+  g_assert_cmpint (w.status, ==, 0);
+  g_assert_cmpint (l.status, ==, 0);
+  g_auto (GStrv) ch = table_header (c.out), wh = table_header (w.out);
+  const char *const compact[] = { "policy", "task", "class", "jobs", "missed", "dmr", "lat_p50_ms", "lat_p99_ms",
+                                  "accuracy", "throughput_rps", NULL };
+  g_assert_true (g_strv_equal ((const char *const *) ch, compact));
+  g_auto (GStrv) csv_names = g_strsplit (header, ",", -1);
+  g_assert_cmpuint (g_strv_length (wh), ==, g_strv_length (csv_names) + 1);
+  for (guint i = 0; csv_names[i]; i++)
+    g_assert_cmpstr (wh[i], ==, csv_names[i]);
+  g_assert_cmpstr (wh[g_strv_length (csv_names)], ==, "lat_mean_vs_rt_only");
+  /* the compact table's jobs and missed against summary.csv's, row by row */
+  g_autofree char *csv = tu_slurp (tmp, "summary.csv");
+  g_auto (GStrv) csv_rows = g_strsplit (csv, "\n", -1);
+  g_auto (GStrv) rows = g_strsplit (c.out, "\n", -1);
+  guint checked = 0;
+  for (guint i = 1; rows[i]; i++)
+    {
+      g_auto (GStrv) f = g_strsplit_set (rows[i], " ", -1);
+      GPtrArray *cells = g_ptr_array_new ();
+      for (guint k = 0; f[k]; k++)
+        if (*f[k])
+          g_ptr_array_add (cells, f[k]);
+      if (cells->len == 10)
+        {
+          g_autofree char *prefix = g_strdup_printf ("%s,%s,%s,%s,", (char *) cells->pdata[0], (char *) cells->pdata[1],
+                                                     (char *) cells->pdata[2], (char *) cells->pdata[3]);
+          gboolean found = FALSE;
+          for (guint k = 1; csv_rows[k] && !found; k++)
+            if (g_str_has_prefix (csv_rows[k], prefix))
+              {
+                g_auto (GStrv) v = g_strsplit (csv_rows[k], ",", -1);
+                g_assert_cmpstr (v[5], ==, cells->pdata[4]);   /* missed */
+                found = TRUE;
+              }
+          g_assert_true (found);
+          checked++;
+        }
+      g_ptr_array_unref (cells);
+    }
+  g_assert_cmpuint (checked, ==, 6);   /* rt-only runs the 2 RT tasks, seq all 4; totals are not in summary.csv */
+  /* without -q, a legend names each column shown */
+  assert_contains (l.out, "Columns");
+  for (guint i = 3; compact[i]; i++)
+    {
+      g_autofree char *item = g_strdup_printf ("%s: ", compact[i]);
+      assert_contains (l.out, item);
+    }
+  g_assert_null (strstr (l.out, "lat_p90_ms: "));
+  result_clear (&c), result_clear (&w), result_clear (&l);
+  tu_rm_rf (tmp);
+}
+
+/* Each of needles occurs in hay, each after the one before. */
+static void
+assert_in_order (const char *hay, const char *const *needles, guint n)
+{
+  const char *at = hay;
+  for (guint i = 0; i < n; i++)
+    {
+      at = strstr (at, needles[i]);
+      g_assert_nonnull (at);
+      at++;
+    }
+}
+
+static void
+assert_same_file (const char *d1, const char *d2, const char *name)
+{
+  g_autofree char *a = tu_slurp (d1, name), *b = tu_slurp (d2, name);
+  g_assert_cmpstr (a, ==, b);
+}
+
+/* -j N: the policies of a scenario in parallel, with the same outputs as one at a time; no
+ * progress line when stderr is not a terminal. */
+static void
+test_run_parallel (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-XXXXXX", NULL);
+  g_autofree char *d1 = g_build_filename (tmp, "j1", NULL), *d3 = g_build_filename (tmp, "j3", NULL);
+  g_autofree char *scn = tu_data ("good.cfg");
+#define POLICIES "-p", "rt-only", "-p", "seq", "-p", "streams-prio", "-p", "reef", "-p", "wait", "-p", "pantheon", "-p", "edf"
+  Result r1 = run ("run", "-q", "--wide", "-j", "1", POLICIES, "-o", d1, scn, NULL),
+         r3 = run ("run", "-q", "--wide", "-j", "3", POLICIES, "-o", d3, scn, NULL),
+         bad = run ("run", "-q", "-j", "0", scn, NULL);
+#undef POLICIES
+  g_assert_cmpint (r1.status, ==, 0);
+  g_assert_cmpint (r3.status, ==, 0);
+  g_assert_cmpint (bad.status, ==, 2);
+  g_assert_cmpstr (r1.out, ==, r3.out);
+  g_assert_cmpstr (r1.err, ==, "");
+  g_assert_cmpstr (r3.err, ==, "");
+  assert_same_file (d1, d3, "jobs.csv");
+  assert_same_file (d1, d3, "preemptions.csv");
+  assert_same_file (d1, d3, "summary.csv");
+  /* the policies appear in the order given, not the order they finished */
+  g_autofree char *s = tu_slurp (d3, "summary.csv");
+  const char *order[] = { "\nrt-only,", "\nseq,", "\nstreams-prio,", "\nreef,", "\nwait,", "\npantheon,", "\nedf," };
+  assert_in_order (s, order, G_N_ELEMENTS (order));
+  result_clear (&r1), result_clear (&r3), result_clear (&bad);
+  tu_rm_rf (tmp);
+}
+
+/* Shipped sweeps by name ('tiersim sweep NAME', as 'run NAME'); --shards above the point count is
+ * reduced, and says so; --sbatch-arg takes only options, and only with --emit slurm. */
+static void
+test_sweep_by_name (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-XXXXXX", NULL);
+  g_autofree char *o = g_build_filename (tmp, "o", NULL);
+  /* seeds.cfg: 8 replicas of one scenario, so 8 points */
+  Result r = run ("sweep", "seeds", "--emit", "slurm", "--shards", "16", "-o", o, NULL),
+         none = run ("sweep", "no-such-sweep", "-o", o, NULL),
+         word = run ("sweep", "seeds", "--emit", "slurm", "--sbatch-arg", "partition=short", "-o", o, NULL),
+         nl = run ("sweep", "seeds", "--emit", "slurm", "--sbatch-arg", "--comment=a\nb", "-o", o, NULL),
+         alone = run ("sweep", "seeds", "--sbatch-arg", "--partition=x", "-o", o, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  assert_contains (r.err, "--shards 16 reduced to 8: the sweep has 8 points");
+  g_autofree char *script = tu_slurp (o, "slurm-submit.sh");
+  assert_contains (script, "--array=0-7 ");
+  assert_contains (script, "/sweeps/seeds.cfg");
+  g_assert_cmpint (none.status, ==, 2);
+  assert_contains (none.err, "no-such-sweep: no such file, and no shipped sweep of that name");
+  g_assert_cmpint (word.status, ==, 2);
+  assert_contains (word.err, "is not an sbatch option");
+  g_assert_cmpint (nl.status, ==, 2);
+  g_assert_cmpint (alone.status, ==, 2);
+  result_clear (&r), result_clear (&none), result_clear (&word), result_clear (&nl), result_clear (&alone);
+  tu_rm_rf (tmp);
+}
+
+/* Progress goes to stderr only when it is a terminal (util-linux's script(1) provides one; the
+ * other tests check that a pipe gets none), and its line is cleared before the results. */
+static void
+test_progress_tty (void)
+{
+  g_autofree char *script = g_find_program_in_path ("script");
+  if (script == NULL)
+    {
+      g_test_skip ("no script(1) to give tiersim a terminal");
+      return;
+    }
+  const char *bin = g_getenv ("TIERSIM") ? g_getenv ("TIERSIM") : TS_ABS_BUILDDIR "/tiersim";
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-XXXXXX", NULL);
+  g_autofree char *scn = tu_data ("good.cfg"), *sweep = tu_data ("sweeps/search-idle.cfg");
+  g_autofree char *out = g_build_filename (tmp, "o", NULL);
+  g_autofree char *q_bin = g_shell_quote (bin), *q_scn = g_shell_quote (scn), *q_sweep = g_shell_quote (sweep);
+  g_autofree char *q_out = g_shell_quote (out);
+  /* stdout to /dev/null: what script records is stderr alone */
+  g_autofree char *cmd = g_strdup_printf ("%s run -q -j 2 -p seq -p reef -p edf %s >/dev/null; "
+                                          "%s sweep --search %s -o %s >/dev/null", q_bin, q_scn, q_bin, q_sweep, q_out);
+  const char *argv[] = { script, "-qec", cmd, "/dev/null", NULL };
+  g_autofree char *sout = NULL;
+  int status;
+  g_autoptr (GError) error = NULL;
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &sout, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  assert_contains (sout, "run: 0/3 policies done");
+  assert_contains (sout, "run: 2/3 policies done (last: ");
+  assert_contains (sout, "search: 1 runs, 0/1 policies done");
+  assert_contains (sout, "1/1 policies done");
+  g_assert_true (g_str_has_suffix (sout, "\r\033[K"));   /* the last line cleared */
+  tu_rm_rf (tmp);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -535,5 +773,9 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/emit-slurm-quoting", test_emit_slurm_quoting);
   g_test_add_func ("/cli/inputs-not-regular", test_inputs_not_regular);
   g_test_add_func ("/cli/run-provenance", test_run_provenance);
+  g_test_add_func ("/cli/run-table", test_run_table);
+  g_test_add_func ("/cli/run-parallel", test_run_parallel);
+  g_test_add_func ("/cli/sweep-by-name", test_sweep_by_name);
+  g_test_add_func ("/cli/progress-tty", test_progress_tty);
   return g_test_run ();
 }

@@ -152,7 +152,7 @@ test_sweep_outputs (void)
   /* the point, the axis, replica and seed, then every summary.csv column */
   g_autofree char *path = g_build_filename (dir, "points.csv", NULL);
   g_autoptr (TsCsv) c = ts_csv_read (path, NULL);
-  g_assert_cmpuint (c->n_columns, ==, 4 + 19);
+  g_assert_cmpuint (c->n_columns, ==, 4 + 24);
   /* merge reads the points back and writes the same points.csv */
   g_assert_cmpint (tu_tiersim (NULL, NULL, "merge", merged, dir, NULL), ==, 0);
   g_autofree char *a = tu_slurp (dir, "points.csv"), *b = tu_slurp (merged, "points.csv");

@@ -15,7 +15,7 @@
 
 #define TICK 1000        /* ns per clock reading */
 #define LAT 10000        /* ns from submission to start */
-#define MAX_STREAMS 16
+#define MAX_STREAMS 64   /* the app policies take two streams per task (issue 19) */
 
 typedef struct {
   guint64 seq;

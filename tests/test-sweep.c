@@ -439,7 +439,7 @@ test_search_ulp (void)
       g_autoptr (GError) error = NULL;
       g_autoptr (TsSweep) sw = ts_sweep_load (path, &error);
       g_assert_no_error (error);
-      g_assert_true (ts_sweep_search (sw, tmp, 2, &error));
+      g_assert_true (ts_sweep_search (sw, tmp, 2, FALSE, &error));
       g_assert_no_error (error);
       g_autofree char *csv = tu_slurp (tmp, "search.csv");
       g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
@@ -785,6 +785,51 @@ test_point_files_checked (void)
   tu_rm_rf (tmp);
 }
 
+/* search-idle.cfg: test_search's search beside an RT task that releases no job, with the policy
+ * list set by fixed.  The idle task can neither hold nor fail the condition, so the answer is
+ * test_search's (dmr <= 0 is "every job meets its deadline", which is p99 <= deadline with 51
+ * jobs), for streams alone.  A base scenario without RT tasks cannot be searched. */
+static void
+test_search_idle_task (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-sweep-XXXXXX", NULL);
+  g_autofree char *sweep = tu_data ("sweeps/search-idle.cfg");
+  g_autofree char *out = NULL, *err = NULL;
+  g_assert_cmpint (tu_tiersim (&out, &err, "sweep", "--search", sweep, "-o", tmp, NULL), ==, 0);
+  g_assert_cmpstr (err, ==, "");   /* no progress line: stderr is not a terminal */
+  g_autofree char *csv = tu_slurp (tmp, "search.csv");
+  g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);   /* header, streams, and the empty tail */
+  g_auto (GStrv) f = g_strsplit (lines[1], ",", -1);
+  g_assert_cmpstr (f[0], ==, "streams");
+  g_assert_cmpstr (f[8], ==, "ok");
+  double value = g_ascii_strtod (f[4], NULL), fails = g_ascii_strtod (f[5], NULL);
+  g_assert_cmpfloat (value, >=, 0.99);
+  g_assert_cmpfloat (value - 0.99, <=, 0.01);
+  g_assert_cmpfloat (fails, <, 0.99);
+  g_assert_null (strstr (out, "nan"));
+
+  g_autofree char *scn = g_build_filename (tmp, "no-deadline.cfg", NULL), *bad = g_build_filename (tmp, "bad.cfg", NULL);
+  g_autofree char *scn_text = g_strdup_printf (
+    "name = \"nd\"; duration = 0.05; profile = \"test4\"; policies = [ \"seq\" ];\n"
+    "tasks = ( { name = \"p\"; model = \"single\"; class = \"be\";\n"
+    "            arrival = { type = \"periodic\"; period_ms = 2.0; }; } );\n");
+  g_autofree char *bad_text = g_strdup_printf (
+    "scenario = \"no-deadline.cfg\";\n"
+    "search = { name = \"period_ms\"; key = \"tasks.p.arrival.period_ms\"; low = 0.5; high = 4.0;\n"
+    "           tolerance = 0.01; direction = \"smallest\"; condition = \"p99\"; };\n");
+  g_autofree char *models = g_build_filename (tmp, "models", NULL), *profiles = g_build_filename (tmp, "profiles", NULL);
+  g_autofree char *data = tu_data ("models"), *pdata = tu_data ("profiles");
+  g_assert_cmpint (symlink (data, models), ==, 0);
+  g_assert_cmpint (symlink (pdata, profiles), ==, 0);
+  g_assert_true (g_file_set_contents (scn, scn_text, -1, NULL));
+  g_assert_true (g_file_set_contents (bad, bad_text, -1, NULL));
+  g_autofree char *out2 = NULL, *err2 = NULL, *o2 = g_build_filename (tmp, "o2", NULL);
+  g_assert_cmpint (tu_tiersim (&out2, &err2, "sweep", "--search", bad, "-o", o2, NULL), ==, 2);
+  g_assert_nonnull (strstr (err2, "bad.cfg:2: the search's condition is about RT tasks' deadlines, and"));
+  tu_rm_rf (tmp);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -798,6 +843,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sweep/concurrent-shards", test_concurrent_shards);
   g_test_add_func ("/sweep/bad-files", test_bad_sweeps);
   g_test_add_func ("/sweep/search", test_search);
+  g_test_add_func ("/sweep/search-idle-task", test_search_idle_task);
   g_test_add_func ("/sweep/emit-slurm", test_emit_slurm);
   g_test_add_func ("/sweep/manifest-hostile-path", test_manifest_hostile_path);
   g_test_add_func ("/sweep/changed-inputs", test_changed_inputs);

@@ -282,16 +282,39 @@ def _resnet(net, size, depths):
     _classify(net, [("fc", x[0], 1000, None)])
 
 
+def _resnet_basic(net, size, depths):
+    """ResNet-18/34: basic blocks of two 3x3 convolutions, no expansion."""
+    x = net.conv("conv1", (3, size, size), 64, 7, 2, 3)
+    x = net.pool("maxpool", x, "max", 3, 2, 1)
+    for i, (blocks, width) in enumerate(zip(depths, (64, 128, 256, 512))):
+        for b in range(blocks):
+            pre, stride = f"layer{i + 1}.{b}", 2 if b == 0 and i > 0 else 1
+            y = net.conv(pre + ".conv1", x, width, 3, stride, 1)
+            y = net.conv(pre + ".conv2", y, width, 3, 1, 1, act=None)
+            shortcut = net.conv(pre + ".downsample", x, width, 1, stride, act=None) if b == 0 and i > 0 else x
+            x = net.add(pre + ".add_relu", y, shortcut)
+    x = net.global_pool("avgpool", x)
+    _classify(net, [("fc", x[0], 1000, None)])
+
+
 def _classify(net, layers):
     for name, fin, fout, act in layers:
         net.linear(name, net.batch, fin, fout, act)
     net.softmax("softmax", net.batch, layers[-1][2])
 
 
-def _vgg19(net, size):
+VGG_CFGS = {
+    "vgg11": (64, "M", 128, "M", 256, 256, "M", 512, 512, "M", 512, 512, "M"),
+    "vgg13": (64, 64, "M", 128, 128, "M", 256, 256, "M", 512, 512, "M", 512, 512, "M"),
+    "vgg16": (64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M"),
+    "vgg19": (64, 64, "M", 128, 128, "M", 256, 256, 256, 256, "M", 512, 512, 512, 512, "M",
+              512, 512, 512, 512, "M"),
+}
+
+
+def _vgg19(net, size, cfg=VGG_CFGS["vgg19"]):
     x, idx = (3, size, size), 0
-    for v in (64, 64, "M", 128, 128, "M", 256, 256, 256, 256, "M", 512, 512, 512, 512, "M",
-              512, 512, 512, 512, "M"):
+    for v in cfg:
         if v == "M":
             x = net.pool(f"features.{idx}", x, "max", 2, 2)
             idx += 1
@@ -317,8 +340,8 @@ def _alexnet(net, size):
                     ("classifier.6", 4096, 1000, None)])
 
 
-def _densenet201(net, size, growth=32, blocks=(6, 12, 48, 32), bottleneck=4):
-    x = net.conv("features.conv0", (3, size, size), 64, 7, 2, 3)
+def _densenet201(net, size, growth=32, blocks=(6, 12, 48, 32), bottleneck=4, init=64):
+    x = net.conv("features.conv0", (3, size, size), init, 7, 2, 3)
     c, h, w = net.pool("features.pool0", x, "max", 3, 2, 1)
     for b, layers in enumerate(blocks):
         for i in range(layers):
@@ -469,6 +492,14 @@ ARCHS = {
     "resnet152": (lambda net, s: _resnet(net, s, (3, 8, 36, 3)), False, 224, "ResNet-152 (torchvision v1.5)"),
     "vgg19": (_vgg19, False, 224, "VGG-19 (configuration E)"),
     "densenet201": (_densenet201, False, 224, "DenseNet-201"),
+    "resnet18": (lambda net, s: _resnet_basic(net, s, (2, 2, 2, 2)), False, 224, "ResNet-18"),
+    "resnet34": (lambda net, s: _resnet_basic(net, s, (3, 4, 6, 3)), False, 224, "ResNet-34"),
+    "resnet101": (lambda net, s: _resnet(net, s, (3, 4, 23, 3)), False, 224, "ResNet-101 (torchvision v1.5)"),
+    "vgg11": (lambda net, s: _vgg19(net, s, VGG_CFGS["vgg11"]), False, 224, "VGG-11 (configuration A)"),
+    "vgg13": (lambda net, s: _vgg19(net, s, VGG_CFGS["vgg13"]), False, 224, "VGG-13 (configuration B)"),
+    "vgg16": (lambda net, s: _vgg19(net, s, VGG_CFGS["vgg16"]), False, 224, "VGG-16 (configuration D)"),
+    "densenet121": (lambda net, s: _densenet201(net, s, blocks=(6, 12, 24, 16)), False, 224, "DenseNet-121"),
+    "densenet169": (lambda net, s: _densenet201(net, s, blocks=(6, 12, 32, 32)), False, 224, "DenseNet-169"),
     "inception_v3": (_inception_v3, False, 299, "Inception-v3 (no auxiliary head)"),
     "mobilenet_v2": (_mobilenet_v2, False, 224, "MobileNetV2 (width 1.0)"),
     "alexnet": (_alexnet, False, 224, "AlexNet (torchvision, 'one weird trick' channels)"),
@@ -482,6 +513,14 @@ PAPERS = {
     "resnet152": "He et al., \"Deep Residual Learning for Image Recognition\", CVPR 2016; torchvision resnet152 (stride on the 3x3 convolution, \"v1.5\")",
     "vgg19": "Simonyan & Zisserman, \"Very Deep Convolutional Networks for Large-Scale Image Recognition\", ICLR 2015 (configuration E); torchvision vgg19",
     "densenet201": "Huang et al., \"Densely Connected Convolutional Networks\", CVPR 2017; torchvision densenet201",
+    "resnet18": "He et al., \"Deep Residual Learning for Image Recognition\", CVPR 2016; torchvision resnet18",
+    "resnet34": "He et al., \"Deep Residual Learning for Image Recognition\", CVPR 2016; torchvision resnet34",
+    "resnet101": "He et al., \"Deep Residual Learning for Image Recognition\", CVPR 2016; torchvision resnet101 (stride on the 3x3 convolution, \"v1.5\")",
+    "vgg11": "Simonyan & Zisserman, \"Very Deep Convolutional Networks for Large-Scale Image Recognition\", ICLR 2015 (configuration A); torchvision vgg11",
+    "vgg13": "Simonyan & Zisserman, \"Very Deep Convolutional Networks for Large-Scale Image Recognition\", ICLR 2015 (configuration B); torchvision vgg13",
+    "vgg16": "Simonyan & Zisserman, \"Very Deep Convolutional Networks for Large-Scale Image Recognition\", ICLR 2015 (configuration D); torchvision vgg16",
+    "densenet121": "Huang et al., \"Densely Connected Convolutional Networks\", CVPR 2017; torchvision densenet121",
+    "densenet169": "Huang et al., \"Densely Connected Convolutional Networks\", CVPR 2017; torchvision densenet169",
     "inception_v3": "Szegedy et al., \"Rethinking the Inception Architecture for Computer Vision\", CVPR 2016; torchvision inception_v3",
     "mobilenet_v2": "Sandler et al., \"MobileNetV2: Inverted Residuals and Linear Bottlenecks\", CVPR 2018; torchvision mobilenet_v2",
     "alexnet": "Krizhevsky, \"One weird trick for parallelizing convolutional neural networks\", arXiv 1404.5997, 2014; torchvision alexnet",
@@ -491,6 +530,10 @@ PAPERS = {
 # What a model file must say beyond the shared rules of this module's docstring.
 NOTES = {
     "densenet201": ["DenseNet's pre-activation batch norm + ReLU is applied by its consumer as it loads",
+                    "its input (a prologue of the 1x1 convolutions and of the final global pool)."],
+    "densenet121": ["DenseNet's pre-activation batch norm + ReLU is applied by its consumer as it loads",
+                    "its input (a prologue of the 1x1 convolutions and of the final global pool)."],
+    "densenet169": ["DenseNet's pre-activation batch norm + ReLU is applied by its consumer as it loads",
                     "its input (a prologue of the 1x1 convolutions and of the final global pool)."],
     "inception_v3": ["Without the auxiliary classifier (it runs only in training; its 3,326,696 parameters",
                      "are not in `parameters`: torchvision's 27,161,264 include them).  No input",
@@ -509,6 +552,14 @@ PUBLISHED = {
     "densenet201": (224, 4.29, 20013928, "torchvision DenseNet201_Weights.IMAGENET1K_V1: GFLOPS 4.29, num_params 20013928 (" + TV + "densenet201.html)"),
     "inception_v3": (299, 5.71, 27161264, "torchvision Inception_V3_Weights.IMAGENET1K_V1: GFLOPS 5.71, num_params 27161264 with the auxiliary head (" + TV + "inception_v3.html)"),
     "mobilenet_v2": (224, 0.30, 3504872, "torchvision MobileNet_V2_Weights.IMAGENET1K_V1: GFLOPS 0.30, num_params 3504872 (" + TV + "mobilenet_v2.html)"),
+    "resnet18": (224, 1.81, 11689512, "torchvision ResNet18_Weights.IMAGENET1K_V1: GFLOPS 1.81, num_params 11689512 (" + TV + "resnet18.html)"),
+    "resnet34": (224, 3.66, 21797672, "torchvision ResNet34_Weights.IMAGENET1K_V1: GFLOPS 3.66, num_params 21797672 (" + TV + "resnet34.html)"),
+    "resnet101": (224, 7.80, 44549160, "torchvision ResNet101_Weights.IMAGENET1K_V1: GFLOPS 7.8, num_params 44549160 (" + TV + "resnet101.html)"),
+    "vgg11": (224, 7.61, 132863336, "torchvision VGG11_Weights.IMAGENET1K_V1: GFLOPS 7.61, num_params 132863336 (" + TV + "vgg11.html)"),
+    "vgg13": (224, 11.31, 133047848, "torchvision VGG13_Weights.IMAGENET1K_V1: GFLOPS 11.31, num_params 133047848 (" + TV + "vgg13.html)"),
+    "vgg16": (224, 15.47, 138357544, "torchvision VGG16_Weights.IMAGENET1K_V1: GFLOPS 15.47, num_params 138357544 (" + TV + "vgg16.html)"),
+    "densenet121": (224, 2.83, 7978856, "torchvision DenseNet121_Weights.IMAGENET1K_V1: GFLOPS 2.83, num_params 7978856 (" + TV + "densenet121.html)"),
+    "densenet169": (224, 3.36, 14149480, "torchvision DenseNet169_Weights.IMAGENET1K_V1: GFLOPS 3.36, num_params 14149480 (" + TV + "densenet169.html)"),
     "alexnet": (224, 0.71, 61100840, "torchvision AlexNet_Weights.IMAGENET1K_V1: GFLOPS 0.71, num_params 61100840 (" + TV + "alexnet.html)"),
     "bert_base": (128, 11.2, 110e6, "Devlin et al. 2019, section 3: BERT-base 110M parameters; 11.2 GMACs at 128 tokens is the brief's figure (12 x (4SH^2 + 2SH*FF + 2S^2H)), not found in a primary source"),
     "distilbert": (128, None, 66e6, "Sanh et al. 2019, table 3: DistilBERT 66M parameters (Hugging Face: 40% fewer than bert-base-uncased); no published MAC count"),

@@ -113,6 +113,17 @@ typedef struct {
   double step_left[CHAIN_MAX_STEPS];   /* the work left after each (contention) */
 } ChainFrag;
 
+/* Fragments in order of time, a ring: the one at position p (0: the first) is idx[(head + p) %
+ * CHAIN_MAX_FRAGS], with time key[] there.  A fragment refilled goes back in after all the
+ * others as a rule (a steady chain's waves take turns), so inserting from the back costs O(1)
+ * where a heap costs O(log n) sifts. */
+G_STATIC_ASSERT ((CHAIN_MAX_FRAGS & (CHAIN_MAX_FRAGS - 1)) == 0);
+typedef struct {
+  TsTime key[CHAIN_MAX_FRAGS];
+  guint32 idx[CHAIN_MAX_FRAGS];
+  guint32 head, n;
+} FragQueue;
+
 typedef struct {
   gboolean on;
   guint32 ki;            /* the kernel */
@@ -121,8 +132,7 @@ typedef struct {
   TsEventId event;       /* ev_chain_end at stop */
   guint32 n;
   ChainFrag frag[CHAIN_MAX_FRAGS];
-  guint32 heap[CHAIN_MAX_FRAGS];  /* the virtual fragments, a min-heap by next */
-  guint32 n_heap;
+  FragQueue queue;       /* the virtual fragments, by next */
 } Chain;
 
 struct _TsGpu {
@@ -173,6 +183,17 @@ struct _TsGpu {
   guint32 *fit;          /* scratch, per SM: blocks of the kernel being placed that still fit */
   guint32 *give;         /* scratch, per SM: blocks given in this round (round-robin) */
   guint32 *hist;         /* scratch: SMs per fit value */
+  guint32 *cand;         /* scratch, place_kernel: the SMs that fit a block, by id */
+  guint32 *all_sms;      /* 0, 1, ..., n_sms - 1 */
+  /* Fits known to be 0 (place_kernel): fit_zero_id is the launch whose last placement took all
+   * that fitted it and left it blocks to place, which left it no room on any SM; since then
+   * only the SMs in `freed` (their resources grew, or they were empty then: an empty SM is
+   * given per_sm, which may be less than its resources fit) can fit it.  0: none. */
+  guint64 fit_zero_id;
+  guint32 *freed;
+  guint32 n_freed;
+  guint64 freed_epoch;   /* numbers the lists `freed`; freed_stamp[sm] == it: the SM is in it */
+  guint64 *freed_stamp;
 
   guint64 next_launch_id;
   guint64 kernels_completed, blocks_completed;
@@ -225,6 +246,13 @@ ts_gpu_new (TsEngine *engine, const TsProfile *profile)
     g->levels[i] = (LevelQueue) { NONE, NONE };
   g->fit = g_new (guint32, g->n_sms);
   g->give = g_new (guint32, g->n_sms);
+  g->cand = g_new (guint32, g->n_sms);
+  g->all_sms = g_new (guint32, g->n_sms);
+  for (guint i = 0; i < g->n_sms; i++)
+    g->all_sms[i] = i;
+  g->freed = g_new (guint32, g->n_sms);
+  g->freed_stamp = g_new0 (guint64, g->n_sms);
+  g->freed_epoch = 1;
   g->hist = g_new0 (guint32, profile->max_blocks_per_sm + 2);
   g->sm_rule = profile->contention_rule != TS_CONTENTION_NONE && profile->stand_in != TS_STAND_IN_TIMED;
   g->bandwidth = profile->contention_rule == TS_CONTENTION_SM_MEMORY ? ts_profile_dram_bandwidth (profile) : 0;
@@ -258,6 +286,10 @@ ts_gpu_free (TsGpu *gpu)
   g_free (gpu->levels);
   g_free (gpu->fit);
   g_free (gpu->give);
+  g_free (gpu->cand);
+  g_free (gpu->all_sms);
+  g_free (gpu->freed);
+  g_free (gpu->freed_stamp);
   g_free (gpu->hist);
   g_free (gpu->load);
   g_free (gpu->sm_groups);
@@ -747,6 +779,17 @@ group_alloc (TsGpu *g)
 /* ---- contention: rates of resident block groups (rule 5) ---- */
 
 
+/* The speed of k's blocks on an SM of load `load`, with the memory rule's factor for the kernel's
+ * memory-bound share (one function: group_rate and ts_gpu_verify). */
+static double
+kernel_speed (const TsGpu *g, const KRun *k, double load)
+{
+  double v = ts_contention_speed (k->occ, k->n_occ, k->demand, load);
+  if (k->mem_frac > 0 && g->mem_slow > 1.0)
+    v /= (1.0 - k->mem_frac) + k->mem_frac * g->mem_slow;
+  return v;
+}
+
 /* The speed of a group's blocks now: its kernel's speed at the equivalent occupancy of its most
  * loaded SM (a group's blocks end together, so its slowest SM sets when), times the memory rule's
  * factor for the kernel's memory-bound share. */
@@ -758,9 +801,7 @@ group_rate (const TsGpu *g, Group *grp, const KRun *k, const guint32 *pairs)
     load = MAX (load, g->load[pairs[j] >> 16]);
   if (load == grp->memo_load && g->mem_slow == grp->memo_slow)
     return grp->memo_speed;
-  double v = ts_contention_speed (k->occ, k->n_occ, k->demand, load);
-  if (k->mem_frac > 0 && g->mem_slow > 1.0)
-    v /= (1.0 - k->mem_frac) + k->mem_frac * g->mem_slow;
+  double v = kernel_speed (g, k, load);
   grp->memo_load = load, grp->memo_slow = g->mem_slow, grp->memo_speed = v;
   return v;
 }
@@ -1006,8 +1047,30 @@ pad_ready (TsGpu *g, guint32 ki)
   return TRUE;
 }
 
-/* Gives kernel ki as many blocks as fit now, as one block group.  Two passes over the SMs: one
- * to measure what fits, one to place. */
+/* Measures SM i for kernel k (place_kernel): its fit, counted in hist, total and maxc. */
+static inline guint32
+fit_count (TsGpu *g, const KRun *k, guint i, guint32 *total, guint32 *maxc)
+{
+  /* An SM without resident blocks is wholly free: its fit is known. */
+  guint32 c = g->resident[i] == 0 ? k->per_sm : sm_fit (&g->free[i], k);
+  g->fit[i] = c;
+  g->hist[c]++;
+  *total += c;
+  *maxc = MAX (*maxc, c);
+  return c;
+}
+
+/* Notes an SM that may fit more of fit_zero_id's kernel than it did (see TsGpu.fit_zero_id). */
+static inline void
+sm_freed (TsGpu *g, guint i)
+{
+  if (g->freed_stamp[i] != g->freed_epoch)
+    {
+      g->freed_stamp[i] = g->freed_epoch;
+      g->freed[g->n_freed++] = i;
+    }
+}
+
 /* One SM more (+1) or fewer (-1) holds blocks, now. */
 static void
 busy_change (TsGpu *g, int d)
@@ -1026,26 +1089,47 @@ ts_gpu_sm_busy_ns (const TsGpu *gpu)
 
 double ts_gpu_dram_bytes (const TsGpu *gpu) { return gpu->dram_bytes; }
 
+/* Gives kernel ki as many blocks as fit now, as one block group.  Two passes over the SMs: one
+ * to measure what fits, one to place.  A kernel placed again after a placement that took all
+ * that fitted it (the head kernel, each time blocks end under contention) measures only the SMs
+ * freed since: elsewhere it fits 0. */
 static void
 place_kernel (TsGpu *g, guint32 ki)
 {
   KRun *k = &g->kruns[ki];
   const guint64 *forbidden = k->is_pad ? g->kruns[k->partner].used_sms : NULL;
-  guint32 B = k->undispatched, total = 0, maxc = 0;
+  guint32 B = k->undispatched, total = 0, maxc = 0, n_cand = 0;
+  gboolean rr = g->prof->placement == TS_PLACE_ROUND_ROBIN;
   /* On an empty GPU (nothing resident) every SM fits per_sm: no fit to compute. */
   gboolean empty = g->free_slots == (guint64) g->n_sms * g->prof->max_blocks_per_sm && forbidden == NULL;
+  /* Only the freed SMs (most-free reads fit[] of the candidates only; hist[] from 2 up) */
+  gboolean only_freed = !empty && !rr && k->id == g->fit_zero_id;
   if (empty)
     total = g->n_sms * k->per_sm, maxc = k->per_sm, g->hist[maxc] = g->n_sms;
-  else
+  else if (!only_freed)
     for (guint i = 0; i < g->n_sms; i++)
+      fit_count (g, k, i, &total, &maxc);
+  else
+    for (guint32 j = 0; j < g->n_freed; j++)
       {
-        /* An SM without resident blocks is wholly free: its fit is known. */
-        guint32 c = g->resident[i] == 0 ? k->per_sm : sm_fit (&g->free[i], k);
-        g->fit[i] = c;
-        g->hist[c]++;
-        total += c;
-        maxc = MAX (maxc, c);
+        guint32 i = g->freed[j];
+        if (fit_count (g, k, i, &total, &maxc) > 0)
+          {
+            /* a candidate for placement, kept in SM id order (blocks go by it) */
+            guint32 p = n_cand++;
+            for (; p > 0 && g->cand[p - 1] > i; p--)
+              g->cand[p] = g->cand[p - 1];
+            g->cand[p] = i;
+          }
       }
+  /* Placement goes over the candidates, or over every SM (all_sms: 0, 1, ...). */
+  const guint32 *list = only_freed ? g->cand : g->all_sms;
+  guint32 n_list = only_freed ? n_cand : g->n_sms;
+  /* From here on, a new list of freed SMs: for this kernel if it takes all that fits it now
+   * (below), which leaves it no room but on the SMs it finds empty, and still has blocks to
+   * place (it is placed again; other kernels would pay for the list for nothing). */
+  g->freed_epoch++, g->n_freed = 0;
+  g->fit_zero_id = !empty && !rr && forbidden == NULL && total < B ? k->id : 0;
   if (G_UNLIKELY (forbidden != NULL))  /* a pad: not on its main kernel's SMs */
     for (guint i = 0; i < g->n_sms; i++)
       if ((forbidden[i / 64] >> (i % 64)) & 1)
@@ -1057,7 +1141,6 @@ place_kernel (TsGpu *g, guint32 ki)
   /* Most-free: SM i gets max(0, fit - L), plus one if it is among the first r at level L.  When
    * everything that fits is taken (total <= B), L = 0 and r = 0 give each SM its whole fit. */
   guint32 L = 0, r = 0;
-  gboolean rr = g->prof->placement == TS_PLACE_ROUND_ROBIN;
   if (total > B && !rr)
     most_free_level (g->hist, maxc, B, &L, &r);
   memset (g->hist, 0, (maxc + 1) * sizeof (guint32));
@@ -1075,8 +1158,9 @@ place_kernel (TsGpu *g, guint32 ki)
   k = &g->kruns[ki];
   guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
   guint32 n = 0, placed = 0, target = MIN (B, total);
-  for (guint i = 0; i < g->n_sms && placed < target; i++)
+  for (guint32 ci = 0; ci < n_list && placed < target; ci++)
     {
+      guint i = list[ci];
       guint32 c = empty ? k->per_sm : g->fit[i], give;
       if (rr)
         give = g->give[i];
@@ -1099,6 +1183,10 @@ place_kernel (TsGpu *g, guint32 ki)
       pairs[n++] = (i << 16) | give;
       placed += give;
     }
+  if (g->fit_zero_id != 0)
+    for (guint32 j = 0; j < n; j++)
+      if (g->resident[pairs[j] >> 16] == (pairs[j] & 0xffff))
+        sm_freed (g, pairs[j] >> 16);  /* it was empty and got per_sm, maybe less than it fits */
   if (G_UNLIKELY (k->used_sms != NULL))  /* the main kernel of a padded launch */
     for (guint32 j = 0; j < n; j++)
       k->used_sms[(pairs[j] >> 16) / 64] |= G_GUINT64_CONSTANT (1) << ((pairs[j] >> 16) % 64);
@@ -1297,6 +1385,9 @@ group_vacate (TsGpu *g, guint32 gi)
       if (g->resident[i] == 0)
         busy_change (g, -1);
     }
+  if (g->fit_zero_id != 0)
+    for (guint32 j = 0; j < grp->n_sms; j++)
+      sm_freed (g, pairs[j] >> 16);
   g->free_slots += grp->blocks;
   return pairs;
 }
@@ -1416,18 +1507,25 @@ chain_neutral (const TsGpu *g, guint32 gi, const KRun *k)
   return TRUE;
 }
 
-/* The fragment whose wave ends first; tie: another ends then too. */
-static guint32
-chain_first (const TsTime *next, guint32 n, gboolean *tie)
+#define FQ_AT(q, p) (((q)->head + (p)) % CHAIN_MAX_FRAGS)
+
+/* Puts fragment j with time t into q, after the fragments with times <= t. */
+static void
+frag_queue_insert (FragQueue *q, guint32 j, TsTime t)
 {
-  guint32 a = 0;
-  *tie = FALSE;
-  for (guint32 j = 1; j < n; j++)
-    if (next[j] < next[a])
-      a = j, *tie = FALSE;
-    else if (next[j] == next[a])
-      *tie = TRUE;
-  return a;
+  guint32 p = q->n++;
+  for (; p > 0 && q->key[FQ_AT (q, p - 1)] > t; p--)
+    q->key[FQ_AT (q, p)] = q->key[FQ_AT (q, p - 1)], q->idx[FQ_AT (q, p)] = q->idx[FQ_AT (q, p - 1)];
+  q->key[FQ_AT (q, p)] = t, q->idx[FQ_AT (q, p)] = j;
+}
+
+/* Takes the first fragment out of q; returns it. */
+static guint32
+frag_queue_pop (FragQueue *q)
+{
+  guint32 j = q->idx[q->head];
+  q->head = (q->head + 1) % CHAIN_MAX_FRAGS, q->n--;
+  return j;
 }
 
 /* At the end of a dispatch: starts a chain if the state allows one (see above). */
@@ -1493,29 +1591,36 @@ chain_try (TsGpu *g)
         return;
     }
   /* The completions in time order, each refilled while K has more blocks than it takes, until
-   * one is not (or two coincide). */
-  TsTime next[CHAIN_MAX_FRAGS];
-  for (guint32 j = 0; j < c->n; j++)
-    next[j] = c->frag[j].next;
-  guint64 left = k->undispatched;
+   * one is not (or two coincide: the first's time is also the second's). */
+  guint64 left = k->undispatched;  /* >= 1 */
   TsTime stop;
-  for (;;)
+  if (c->n == 1)  /* one fragment: (left - 1) / blocks refills, in closed form */
+    stop = c->frag[0].next + (TsTime) ((left - 1) / c->frag[0].blocks) * c->frag[0].period;
+  else
     {
-      gboolean tie;
-      guint32 a = chain_first (next, c->n, &tie);
-      if (tie || left <= c->frag[a].blocks)
+      FragQueue q;  /* uninitialised but for head and n: entries are written before they are read */
+      q.head = 0, q.n = 0;
+      for (guint32 j = 0; j < c->n; j++)
+        frag_queue_insert (&q, j, c->frag[j].next);
+      for (;;)
         {
-          stop = next[a];
-          break;
+          TsTime t = q.key[q.head];
+          guint32 a = q.idx[q.head];
+          if ((q.n > 1 && q.key[FQ_AT (&q, 1)] == t) || left <= c->frag[a].blocks)
+            {
+              stop = t;
+              break;
+            }
+          left -= c->frag[a].blocks;
+          frag_queue_pop (&q);
+          frag_queue_insert (&q, a, t + c->frag[a].period);
         }
-      left -= c->frag[a].blocks;
-      next[a] += c->frag[a].period;
     }
   if (stop == first)
     return;  /* not one refill */
   for (guint32 j = 0; j < c->n; j++)
     g->groups[c->frag[j].gi].frag = j;
-  c->on = TRUE, c->ki = ki, c->level = lv, c->stop = stop, c->n_heap = 0;
+  c->on = TRUE, c->ki = ki, c->level = lv, c->stop = stop, c->queue.n = 0;
   c->event = ts_engine_schedule (g->engine, stop, TS_EV_COMPLETE, ev_chain_end, g, 0);
 }
 
@@ -1555,35 +1660,13 @@ chain_apply_refill (TsGpu *g, guint32 j, TsTime t)
   grp->live_pos = g->n_live - 1;
 }
 
-/* The heap of virtual fragments: the entry at pos moved down or up. */
-static void
-chain_heap_fix (Chain *c, guint32 pos)
-{
-  guint32 j = c->heap[pos];
-  TsTime t = c->frag[j].next;
-  while (pos > 0 && c->frag[c->heap[(pos - 1) / 2]].next > t)
-    c->heap[pos] = c->heap[(pos - 1) / 2], pos = (pos - 1) / 2;
-  for (;;)
-    {
-      guint32 ch = 2 * pos + 1;
-      if (ch >= c->n_heap)
-        break;
-      if (ch + 1 < c->n_heap && c->frag[c->heap[ch + 1]].next < c->frag[c->heap[ch]].next)
-        ch++;
-      if (c->frag[c->heap[ch]].next >= t)
-        break;
-      c->heap[pos] = c->heap[ch], pos = ch;
-    }
-  c->heap[pos] = j;
-}
-
 /* Applies the virtual fragments' completions and refills before `until`, in time order (they
  * never coincide before the chain's stop). */
 static void
 chain_catch_up (TsGpu *g, TsTime until)
 {
   Chain *c = &g->chain;
-  if (c->n == 1 && c->n_heap == 1 && c->frag[0].next < until)
+  if (c->n == 1 && c->queue.n == 1 && c->frag[0].next < until)
     {
       /* A group alone: its lists hold it alone, so its refills change no order; k of them. */
       ChainFrag *f = &c->frag[0];
@@ -1595,13 +1678,16 @@ chain_catch_up (TsGpu *g, TsTime until)
       k->undispatched -= n * f->blocks;
       f->start = f->next + (TsTime) (n - 1) * f->period;
       f->next = f->start + f->period;
+      c->queue.key[c->queue.head] = f->next;
       k->last_end = MAX (k->last_end, f->start + f->step_at[0]);
       return;
     }
-  while (c->n_heap > 0 && c->frag[c->heap[0]].next < until)
+  while (c->queue.n > 0 && c->queue.key[c->queue.head] < until)
     {
-      chain_apply_refill (g, c->heap[0], c->frag[c->heap[0]].next);
-      chain_heap_fix (c, 0);
+      TsTime t = c->queue.key[c->queue.head];
+      guint32 j = frag_queue_pop (&c->queue);
+      chain_apply_refill (g, j, t);
+      frag_queue_insert (&c->queue, j, c->frag[j].next);
     }
 }
 
@@ -1614,8 +1700,7 @@ chain_refill (TsGpu *g, guint32 j)
   Chain *c = &g->chain;
   g->groups[c->frag[j].gi].event = 0;
   c->frag[j].virt = TRUE;
-  c->heap[c->n_heap++] = j;
-  chain_heap_fix (c, c->n_heap - 1);
+  frag_queue_insert (&c->queue, j, c->frag[j].next);
 }
 
 /* Ends the chain now: every fragment becomes the group the wave-by-wave simulation has at this
@@ -1891,3 +1976,81 @@ ts_gpu_memory_external (TsGpu *gpu, const double *demand, guint n)
 double ts_gpu_memory_slowdown (const TsGpu *gpu) { return gpu->mem_slow; }
 
 double ts_gpu_memory_bandwidth (const TsGpu *gpu) { return gpu->mem_rule && gpu->sm_rule ? gpu->bandwidth : 0; }
+
+/* ---- invariants, for tests ---- */
+
+#define VERIFY(cond, ...) \
+  do { if (!(cond)) { g_message ("ts_gpu_verify: " __VA_ARGS__); return FALSE; } } while (0)
+
+gboolean
+ts_gpu_verify (const TsGpu *gpu)
+{
+  const TsGpu *g = gpu;
+  const TsProfile *p = g->prof;
+  guint cap = p->max_blocks_per_sm;
+  /* Each SM's free resources and load are what its resident groups leave (loads to rounding). */
+  for (guint i = 0; i < g->n_sms; i++)
+    {
+      guint64 used[4] = { 0, 0, 0, 0 };
+      double load = 0;
+      guint32 n_live = 0;
+      for (guint32 gi = 0; gi < g->n_groups; gi++)
+        {
+          const Group *grp = &g->groups[gi];
+          if (grp->blocks == 0)
+            continue;
+          const KRun *k = &g->kruns[grp->krun];
+          const guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
+          for (guint32 j = 0; j < grp->n_sms; j++)
+            if (pairs[j] >> 16 == i)
+              {
+                guint64 c = pairs[j] & 0xffff;
+                used[0] += c, used[1] += c * k->need_threads, used[2] += c * k->need_regs, used[3] += c * k->need_smem;
+                if (g->sm_rule && !grp->noop)
+                  load += c * k->demand, n_live++;
+              }
+        }
+      const SmFree *f = &g->free[i];
+      VERIFY (used[0] == g->resident[i] && f->slots + used[0] == cap && f->threads + used[1] == p->max_threads_per_sm
+              && f->regs + used[2] == p->registers_per_sm && f->smem + used[3] == p->shared_mem_per_sm,
+              "SM %u: free resources do not add up", i);
+      if (g->sm_rule)
+        VERIFY (g->sm_n_groups[i] == n_live && fabs (g->load[i] - load) <= 1e-9 * MAX (1.0, load)
+                && (n_live > 0 || g->load[i] == 0), "SM %u: load %g, its groups' %g", i, g->load[i], load);
+    }
+  /* Every live group runs at the rate its heaviest SM and the memory rule give now (within the
+   * tolerance under which group_update keeps a rate). */
+  if (g->sm_rule)
+    for (guint32 e = 0; e < g->n_live; e++)
+      {
+        const Group *grp = &g->groups[g->live[e]];
+        const guint32 *pairs = &g->group_pairs[(gsize) g->live[e] * g->n_sms];
+        double load = 0;
+        for (guint32 j = 0; j < grp->n_sms; j++)
+          load = MAX (load, g->load[pairs[j] >> 16]);
+        double r = kernel_speed (g, &g->kruns[grp->krun], load);
+        VERIFY (fabs (r - grp->rate) <= 1e-12 * r, "group %u: rate %.17g, its SMs give %.17g", g->live[e], grp->rate, r);
+      }
+  /* Outside the freed SMs, fit_zero_id's kernel fits nowhere; an empty SM is always freed. */
+  if (g->fit_zero_id != 0)
+    for (guint32 ki = 0; ki < g->n_kruns; ki++)
+      if (g->kruns[ki].id == g->fit_zero_id)
+        for (guint i = 0; i < g->n_sms; i++)
+          VERIFY (g->freed_stamp[i] == g->freed_epoch || (g->resident[i] > 0 && sm_fit (&g->free[i], &g->kruns[ki]) == 0),
+                  "SM %u fits launch %" G_GUINT64_FORMAT " but is not in the freed list", i, g->fit_zero_id);
+  /* A chain's virtual fragments are in its queue once each, by time. */
+  if (g->chain.on)
+    {
+      const FragQueue *q = &g->chain.queue;
+      guint32 n_virt = 0;
+      for (guint32 j = 0; j < g->chain.n; j++)
+        n_virt += g->chain.frag[j].virt;
+      VERIFY (q->n == n_virt, "chain queue: %u fragments of %u virtual", q->n, n_virt);
+      for (guint32 pos = 0; pos < q->n; pos++)
+        {
+          VERIFY (q->key[FQ_AT (q, pos)] == g->chain.frag[q->idx[FQ_AT (q, pos)]].next, "chain queue: a stale time");
+          VERIFY (pos == 0 || q->key[FQ_AT (q, pos - 1)] <= q->key[FQ_AT (q, pos)], "chain queue: out of order");
+        }
+    }
+  return TRUE;
+}

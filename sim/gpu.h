@@ -24,13 +24,16 @@
  * SMs' loads (a kernel's measured one-wave latency by occupancy, or processor sharing) and by
  * DRAM bandwidth shared among the resident kernels; rates settle once per instant.
  *
- * Cost: a dispatch round is O(SMs) per kernel served; a completion is O(SMs the group spans);
+ * Cost: a dispatch round is O(SMs) per kernel served, and O(SMs freed since) for a kernel placed
+ * again after it took all that fitted it (the head kernel under contention); a completion is
+ * O(SMs the group spans);
  * with contention, settling an instant is O(groups resident on the SMs whose residents changed),
  * and O(resident groups) when the memory rule's slowdown changes.  The dispatcher runs without
  * an event of its own when nothing else is pending at its instant (ts_engine_defer).  A kernel
  * alone on the GPU, heading its level with nothing more of it fitting, passes its steady waves
  * without events ("wave chains" in gpu.c): one event per chain instead of two per wave, with
- * results identical to every wave's; an observer sees every wave, so none runs while one is set. */
+ * results identical to every wave's (a steady chain's waves take turns in a time-sorted ring);
+ * an observer sees every wave, so none runs while one is set. */
 #pragma once
 
 #include "engine.h"
@@ -172,6 +175,13 @@ double ts_gpu_dram_bytes (const TsGpu *gpu);
 /* Counters since creation. */
 guint64 ts_gpu_kernels_completed (const TsGpu *gpu);
 guint64 ts_gpu_blocks_completed (const TsGpu *gpu);
+
+/* Checks the GPU's internal state against a recomputation from scratch, in O(SMs x groups): the
+ * SMs' free resources and loads against their resident groups, every running group's rate
+ * against its SMs' loads now, the SMs that placement skips as full, a wave chain's queue.
+ * Returns FALSE (with a message saying what) if one is wrong.  Call it between instants (no event
+ * pending at the current time); for tests. */
+gboolean ts_gpu_verify (const TsGpu *gpu);
 
 /* Installs an observer (one at most; NULL removes it). */
 void ts_gpu_set_observer (TsGpu *gpu, TsGpuObserverFn fn, gpointer data);

@@ -619,6 +619,69 @@ test_chains (void)
   g_rand_free (rng);
 }
 
+/* The simulated GPU's incremental state (sim/gpu.c) against a recomputation from scratch
+ * (ts_gpu_verify) after every instant of random contended work: per-SM loads kept by delta and
+ * rates settled only where residents changed, the SMs that placement skips because a kernel
+ * placed again took all that fitted it before, a wave chain's queue.  Kernels of 1 to 4 SMs' worth
+ * of blocks and resource mixes make loads and fits change on some SMs at a time. */
+static void
+test_verify_random (void)
+{
+  GRand *rng = g_rand_new_with_seed (1414);
+  guint64 checked = 0;
+  for (guint trial = 0; trial < 40; trial++)
+    {
+      TsProfile *p = tu_profile (g_rand_int_range (rng, 1, 9));
+      p->contention_rule = (TsContentionRule) (trial % 3);
+      p->dram_bandwidth_gbps = 50;
+      p->dispatch = trial % 4 < 2 ? TS_DISPATCH_HEAD_OF_LEVEL : TS_DISPATCH_ANY_FIT;
+      p->timing.block_dispatch = g_rand_boolean (rng) ? 0 : g_rand_int_range (rng, 1, 500);
+      p->timing.host_queue_clear = 1000, p->timing.flag_write = 5000, p->timing.cu_reset = 20000;
+      p->timing.block_check = 1000;
+      static const double demand[] = { 0, 0.25, 0.15, 0.6 };
+      static const double curve[] = { 10000, 11000, 14000, 20000 };
+      TsKernelDesc ks[6];
+      for (guint i = 0; i < 6; i++)
+        {
+          guint t = 64 << g_rand_int_range (rng, 0, 4);
+          ks[i] = tu_kernel (g_rand_int_range (rng, 1, 4 * p->sms * 8), t, 8 << g_rand_int_range (rng, 0, 3),
+                             g_rand_boolean (rng) ? 0 : g_rand_int_range (rng, 1, 20000), g_rand_int_range (rng, 2000, 300000));
+          ks[i].sm_demand = demand[g_rand_int_range (rng, 0, 4)];
+          ks[i].dram_bytes = g_rand_boolean (rng) ? 0 : g_rand_double_range (rng, 0, 2e6);
+          if (g_rand_int_range (rng, 0, 4) == 0)
+            ks[i].occupancy_ns = (double *) curve, ks[i].n_occupancy = 4;
+        }
+      guint n_ops = 200;
+      g_autofree ChainOp *ops = g_new (ChainOp, n_ops);
+      ChainRun run = { ts_engine_new (), NULL, g_string_new (NULL), { FALSE }, { 0 } };
+      run.gpu = ts_gpu_new (run.engine, p);
+      if (trial % 2)
+        ts_gpu_set_observer (run.gpu, chain_nothing, NULL);  /* no chains: every wave */
+      for (guint s = 0; s < 4; s++)
+        run.streams[s] = ts_gpu_stream_new (run.gpu, s / 2);
+      for (guint i = 0; i < n_ops; i++)
+        {
+          guint u = g_rand_int_range (rng, 0, 100);
+          ops[i] = (ChainOp) { &run, u < 85 ? 0 : u < 90 ? 1 : u < 95 ? 2 : 3, g_rand_int_range (rng, 0, 4),
+                               &ks[g_rand_int_range (rng, 0, 6)], i };
+          ts_engine_schedule (run.engine, g_rand_int_range (rng, 0, 5000000), TS_EV_HOST, chain_op, &ops[i], 0);
+        }
+      while (ts_engine_step (run.engine))
+        if (ts_engine_next_time (run.engine) > ts_engine_now (run.engine))
+          {
+            g_assert_true (ts_gpu_verify (run.gpu));
+            checked++;
+          }
+      g_assert_cmpuint (ts_engine_pending (run.engine), ==, 0);
+      ts_gpu_free (run.gpu);
+      ts_engine_free (run.engine);
+      g_string_free (run.log, TRUE);
+      ts_profile_free (p);
+    }
+  g_assert_cmpuint (checked, >, 10000);
+  g_rand_free (rng);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -631,5 +694,6 @@ main (int argc, char **argv)
   g_test_add_func ("/gpu/placement-rules", test_placement_rules);
   g_test_add_func ("/gpu/random-load-greedy-no-eviction", test_random_load);
   g_test_add_func ("/gpu/chains-same-as-every-wave", test_chains);
+  g_test_add_func ("/gpu/incremental-state-as-from-scratch", test_verify_random);
   return g_test_run ();
 }

@@ -253,7 +253,7 @@ collect (const TsScenario *scn, const TsRunResult *res, int task, int cls, TsSta
   TsTime active = task >= 0 ? task_active (res, task) : res->duration;
   double share = energy_share (energy, a.work, work_all, task < 0 && cls < 0);
   /* a task's power is over its lifetime, a total's over the run's whole span (drain included) */
-  TsTime power_time = task >= 0 ? active : (TsTime) (span * TS_NS_PER_S);
+  TsTime power_time = task >= 0 || isnan (span) ? active : (TsTime) (span * TS_NS_PER_S);
   acc_finish (&a, res, task >= 0, active, share, power_time, out);
   out->fairness_jain = fairness (scn, res, -1, task >= 0 ? -1 : cls);
 }

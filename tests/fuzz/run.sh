@@ -64,7 +64,7 @@ deps="glib-2.0 gio-2.0 libconfig json-glib-1.0"
 for t in tests/fuzz/fuzz-*.c; do
   # shellcheck disable=SC2046
   clang -g -O1 -fsanitize=fuzzer,$san -Ifuzz -I. $(pkg-config --cflags $deps) "$t" fuzz/libtiersim.a \
-    $(pkg-config --libs $deps) -lm -o "fuzz/$(basename "${t%.c}")"
+    $(pkg-config --libs $deps) -ldoublefann -lm -o "fuzz/$(basename "${t%.c}")"
 done
 
 # Seeds.  fuzz-loader: the first byte picks the loader (0 scenario, 1 model, 2 profile, 3 sweep,

@@ -22,6 +22,7 @@ ts_scenario_free (TsScenario *scn)
     }
   g_free (scn->tasks);
   g_clear_pointer (&scn->models, g_ptr_array_unref);
+  g_clear_pointer (&scn->model_copies, g_ptr_array_unref);
   ts_profile_free (scn->profile);
   g_strfreev (scn->policies);
   for (guint i = 0; scn->params && i < scn->params->len; i++)
@@ -256,22 +257,23 @@ report_ref_error (TsCfgFile *f, const config_setting_t *s, const char *what, con
   ts_diag_add_error (f->diag, err);
 }
 
-/* Loads (once per name) the model a task refers to. */
+/* Loads the model a task refers to: the first task naming it gets the one listed in
+ * scn->models, every further one its own copy (scn->model_copies), read again from the same file. */
 static TsModel *
 task_model (TsCfgFile *f, TsScenario *scn, GHashTable *by_name, const config_setting_t *task, const char *name)
 {
-  TsModel *m = g_hash_table_lookup (by_name, name);
-  if (m != NULL)
-    return m;
+  gboolean again = g_hash_table_contains (by_name, name);
   g_autoptr (GError) err = NULL;
-  m = ts_model_load (name, f->dir, &err);
+  TsModel *m = ts_model_load (name, f->dir, &err);
   if (m == NULL)
     {
-      report_ref_error (f, config_setting_get_member (task, "model"), "model", name, err);
+      if (!again)  /* reported once */
+        report_ref_error (f, config_setting_get_member (task, "model"), "model", name, err);
       return NULL;
     }
-  g_ptr_array_add (scn->models, m);
-  g_hash_table_insert (by_name, g_strdup (name), m);
+  g_ptr_array_add (again ? scn->model_copies : scn->models, m);
+  if (!again)
+    g_hash_table_insert (by_name, g_strdup (name), m);
   return m;
 }
 
@@ -430,6 +432,12 @@ parse_scenario (TsCfgFile *f, gpointer target)
             || !ts_model_resolve_durations (scn->models->pdata[i], scn->profile, f->dir, &err))
           ts_diag_add_error (f->diag, err);
       }
+  /* the copies are the same files: their errors, if any, are the originals' (reported above) */
+  if (scn->profile != NULL)
+    for (guint i = 0; i < scn->model_copies->len; i++)
+      if (!ts_model_check_fits (scn->model_copies->pdata[i], scn->profile, NULL)
+          || !ts_model_resolve_durations (scn->model_copies->pdata[i], scn->profile, f->dir, NULL))
+        g_assert (f->diag->messages->len > 0);
 }
 
 TsScenario *
@@ -499,6 +507,7 @@ ts_scenario_load_with (const char *name, const TsOverride *overrides, GError **e
   g_autoptr (TsScenario) scn = g_new0 (TsScenario, 1);
   scn->path = g_strdup (path);
   scn->models = g_ptr_array_new_with_free_func ((GDestroyNotify) ts_model_free);
+  scn->model_copies = g_ptr_array_new_with_free_func ((GDestroyNotify) ts_model_free);
   ParseCtx ctx = { scn, (const TsOverride *) prof->data };
   if (!ts_cfg_parse (path, contents, (const TsOverride *) own->data, parse_scenario, &ctx, error)
       || !ts_scenario_check_size (scn, error))

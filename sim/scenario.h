@@ -65,7 +65,9 @@ typedef struct {
   TsTime duration;    /* releases happen in [0, duration) */
   guint64 seed;
   TsProfile *profile;
-  GPtrArray *models;  /* TsModel*, owned */
+  GPtrArray *models;  /* TsModel*, owned: each model file once */
+  GPtrArray *model_copies;  /* TsModel*, owned: a task's own copy of a model another task also
+                             * runs, so that every kernel belongs to one task (traces, timelines) */
   TsTask *tasks;
   guint n_tasks;
   GStrv policies;     /* names, validated against the registry */

@@ -46,7 +46,16 @@ test_good (void)
   g_assert_cmpfloat (s->tasks[1].arrival.rate, ==, 50.0);
   g_assert_cmpint (s->tasks[1].arrival.offset, ==, 2 * TS_NS_PER_MS);
   g_assert_cmpint (s->tasks[1].on_busy, ==, TS_BUSY_QUEUE);   /* the default */
-  g_assert_true (s->tasks[1].model == p->model);              /* loaded once */
+  /* the same model file: listed once, but task 1 runs its own copy, so that each kernel
+   * descriptor belongs to one task (what traces and timelines attribute kernels by) */
+  g_assert_true (s->tasks[1].model != p->model);
+  g_assert_cmpstr (s->tasks[1].model->name, ==, p->model->name);
+  g_assert_cmpint (s->tasks[1].model->solo, ==, p->model->solo);
+  g_assert_cmpuint (s->tasks[1].model->n_kernels, ==, p->model->n_kernels);
+  guint listed = 0;
+  for (guint i = 0; i < s->models->len; i++)
+    listed += s->models->pdata[i] == p->model || s->models->pdata[i] == s->tasks[1].model;
+  g_assert_cmpuint (listed, ==, 1);
 
   const TsArrival *t = &s->tasks[2].arrival;
   g_assert_cmpint (t->kind, ==, TS_ARRIVAL_TRACE);

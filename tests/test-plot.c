@@ -481,6 +481,43 @@ member_str (JsonObject *o, const char *name)
   return json_object_has_member (o, name) ? json_object_get_string_member (o, name) : "";
 }
 
+/* DISB D runs the same five models as RT and as BE clients.  Under streams every client has a
+ * stream of its own, so each stream's kernels must be attributed to one task, and the ten
+ * streams to the ten tasks (before, a BE client's kernels were named after the RT client running
+ * the same model). */
+static void
+test_trace_shared_models (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("tiersim-plot-XXXXXX", NULL), *file = g_build_filename (tmp, "t.json", NULL);
+  g_assert_cmpint (tu_tiersim (NULL, NULL, "run", "-q", "disb-d", "-p", "streams", "--duration", "0.1",
+                               "--trace", file, "--trace-window", "0:0.1", NULL), ==, 0);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_file (parser, file, NULL));
+  JsonArray *ev = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "traceEvents");
+  g_autoptr (GHashTable) task_of = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);  /* tid -> task */
+  g_autoptr (GHashTable) tasks = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < json_array_get_length (ev); i++)
+    {
+      JsonObject *e = json_array_get_object_element (ev, i);
+      if (strcmp (member_str (e, "ph"), "X") != 0 || !json_object_has_member (e, "cat")
+          || strcmp (json_object_get_string_member (e, "cat"), "kernel") != 0)
+        continue;
+      gint64 tid = json_object_get_int_member (e, "tid");
+      const char *task = json_object_get_string_member (json_object_get_object_member (e, "args"), "task");
+      const char *had = g_hash_table_lookup (task_of, &tid);
+      if (had == NULL)
+        {
+          g_hash_table_insert (task_of, g_memdup2 (&tid, sizeof tid), g_strdup (task));
+          g_hash_table_add (tasks, (gpointer) g_hash_table_lookup (task_of, &tid));
+        }
+      else if (strcmp (had, task) != 0)
+        g_error ("track %" G_GINT64_FORMAT " holds kernels of %s and of %s", tid, had, task);
+    }
+  g_assert_cmpuint (g_hash_table_size (task_of), ==, 10);
+  g_assert_cmpuint (g_hash_table_size (tasks), ==, 10);
+  tu_rm_rf (tmp);
+}
+
 /* Chrome trace of demo (a 100 Hz detector beside a closed-loop batch job) under streams and
  * reset.  Under streams an RT job takes about 13 ms, more than its 10 ms period, so its jobs
  * overlap and need a second track; under reset one takes about 2 ms, and the closed-loop batch
@@ -606,6 +643,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/sweep-data", test_sweep_data);
   g_test_add_func ("/plot/replica-sweep-data", test_replica_sweep_data);
   g_test_add_func ("/plot/trace-tracks", test_trace_tracks);
+  g_test_add_func ("/plot/trace-shared-models", test_trace_shared_models);
   if (gnuplot == NULL)
     {
       g_test_message ("gnuplot is not installed: skipping the figures");

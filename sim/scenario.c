@@ -67,6 +67,19 @@ ts_arrival_jitter_span_ns (const TsArrival *a)
   return a->kind == TS_ARRIVAL_PERIODIC ? 2.0 * (double) a->jitter : 0.0;
 }
 
+/* The share of the run a task is expected to be active: its lifetime's part of the duration,
+ * times on / (on + off) for an on/off process (the long-run fraction of time on, by the
+ * renewal-reward theorem). */
+static double
+active_share (const TsTask *t, TsTime duration)
+{
+  const TsLifetime *lt = &t->lifetime;
+  double share = (double) MAX (0, MIN (lt->stop, duration) - lt->start) / (double) duration;
+  if (lt->on_mean > 0)
+    share *= (double) lt->on_mean / (double) (lt->on_mean + lt->off_mean);
+  return share;
+}
+
 double
 ts_scenario_utilisation (const TsScenario *scn, TsTaskClass cls, gboolean lowest_exits)
 {
@@ -79,7 +92,7 @@ ts_scenario_utilisation (const TsScenario *scn, TsTaskClass cls, gboolean lowest
       TsTime solo = t->model->solo;
       for (guint e = 0; lowest_exits && e < t->model->n_exits; e++)
         solo = MIN (solo, ts_model_variant_solo (t->model, e));
-      u += (double) solo / TS_NS_PER_S * ts_arrival_rate (&t->arrival);
+      u += (double) solo / TS_NS_PER_S * ts_arrival_rate (&t->arrival) * active_share (t, scn->duration);
     }
   return u;
 }
@@ -98,7 +111,7 @@ ts_scenario_host_utilisation (const TsScenario *scn, TsTaskClass cls)
       if (t->cls != cls)
         continue;
       TsTime cpu = ts_model_steps_host (m, 0, (int) m->n_exits - 1, h);
-      u += (double) cpu / TS_NS_PER_S * ts_arrival_rate (&t->arrival);
+      u += (double) cpu / TS_NS_PER_S * ts_arrival_rate (&t->arrival) * active_share (t, scn->duration);
     }
   return u / h->cores;
 }

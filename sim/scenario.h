@@ -99,7 +99,9 @@ gboolean ts_scenario_check_size (const TsScenario *scn, GError **error);
 const char *ts_loader_libconfig_version (void);
 
 /* Sum over the tasks of class cls that have a period (periodic, or poisson as 1/rate) of solo
- * duration / period: with lowest_exits, each model at its fastest exit, else in full. */
+ * duration / period, times the share of the run the task is expected to be active (its lifetime
+ * within the duration, times on / (on + off) for an on/off process): with lowest_exits, each
+ * model at its fastest exit, else in full. */
 double ts_scenario_utilisation (const TsScenario *scn, TsTaskClass cls, gboolean lowest_exits);
 
 /* The same for the host (0 without a host group): the full model's CPU time per job, its

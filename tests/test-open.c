@@ -35,6 +35,21 @@ run (const TsScenario *scn, const char *policy)
 
 /* open.cfg (worked out in the file): visit's 10 jobs are released at 100, 110, ..., 190 ms, and
  * only then; stay's 30 jobs take 0.8 ms while visit is there and 0.5 ms before and after. */
+/* tiersim check's utilisation counts a task only for its expected share of the run.  open.cfg:
+ * rt1 is one 0.5 ms kernel at 100 releases/s, 0.05 of the GPU; "stay" runs all 0.3 s, "visit"
+ * [0.1, 0.2) s: 0.05 + 0.05/3.  With visit on 20 ms, off 60 ms on average it is on a quarter of
+ * its lifetime: 0.05 + 0.05/12. */
+static void
+test_utilisation (void)
+{
+  g_autoptr (TsScenario) scn = load ("open.cfg", NULL);
+  g_assert_cmpfloat_with_epsilon (ts_scenario_utilisation (scn, TS_CLASS_RT, FALSE), 0.05 + 0.05 / 3, 1e-12);
+  const TsOverride onoff[] = { { "tasks.visit.lifetime.on_s", "0.02", "test" },
+                               { "tasks.visit.lifetime.off_s", "0.06", "test" }, { NULL } };
+  g_autoptr (TsScenario) flick = load ("open.cfg", onoff);
+  g_assert_cmpfloat_with_epsilon (ts_scenario_utilisation (flick, TS_CLASS_RT, FALSE), 0.05 + 0.05 / 12, 1e-12);
+}
+
 static void
 test_join_leave (void)
 {
@@ -594,6 +609,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/open/join-leave", test_join_leave);
+  g_test_add_func ("/open/utilisation", test_utilisation);
   g_test_add_func ("/open/closed-lifetime", test_closed_lifetime);
   g_test_add_func ("/open/onoff", test_onoff);
   g_test_add_func ("/open/lifetime-errors", test_lifetime_errors);

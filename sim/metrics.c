@@ -84,12 +84,11 @@ ts_variant_sm_ns (const TsModel *m, int e, const TsProfile *p)
 }
 
 /* Per task, its variants' work: [n_exits] is the full model's (exit -1); NULL when the run has
- * no energy to share out. */
+ * no energy to share out (energy NAN). */
 static double **
-work_table (const TsScenario *scn, const TsRunResult *res)
+work_table (const TsScenario *scn, double energy)
 {
-  double joules, span;
-  if (!ts_run_energy (scn, res, &joules, &span))
+  if (isnan (energy))
     return NULL;
   double **w = g_new (double *, scn->n_tasks);
   for (guint t = 0; t < scn->n_tasks; t++)
@@ -233,8 +232,9 @@ collect (const TsScenario *scn, const TsRunResult *res, int task, int cls, TsSta
 {
   Acc a;
   acc_init (&a);
-  double **w = work_table (scn, res), work_all = 0, energy, span;
+  double energy, span, work_all = 0;
   ts_run_energy (scn, res, &energy, &span);
+  double **w = work_table (scn, energy);
   for (guint i = 0; i < res->jobs->len; i++)
     {
       const TsJob *j = res->jobs->pdata[i];
@@ -292,8 +292,9 @@ ts_stats_tasks (const TsScenario *scn, const TsRunResult *res, TsStats *out)
   g_autofree Acc *a = g_new (Acc, scn->n_tasks);
   for (guint t = 0; t < scn->n_tasks; t++)
     acc_init (&a[t]);
-  double **w = work_table (scn, res), work_all = 0, energy, span;
+  double energy, span, work_all = 0;
   ts_run_energy (scn, res, &energy, &span);
+  double **w = work_table (scn, energy);
   for (guint i = 0; i < res->jobs->len; i++)
     {
       const TsJob *j = res->jobs->pdata[i];

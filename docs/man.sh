@@ -14,7 +14,7 @@ export LC_ALL
 # roff-safe text: backslashes as \e, a leading . or ' kept literal, as preformatted lines
 roff() { sed -e 's/\\/\\e/g' -e "s/^\\([.']\\)/\\\\\\&\\1/"; }
 
-# the commands as the global --help lists them (sim/main.c's table), so that a new one is documented
+# the commands as the global --help lists them (sim/cli/main.c's table), so that a new one is documented
 commands=$("$tiersim" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p')
 [ -n "$commands" ] || { echo "man.sh: no commands in '$tiersim --help'" >&2; exit 1; }
 {

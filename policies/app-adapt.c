@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "policies/app.h"
-#include "sim/datadir.h"
+#include "sim/io.h"
 
 TsAgent **
 ts_app_agents_new (const TsScenario *scn)

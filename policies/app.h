@@ -34,7 +34,7 @@
 #pragma once
 
 #include "policies/agent.h"
-#include "policies/policy.h"
+#include "sim/policy.h"
 
 G_BEGIN_DECLS
 

@@ -9,7 +9,7 @@
  * GPU").  Policy-side code: it uses only the backend seam. */
 #pragma once
 
-#include "policies/policy.h"
+#include "sim/policy.h"
 
 G_BEGIN_DECLS
 

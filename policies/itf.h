@@ -55,8 +55,9 @@ double ts_itf_predict (const TsItfModel *m, TsItfPredictor which, const double *
 /* 1 - mean relative error of a predictor over samples. */
 double ts_itf_accuracy (const TsItfModel *m, TsItfPredictor which, const GArray *samples);
 
-/* The model trained on the profile's samples, generated and trained once per profile and seed
- * (n samples); kept for the process's life, for the routers. */
+/* The model trained on the profile's samples (n of them), generated and trained once per profile
+ * and seed; kept for the process's life, for the routers.  p must be a loaded profile: the cache
+ * goes by its digest. */
 const TsItfModel *ts_itf_for_profile (const TsProfile *p, guint n, guint64 seed);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsItfModel, ts_itf_model_free)

@@ -15,7 +15,7 @@
  * across padded launches. */
 #include "config.h"
 
-#include "policies/policy.h"
+#include "sim/policy.h"
 
 /* REEF's device-queue capacity for BE streams. */
 #define BE_WINDOW 2

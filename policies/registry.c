@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "policies/policy.h"
+#include "policies/registry.h"
 
 /* The families, one file each: a NULL-terminated list of classes. */
 extern const TsPolicyClass *const ts_streams_family[];
@@ -52,14 +52,5 @@ ts_policy_lookup (const char *name, GError **error)
     g_set_error (error, TS_ERROR, TS_ERROR_NOT_FOUND, "unknown policy '%s'; did you mean '%s'?", name, best);
   else
     g_set_error (error, TS_ERROR, TS_ERROR_NOT_FOUND, "unknown policy '%s' (see 'tiersim list policies')", name);
-  return NULL;
-}
-
-const TsPolicyParam *
-ts_policy_param (const TsPolicyClass *cls, const char *name)
-{
-  for (const TsPolicyParam *p = cls->params; p != NULL && p->name != NULL; p++)
-    if (g_strcmp0 (p->name, name) == 0)
-      return p;
   return NULL;
 }

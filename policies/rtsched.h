@@ -21,7 +21,7 @@
  * second stream on the low tier, taking SMs the worker leaves idle. */
 #pragma once
 
-#include "policies/policy.h"
+#include "sim/policy.h"
 
 G_BEGIN_DECLS
 

@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "policies/policy.h"
+#include "sim/policy.h"
 
 typedef struct {
   TsRunner *runner;

@@ -2,7 +2,7 @@
  * rest; streams (one level), streams-prio and rt-only (two tiers). */
 #include "config.h"
 
-#include "policies/policy.h"
+#include "sim/policy.h"
 
 typedef struct {
   TsRunner *runner;

@@ -1,7 +1,7 @@
 #include "config.h"
 
-#include "backend.h"
-#include "dla.h"
+#include "sim/backend.h"
+#include "sim/dla.h"
 
 typedef struct {
   TsBackend parent;

@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "gpu.h"
+#include "sim/gpu.h"
 
 G_BEGIN_DECLS
 

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "base.h"
+#include "sim/base.h"
 
 G_DEFINE_QUARK (ts-error-quark, ts_error)
 

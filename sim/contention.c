@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "contention.h"
+#include "sim/contention.h"
 
 double
 ts_contention_curve_at (const double *occ, guint n, double demand, double x)

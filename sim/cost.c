@@ -1,5 +1,5 @@
 /* tiersim — the cost model's arithmetic (see cost.h). */
-#include "cost.h"
+#include "sim/cost.h"
 
 const char *const ts_kind_names[] = { "conv", "gemm", "elementwise", "pool", "reduction", "norm", "other", NULL };
 const char *const ts_precision_names[] = { "fp32", "fp16", NULL };

@@ -9,7 +9,7 @@
  * only that share of the peak (batch-1 layers often have a handful of blocks). */
 #pragma once
 
-#include "base.h"
+#include "sim/base.h"
 
 G_BEGIN_DECLS
 

@@ -3,8 +3,7 @@
 
 #include <math.h>
 
-#include "dla.h"
-#include "durations.h"
+#include "sim/dla.h"
 
 typedef struct {
   const TsKernelDesc *k;

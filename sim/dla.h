@@ -20,7 +20,7 @@
  * Cost: a launch or completion is O(1) plus, when s changes, O(engines). */
 #pragma once
 
-#include "gpu.h"
+#include "sim/gpu.h"
 
 G_BEGIN_DECLS
 

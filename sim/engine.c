@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "engine.h"
+#include "sim/engine.h"
 
 #define SEQ_BITS 56
 

@@ -11,7 +11,7 @@
  * Complexity: schedule O(log n), cancel O(log n), pop O(log n), memory O(pending events). */
 #pragma once
 
-#include "base.h"
+#include "sim/base.h"
 
 G_BEGIN_DECLS
 

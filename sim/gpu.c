@@ -3,8 +3,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "contention.h"
-#include "gpu.h"
+#include "sim/contention.h"
+#include "sim/gpu.h"
 
 #define NONE G_MAXUINT32
 

@@ -36,10 +36,10 @@
  * an observer sees every wave, so none runs while one is set. */
 #pragma once
 
-#include "engine.h"
-#include "host.h"
-#include "model.h"
-#include "profile.h"
+#include "sim/engine.h"
+#include "sim/host.h"
+#include "sim/model.h"
+#include "sim/profile.h"
 
 G_BEGIN_DECLS
 

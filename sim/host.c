@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "host.h"
+#include "sim/host.h"
 
 #define NONE G_MAXUINT32
 

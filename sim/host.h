@@ -10,7 +10,7 @@
  * Cost: queueing and finishing an operation are O(1) (one engine event each operation). */
 #pragma once
 
-#include "engine.h"
+#include "sim/engine.h"
 
 G_BEGIN_DECLS
 

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "metrics.h"
+#include "sim/metrics.h"
 
 TsTime
 ts_percentile (const TsTime *sorted, guint n, double p)

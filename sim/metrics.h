@@ -34,7 +34,7 @@
  *                Per task it is the index of the task's policy run over all its tasks. */
 #pragma once
 
-#include "runner.h"
+#include "sim/runner.h"
 
 G_BEGIN_DECLS
 

@@ -7,8 +7,8 @@
  * Without exits, a job runs every kernel and has the model's accuracy. */
 #pragma once
 
-#include "base.h"
-#include "profile.h"
+#include "sim/base.h"
+#include "sim/profile.h"
 
 G_BEGIN_DECLS
 
@@ -73,9 +73,6 @@ typedef struct {
   TsTime solo;            /* the full model: every chunk plus the deepest exit's head */
 } TsModel;
 
-/* Loads a model by name or path (see datadir.h), relative to ref_dir. */
-TsModel *ts_model_load (const char *name, const char *ref_dir, GError **error);
-
 void ts_model_free (TsModel *model);
 
 /* The full model's kernels in launch order: every chunk's, then (with exits) the deepest exit's
@@ -97,8 +94,8 @@ TsTime ts_model_steps_host (const TsModel *m, guint first_chunk, int e, const Ts
  * resources allow, capped by its measured maximum occupancy where it has one. */
 guint ts_kernel_blocks_per_sm (const TsKernelDesc *k, const TsProfile *p);
 
-/* Checks that every kernel of m fits on an SM of p; errors name the kernel's file:line. */
-gboolean ts_model_check_fits (const TsModel *m, const TsProfile *p, GError **error);
+/* A kernel's work as the cost model reads it, at the model's precision. */
+TsWork ts_kernel_work (const TsKernelDesc *k, TsPrecision precision);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsModel, ts_model_free)
 

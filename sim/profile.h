@@ -28,8 +28,8 @@
  *     accelerators beside the GPU. */
 #pragma once
 
-#include "cost.h"
-#include "base.h"
+#include "sim/cost.h"
+#include "sim/base.h"
 
 G_BEGIN_DECLS
 
@@ -146,6 +146,8 @@ typedef struct {
   char *name;
   char *description;
   char *path;            /* file it was loaded from */
+  char *digest;          /* SHA-256 of its text (ts_profile_to_text) when loaded: equal digests,
+                          * equal contents, whatever the path or overrides; NULL if not loaded */
   char *source;          /* "datasheet" or "measured" */
   char *date;
   char *tool_version;
@@ -179,20 +181,6 @@ typedef struct {
 /* The DRAM bandwidth the memory-contention rule shares out, in bytes per ns (= GB/s): the
  * measured sustained bandwidth where calibrate gave one, else the datasheet's; 0 if neither. */
 double ts_profile_dram_bandwidth (const TsProfile *profile);
-
-/* Loads a profile by name or path (see datadir.h), relative to ref_dir. */
-TsProfile *ts_profile_load (const char *name, const char *ref_dir, GError **error);
-
-/* The same with overrides applied to the file before it is read (see TsOverride). */
-TsProfile *ts_profile_load_with (const char *name, const char *ref_dir, const TsOverride *overrides,
-                                 GError **error);
-
-/* The profile as libconfig text that ts_profile_load reads back to the same values (times are
- * written in microseconds with three decimals, i.e. exact to the nanosecond). */
-char *ts_profile_to_text (const TsProfile *profile);
-
-/* Writes ts_profile_to_text() to path atomically: a reader sees the old file or the whole new one. */
-gboolean ts_profile_write (const TsProfile *profile, const char *path, GError **error);
 
 void ts_profile_free (TsProfile *profile);
 

@@ -2,7 +2,7 @@
 
 #include <math.h>
 
-#include "rng.h"
+#include "sim/rng.h"
 
 static guint64
 splitmix64 (guint64 *x)

@@ -2,9 +2,9 @@
 
 #include <string.h>
 
-#include "policies/policy.h"
-#include "runner.h"
-#include "workload.h"
+#include "sim/policy.h"
+#include "sim/runner.h"
+#include "sim/workload.h"
 
 typedef struct {
   TsRunner *runner;
@@ -326,4 +326,13 @@ run_on (const TsScenario *scn, const TsPolicyClass *policy, TsBackend *be, gpoin
   ts_backend_counters (be, &res->kernels, &res->events);
   res->wall_s = (g_get_monotonic_time () - wall0) / 1e6;
   return g_steal_pointer (&res);
+}
+
+const TsPolicyParam *
+ts_policy_param (const TsPolicyClass *cls, const char *name)
+{
+  for (const TsPolicyParam *p = cls->params; p != NULL && p->name != NULL; p++)
+    if (g_strcmp0 (p->name, name) == 0)
+      return p;
+  return NULL;
 }

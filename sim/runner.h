@@ -9,8 +9,8 @@
  * has finished, so that every job has a response time. */
 #pragma once
 
-#include "backend.h"
-#include "scenario.h"
+#include "sim/backend.h"
+#include "sim/scenario.h"
 
 G_BEGIN_DECLS
 

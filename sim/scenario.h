@@ -1,8 +1,8 @@
 /* tiersim — scenario: tasks, their arrival processes, the profile and the policies to compare. */
 #pragma once
 
-#include "model.h"
-#include "profile.h"
+#include "sim/model.h"
+#include "sim/profile.h"
 
 G_BEGIN_DECLS
 
@@ -74,14 +74,6 @@ typedef struct {
   GArray *params;     /* TsParamValue, validated against the policies' declarations */
 } TsScenario;
 
-/* Loads and validates a scenario from a path, a shipped scenario's name, or (name == NULL) the
- * embedded default.  Every problem is reported as "file:line: message", one per line. */
-TsScenario *ts_scenario_load (const char *name, GError **error);
-
-/* The same with overrides (NULL-path terminated, see TsOverride): paths starting with
- * "profile." apply to the profile file (without that prefix), the others to the scenario file. */
-TsScenario *ts_scenario_load_with (const char *name, const TsOverride *overrides, GError **error);
-
 void ts_scenario_free (TsScenario *scn);
 
 /* The most requests one run may release (each job is kept until the end: about 100 bytes). */
@@ -89,14 +81,6 @@ void ts_scenario_free (TsScenario *scn);
 /* The most GPU work (solo ns, summed over requests) one run may release: about 116 days. */
 #define TS_MAX_WORK_NS 1e16
 
-/* Checks that the scenario releases at most TS_MAX_RELEASES requests and TS_MAX_WORK_NS of solo
- * GPU work in its duration (expected counts for Poisson tasks; closed loops at most one request
- * per solo time).  Loading checks it; call it
- * again after changing the duration. */
-gboolean ts_scenario_check_size (const TsScenario *scn, GError **error);
-
-/* Version of the libconfig the loaders were built with ("1.5.0"). */
-const char *ts_loader_libconfig_version (void);
 
 /* Sum over the tasks of class cls that have a period (periodic, or poisson as 1/rate) of solo
  * duration / period, times the share of the run the task is expected to be active (its lifetime
@@ -112,6 +96,9 @@ double ts_scenario_host_utilisation (const TsScenario *scn, TsTaskClass cls);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsScenario, ts_scenario_free)
 
 /* ---- arrivals ---- */
+
+/* The arrival kinds' names, as scenario files write them, by TsArrivalKind; NULL-terminated. */
+extern const char *const ts_arrival_names[];
 
 /* The arrival kind's name, as scenario files write it. */
 const char *ts_arrival_name (TsArrivalKind kind);

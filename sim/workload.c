@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "workload.h"
+#include "sim/workload.h"
 
 void
 ts_release_gen_init (TsReleaseGen *gen, const TsArrival *arrival, guint64 seed, guint64 stream)

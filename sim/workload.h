@@ -7,8 +7,8 @@
  * stream, so a task's release times do not depend on other tasks or on the policy. */
 #pragma once
 
-#include "rng.h"
-#include "scenario.h"
+#include "sim/rng.h"
+#include "sim/scenario.h"
 
 G_BEGIN_DECLS
 

@@ -9,7 +9,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-#include "sim/report.h"
+#include "sim/out/report.h"
 #include "tests/testutil.h"
 
 typedef struct {

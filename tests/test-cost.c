@@ -7,9 +7,10 @@
 
 #include <glib/gstdio.h>
 
-#include "sim/durations.h"
+#include "sim/load/durations.h"
 #include "sim/scenario.h"
 #include "tests/testutil.h"
+#include "sim/load/load.h"
 
 /* cost-a: 1000 FLOP/ns fp32, 2000 fp16, 100 B/ns, 2000 ns fixed, convolutions at 0.5. */
 static TsCostModel

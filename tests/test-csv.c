@@ -4,8 +4,9 @@
 
 #include <string.h>
 
-#include "sim/csv.h"
+#include "sim/out/csv.h"
 #include "tests/testutil.h"
+#include "sim/io.h"
 
 static void
 test_round_trip (void)
@@ -16,7 +17,7 @@ test_round_trip (void)
   for (guint r = 0; r < 3; r++)
     {
       for (guint i = 0; rec[i]; i++)
-        i ? ts_csv_append_next (s, rec[i]) : ts_csv_append (s, rec[i]);
+        i ? ts_csv_append_next (s, rec[i]) : ts_quote_csv (s, rec[i]);
       g_string_append_c (s, '\n');
     }
   g_autoptr (GError) error = NULL;

@@ -12,8 +12,9 @@
 #include "policies/hetero.h"
 #include "real_backend/realtime.h"
 #include "sim/dla.h"
-#include "sim/durations.h"
+#include "sim/load/durations.h"
 #include "tests/testutil.h"
+#include "sim/load/load.h"
 
 static TsProfile *
 load_profile (const char *rel)

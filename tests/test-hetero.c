@@ -7,6 +7,8 @@
 #include "policies/hetero.h"
 #include "sim/metrics.h"
 #include "tests/testutil.h"
+#include "sim/load/load.h"
+#include "policies/registry.h"
 
 static TsScenario *
 load (const char *rel)

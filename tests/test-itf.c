@@ -7,6 +7,7 @@
 
 #include "policies/itf.h"
 #include "tests/testutil.h"
+#include "sim/load/load.h"
 
 static guint
 n_samples (void)

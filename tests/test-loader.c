@@ -10,9 +10,10 @@
 
 #include <glib/gstdio.h>
 
-#include "sim/datadir.h"
+#include "sim/load/datadir.h"
 #include "sim/scenario.h"
 #include "tests/testutil.h"
+#include "sim/load/load.h"
 
 static void
 test_good (void)

@@ -4,7 +4,7 @@
 #include <math.h>
 
 #include "sim/metrics.h"
-#include "sim/report.h"
+#include "sim/out/report.h"
 #include "sim/scenario.h"
 
 /* Nearest rank: the ceil(p/100 * n)-th smallest value. */

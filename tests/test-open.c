@@ -8,11 +8,12 @@
 
 #include "calib/nvml.h"
 #include "policies/app.h"
-#include "policies/policy.h"
+#include "policies/registry.h"
 #include "sim/metrics.h"
-#include "sim/report.h"
+#include "sim/out/report.h"
 #include "sim/workload.h"
 #include "tests/testutil.h"
+#include "sim/load/load.h"
 
 static TsScenario *
 load (const char *rel, const TsOverride *ov)

@@ -11,8 +11,9 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-#include "sim/plot.h"
+#include "sim/out/plot.h"
 #include "tests/testutil.h"
+#include "sim/io.h"
 
 static gboolean have_gnuplot;
 
@@ -54,7 +55,7 @@ test_quote (void)
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *q = ts_plot_quote (cases[i][0]);
+      g_autofree char *q = ts_quote_gnuplot (cases[i][0]);
       g_assert_cmpstr (q, ==, cases[i][1]);
     }
 }

@@ -37,9 +37,10 @@
 
 #include <glib/gstdio.h>
 
-#include "policies/policy.h"
+#include "policies/registry.h"
 #include "sim/metrics.h"
 #include "tests/testutil.h"
+#include "sim/load/load.h"
 
 static void
 expect_in (const char *file, const char *policy, double rt_ms, gboolean rt_missed, double be_ms,

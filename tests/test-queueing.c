@@ -3,8 +3,9 @@
 
 #include <math.h>
 
-#include "policies/policy.h"
+#include "policies/registry.h"
 #include "tests/testutil.h"
+#include "sim/load/load.h"
 
 /* md1.cfg: Poisson arrivals at λ to a client whose requests are one single-wave kernel of
  * D = 1 ms on test4 (no launch latency), under seq: a FIFO single server with deterministic

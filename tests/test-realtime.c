@@ -8,10 +8,11 @@
  * stream's launches that have not started exit at once with no block run; started ones finish. */
 #include "config.h"
 
-#include "policies/policy.h"
+#include "policies/registry.h"
 #include "real_backend/realtime.h"
 #include "sim/metrics.h"
 #include "tests/testutil.h"
+#include "sim/load/load.h"
 
 #define TICK 1000        /* ns per clock reading */
 #define LAT 10000        /* ns from submission to start */

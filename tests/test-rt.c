@@ -8,6 +8,8 @@
 #include "policies/rtsched.h"
 #include "sim/metrics.h"
 #include "tests/testutil.h"
+#include "sim/load/load.h"
+#include "policies/registry.h"
 
 /* Records, for the worker stream (stream 0: the runtime creates it first), which model chunk
  * each block group belongs to, in order of start. */

@@ -13,7 +13,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-#include "sim/sweep.h"
+#include "sim/sweep/sweep.h"
 #include "tests/testutil.h"
 
 static const char *

@@ -4,9 +4,10 @@
 
 #include <math.h>
 
-#include "policies/policy.h"
-#include "sim/validate.h"
+#include "policies/registry.h"
+#include "sim/out/validate.h"
 #include "tests/testutil.h"
+#include "sim/load/load.h"
 
 static void
 test_diff (void)

@@ -4,9 +4,10 @@
 #include <math.h>
 #include <string.h>
 
-#include "policies/policy.h"
+#include "policies/registry.h"
 #include "sim/workload.h"
 #include "tests/testutil.h"
+#include "sim/load/load.h"
 
 static void
 test_periodic_exact (void)

@@ -790,7 +790,7 @@ def write_task(out, task):
     demand_header(out)
     out.write("# dram_bytes per kernel: its layer's input + output activations + weights, fp32 (Pantheon ran fp32);\n")
     out.write("#   flops: 2 x MACs for convolutions and linear layers, one per pooled element; kind: the cost model's.\n")
-    out.write("#   With them a profile's cost model scales dur_us to another GPU (measured_on, sim/durations.h).\n")
+    out.write("#   With them a profile's cost model scales dur_us to another GPU (measured_on, sim/load/durations.h).\n")
     out.write(f'name = "{t["task"]}";\n')
     out.write(f'description = "Pantheon {t["task"]}: {t["backbone"]} {t["input_shape"]}, {len(lat)} chunks, {len(exits)} exits (Xavier NX)";\n')
     out.write('source = "Pantheon model repository (commit 63aa7d35), Jetson Xavier NX";\n')

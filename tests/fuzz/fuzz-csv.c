@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "sim/csv.h"
+#include "sim/out/csv.h"
 
 /* Writes records (NULL-terminated arrays of fields) as CSV. */
 static GString *

@@ -12,7 +12,8 @@
 
 #include "sim/model.h"
 #include "sim/scenario.h"
-#include "sim/sweep.h"
+#include "sim/sweep/sweep.h"
+#include "sim/load/load.h"
 
 /* Inputs that name devices or system files would read outside the input; @include is allowed
  * only in the include case, where the one file there is to include is inc.cfg. */

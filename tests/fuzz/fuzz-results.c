@@ -17,8 +17,8 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-#include "sim/plot.h"
-#include "sim/sweep.h"
+#include "sim/out/plot.h"
+#include "sim/sweep/sweep.h"
 
 /* Removes what dir holds, two levels deep (the folders the cases make), leaving dir. */
 static void

@@ -2,7 +2,7 @@
 # Fuzzes every parser of outside text with libFuzzer, AddressSanitizer and UBSan, one target per
 # tests/fuzz/fuzz-*.c:
 #   fuzz-loader   scenario, model, profile and sweep files, and @include;
-#   fuzz-csv      the CSV reader and writer (sim/csv);
+#   fuzz-csv      the CSV reader and writer (sim/out/csv);
 #   fuzz-results  what plot and merge read back from results folders (CSV, manifest.json).
 #   tests/fuzz/run.sh [--check] [SECONDS [JOBS]]
 # runs each target for SECONDS (default 300) in JOBS processes (default 1; more: libFuzzer's

@@ -220,10 +220,10 @@ launch (AppPolicy *P, App *a, TsJob *job)
   const TsExit *x = &m->exits[e];
   guint n = m->chunk_first[x->after_chunk + 1];
   for (guint i = 0; i < n; i++)
-    ts_backend_launch (P->be, s, &m->kernels[i], NULL, NULL, 0);
+    ts_backend_launch (P->be, s, &(TsLaunch) { .kernel = &m->kernels[i] });
   for (guint i = 0; i < x->n_kernels; i++)
-    ts_backend_launch (P->be, s, &x->kernels[i], i + 1 == x->n_kernels ? kernel_done : NULL, P,
-                       GPOINTER_TO_SIZE (job));
+    ts_backend_launch (P->be, s, &(TsLaunch) { .kernel = &x->kernels[i], .done = i + 1 == x->n_kernels ? kernel_done : NULL,
+                                                .data = P, .tag = GPOINTER_TO_SIZE (job) });
 }
 
 /* The app's request in flight has finished: what it observed of it goes into the epoch. */

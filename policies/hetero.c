@@ -42,14 +42,14 @@ exec_segment (gpointer data, guint64 arg)
   for (guint i = x->next; i < end; i++)
     {
       const TsKernelDesc *k = ts_model_full_kernel (x->m, i);
-      TsKernelDoneFn fn = i + 1 == end ? exec_segment_done : NULL;
+      TsLaunch l = { .kernel = k, .done = i + 1 == end ? exec_segment_done : NULL, .data = x };
       if (p == TS_PROC_GPU)
-        ts_backend_launch (x->be, x->stream, k, fn, x, 0);
+        ts_backend_launch (x->be, x->stream, &l);
       else
         {
           g_autoptr (GError) error = NULL;
           /* ts_hetero_exec checked the engine, and the layer's kind is supported */
-          if (!ts_backend_launch_dla (x->be, p - 1, k, fn, x, 0, &error))
+          if (!ts_backend_launch_dla (x->be, p - 1, &l, &error))
             g_error ("%s", error->message);
         }
     }

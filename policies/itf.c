@@ -10,6 +10,7 @@
 #include "policies/itf.h"
 #include "sim/dla.h"
 #include "sim/rng.h"
+#include "sim/backend-sim.h"
 
 #define MAX_LAYERS 6
 #define MLP_HIDDEN 10
@@ -66,9 +67,10 @@ typedef struct {
 static void
 launch_on (TsBackend *be, guint proc, guint stream, const TsKernelDesc *k, TsKernelDoneFn fn, gpointer data)
 {
+  TsLaunch l = { .kernel = k, .done = fn, .data = data };
   if (proc == TS_PROC_GPU)
-    ts_backend_launch (be, stream, k, fn, data, 0);
-  else if (!ts_backend_launch_dla (be, proc - 1, k, fn, data, 0, NULL))
+    ts_backend_launch (be, stream, &l);
+  else if (!ts_backend_launch_dla (be, proc - 1, &l, NULL))
     g_assert_not_reached ();  /* the generator draws only supported kinds on existing engines */
 }
 

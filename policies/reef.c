@@ -122,7 +122,8 @@ be_launch (BeClient *c)
     {
       const TsKernelDesc *k = ts_model_full_kernel (c->model, i);
       guint32 blocks = i == c->pos_kernel ? k->blocks - c->pos_block : k->blocks;
-      ts_backend_launch_blocks (p->be, c->stream, k, blocks, i + 1 == n ? be_done : NULL, c, i);
+      ts_backend_launch (p->be, c->stream, &(TsLaunch) { .kernel = k, .blocks = blocks,
+                                                      .done = i + 1 == n ? be_done : NULL, .data = c, .tag = i });
     }
   c->submitted = n - c->pos_kernel;
   c->on_gpu = TRUE;
@@ -283,16 +284,14 @@ rt_launch (Preempt *p)
   for (guint i = 0; i < n; i++)
     {
       const TsKernelDesc *k = ts_model_full_kernel (m, i);
-      TsKernelDoneFn fn = i + 1 == n ? rt_done : NULL;
+      TsLaunch l = { .kernel = k, .done = i + 1 == n ? rt_done : NULL, .data = p, .tag = GPOINTER_TO_SIZE (job) };
       const TsKernelDesc *pad;
       guint32 n_pad;
       guint64 pad_tag;
       BeClient *c = p->cfg.padding ? choose_pad (p, k, &pad, &n_pad, &pad_tag) : NULL;
       if (c != NULL)
-        ts_backend_launch_padded (p->be, p->rt_stream, k, fn, p, GPOINTER_TO_SIZE (job), pad, n_pad,
-                                  pad_done, c, pad_tag);
-      else
-        ts_backend_launch (p->be, p->rt_stream, k, fn, p, GPOINTER_TO_SIZE (job));
+        l.pad = pad, l.pad_blocks = n_pad, l.pad_done = pad_done, l.pad_data = c, l.pad_tag = pad_tag;
+      ts_backend_launch (p->be, p->rt_stream, &l);
     }
 }
 

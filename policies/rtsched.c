@@ -162,7 +162,7 @@ launch_step (Rt *rt, RtJob *j, guint stream)
   j->pending++;
   guint64 tag = step_tag (j, head);
   for (guint i = 0; i < n; i++)
-    ts_backend_launch (rt->be, stream, &ks[i], i + 1 == n ? step_done : NULL, rt, tag);
+    ts_backend_launch (rt->be, stream, &(TsLaunch) { .kernel = &ks[i], .done = i + 1 == n ? step_done : NULL, .data = rt, .tag = tag });
 }
 
 /* Removes j from the ready set; the caller owns it then. */

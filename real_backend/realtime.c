@@ -213,31 +213,19 @@ enqueue (RtBackend *b, guint stream, Launch *l)
 }
 
 static void
-rt_launch (TsBackend *be, guint stream, const TsKernelDesc *k, guint32 n_blocks, TsKernelDoneFn fn,
-           gpointer data, guint64 tag)
+rt_launch (TsBackend *be, guint stream, const TsLaunch *launch)
 {
   Launch *l = g_new0 (Launch, 1);
-  l->l.main = plan (RT (be), k);
-  l->l.n_main = n_blocks;
-  l->fn = fn, l->data = data, l->tag = tag;
-  enqueue (RT (be), stream, l);
-}
-
-static void
-rt_launch_padded (TsBackend *be, guint stream, const TsKernelDesc *k, TsKernelDoneFn fn, gpointer data,
-                  guint64 tag, const TsKernelDesc *pad, guint32 n_pad, TsPadDoneFn pad_fn,
-                  gpointer pad_data, guint64 pad_tag)
-{
-  Launch *l = g_new0 (Launch, 1);
-  l->l.main = plan (RT (be), k);
-  l->l.n_main = k->blocks;
-  if (n_pad > 0)
+  l->l.main = plan (RT (be), launch->kernel);
+  l->l.n_main = ts_launch_blocks (launch);
+  if (launch->pad != NULL && launch->pad_blocks > 0)
     {
-      l->l.pad = plan (RT (be), pad);
-      l->l.n_pad = n_pad;
+      l->l.pad = plan (RT (be), launch->pad);
+      l->l.n_pad = launch->pad_blocks;
     }
-  l->fn = fn, l->data = data, l->tag = tag;
-  l->pad_fn = pad_fn, l->pad_data = pad_data, l->pad_tag = pad_tag;
+  l->fn = launch->done, l->data = launch->data, l->tag = launch->tag;
+  if (launch->pad != NULL)
+    l->pad_fn = launch->pad_done, l->pad_data = launch->pad_data, l->pad_tag = launch->pad_tag;
   enqueue (RT (be), stream, l);
 }
 
@@ -335,7 +323,7 @@ rt_free (TsBackend *be)
 
 static const TsBackendOps rt_ops = {
   .name = "real-time", .now = rt_now, .levels = rt_levels, .stream_new = rt_stream_new,
-  .stream_set_window = rt_stream_set_window, .launch = rt_launch, .launch_padded = rt_launch_padded,
+  .stream_set_window = rt_stream_set_window, .launch = rt_launch,
   .reset = rt_reset, .drain = rt_drain, .sms = rt_sms, .kernel_shape = rt_kernel_shape,
   .timer_set = rt_timer_set, .timer_cancel = rt_timer_cancel, .run = rt_run, .counters = rt_counters,
   .free = rt_free,

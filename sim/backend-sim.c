@@ -1,7 +1,6 @@
 #include "config.h"
 
-#include "sim/backend.h"
-#include "sim/dla.h"
+#include "sim/backend-sim.h"
 
 typedef struct {
   TsBackend parent;
@@ -45,18 +44,9 @@ sim_stream_set_window (TsBackend *be, guint stream, guint window)
 }
 
 static void
-sim_launch (TsBackend *be, guint stream, const TsKernelDesc *k, guint32 n_blocks,
-            TsKernelDoneFn fn, gpointer data, guint64 tag)
+sim_launch (TsBackend *be, guint stream, const TsLaunch *l)
 {
-  ts_gpu_launch_blocks (SIM (be)->gpu, stream, k, n_blocks, fn, data, tag);
-}
-
-static void
-sim_launch_padded (TsBackend *be, guint stream, const TsKernelDesc *k, TsKernelDoneFn fn, gpointer data,
-                   guint64 tag, const TsKernelDesc *pad, guint32 n_pad, TsPadDoneFn pad_fn,
-                   gpointer pad_data, guint64 pad_tag)
-{
-  ts_gpu_launch_padded (SIM (be)->gpu, stream, k, fn, data, tag, pad, n_pad, pad_fn, pad_data, pad_tag);
+  ts_gpu_submit (SIM (be)->gpu, stream, l);
 }
 
 static guint
@@ -118,9 +108,9 @@ sim_dla (TsBackend *be)
 }
 
 static void
-sim_launch_dla (TsBackend *be, guint dla, const TsKernelDesc *k, TsKernelDoneFn fn, gpointer data, guint64 tag)
+sim_launch_dla (TsBackend *be, guint dla, const TsLaunch *l)
 {
-  ts_dla_launch (SIM (be)->dla, dla, k, fn, data, tag);
+  ts_dla_launch (SIM (be)->dla, dla, l->kernel, l->done, l->data, l->tag);
 }
 
 static void
@@ -135,7 +125,7 @@ sim_free (TsBackend *be)
 
 static const TsBackendOps sim_ops = {
   .name = "sim", .now = sim_now, .levels = sim_levels, .stream_new = sim_stream_new,
-  .stream_set_window = sim_stream_set_window, .launch = sim_launch, .launch_padded = sim_launch_padded,
+  .stream_set_window = sim_stream_set_window, .launch = sim_launch,
   .reset = sim_reset, .drain = sim_drain, .sms = sim_sms, .kernel_shape = sim_kernel_shape,
   .timer_set = sim_timer_set, .timer_cancel = sim_timer_cancel,
   .run = sim_run, .counters = sim_counters, .usage = sim_usage, .free = sim_free,

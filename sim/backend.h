@@ -2,17 +2,66 @@
  *
  * A policy never knows which backend runs it.  It creates streams on priority levels, launches
  * kernels on them (learning of their completion through a callback), reads the clock and sets
- * timers.  The simulated backend implements this on the event engine in virtual time; a real
- * backend implements it on CUDA streams in wall-clock time. */
+ * timers.  The simulated backend implements this on the event engine in virtual time
+ * (sim/backend-sim.h); a real backend implements it on CUDA streams in wall-clock time.  This
+ * header owns every type the seam uses and includes nothing of the simulated GPU. */
 #pragma once
 
 #include <string.h>
 
-#include "sim/gpu.h"
+#include "sim/model.h"
 
 G_BEGIN_DECLS
 
 typedef struct _TsBackend TsBackend;
+
+/* Called when a launched kernel has completed (plus the profile's sync wake-up).  Not called for
+ * a kernel whose blocks did not all run (reset, drained). */
+typedef void (*TsKernelDoneFn) (gpointer data, guint64 tag);
+
+/* Called when a pad completes, with the number of its blocks that ran (a pad that could not end
+ * in time runs fewer than asked). */
+typedef void (*TsPadDoneFn) (gpointer data, guint64 tag, guint32 blocks_done);
+
+/* The outcome of one preemption, as its completion callback sees it. */
+typedef struct {
+  TsTime requested;            /* the reset/drain call */
+  TsTime done;                 /* none of the stream's blocks runs any more */
+  guint host_dropped;          /* kernels removed from the host queue, never launched */
+  guint device_dropped;        /* launched kernels that did not complete */
+  gboolean have_unfinished;    /* whether some launched kernel did not complete: */
+  guint64 unfinished_tag;      /*   the first one's tag, */
+  guint32 unfinished_done;     /*   and how many of its blocks ran to completion */
+  guint64 aborted_blocks;      /* reset: running blocks killed */
+  TsTime aborted_block_ns;     /* reset: their summed elapsed time (placement to kill) */
+  double wasted_gpu_ns;        /* reset: the same weighted by each block's share of the GPU,
+                                * 1 / (SMs x blocks-per-SM): GPU-time lost */
+} TsPreemptResult;
+
+typedef void (*TsPreemptDoneFn) (gpointer data, const TsPreemptResult *result);
+
+/* One launch on a stream: a kernel, all of its blocks or only its last `blocks` (a kernel resumed
+ * after some of its blocks ran; blocks keep the duration they have in the whole kernel), and what
+ * to call when it completes.  With a pad (REEF's dynamic kernel padding) the launch is fused with
+ * pad_blocks blocks of kernel `pad`, which may be placed only on SMs where the kernel placed no
+ * block, only once the kernel is fully dispatched, and only if they end by its last block; the
+ * launch completes when both parts have, and done(data, tag) and pad_done(pad_data, pad_tag,
+ * blocks that ran) then run.  A new launch option is a new field here (zero: as before). */
+typedef struct {
+  const TsKernelDesc *kernel;
+  guint32 blocks;               /* 0: all of kernel's blocks; else 1..kernel->blocks, its last ones */
+  TsKernelDoneFn done;          /* may be NULL */
+  gpointer data;
+  guint64 tag;
+  const TsKernelDesc *pad;      /* NULL: no pad */
+  guint32 pad_blocks;
+  TsPadDoneFn pad_done;         /* may be NULL */
+  gpointer pad_data;
+  guint64 pad_tag;
+} TsLaunch;
+
+/* The blocks launch l runs of its kernel. */
+static inline guint32 ts_launch_blocks (const TsLaunch *l) { return l->blocks ? l->blocks : l->kernel->blocks; }
 
 typedef void (*TsTimerFn) (gpointer data, guint64 arg);
 
@@ -29,12 +78,7 @@ typedef struct {
   guint (*levels) (TsBackend *be);
   guint (*stream_new) (TsBackend *be, guint level);
   void (*stream_set_window) (TsBackend *be, guint stream, guint window);
-  void (*launch) (TsBackend *be, guint stream, const TsKernelDesc *k, guint32 n_blocks,
-                  TsKernelDoneFn fn, gpointer data, guint64 tag);
-  void (*launch_padded) (TsBackend *be, guint stream, const TsKernelDesc *k,
-                         TsKernelDoneFn fn, gpointer data, guint64 tag,
-                         const TsKernelDesc *pad, guint32 n_pad,
-                         TsPadDoneFn pad_fn, gpointer pad_data, guint64 pad_tag);
+  void (*launch) (TsBackend *be, guint stream, const TsLaunch *l);
   guint (*reset) (TsBackend *be, guint stream, TsPreemptDoneFn fn, gpointer data);
   guint (*drain) (TsBackend *be, guint stream, TsPreemptDoneFn fn, gpointer data);
   guint (*sms) (TsBackend *be);
@@ -51,8 +95,7 @@ typedef struct {
   void (*free) (TsBackend *be);
   /* Accelerators beside the GPU (sim/dla.h); NULL in a backend without them. */
   const TsDlaModel *(*dla) (TsBackend *be);
-  void (*launch_dla) (TsBackend *be, guint dla, const TsKernelDesc *k, TsKernelDoneFn fn, gpointer data,
-                      guint64 tag);
+  void (*launch_dla) (TsBackend *be, guint dla, const TsLaunch *l);
 } TsBackendOps;
 
 struct _TsBackend {
@@ -76,34 +119,15 @@ ts_backend_stream_set_window (TsBackend *be, guint stream, guint window)
   be->ops->stream_set_window (be, stream, window);
 }
 
-/* Launches kernel k on stream (after the stream's earlier kernels); fn(data, tag) runs when it
- * completes.  fn may be NULL. */
+/* Launches l on stream, after the stream's earlier launches (see TsLaunch), e.g.
+ *   ts_backend_launch (be, stream, &(TsLaunch) { .kernel = k, .done = fn, .data = self, .tag = t }); */
 static inline void
-ts_backend_launch (TsBackend *be, guint stream, const TsKernelDesc *k,
-                   TsKernelDoneFn fn, gpointer data, guint64 tag)
+ts_backend_launch (TsBackend *be, guint stream, const TsLaunch *l)
 {
-  be->ops->launch (be, stream, k, k->blocks, fn, data, tag);
+  be->ops->launch (be, stream, l);
 }
 
-/* Launches only the last n_blocks of k: a kernel resumed after some of its blocks ran. */
-static inline void
-ts_backend_launch_blocks (TsBackend *be, guint stream, const TsKernelDesc *k, guint32 n_blocks,
-                          TsKernelDoneFn fn, gpointer data, guint64 tag)
-{
-  be->ops->launch (be, stream, k, n_blocks, fn, data, tag);
-}
-
-/* A fused launch of k padded with n_pad blocks of kernel pad (see ts_gpu_launch_padded). */
-static inline void
-ts_backend_launch_padded (TsBackend *be, guint stream, const TsKernelDesc *k,
-                          TsKernelDoneFn fn, gpointer data, guint64 tag,
-                          const TsKernelDesc *pad, guint32 n_pad,
-                          TsPadDoneFn pad_fn, gpointer pad_data, guint64 pad_tag)
-{
-  be->ops->launch_padded (be, stream, k, fn, data, tag, pad, n_pad, pad_fn, pad_data, pad_tag);
-}
-
-/* Preempts a stream by reset (kill) or by drain (flag), as ts_gpu_reset / ts_gpu_drain say;
+/* Preempts a stream by reset (kill) or by drain (flag), as ts_gpu_reset / ts_gpu_drain (sim/gpu.h) say;
  * returns the host-queue kernels dropped; fn runs when none of the stream's blocks runs. */
 static inline guint
 ts_backend_reset (TsBackend *be, guint stream, TsPreemptDoneFn fn, gpointer data)
@@ -159,12 +183,14 @@ ts_backend_dlas (TsBackend *be)
   return d != NULL ? d->count : 0;
 }
 
-/* Appends layer k (of a kind the engines support) to DLA engine `dla`'s FIFO; fn(data, tag) runs
- * when it completes.  A backend without that engine refuses: FALSE, with an error saying so. */
+/* Appends l's layer (of a kind the engines support; a whole layer, without a pad) to DLA engine
+ * `dla`'s FIFO; l->done(l->data, l->tag) runs when it completes.  A backend without that engine
+ * refuses: FALSE, with an error saying so. */
 static inline gboolean
-ts_backend_launch_dla (TsBackend *be, guint dla, const TsKernelDesc *k, TsKernelDoneFn fn, gpointer data,
-                       guint64 tag, GError **error)
+ts_backend_launch_dla (TsBackend *be, guint dla, const TsLaunch *l, GError **error)
 {
+  const TsKernelDesc *k = l->kernel;
+  g_return_val_if_fail (l->blocks == 0 && l->pad == NULL, FALSE);
   const TsDlaModel *d = ts_backend_dla (be);
   if (d == NULL || dla >= d->count || be->ops->launch_dla == NULL)
     {
@@ -179,7 +205,7 @@ ts_backend_launch_dla (TsBackend *be, guint dla, const TsKernelDesc *k, TsKernel
                    dla, k->name, ts_kind_name (k->kind));
       return FALSE;
     }
-  be->ops->launch_dla (be, dla, k, fn, data, tag);
+  be->ops->launch_dla (be, dla, l);
   return TRUE;
 }
 
@@ -213,15 +239,6 @@ ts_backend_usage (TsBackend *be, TsUsage *out)
 }
 
 static inline void ts_backend_free (TsBackend *be) { if (be) be->ops->free (be); }
-
-/* The simulated GPU of profile (kept by reference) on its own event engine. */
-TsBackend *ts_backend_sim_new (const TsProfile *profile);
-
-/* The simulated backend's engine and GPU, for statistics and observers.  be must be simulated. */
-TsEngine *ts_backend_sim_engine (TsBackend *be);
-TsGpu *ts_backend_sim_gpu (TsBackend *be);
-/* Its DLA engines (NULL without a dla group); the type is sim/dla.h's. */
-struct _TsDla *ts_backend_sim_dla (TsBackend *be);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsBackend, ts_backend_free)
 

@@ -660,41 +660,32 @@ submit (TsGpu *gpu, guint stream, guint32 ki)
 }
 
 guint64
-ts_gpu_launch_blocks (TsGpu *gpu, guint stream, const TsKernelDesc *desc, guint32 n_blocks,
-                      TsKernelDoneFn fn, gpointer data, guint64 tag)
+ts_gpu_submit (TsGpu *gpu, guint stream, const TsLaunch *l)
 {
   g_return_val_if_fail (stream < gpu->n_streams, 0);
-  guint32 ki = krun_new (gpu, stream, desc, n_blocks);
-  g_return_val_if_fail (ki != NONE, 0);
-  KRun *k = &gpu->kruns[ki];
-  k->fn = fn, k->data = data, k->tag = tag;
-  return submit (gpu, stream, ki);
-}
-
-guint64
-ts_gpu_launch (TsGpu *gpu, guint stream, const TsKernelDesc *desc,
-               TsKernelDoneFn fn, gpointer data, guint64 tag)
-{
-  return ts_gpu_launch_blocks (gpu, stream, desc, desc->blocks, fn, data, tag);
-}
-
-guint64
-ts_gpu_launch_padded (TsGpu *gpu, guint stream, const TsKernelDesc *k,
-                      TsKernelDoneFn fn, gpointer data, guint64 tag,
-                      const TsKernelDesc *pad, guint32 n_pad,
-                      TsPadDoneFn pad_fn, gpointer pad_data, guint64 pad_tag)
-{
-  g_return_val_if_fail (stream < gpu->n_streams, 0);
-  guint32 mi = krun_new (gpu, stream, k, k->blocks);
-  guint32 pi = krun_new (gpu, stream, pad, n_pad);
-  g_return_val_if_fail (mi != NONE && pi != NONE, 0);
-  KRun *m = &gpu->kruns[mi], *p = &gpu->kruns[pi];
-  m->fn = fn, m->data = data, m->tag = tag, m->partner = pi;
-  p->pad_fn = pad_fn, p->data = pad_data, p->tag = pad_tag, p->partner = mi, p->is_pad = TRUE;
-  if (m->used_sms == NULL)
-    m->used_sms = g_new (guint64, gpu->mask_words);
-  memset (m->used_sms, 0, gpu->mask_words * sizeof (guint64));
+  guint32 mi = krun_new (gpu, stream, l->kernel, ts_launch_blocks (l));
+  g_return_val_if_fail (mi != NONE, 0);
+  KRun *m = &gpu->kruns[mi];
+  m->fn = l->done, m->data = l->data, m->tag = l->tag;
+  if (l->pad != NULL)
+    {
+      guint32 pi = krun_new (gpu, stream, l->pad, l->pad_blocks);
+      g_return_val_if_fail (pi != NONE, 0);
+      m = &gpu->kruns[mi];   /* krun_new may have moved the array */
+      KRun *p = &gpu->kruns[pi];
+      m->partner = pi;
+      p->pad_fn = l->pad_done, p->data = l->pad_data, p->tag = l->pad_tag, p->partner = mi, p->is_pad = TRUE;
+      if (m->used_sms == NULL)
+        m->used_sms = g_new (guint64, gpu->mask_words);
+      memset (m->used_sms, 0, gpu->mask_words * sizeof (guint64));
+    }
   return submit (gpu, stream, mi);
+}
+
+guint64
+ts_gpu_launch (TsGpu *gpu, guint stream, const TsKernelDesc *k, TsKernelDoneFn fn, gpointer data, guint64 tag)
+{
+  return ts_gpu_submit (gpu, stream, &(TsLaunch) { .kernel = k, .done = fn, .data = data, .tag = tag });
 }
 
 static inline guint32

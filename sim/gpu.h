@@ -36,39 +36,13 @@
  * an observer sees every wave, so none runs while one is set. */
 #pragma once
 
+#include "sim/backend.h"
 #include "sim/engine.h"
 #include "sim/host.h"
-#include "sim/model.h"
-#include "sim/profile.h"
 
 G_BEGIN_DECLS
 
 typedef struct _TsGpu TsGpu;
-
-/* Called when a launched kernel has completed (plus the profile's sync wake-up).  Not called for
- * a kernel whose blocks did not all run (reset, drained). */
-typedef void (*TsKernelDoneFn) (gpointer data, guint64 tag);
-
-/* Called when a pad completes, with the number of its blocks that ran (a pad that could not end
- * in time runs fewer than asked). */
-typedef void (*TsPadDoneFn) (gpointer data, guint64 tag, guint32 blocks_done);
-
-/* The outcome of one preemption, as its completion callback sees it. */
-typedef struct {
-  TsTime requested;            /* the reset/drain call */
-  TsTime done;                 /* none of the stream's blocks runs any more */
-  guint host_dropped;          /* kernels removed from the host queue, never launched */
-  guint device_dropped;        /* launched kernels that did not complete */
-  gboolean have_unfinished;    /* whether some launched kernel did not complete: */
-  guint64 unfinished_tag;      /*   the first one's tag, */
-  guint32 unfinished_done;     /*   and how many of its blocks ran to completion */
-  guint64 aborted_blocks;      /* reset: running blocks killed */
-  TsTime aborted_block_ns;     /* reset: their summed elapsed time (placement to kill) */
-  double wasted_gpu_ns;        /* reset: the same weighted by each block's share of the GPU,
-                                * 1 / (SMs x blocks-per-SM): GPU-time lost */
-} TsPreemptResult;
-
-typedef void (*TsPreemptDoneFn) (gpointer data, const TsPreemptResult *result);
 
 /* What an observer sees (tests, traces). */
 typedef enum {
@@ -113,23 +87,14 @@ void ts_gpu_stream_set_thread (TsGpu *gpu, guint stream, guint thread);
 /* Limits the stream's device queue to `window` kernels (0: unlimited, the default). */
 void ts_gpu_stream_set_window (TsGpu *gpu, guint stream, guint window);
 
-/* Appends kernel k to stream's FIFO at the current time; fn(data, tag) runs when it completes
- * (fn may be NULL).  k must outlive the launch and fit on an SM.  Returns a launch id (> 0). */
+/* Appends launch l (see TsLaunch) to stream's FIFO at the current time.  Its kernels must outlive
+ * the launch and fit on an SM.  Returns a launch id (> 0). */
+guint64 ts_gpu_submit (TsGpu *gpu, guint stream, const TsLaunch *l);
+
+/* The same for all of kernel k's blocks without a pad: fn(data, tag) runs when it completes (fn
+ * may be NULL). */
 guint64 ts_gpu_launch (TsGpu *gpu, guint stream, const TsKernelDesc *k,
                        TsKernelDoneFn fn, gpointer data, guint64 tag);
-
-/* The same for only the last n_blocks (1 <= n_blocks <= k->blocks) of k: a resumed kernel.
- * Blocks keep the duration they have in the whole kernel. */
-guint64 ts_gpu_launch_blocks (TsGpu *gpu, guint stream, const TsKernelDesc *k, guint32 n_blocks,
-                              TsKernelDoneFn fn, gpointer data, guint64 tag);
-
-/* A fused launch: k, and n_pad blocks of kernel pad that may be placed only on SMs where k placed
- * no block, only once k is fully dispatched, and only if they end by k's last block.  The launch
- * completes when both parts have; fn(data, tag) and pad_fn(pad_data, pad_tag, blocks) then run. */
-guint64 ts_gpu_launch_padded (TsGpu *gpu, guint stream, const TsKernelDesc *k,
-                              TsKernelDoneFn fn, gpointer data, guint64 tag,
-                              const TsKernelDesc *pad, guint32 n_pad,
-                              TsPadDoneFn pad_fn, gpointer pad_data, guint64 pad_tag);
 
 /* Reset (REEF's kill) of a stream: its host queue is cleared and its device-queue kernels
  * evicted now (none receives another block); its running blocks are killed after the profile's

@@ -5,6 +5,7 @@
 #include "sim/policy.h"
 #include "sim/runner.h"
 #include "sim/workload.h"
+#include "sim/backend-sim.h"
 
 typedef struct {
   TsRunner *runner;
@@ -229,8 +230,8 @@ ts_runner_launch_job (TsRunner *r, guint stream, TsJob *job)
   ts_runner_start_job (r, job);
   guint n = ts_model_full_n_kernels (m);
   for (guint i = 0; i < n; i++)
-    ts_backend_launch (r->be, stream, ts_model_full_kernel (m, i), i + 1 == n ? job_done : NULL, r,
-                       GPOINTER_TO_SIZE (job));
+    ts_backend_launch (r->be, stream, &(TsLaunch) { .kernel = ts_model_full_kernel (m, i), .done = i + 1 == n ? job_done : NULL,
+                                                 .data = r, .tag = GPOINTER_TO_SIZE (job) });
 }
 
 TsRunResult *

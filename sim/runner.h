@@ -10,6 +10,7 @@
 #pragma once
 
 #include "sim/backend.h"
+#include "sim/gpu.h"           /* the simulated GPU's observer, for ts_run_observed */
 #include "sim/scenario.h"
 
 G_BEGIN_DECLS

@@ -91,7 +91,7 @@ test_reef_curve_levels (void)
       kd.n_occupancy = 16;
       g_assert_cmpuint (ts_gpu_blocks_per_sm (r.gpu, &kd), ==, 16);
       guint s = ts_gpu_stream_new (r.gpu, 1);
-      guint64 id = ts_gpu_launch_blocks (r.gpu, s, &kd, 4 * k, NULL, NULL, 0);
+      guint64 id = ts_gpu_submit (r.gpu, s, &(TsLaunch) { .kernel = &kd, .blocks = 4 * k });
       ts_engine_run (r.engine);
       g_assert_cmpint (done_at (&r, id), ==, (TsTime) (alexnet_conv1_us[k - 1] * 1000));
       rig_clear (&r);

@@ -15,6 +15,7 @@
 #include "sim/load/durations.h"
 #include "tests/testutil.h"
 #include "sim/load/load.h"
+#include "sim/backend-sim.h"
 
 static TsProfile *
 load_profile (const char *rel)
@@ -204,8 +205,8 @@ test_shared_dram (void)
 
   Timeline t = { .be = ts_backend_sim_new (p) };
   guint st = ts_backend_stream_new (t.be, 0);
-  ts_backend_launch (t.be, st, &g, mark_done, &t, 0);
-  g_assert_true (ts_backend_launch_dla (t.be, 0, &l, mark_done, &t, 1, NULL));
+  ts_backend_launch (t.be, st, &(TsLaunch) { .kernel = &g, .done = mark_done, .data = &t });
+  g_assert_true (ts_backend_launch_dla (t.be, 0, &(TsLaunch) { .kernel = &l, .done = mark_done, .data = &t, .tag = 1 }, NULL));
   g_assert_true (ts_backend_run (t.be, NULL));
   g_assert_cmpfloat (fabs ((double) t.done[0] - t_gpu), <=, 1.0);
   g_assert_cmpfloat (fabs ((double) t.done[1] - t_dla), <=, 2.0);
@@ -213,15 +214,15 @@ test_shared_dram (void)
 
   /* each alone: its solo time */
   t.be = ts_backend_sim_new (p);
-  g_assert_true (ts_backend_launch_dla (t.be, 1, &l, mark_done, &t, 2, NULL));
+  g_assert_true (ts_backend_launch_dla (t.be, 1, &(TsLaunch) { .kernel = &l, .done = mark_done, .data = &t, .tag = 2 }, NULL));
   g_assert_true (ts_backend_run (t.be, NULL));
   g_assert_cmpint (t.done[2], ==, 10000);
   ts_backend_free (t.be);
 
   /* two layers on the two engines */
   t.be = ts_backend_sim_new (p);
-  g_assert_true (ts_backend_launch_dla (t.be, 0, &l, mark_done, &t, 0, NULL));
-  g_assert_true (ts_backend_launch_dla (t.be, 1, &l, mark_done, &t, 1, NULL));
+  g_assert_true (ts_backend_launch_dla (t.be, 0, &(TsLaunch) { .kernel = &l, .done = mark_done, .data = &t }, NULL));
+  g_assert_true (ts_backend_launch_dla (t.be, 1, &(TsLaunch) { .kernel = &l, .done = mark_done, .data = &t, .tag = 1 }, NULL));
   g_assert_true (ts_backend_run (t.be, NULL));
   g_assert_cmpint (t.done[0], ==, 16000);
   g_assert_cmpint (t.done[1], ==, 16000);
@@ -230,8 +231,8 @@ test_shared_dram (void)
   /* without the memory rule, no interference: both at 10000 */
   p->contention_rule = TS_CONTENTION_SM;
   t.be = ts_backend_sim_new (p);
-  ts_backend_launch (t.be, ts_backend_stream_new (t.be, 0), &g, mark_done, &t, 0);
-  g_assert_true (ts_backend_launch_dla (t.be, 0, &l, mark_done, &t, 1, NULL));
+  ts_backend_launch (t.be, ts_backend_stream_new (t.be, 0), &(TsLaunch) { .kernel = &g, .done = mark_done, .data = &t });
+  g_assert_true (ts_backend_launch_dla (t.be, 0, &(TsLaunch) { .kernel = &l, .done = mark_done, .data = &t, .tag = 1 }, NULL));
   g_assert_true (ts_backend_run (t.be, NULL));
   g_assert_cmpint (t.done[0], ==, 10000);
   g_assert_cmpint (t.done[1], ==, 10000);
@@ -249,7 +250,7 @@ static void
 launch_late (gpointer data, guint64 arg)
 {
   LateLayer *x = data;
-  g_assert_true (ts_backend_launch_dla (x->t->be, 0, x->l, mark_done, x->t, 1, NULL));
+  g_assert_true (ts_backend_launch_dla (x->t->be, 0, &(TsLaunch) { .kernel = x->l, .done = mark_done, .data = x->t, .tag = 1 }, NULL));
 }
 
 /* A GPU kernel of 40 waves alone passes its waves as a chain (gpu.c); a DLA layer that starts
@@ -271,7 +272,7 @@ test_chain_meets_dla (void)
       if (observed)
         ts_gpu_set_observer (ts_backend_sim_gpu (t.be), observe_nothing, NULL);
       LateLayer x = { &t, &l };
-      ts_backend_launch (t.be, ts_backend_stream_new (t.be, 0), &g, mark_done, &t, 0);
+      ts_backend_launch (t.be, ts_backend_stream_new (t.be, 0), &(TsLaunch) { .kernel = &g, .done = mark_done, .data = &t });
       ts_backend_timer_set (t.be, 150000, launch_late, &x, 0);
       g_assert_true (ts_backend_run (t.be, NULL));
       done[observed][0] = t.done[0], done[observed][1] = t.done[1];
@@ -303,7 +304,7 @@ test_real_refuses (void)
   g_assert_cmpuint (ts_backend_dlas (be), ==, 0);
   TsKernelDesc l = { .name = (char *) "conv1", .kind = TS_KIND_CONV, .flops = 1e6 };
   g_autoptr (GError) error = NULL;
-  g_assert_false (ts_backend_launch_dla (be, 0, &l, NULL, NULL, 0, &error));
+  g_assert_false (ts_backend_launch_dla (be, 0, &(TsLaunch) { .kernel = &l }, &error));
   g_assert_error (error, TS_ERROR, TS_ERROR_RUN);
   g_assert_nonnull (strstr (error->message, "backend 'real-time' has 0 DLA engine(s): it cannot run layer conv1 on DLA 0"));
   g_clear_error (&error);

@@ -4,6 +4,7 @@
 
 #include "sim/backend.h"
 #include "tests/testutil.h"
+#include "sim/backend-sim.h"
 
 /* ---- the host alone ---- */
 
@@ -92,7 +93,7 @@ chain_next (gpointer data, guint64 tag)
   if (c->left > 0)
     {
       c->left--;
-      ts_backend_launch (c->be, c->stream, c->k, chain_next, c, 0);
+      ts_backend_launch (c->be, c->stream, &(TsLaunch) { .kernel = c->k, .done = chain_next, .data = c });
     }
 }
 
@@ -117,14 +118,14 @@ test_one_thread (void)
       TsKernelDesc k = kernel_of (cases[c].g);
       g_autoptr (TsBackend) be = ts_backend_sim_new (p);
       Chain ch = { be, ts_backend_stream_new (be, 1), &k, 4, 0 };
-      ts_backend_launch (be, ch.stream, &k, chain_next, &ch, 0);
+      ts_backend_launch (be, ch.stream, &(TsLaunch) { .kernel = &k, .done = chain_next, .data = &ch });
       g_assert_true (ts_backend_run (be, NULL));
       g_assert_cmpint (ch.done, ==, cases[c].synced);
 
       g_autoptr (TsBackend) be2 = ts_backend_sim_new (p);
       Chain once = { be2, ts_backend_stream_new (be2, 1), &k, 0, 0 };
       for (guint i = 0; i < 5; i++)
-        ts_backend_launch (be2, once.stream, &k, i == 4 ? chain_next : NULL, &once, 0);
+        ts_backend_launch (be2, once.stream, &(TsLaunch) { .kernel = &k, .done = i == 4 ? chain_next : NULL, .data = &once });
       g_assert_true (ts_backend_run (be2, NULL));
       g_assert_cmpint (once.done, ==, cases[c].pipelined);
     }
@@ -155,8 +156,8 @@ test_threads_share_cores (void)
           ts_backend_stream_set_thread (be, a.stream, w);
           ts_backend_stream_set_thread (be, b.stream, w);
         }
-      ts_backend_launch (be, a.stream, &k, chain_next, &a, 0);
-      ts_backend_launch (be, b.stream, &k, chain_next, &b, 0);
+      ts_backend_launch (be, a.stream, &(TsLaunch) { .kernel = &k, .done = chain_next, .data = &a });
+      ts_backend_launch (be, b.stream, &(TsLaunch) { .kernel = &k, .done = chain_next, .data = &b });
       g_assert_true (ts_backend_run (be, NULL));
       g_assert_cmpint (a.done, ==, cases[c].a);
       g_assert_cmpint (b.done, ==, cases[c].b);
@@ -173,7 +174,7 @@ test_operators (void)
   k.ops = 3;
   g_autoptr (TsBackend) be = ts_backend_sim_new (p);
   Chain c = { be, ts_backend_stream_new (be, 1), &k, 0, 0 };
-  ts_backend_launch (be, c.stream, &k, chain_next, &c, 0);
+  ts_backend_launch (be, c.stream, &(TsLaunch) { .kernel = &k, .done = chain_next, .data = &c });
   g_assert_true (ts_backend_run (be, NULL));
   g_assert_cmpint (c.done, ==, 220000);
 }
@@ -215,7 +216,7 @@ test_drain_drops_calls (void)
   g_autoptr (TsBackend) be = ts_backend_sim_new (p);
   guint s = ts_backend_stream_new (be, 1);
   for (guint i = 0; i < 3; i++)
-    ts_backend_launch (be, s, &k, NULL, NULL, 0);
+    ts_backend_launch (be, s, &(TsLaunch) { .kernel = &k });
   Drained d = { 0 };
   DrainAt x = { be, s, &d };
   ts_backend_timer_set (be, 50000, drain_now, &x, 0);

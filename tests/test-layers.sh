@@ -2,7 +2,8 @@
 # The layers of the source tree (docs/architecture.md, "Layers"): a file includes headers of its
 # own layer and of the layers it sits on, never of a layer above.  Each #include "..." of every C,
 # CUDA and header file is checked against this table; a violation names the file, the line and
-# the two layers.  libconfig is included by the loaders only.
+# the two layers.  libconfig is included by the loaders only, and the real backend includes
+# nothing of the simulated machine: the seam (sim/backend.h) owns every type it needs.
 #
 #   layer     folder                          may include
 #   core      sim/ (not its subfolders)       core
@@ -15,7 +16,7 @@
 set -u
 src=$(cd "$(dirname "$0")/.." && pwd)
 cd "$src" || exit 1
-echo "1..2"
+echo "1..3"
 
 layer_of () {
   case $1 in
@@ -62,5 +63,13 @@ if [ -n "$users" ]; then
 else
   echo "ok 2 only the loaders (sim/load/) include libconfig.h"
 fi
-[ -s "$bad" ] || [ -n "$users" ] && exit 1
+sim_users=$(grep -ln '^[[:space:]]*#[[:space:]]*include[[:space:]]*"sim/\(gpu\|contention\|host\|dla\|backend-sim\)\.h"' \
+  real_backend/* 2>/dev/null || true)
+if [ -n "$sim_users" ]; then
+  echo "not ok 3 the real backend includes nothing of the simulated machine"
+  printf '# %s\n' $sim_users
+else
+  echo "ok 3 the real backend includes nothing of the simulated machine"
+fi
+[ -s "$bad" ] || [ -n "$users" ] || [ -n "$sim_users" ] && exit 1
 exit 0

@@ -321,7 +321,7 @@ test_padding_property (void)
       PadDone pd = { 0 };
       ts_gpu_set_observer (r.g, pad_observe, &o);
       guint32 n_pad = g_rand_int_range (rng, 1, be.blocks + 1);
-      o.main_id = ts_gpu_launch_padded (r.g, ts_gpu_stream_new (r.g, 0), &rt, on_done, &r, 1, &be, n_pad, on_pad, &pd, 2);
+      o.main_id = ts_gpu_submit (r.g, ts_gpu_stream_new (r.g, 0), &(TsLaunch) { .kernel = &rt, .done = on_done, .data = &r, .tag = 1, .pad = &be, .pad_blocks = n_pad, .pad_done = on_pad, .pad_data = &pd, .pad_tag = 2 });
       ts_engine_run (r.e);
       g_assert_cmpint (o.main_last_end, ==, alone);
       g_assert_cmpuint (r.done->len, ==, 1);
@@ -349,7 +349,7 @@ test_padding_same_end (void)
   rig_init (&r, tu_profile (4));
   TsKernelDesc m = tu_kernel (2, 512, 16, 0, 1000), pad = tu_kernel (16, 512, 16, 0, 2000);
   PadDone pd = { 0 };
-  ts_gpu_launch_padded (r.g, ts_gpu_stream_new (r.g, 0), &m, on_done, &r, 1, &pad, 4, on_pad, &pd, 2);
+  ts_gpu_submit (r.g, ts_gpu_stream_new (r.g, 0), &(TsLaunch) { .kernel = &m, .done = on_done, .data = &r, .tag = 1, .pad = &pad, .pad_blocks = 4, .pad_done = on_pad, .pad_data = &pd, .pad_tag = 2 });
   ts_gpu_launch (r.g, 0, &m, on_done, &r, 3);   /* the next kernel of the stream */
   ts_engine_run (r.e);
   g_assert_cmpuint (pd.calls, ==, 1);

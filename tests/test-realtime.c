@@ -231,7 +231,7 @@ test_window_fifo (void)
   g_assert_cmpuint (f->level[s], ==, 1);
   ts_backend_stream_set_window (be, s, 2);
   for (guint i = 0; i < 5; i++)
-    ts_backend_launch (be, s, &k, on_done, &log, i);
+    ts_backend_launch (be, s, &(TsLaunch) { .kernel = &k, .done = on_done, .data = &log, .tag = i });
   g_assert_true (ts_backend_run (be, NULL));
   g_assert_cmpuint (f->stream_max[s], ==, 2);
   g_assert_cmpuint (log.times->len, ==, 5);
@@ -260,7 +260,7 @@ test_in_flight_limit (void)
     {
       g_assert_cmpuint (ts_backend_stream_new (be, s == 0 ? 0 : 1), ==, s);
       for (guint i = 0; i < 4; i++)
-        ts_backend_launch (be, s, &k, on_done, &log, s * 10 + i);
+        ts_backend_launch (be, s, &(TsLaunch) { .kernel = &k, .done = on_done, .data = &log, .tag = s * 10 + i });
     }
   g_assert_cmpuint (f->level[0], ==, 0);
   g_assert_true (ts_backend_run (be, NULL));
@@ -301,7 +301,7 @@ drain_case (gboolean reset)
   guint s = ts_backend_stream_new (be, 1);
   ts_backend_stream_set_window (be, s, 2);
   for (guint i = 0; i < 4; i++)
-    ts_backend_launch (be, s, &k, on_done, &log, i);
+    ts_backend_launch (be, s, &(TsLaunch) { .kernel = &k, .done = on_done, .data = &log, .tag = i });
   DrainAt d = { &log, s, reset, 0 };
   ts_backend_timer_set (be, 500000, drain_now, &d, 0);
   g_assert_true (ts_backend_run (be, NULL));
@@ -348,8 +348,8 @@ test_padded (void)
   TsKernelDesc k = tu_kernel (4, 128, 16, 0, 1000000), pad = tu_kernel (10, 64, 16, 0, 2000000);
   guint s = ts_backend_stream_new (be, 0);
   ts_backend_stream_set_window (be, s, 2);
-  ts_backend_launch_padded (be, s, &k, on_done, &log, 1, &pad, 3, on_pad, &log, 7);
-  ts_backend_launch_padded (be, s, &k, on_done, &log, 2, &pad, 3, on_pad, &log, 8);
+  ts_backend_launch (be, s, &(TsLaunch) { .kernel = &k, .done = on_done, .data = &log, .tag = 1, .pad = &pad, .pad_blocks = 3, .pad_done = on_pad, .pad_data = &log, .pad_tag = 7 });
+  ts_backend_launch (be, s, &(TsLaunch) { .kernel = &k, .done = on_done, .data = &log, .tag = 2, .pad = &pad, .pad_blocks = 3, .pad_done = on_pad, .pad_data = &log, .pad_tag = 8 });
   DrainAt d = { &log, s, FALSE, 0 };
   ts_backend_timer_set (be, 500000, drain_now, &d, 0);
   g_assert_true (ts_backend_run (be, NULL));
@@ -357,7 +357,7 @@ test_padded (void)
   g_assert_cmpuint (log.pr.device_dropped, ==, 1);
   g_assert_true (log.pr.have_unfinished);
   g_assert_cmpuint (log.pr.unfinished_tag, ==, 2);
-  ts_backend_launch_padded (be, s, &k, on_done, &log, 3, &pad, 2, on_pad, &log, 9);
+  ts_backend_launch (be, s, &(TsLaunch) { .kernel = &k, .done = on_done, .data = &log, .tag = 3, .pad = &pad, .pad_blocks = 2, .pad_done = on_pad, .pad_data = &log, .pad_tag = 9 });
   g_assert_true (ts_backend_run (be, NULL));
   static const guint64 want[] = { 1000 + 700 + 3, 1, 1000 + 800 + 0, 1000 + 900 + 2, 3 };
   g_assert_cmpuint (log.tags->len, ==, G_N_ELEMENTS (want));
@@ -433,7 +433,7 @@ test_hung (void)
   f->stuck = TRUE;
   TsKernelDesc k = tu_kernel (4, 128, 16, 0, 1000);
   guint s = ts_backend_stream_new (be, 1);
-  ts_backend_launch (be, s, &k, NULL, NULL, 0);
+  ts_backend_launch (be, s, &(TsLaunch) { .kernel = &k });
   g_autoptr (GError) error = NULL;
   g_assert_false (ts_backend_run (be, &error));
   g_assert_error (error, TS_ERROR, TS_ERROR_RUN);

@@ -48,7 +48,7 @@ mean_latency (const TsStats *st, guint n)
 }
 
 static gboolean
-adapt_main (int argc, char **argv, GError **error)
+adapt_main (const TsCommand *cmd, int argc, char **argv, GError **error)
 {
   g_autofree char *agent = NULL, *load = NULL, *save = NULL, *profile = NULL, *duration = NULL, *seed = NULL;
   int episodes = 50, limit = 256;
@@ -67,7 +67,7 @@ adapt_main (int argc, char **argv, GError **error)
     { "seed", 's', 0, G_OPTION_ARG_STRING, &seed, "Seed of the evaluation episode; training uses the next ones", "N" },
     { 0 },
   };
-  if (!ts_cmd_parse (&ts_command_adapt, entries, &argc, &argv, error))
+  if (!ts_cmd_parse (cmd, entries, &argc, &argv, error))
     return FALSE;
   const TsPolicyClass *cls = agent == NULL || strcmp (agent, "bandit") == 0 ? &ts_policy_app_bandit
                              : strcmp (agent, "drl") == 0                 ? &ts_policy_app_drl

@@ -239,7 +239,7 @@ measure (TsProfile *p, int device, guint samples, GError **error)
 #endif
 
 static gboolean
-calibrate_main (int argc, char **argv, GError **error)
+calibrate_main (const TsCommand *cmd, int argc, char **argv, GError **error)
 {
   int device = 0, samples = 200;
   double power_s = 0;
@@ -256,7 +256,7 @@ calibrate_main (int argc, char **argv, GError **error)
       "Also measure the power group through NVML, S seconds per phase (idle, compute, memory; 1 to 600)", "S" },
     { 0 },
   };
-  if (!ts_cmd_parse (&ts_command_calibrate, entries, &argc, &argv, error))
+  if (!ts_cmd_parse (cmd, entries, &argc, &argv, error))
     return FALSE;
   if (argc > 1)
     return ts_cmd_usage (error, "takes no arguments");

@@ -9,11 +9,11 @@
 #include "sim/load/load.h"
 
 static gboolean
-check_main (int argc, char **argv, GError **error)
+check_main (const TsCommand *cmd, int argc, char **argv, GError **error)
 {
   g_autofree char *profile = NULL;
   const GOptionEntry entries[] = { TS_PROFILE_ENTRY (&profile), { 0 } };
-  if (!ts_cmd_parse (&ts_command_check, entries, &argc, &argv, error))
+  if (!ts_cmd_parse (cmd, entries, &argc, &argv, error))
     return FALSE;
   if (argc < 2)
     return ts_cmd_usage (error, "name at least one scenario");

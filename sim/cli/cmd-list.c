@@ -139,9 +139,9 @@ list_sweeps (void)
 }
 
 static gboolean
-list_main (int argc, char **argv, GError **error)
+list_main (const TsCommand *cmd, int argc, char **argv, GError **error)
 {
-  if (!ts_cmd_parse (&ts_command_list, NULL, &argc, &argv, error))
+  if (!ts_cmd_parse (cmd, NULL, &argc, &argv, error))
     return FALSE;
   static const char *const what[] = { "policies", "scenarios", "sweeps", "models", "profiles", NULL };
   if (argc != 2 || !g_strv_contains (what, argv[1]))

@@ -7,9 +7,9 @@
 #include "sim/sweep/sweep.h"
 
 static gboolean
-merge_main (int argc, char **argv, GError **error)
+merge_main (const TsCommand *cmd, int argc, char **argv, GError **error)
 {
-  if (!ts_cmd_parse (&ts_command_merge, NULL, &argc, &argv, error))
+  if (!ts_cmd_parse (cmd, NULL, &argc, &argv, error))
     return FALSE;
   if (argc < 2)
     return ts_cmd_usage (error, "name the output folder");

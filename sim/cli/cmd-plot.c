@@ -7,9 +7,9 @@
 #include "sim/out/plot.h"
 
 static gboolean
-plot_main (int argc, char **argv, GError **error)
+plot_main (const TsCommand *cmd, int argc, char **argv, GError **error)
 {
-  if (!ts_cmd_parse (&ts_command_plot, NULL, &argc, &argv, error))
+  if (!ts_cmd_parse (cmd, NULL, &argc, &argv, error))
     return FALSE;
   if (argc != 2)
     return ts_cmd_usage (error, "name one folder");

@@ -95,7 +95,7 @@ run_worker (gpointer data, gpointer user)
 }
 
 static gboolean
-run_main (int argc, char **argv, GError **error)
+run_main (const TsCommand *cmd, int argc, char **argv, GError **error)
 {
   g_auto (GStrv) policies = NULL, sets = NULL;
   g_autofree char *outdir = NULL, *seed = NULL, *duration = NULL;
@@ -137,7 +137,7 @@ run_main (int argc, char **argv, GError **error)
   for (int i = 0; i < argc; i++)
     g_strv_builder_add (cmdline_b, argv[i]);
   g_auto (GStrv) cmdline = g_strv_builder_end (cmdline_b);
-  if (!ts_cmd_parse (&ts_command_run, entries, &argc, &argv, error))
+  if (!ts_cmd_parse (cmd, entries, &argc, &argv, error))
     return FALSE;
   if (argc > 2)
     return ts_cmd_usage (error, "one scenario at most (got %d)", argc - 1);

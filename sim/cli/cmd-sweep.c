@@ -139,7 +139,7 @@ sweep_path (const char *sweep, GError **error)
 }
 
 static gboolean
-sweep_main (int argc, char **argv, GError **error)
+sweep_main (const TsCommand *cmd, int argc, char **argv, GError **error)
 {
   gint jobs = (gint) g_get_num_processors ();
   g_autofree char *outdir = NULL, *shard = NULL, *emit = NULL;
@@ -168,7 +168,7 @@ sweep_main (int argc, char **argv, GError **error)
   for (int i = 0; i < argc; i++)
     g_strv_builder_add (cmdline_b, argv[i]);
   g_auto (GStrv) cmdline = g_strv_builder_end (cmdline_b);
-  if (!ts_cmd_parse (&ts_command_sweep, entries, &argc, &argv, error))
+  if (!ts_cmd_parse (cmd, entries, &argc, &argv, error))
     return FALSE;
   if (argc != 2)
     return ts_cmd_usage (error, "name one sweep (a file, or a shipped sweep's name)");

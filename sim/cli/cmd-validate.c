@@ -48,7 +48,7 @@ load (const char *name, const char *profile, GError **error)
 }
 
 static gboolean
-validate_main (int argc, char **argv, GError **error)
+validate_main (const TsCommand *cmd, int argc, char **argv, GError **error)
 {
   g_auto (GStrv) policies = NULL;
   g_autofree char *outdir = NULL, *seed = NULL, *profile = NULL, *duration = NULL;
@@ -65,7 +65,7 @@ validate_main (int argc, char **argv, GError **error)
     TS_REAL_GPU_ENTRIES (&gpu_opt),
     { 0 },
   };
-  if (!ts_cmd_parse (&ts_command_validate, entries, &argc, &argv, error))
+  if (!ts_cmd_parse (cmd, entries, &argc, &argv, error))
     return FALSE;
   if (argc > 2)
     return ts_cmd_usage (error, "one scenario at most (got %d)", argc - 1);

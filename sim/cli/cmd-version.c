@@ -9,9 +9,9 @@
 #include "sim/load/load.h"
 
 static gboolean
-version_main (int argc, char **argv, GError **error)
+version_main (const TsCommand *cmd, int argc, char **argv, GError **error)
 {
-  if (!ts_cmd_parse (&ts_command_version, NULL, &argc, &argv, error))
+  if (!ts_cmd_parse (cmd, NULL, &argc, &argv, error))
     return FALSE;
   printf ("tiersim %s\n", PACKAGE_VERSION);
   printf ("GLib %u.%u.%u, libconfig %s\n", glib_major_version, glib_minor_version, glib_micro_version,

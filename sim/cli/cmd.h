@@ -9,19 +9,19 @@ G_BEGIN_DECLS
 enum { TS_EXIT_OK = 0, TS_EXIT_FAILED = 1, TS_EXIT_USAGE = 2 };
 
 /* A subcommand, declared at the end of its file (cmd-<name>.c) and listed in main.c's table. */
-typedef struct {
+typedef struct _TsCommand TsCommand;
+struct _TsCommand {
   const char *name;
   const char *params;     /* the parameter string of its usage line, or NULL */
   const char *summary;    /* one line, for 'tiersim --help' */
   const char *help;       /* what it does, for its --help */
   const char *epilogue;   /* after the options in its --help, or NULL */
-  /* argv[0] is the command's name.  FALSE with error set: main prints the error, adds the --help
-   * hint to a usage error and exits with the status the error's code calls for. */
-  gboolean (*fn) (int argc, char **argv, GError **error);
-} TsCommand;
+  /* cmd is this declaration (for ts_cmd_parse); argv[0] is the command's name.  FALSE with error
+   * set: main prints the error, adds the --help hint to a usage error and exits with the status
+   * the error's code calls for. */
+  gboolean (*fn) (const TsCommand *cmd, int argc, char **argv, GError **error);
+};
 
-extern const TsCommand ts_command_run, ts_command_check, ts_command_sweep, ts_command_merge, ts_command_plot,
-  ts_command_validate, ts_command_calibrate, ts_command_list, ts_command_version, ts_command_adapt;
 
 /* Parses cmd's options (entries: { 0 }-terminated, or NULL for none) out of argv, with cmd's
  * usage line, help and epilogue for --help.  A bad option is a usage error. */

@@ -12,6 +12,11 @@
 #include "sim/load/load.h"
 #include "sim/io.h"
 
+/* The subcommands, in the order the global --help lists them; each is declared at the end of its
+ * own file, so adding one touches that file, this table and Makefile.am. */
+extern const TsCommand ts_command_run, ts_command_check, ts_command_sweep, ts_command_merge, ts_command_plot,
+  ts_command_adapt, ts_command_validate, ts_command_calibrate, ts_command_list, ts_command_version;
+
 static const TsCommand *const commands[] = {
   &ts_command_run, &ts_command_check, &ts_command_sweep, &ts_command_merge, &ts_command_plot,
   &ts_command_adapt, &ts_command_validate, &ts_command_calibrate, &ts_command_list, &ts_command_version,
@@ -181,7 +186,7 @@ dispatch (int argc, char **argv, const char **cmd, GError **error)
   if (version)
     {
       *cmd = ts_command_version.name;
-      return ts_command_version.fn (1, argv, error);
+      return ts_command_version.fn (&ts_command_version, 1, argv, error);
     }
   if (argc < 2)
     {
@@ -195,7 +200,7 @@ dispatch (int argc, char **argv, const char **cmd, GError **error)
       if (strcmp (argv[1], commands[i]->name) == 0)
         {
           *cmd = commands[i]->name;
-          return commands[i]->fn (argc - 1, argv + 1, error);
+          return commands[i]->fn (commands[i], argc - 1, argv + 1, error);
         }
       names[i] = commands[i]->name;
     }

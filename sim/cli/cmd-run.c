@@ -131,12 +131,7 @@ run_main (const TsCommand *cmd, int argc, char **argv, GError **error)
     TS_REAL_GPU_ENTRIES (&gpu_opt),
     { 0 },
   };
-  /* the command line as given, for run.json (parsing takes the options out of argv) */
-  g_autoptr (GStrvBuilder) cmdline_b = g_strv_builder_new ();
-  g_strv_builder_add (cmdline_b, "tiersim");
-  for (int i = 0; i < argc; i++)
-    g_strv_builder_add (cmdline_b, argv[i]);
-  g_auto (GStrv) cmdline = g_strv_builder_end (cmdline_b);
+  g_auto (GStrv) cmdline = ts_cmd_line (argc, argv);   /* for run.json: parsing takes the options out */
   if (!ts_cmd_parse (cmd, entries, &argc, &argv, error))
     return FALSE;
   if (argc > 2)

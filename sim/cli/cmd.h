@@ -39,6 +39,9 @@ int ts_cmd_exit_status (const GError *error);
 gboolean ts_cmd_apply_overrides (TsScenario *scn, char **policies, const char *seed, const char *duration,
                                  GError **error);
 
+/* The command line as given ("tiersim", then the command's argv), for run.json (NULL-terminated). */
+GStrv ts_cmd_line (int argc, char **argv);
+
 /* The scenario override value for --profile NAME|FILE: a libconfig string literal of the name, or
  * of the file's absolute path (a name with '/' or ending in .cfg, as datadir.h reads names). */
 char *ts_cmd_profile_literal (const char *profile);

@@ -22,6 +22,16 @@ static const TsCommand *const commands[] = {
   &ts_command_adapt, &ts_command_validate, &ts_command_calibrate, &ts_command_list, &ts_command_version,
 };
 
+GStrv
+ts_cmd_line (int argc, char **argv)
+{
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+  g_strv_builder_add (b, "tiersim");
+  for (int i = 0; i < argc; i++)
+    g_strv_builder_add (b, argv[i]);
+  return g_strv_builder_end (b);
+}
+
 char *
 ts_cmd_profile_literal (const char *profile)
 {

@@ -34,6 +34,38 @@ ts_model_free (TsModel *m)
   g_free (m);
 }
 
+static TsKernelDesc *
+copy_kernels (const TsKernelDesc *k, guint n)
+{
+  TsKernelDesc *c = g_memdup2 (k, n * sizeof *k);
+  for (guint i = 0; i < n; i++)
+    {
+      c[i].name = g_strdup (k[i].name);
+      c[i].occupancy_ns = k[i].occupancy_ns != NULL ? g_memdup2 (k[i].occupancy_ns, k[i].n_occupancy * sizeof (double)) : NULL;
+    }
+  return c;
+}
+
+TsModel *
+ts_model_copy (const TsModel *m)
+{
+  TsModel *c = g_memdup2 (m, sizeof *m);
+  c->name = g_strdup (m->name);
+  c->description = g_strdup (m->description);
+  c->path = g_strdup (m->path);
+  c->measured_on = g_strdup (m->measured_on);
+  c->kernels = copy_kernels (m->kernels, m->n_kernels);
+  c->chunk_first = g_memdup2 (m->chunk_first, (m->n_chunks + 1) * sizeof (guint));
+  c->chunk_solo = g_memdup2 (m->chunk_solo, m->n_chunks * sizeof (TsTime));
+  c->exits = g_memdup2 (m->exits, m->n_exits * sizeof (TsExit));
+  for (guint e = 0; e < m->n_exits; e++)
+    {
+      c->exits[e].name = g_strdup (m->exits[e].name);
+      c->exits[e].kernels = copy_kernels (m->exits[e].kernels, m->exits[e].n_kernels);
+    }
+  return c;
+}
+
 guint
 ts_kernel_blocks_per_sm (const TsKernelDesc *k, const TsProfile *p)
 {

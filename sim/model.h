@@ -75,6 +75,9 @@ typedef struct {
 
 void ts_model_free (TsModel *model);
 
+/* A deep copy of m: the same model with kernel descriptors of its own. */
+TsModel *ts_model_copy (const TsModel *m);
+
 /* The full model's kernels in launch order: every chunk's, then (with exits) the deepest exit's
  * head.  Its solo duration is m->solo. */
 guint ts_model_full_n_kernels (const TsModel *m);

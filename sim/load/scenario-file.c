@@ -165,23 +165,25 @@ report_ref_error (TsCfgFile *f, const config_setting_t *s, const char *what, con
   ts_diag_add_error (f->diag, err);
 }
 
-/* Loads the model a task refers to: the first task naming it gets the one listed in
- * scn->models, every further one its own copy (scn->model_copies), read again from the same file. */
+/* Loads the model a task refers to, listed in scn->models, or finds it loaded for an earlier task
+ * (*shared: then the task gets its own copy once the model's durations are resolved). */
 static TsModel *
-task_model (TsCfgFile *f, TsScenario *scn, GHashTable *by_name, const config_setting_t *task, const char *name)
+task_model (TsCfgFile *f, TsScenario *scn, GHashTable *by_name, const config_setting_t *task, const char *name,
+            gboolean *shared)
 {
-  gboolean again = g_hash_table_contains (by_name, name);
+  TsModel *m = g_hash_table_lookup (by_name, name);
+  *shared = m != NULL;
+  if (m != NULL)
+    return m;
   g_autoptr (GError) err = NULL;
-  TsModel *m = ts_model_load (name, f->dir, &err);
+  m = ts_model_load (name, f->dir, &err);
   if (m == NULL)
     {
-      if (!again)  /* reported once */
-        report_ref_error (f, config_setting_get_member (task, "model"), "model", name, err);
+      report_ref_error (f, config_setting_get_member (task, "model"), "model", name, err);
       return NULL;
     }
-  g_ptr_array_add (again ? scn->model_copies : scn->models, m);
-  if (!again)
-    g_hash_table_insert (by_name, g_strdup (name), m);
+  g_ptr_array_add (scn->models, m);
+  g_hash_table_insert (by_name, g_strdup (name), m);
   return m;
 }
 
@@ -210,14 +212,15 @@ parse_lifetime (TsCfgFile *f, const config_setting_t *g, TsLifetime *lt)
 }
 
 static void
-parse_task (TsCfgFile *f, TsScenario *scn, GHashTable *models, const config_setting_t *g, TsTask *t)
+parse_task (TsCfgFile *f, TsScenario *scn, GHashTable *models, const config_setting_t *g, TsTask *t,
+            gboolean *shared)
 {
   const char *s;
   int e;
   ts_cfg_check_keys (f, g, task_keys);
   t->name = g_strdup (ts_cfg_name (f, g, "name", TRUE, &s) ? s : "?");
   if (ts_cfg_string (f, g, "model", TRUE, &s))
-    t->model = task_model (f, scn, models, g, s);
+    t->model = task_model (f, scn, models, g, s, shared);
   if (ts_cfg_enum (f, g, "class", TRUE, class_names, &e))
     t->cls = e;
   t->on_busy = TS_BUSY_QUEUE;
@@ -318,6 +321,7 @@ parse_scenario (TsCfgFile *f, gpointer target)
     ts_cfg_error (f, tasks, "a scenario needs at least one task");
   scn->tasks = g_new0 (TsTask, MAX (n, 1));
   scn->n_tasks = n;
+  g_autofree gboolean *shared = g_new0 (gboolean, MAX (n, 1));   /* its model is an earlier task's */
   for (int i = 0; i < n; i++)
     {
       const config_setting_t *g = config_setting_get_elem (tasks, i);
@@ -327,7 +331,7 @@ parse_scenario (TsCfgFile *f, gpointer target)
           scn->tasks[i].name = g_strdup ("?");
           continue;
         }
-      parse_task (f, scn, models, g, &scn->tasks[i]);
+      parse_task (f, scn, models, g, &scn->tasks[i], &shared[i]);
       if (strcmp (scn->tasks[i].name, "?") != 0 && !g_hash_table_add (names, scn->tasks[i].name))
         ts_cfg_error (f, config_setting_get_member (g, "name"), "duplicate task name '%s'", scn->tasks[i].name);
     }
@@ -340,12 +344,14 @@ parse_scenario (TsCfgFile *f, gpointer target)
             || !ts_model_resolve_durations (scn->models->pdata[i], scn->profile, f->dir, &err))
           ts_diag_add_error (f->diag, err);
       }
-  /* the copies are the same files: their errors, if any, are the originals' (reported above) */
-  if (scn->profile != NULL)
-    for (guint i = 0; i < scn->model_copies->len; i++)
-      if (!ts_model_check_fits (scn->model_copies->pdata[i], scn->profile, NULL)
-          || !ts_model_resolve_durations (scn->model_copies->pdata[i], scn->profile, f->dir, NULL))
-        g_assert (f->diag->messages->len > 0);
+  /* a task whose model another task also runs gets a copy of it, resolved: each kernel
+   * descriptor then belongs to one task (traces and timelines go by descriptor) */
+  for (int i = 0; i < n; i++)
+    if (shared[i])
+      {
+        scn->tasks[i].model = ts_model_copy (scn->tasks[i].model);
+        g_ptr_array_add (scn->model_copies, scn->tasks[i].model);
+      }
 }
 
 TsScenario *

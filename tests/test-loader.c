@@ -53,6 +53,14 @@ test_good (void)
   g_assert_cmpstr (s->tasks[1].model->name, ==, p->model->name);
   g_assert_cmpint (s->tasks[1].model->solo, ==, p->model->solo);
   g_assert_cmpuint (s->tasks[1].model->n_kernels, ==, p->model->n_kernels);
+  g_assert_true (s->tasks[1].model->kernels != p->model->kernels);   /* a deep copy, resolved alike */
+  for (guint k = 0; k < p->model->n_kernels; k++)
+    {
+      g_assert_true (s->tasks[1].model->kernels[k].name != p->model->kernels[k].name);
+      g_assert_cmpstr (s->tasks[1].model->kernels[k].name, ==, p->model->kernels[k].name);
+      g_assert_cmpint (s->tasks[1].model->kernels[k].duration, ==, p->model->kernels[k].duration);
+    }
+  g_assert_cmpint (s->tasks[1].model->chunk_solo[0], ==, p->model->chunk_solo[0]);
   guint listed = 0;
   for (guint i = 0; i < s->models->len; i++)
     listed += s->models->pdata[i] == p->model || s->models->pdata[i] == s->tasks[1].model;

@@ -195,7 +195,7 @@ rt_stream_new (TsBackend *be, guint level)
 }
 
 static void
-rt_stream_set_window (TsBackend *be, guint stream, guint window)
+rt_stream_set_window (TsBackend *be, TsStreamId stream, guint window)
 {
   Stream *st = RT (be)->streams->pdata[stream];
   st->window = window;
@@ -213,7 +213,7 @@ enqueue (RtBackend *b, guint stream, Launch *l)
 }
 
 static void
-rt_launch (TsBackend *be, guint stream, const TsLaunch *launch)
+rt_launch (TsBackend *be, TsStreamId stream, const TsLaunch *launch)
 {
   Launch *l = g_new0 (Launch, 1);
   l->l.main = plan (RT (be), launch->kernel);
@@ -230,7 +230,7 @@ rt_launch (TsBackend *be, guint stream, const TsLaunch *launch)
 }
 
 static guint
-rt_drain (TsBackend *be, guint stream, TsPreemptDoneFn fn, gpointer data)
+rt_drain (TsBackend *be, TsStreamId stream, TsPreemptDoneFn fn, gpointer data)
 {
   RtBackend *b = RT (be);
   Stream *st = b->streams->pdata[stream];
@@ -251,7 +251,7 @@ rt_drain (TsBackend *be, guint stream, TsPreemptDoneFn fn, gpointer data)
 }
 
 static guint
-rt_reset (TsBackend *be, guint stream, TsPreemptDoneFn fn, gpointer data)
+rt_reset (TsBackend *be, TsStreamId stream, TsPreemptDoneFn fn, gpointer data)
 {
   RT (be)->resets++;
   return rt_drain (be, stream, fn, data);

@@ -22,7 +22,7 @@ sim_thread_new (TsBackend *be)
 }
 
 static void
-sim_stream_set_thread (TsBackend *be, guint stream, guint thread)
+sim_stream_set_thread (TsBackend *be, TsStreamId stream, TsThreadId thread)
 {
   if (SIM (be)->host != NULL)
     ts_gpu_stream_set_thread (SIM (be)->gpu, stream, thread);
@@ -38,25 +38,25 @@ sim_stream_new (TsBackend *be, guint level)
 }
 
 static void
-sim_stream_set_window (TsBackend *be, guint stream, guint window)
+sim_stream_set_window (TsBackend *be, TsStreamId stream, guint window)
 {
   ts_gpu_stream_set_window (SIM (be)->gpu, stream, window);
 }
 
 static void
-sim_launch (TsBackend *be, guint stream, const TsLaunch *l)
+sim_launch (TsBackend *be, TsStreamId stream, const TsLaunch *l)
 {
   ts_gpu_submit (SIM (be)->gpu, stream, l);
 }
 
 static guint
-sim_reset (TsBackend *be, guint stream, TsPreemptDoneFn fn, gpointer data)
+sim_reset (TsBackend *be, TsStreamId stream, TsPreemptDoneFn fn, gpointer data)
 {
   return ts_gpu_reset (SIM (be)->gpu, stream, fn, data);
 }
 
 static guint
-sim_drain (TsBackend *be, guint stream, TsPreemptDoneFn fn, gpointer data)
+sim_drain (TsBackend *be, TsStreamId stream, TsPreemptDoneFn fn, gpointer data)
 {
   return ts_gpu_drain (SIM (be)->gpu, stream, fn, data);
 }

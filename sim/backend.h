@@ -15,6 +15,10 @@ G_BEGIN_DECLS
 
 typedef struct _TsBackend TsBackend;
 
+/* Handles: a stream and a host thread are indices from 0, in the order the backend created them. */
+typedef guint TsStreamId;
+typedef guint TsThreadId;
+
 /* Called when a launched kernel has completed (plus the profile's sync wake-up).  Not called for
  * a kernel whose blocks did not all run (reset, drained). */
 typedef void (*TsKernelDoneFn) (gpointer data, guint64 tag);
@@ -76,11 +80,11 @@ typedef struct {
   const char *name;
   TsTime (*now) (TsBackend *be);
   guint (*levels) (TsBackend *be);
-  guint (*stream_new) (TsBackend *be, guint level);
-  void (*stream_set_window) (TsBackend *be, guint stream, guint window);
-  void (*launch) (TsBackend *be, guint stream, const TsLaunch *l);
-  guint (*reset) (TsBackend *be, guint stream, TsPreemptDoneFn fn, gpointer data);
-  guint (*drain) (TsBackend *be, guint stream, TsPreemptDoneFn fn, gpointer data);
+  TsStreamId (*stream_new) (TsBackend *be, guint level);
+  void (*stream_set_window) (TsBackend *be, TsStreamId stream, guint window);
+  void (*launch) (TsBackend *be, TsStreamId stream, const TsLaunch *l);
+  guint (*reset) (TsBackend *be, TsStreamId stream, TsPreemptDoneFn fn, gpointer data);
+  guint (*drain) (TsBackend *be, TsStreamId stream, TsPreemptDoneFn fn, gpointer data);
   guint (*sms) (TsBackend *be);
   void (*kernel_shape) (TsBackend *be, const TsKernelDesc *k, guint *blocks_per_sm, TsTime *block_ns);
   guint64 (*timer_set) (TsBackend *be, TsTime at, TsTimerFn fn, gpointer data, guint64 arg);
@@ -88,8 +92,8 @@ typedef struct {
   gboolean (*run) (TsBackend *be, GError **error);
   void (*counters) (TsBackend *be, guint64 *kernels, guint64 *events);
   /* Host threads (DESIGN §2 rule 7); NULL in a backend whose host costs are real. */
-  guint (*thread_new) (TsBackend *be);
-  void (*stream_set_thread) (TsBackend *be, guint stream, guint thread);
+  TsThreadId (*thread_new) (TsBackend *be);
+  void (*stream_set_thread) (TsBackend *be, TsStreamId stream, TsThreadId thread);
   /* Usage so far (issue 19); NULL in a backend that cannot say. */
   gboolean (*usage) (TsBackend *be, TsUsage *out);
   void (*free) (TsBackend *be);
@@ -109,12 +113,12 @@ static inline TsTime ts_backend_now (TsBackend *be) { return be->ops->now (be); 
 static inline guint ts_backend_levels (TsBackend *be) { return be->ops->levels (be); }
 
 /* Creates a stream on a priority level; returns its index. */
-static inline guint ts_backend_stream_new (TsBackend *be, guint level) { return be->ops->stream_new (be, level); }
+static inline TsStreamId ts_backend_stream_new (TsBackend *be, guint level) { return be->ops->stream_new (be, level); }
 
 /* Limits the stream's device queue to `window` launched kernels (0: unlimited); further
  * launches wait in its host queue. */
 static inline void
-ts_backend_stream_set_window (TsBackend *be, guint stream, guint window)
+ts_backend_stream_set_window (TsBackend *be, TsStreamId stream, guint window)
 {
   be->ops->stream_set_window (be, stream, window);
 }
@@ -122,7 +126,7 @@ ts_backend_stream_set_window (TsBackend *be, guint stream, guint window)
 /* Launches l on stream, after the stream's earlier launches (see TsLaunch), e.g.
  *   ts_backend_launch (be, stream, &(TsLaunch) { .kernel = k, .done = fn, .data = self, .tag = t }); */
 static inline void
-ts_backend_launch (TsBackend *be, guint stream, const TsLaunch *l)
+ts_backend_launch (TsBackend *be, TsStreamId stream, const TsLaunch *l)
 {
   be->ops->launch (be, stream, l);
 }
@@ -130,13 +134,13 @@ ts_backend_launch (TsBackend *be, guint stream, const TsLaunch *l)
 /* Preempts a stream by reset (kill) or by drain (flag), as ts_gpu_reset / ts_gpu_drain (sim/gpu.h) say;
  * returns the host-queue kernels dropped; fn runs when none of the stream's blocks runs. */
 static inline guint
-ts_backend_reset (TsBackend *be, guint stream, TsPreemptDoneFn fn, gpointer data)
+ts_backend_reset (TsBackend *be, TsStreamId stream, TsPreemptDoneFn fn, gpointer data)
 {
   return be->ops->reset (be, stream, fn, data);
 }
 
 static inline guint
-ts_backend_drain (TsBackend *be, guint stream, TsPreemptDoneFn fn, gpointer data)
+ts_backend_drain (TsBackend *be, TsStreamId stream, TsPreemptDoneFn fn, gpointer data)
 {
   return be->ops->drain (be, stream, fn, data);
 }
@@ -155,14 +159,14 @@ ts_backend_kernel_shape (TsBackend *be, const TsKernelDesc *k, guint *blocks_per
  * ts_backend_stream_set_thread: a thread spends the host's launch costs on its streams' kernels
  * one after another, and wakes up for their callbacks.  On a real GPU these costs happen by
  * themselves, and both calls do nothing. */
-static inline guint
+static inline TsThreadId
 ts_backend_thread_new (TsBackend *be)
 {
   return be->ops->thread_new != NULL ? be->ops->thread_new (be) : 0;
 }
 
 static inline void
-ts_backend_stream_set_thread (TsBackend *be, guint stream, guint thread)
+ts_backend_stream_set_thread (TsBackend *be, TsStreamId stream, TsThreadId thread)
 {
   if (be->ops->stream_set_thread != NULL)
     be->ops->stream_set_thread (be, stream, thread);

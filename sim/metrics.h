@@ -73,7 +73,7 @@ gboolean ts_job_missed (const TsJob *job);
 TsTime ts_percentile (const TsTime *sorted, guint n, double p);
 
 /* Metrics of one task of a run.  O(jobs of the run): for many tasks, ts_stats_tasks. */
-void ts_stats_task (const TsScenario *scn, const TsRunResult *res, guint task, TsStats *out);
+void ts_stats_task (const TsScenario *scn, const TsRunResult *res, TsTaskId task, TsStats *out);
 
 /* Metrics of every task of a run, out[t] for t < scn->n_tasks, the same as ts_stats_task's, in
  * one pass over the run's jobs: O(jobs + tasks). */

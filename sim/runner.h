@@ -21,7 +21,7 @@ typedef struct _TsPolicyClass TsPolicyClass;
 /* One request of one task. */
 typedef struct _TsJob TsJob;
 struct _TsJob {
-  guint32 task;          /* index in the scenario */
+  TsTaskId task;
   guint32 id;            /* per task, from 0 in release order */
   TsTime release;
   TsTime deadline;       /* absolute; TS_TIME_NEVER for tasks without one */
@@ -37,7 +37,7 @@ struct _TsJob {
 
 /* One preemption suffered by a task, or GPU time it lost otherwise (latency -1). */
 typedef struct {
-  guint32 task;
+  TsTaskId task;
   TsTime at;             /* when it was requested (or the loss recorded) */
   TsTime latency;        /* request until none of the stream's blocks ran */
   double wasted_gpu_ns;  /* GPU-time of killed (or otherwise discarded) work */
@@ -110,7 +110,7 @@ void ts_runner_record_preemption (TsRunner *r, TsJob *job, const TsPreemptResult
 /* For policies that switch jobs at step boundaries: job resumes after another job's step ran
  * (counts a preemption of the job; no GPU work was lost, so there is no preemption record). */
 void ts_runner_count_preemption (TsRunner *r, TsJob *job);
-void ts_runner_record_waste (TsRunner *r, guint task, double wasted_gpu_ns);
+void ts_runner_record_waste (TsRunner *r, TsTaskId task, double wasted_gpu_ns);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsRunResult, ts_run_result_free)
 

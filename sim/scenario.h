@@ -41,6 +41,9 @@ typedef struct {
   TsTime on_mean, off_mean;  /* 0: always on within [start, stop) */
 } TsLifetime;
 
+/* A task, as an index in TsScenario.tasks. */
+typedef guint32 TsTaskId;
+
 typedef struct {
   char *name;
   TsTaskClass cls;

@@ -53,7 +53,7 @@ typedef struct {
 /* The spans in which task t (index `task`) is active within [0, duration): its lifetime clipped
  * to the run, cut by its on/off process drawn from stream TS_STREAM_LIFETIME(task) of seed.
  * Ascending, disjoint, non-empty spans (TsSpan); none if the task is never active. */
-GArray *ts_task_activity (const TsTask *t, TsTime duration, guint64 seed, guint task);
+GArray *ts_task_activity (const TsTask *t, TsTime duration, guint64 seed, TsTaskId task);
 
 /* Sum of the spans' lengths. */
 TsTime ts_spans_total (const GArray *spans);

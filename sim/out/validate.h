@@ -17,7 +17,7 @@ G_BEGIN_DECLS
 
 typedef struct {
   const char *policy;
-  guint task;
+  TsTaskId task;
   TsStats real, sim;
 } TsValidationRow;
 

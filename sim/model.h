@@ -18,8 +18,8 @@ typedef struct {
   guint32 threads;        /* threads per block */
   guint32 regs;           /* registers per thread */
   guint32 smem;           /* shared memory per block, bytes */
-  TsTime duration;        /* solo duration on the run's GPU (see durations.h); before that is
-                           * resolved, the file's dur_us (0 where it has none) */
+  TsTime duration;        /* solo duration on the run's GPU (see sim/load/durations.h); until
+                           * that resolves it, the file's dur_us (0 where it has none) */
   TsTime measured;        /* the file's dur_us, on the GPU of the model's measured_on (0: none) */
   double flops;           /* work (cost.h): FLOPs of the whole kernel (0: not known) */
   TsKernelKind kind;
@@ -45,7 +45,7 @@ typedef struct {
   TsTime solo;            /* the head's solo duration */
 } TsExit;
 
-/* Where the durations a run uses come from (durations.h). */
+/* Where the durations a run uses come from (sim/load/durations.h). */
 typedef enum {
   TS_DURATIONS_GIVEN,      /* the file's, of no stated GPU (hand-made models) */
   TS_DURATIONS_MEASURED,   /* the file's, measured on the run's GPU */

@@ -1,4 +1,4 @@
-/* CSV (sim/csv.h): awkward fields round-trip, malformed text is a clean error, and every CSV a
+/* CSV (sim/out/csv.h): awkward fields round-trip, malformed text is a clean error, and every CSV a
  * run or a sweep writes parses back with a field per column whatever the names hold. */
 #include "config.h"
 

@@ -1,4 +1,4 @@
-/* The comparison behind `tiersim validate` (sim/validate.h), on runs whose differences are known:
+/* The comparison behind `tiersim validate` (sim/out/validate.h), on runs whose differences are known:
  * the same scenario simulated with and without a launch latency stands in for real and sim. */
 #include "config.h"
 

@@ -43,7 +43,7 @@ gboolean ts_cmd_apply_overrides (TsScenario *scn, char **policies, const char *s
 GStrv ts_cmd_line (int argc, char **argv);
 
 /* The scenario override value for --profile NAME|FILE: a libconfig string literal of the name, or
- * of the file's absolute path (a name with '/' or ending in .cfg, as datadir.h reads names). */
+ * of the file's absolute path (a name with '/' or ending in .cfg, as sim/load/datadir.h reads names). */
 char *ts_cmd_profile_literal (const char *profile);
 
 /* The --profile option's entry, shared by the commands that load scenarios. */

@@ -48,6 +48,12 @@ find_data_dir (void)
   return g_strdup (TS_PKGDATADIR);
 }
 
+char *
+ts_data_key (const char *path)
+{
+  return g_str_has_prefix (path, TS_BUILTIN_PREFIX "/") ? g_strdup (path) : g_canonicalize_filename (path, NULL);
+}
+
 const char *
 ts_data_dir (void)
 {

@@ -22,6 +22,10 @@ typedef enum {
 /* Folder prefix of built-in files in labels and ref_dir ("(built-in)/scenarios"). */
 #define TS_BUILTIN_PREFIX "(built-in)"
 
+/* The name of the input file at path, as provenance tables and messages key it: a built-in label
+ * as it is, a file path made absolute and canonical (without "." and ".." parts). */
+char *ts_data_key (const char *path);
+
 /* The data directory in use. */
 const char *ts_data_dir (void);
 

@@ -56,12 +56,6 @@ ts_provenance_read (const char *path, char **text, gsize *len, GError **error)
   return TRUE;
 }
 
-char *
-ts_provenance_key (const char *path)
-{
-  return is_builtin (path) ? g_strdup (path) : g_canonicalize_filename (path, NULL);
-}
-
 /* Adds path (a key already) and, recursively, what it @includes relative to dir. */
 static gboolean
 add_file (GHashTable *inputs, const char *key, const char *dir, GError **error)
@@ -83,7 +77,7 @@ add_file (GHashTable *inputs, const char *key, const char *dir, GError **error)
       g_autofree char *inc = ts_include_target (lines[ln], dir, NULL);
       if (inc == NULL)
         continue;
-      g_autofree char *inc_key = ts_provenance_key (inc);
+      g_autofree char *inc_key = ts_data_key (inc);
       if (!add_file (inputs, inc_key, dir, error))
         return FALSE;
     }
@@ -93,7 +87,7 @@ add_file (GHashTable *inputs, const char *key, const char *dir, GError **error)
 gboolean
 ts_provenance_add_file (GHashTable *inputs, const char *path, GError **error)
 {
-  g_autofree char *key = ts_provenance_key (path);
+  g_autofree char *key = ts_data_key (path);
   g_autofree char *dir = g_path_get_dirname (key);
   return add_file (inputs, key, dir, error);
 }
@@ -261,7 +255,7 @@ ts_provenance_write_run_with (const char *dir, char *const *argv, const TsScenar
         return FALSE;
       inputs = own;
     }
-  g_autofree char *scn_key = scn->path ? ts_provenance_key (scn->path) : NULL;
+  g_autofree char *scn_key = scn->path ? ts_data_key (scn->path) : NULL;
   const char *scn_hash = scn_key ? g_hash_table_lookup (inputs, scn_key) : NULL;
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
@@ -290,7 +284,7 @@ ts_provenance_write_run_with (const char *dir, char *const *argv, const TsScenar
   json_builder_set_member_name (b, "scenario_sha256");
   json_builder_add_string_value (b, scn_hash ? scn_hash : "");
   {
-    g_autofree char *pk = scn->profile && scn->profile->path ? ts_provenance_key (scn->profile->path) : g_strdup ("");
+    g_autofree char *pk = scn->profile && scn->profile->path ? ts_data_key (scn->profile->path) : g_strdup ("");
     add_text (b, "profile", pk);
   }
   json_builder_set_member_name (b, "models");
@@ -298,7 +292,7 @@ ts_provenance_write_run_with (const char *dir, char *const *argv, const TsScenar
   for (guint m = 0; scn->models != NULL && m < scn->models->len; m++)
     {
       const TsModel *model = scn->models->pdata[m];
-      g_autofree char *mk = model->path ? ts_provenance_key (model->path) : g_strdup (model->name);
+      g_autofree char *mk = model->path ? ts_data_key (model->path) : g_strdup (model->name);
       g_autofree char *mt = ts_provenance_text (mk);
       json_builder_add_string_value (b, mt);
     }

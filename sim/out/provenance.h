@@ -37,9 +37,6 @@ gboolean ts_provenance_add_scenario (GHashTable *inputs, const TsScenario *scn, 
 /* Adds one file (path or built-in label) and its @includes to inputs. */
 gboolean ts_provenance_add_file (GHashTable *inputs, const char *path, GError **error);
 
-/* The key the inputs table uses for path: built-in labels as they are, file paths made
- * absolute and canonical (without "." and ".." parts). */
-char *ts_provenance_key (const char *path);
 
 /* The inputs as a JSON object, members sorted by path (each through ts_provenance_text). */
 JsonNode *ts_provenance_inputs_to_json (GHashTable *inputs);

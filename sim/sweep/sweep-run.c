@@ -17,6 +17,7 @@
 #include "sim/metrics.h"
 #include "sim/out/provenance.h"
 #include "sim/out/report.h"
+#include "sim/load/datadir.h"
 #include "sim/sweep/sweep.h"
 #include "sim/io.h"
 
@@ -72,7 +73,7 @@ point_provenance (const TsSweep *sw, guint i, const TsScenario *scn)
 {
   guint replica;
   g_autofree TsOverride *ov = ts_sweep_point_overrides (sw, i, &replica);
-  g_autofree char *sweep_key = ts_provenance_key (sw->path);
+  g_autofree char *sweep_key = ts_data_key (sw->path);
   g_autofree char *sweep_text = ts_provenance_text (sweep_key);
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);

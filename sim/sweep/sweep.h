@@ -1,62 +1,15 @@
-/* tiersim — parameter sweeps: a base scenario, axes over any scenario or profile key, replicas.
- *
- * A sweep file:
- *   scenario = "disb-d";                 # a path (relative to the sweep file) or a shipped name
- *   axes = (
- *     { name = "rt_period_ms"; key = "tasks.*.arrival.period_ms"; values = [ 200.0, 100.0 ]; },
- *     { name = "policy"; key = "policies"; values = ( [ "reef" ], [ "reset" ] ); }
- *   );
- *   combine = "product";                 # or "zip": the i-th value of every axis together
- *   replicas = 3;                        # replica r runs with the scenario's seed + r
- *   fixed = ( { key = "duration"; value = 10.0; } );   # set for every point (and search run)
- *   labels = ...;                        # (per axis, optional) what points.csv shows instead
- *   search = {                           # only for 'tiersim sweep --search' (then no axes)
- *     name = "rt_rate"; key = "tasks.*.arrival.rate";
- *     low = 5.0; high = 40.0; tolerance = 0.5;
- *     direction = "largest";             # or "smallest"
- *     condition = "p99";                 # every RT task's p99 <= its deadline; or "dmr" with
- *     max_dmr = 0.01;                    #   every RT task's deadline miss rate <= max_dmr
- *   };
+/* tiersim — parameter sweeps: the points of a sweep file (sim/load/sweep-file.h), running them
+ * (resumable, shardable), points.csv, merging shards, and the capacity search.
  *
  * Points are numbered in row-major order of the axes (the last axis fastest), replicas
  * innermost.  A point's result depends only on the sweep file and its number. */
 #pragma once
 
+#include "sim/load/sweep-file.h"
 #include "sim/runner.h"
 
 G_BEGIN_DECLS
 
-typedef struct {
-  char *name;          /* column of points.csv */
-  char *key;           /* override path (see TsOverride) */
-  GPtrArray *values;   /* char*: libconfig literals */
-  GPtrArray *labels;   /* char*: what points.csv shows for each value */
-  int line;
-  char *where;         /* "file:line" of its definition, for messages about its values */
-  char *file;          /* the file that defines it (the sweep file or one it @includes), absolute */
-} TsAxis;
-
-typedef struct {
-  char *path;          /* the sweep file */
-  char *hash;          /* SHA-256 of its contents */
-  GHashTable *inputs;  /* every file a point reads, the sweep file included: path -> SHA-256
-                        * (see provenance.h); manifest.json records it */
-  char *scenario;      /* the base scenario, resolved */
-  GPtrArray *axes;     /* TsAxis* */
-  GPtrArray *fixed;    /* TsAxis* with one value: set for every point and search run */
-  gboolean zip;
-  guint replicas;
-  guint n_points;
-  guint64 *seeds;      /* per point, as it runs */
-  struct {
-    gboolean present;
-    char *name, *key;
-    double low, high, tolerance, max_dmr;
-    gboolean smallest;   /* find the smallest value for which the condition holds */
-    gboolean dmr;        /* condition: DMR <= max_dmr (else p99 <= deadline) */
-    int line;
-  } search;
-} TsSweep;
 
 /* Bisection steps of a capacity search at most: a double's interval halves at most about 1100
  * times before it stops shrinking, and the search stops sooner when it does. */
@@ -66,10 +19,10 @@ typedef struct {
  * the manifest hold them all. */
 #define TS_SWEEP_MAX_POINTS 1000000u
 
-/* Loads a sweep file; every point's scenario is loaded once to validate it, so that a bad value
- * is reported (with the axis's file:line) before anything runs. */
+/* Loads a sweep file (ts_sweep_file_read), counts its points and records its inputs; every
+ * point's scenario is loaded once to validate it, so that a bad value is reported (with the axis's
+ * file:line) before anything runs. */
 TsSweep *ts_sweep_load (const char *path, GError **error);
-void ts_sweep_free (TsSweep *sweep);
 
 /* The overrides of point i (NULL-path terminated, owned by the caller: free with g_free on the
  * array; the strings belong to the sweep) and its replica. */
@@ -134,6 +87,5 @@ gboolean ts_sweep_merge (const char *out, char **dirs, GError **error);
  * row per policy ("-" where a value is undefined). */
 gboolean ts_sweep_search (const TsSweep *sweep, const char *dir, guint jobs, gboolean progress, GError **error);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsSweep, ts_sweep_free)
 
 G_END_DECLS

@@ -260,7 +260,10 @@ ts_run_with (const TsScenario *scn, const TsPolicyClass *policy, gpointer contex
   return run_on (scn, policy, be, context, error);
 }
 
-TsRunResult *
+/* Never inlined: every run of `tiersim run` passes through this function, where make bench counts
+ * the simulation's instructions (callgrind --toggle-collect=ts_run_on); inlined into ts_run, the
+ * count read 0. */
+G_GNUC_NO_INLINE TsRunResult *
 ts_run_on (const TsScenario *scn, const TsPolicyClass *policy, TsBackend *be, GError **error)
 {
   return run_on (scn, policy, be, NULL, error);

@@ -27,6 +27,7 @@ ts_model_free (TsModel *m)
   g_free (m->exits);
   g_free (m->chunk_first);
   g_free (m->chunk_solo);
+  g_free (m->chunk_ops);
   g_free (m->name);
   g_free (m->description);
   g_free (m->path);
@@ -57,6 +58,7 @@ ts_model_copy (const TsModel *m)
   c->kernels = copy_kernels (m->kernels, m->n_kernels);
   c->chunk_first = g_memdup2 (m->chunk_first, (m->n_chunks + 1) * sizeof (guint));
   c->chunk_solo = g_memdup2 (m->chunk_solo, m->n_chunks * sizeof (TsTime));
+  c->chunk_ops = g_memdup2 (m->chunk_ops, m->n_chunks * sizeof (guint64));
   c->exits = g_memdup2 (m->exits, m->n_exits * sizeof (TsExit));
   for (guint e = 0; e < m->n_exits; e++)
     {
@@ -108,13 +110,32 @@ ts_model_variant_solo (const TsModel *m, guint e)
 }
 
 /* One step's host time: its kernels' dispatches and launches, and the wait for it. */
-static TsTime
-step_host (const TsKernelDesc *ks, guint n, const TsHostModel *h)
+static guint64
+count_ops (const TsKernelDesc *ks, guint n)
 {
-  TsTime t = h->sync + h->wakeup;
+  guint64 ops = 0;
   for (guint i = 0; i < n; i++)
-    t += h->dispatch * MAX (1, ks[i].ops) + h->launch;
-  return t;
+    ops += MAX (1, ks[i].ops);
+  return ops;
+}
+
+void
+ts_model_count_ops (TsModel *m)
+{
+  g_free (m->chunk_ops);
+  m->chunk_ops = g_new (guint64, m->n_chunks);
+  for (guint c = 0; c < m->n_chunks; c++)
+    m->chunk_ops[c] = count_ops (&m->kernels[m->chunk_first[c]], m->chunk_first[c + 1] - m->chunk_first[c]);
+  for (guint e = 0; e < m->n_exits; e++)
+    m->exits[e].ops = count_ops (m->exits[e].kernels, m->exits[e].n_kernels);
+}
+
+/* One step of n kernels standing for ops operators: each operator dispatched, each kernel
+ * launched, then one synchronisation and wake-up. */
+static TsTime
+step_host (guint64 ops, guint n, const TsHostModel *h)
+{
+  return h->sync + h->wakeup + h->dispatch * (TsTime) ops + h->launch * (TsTime) n;
 }
 
 TsTime
@@ -123,9 +144,9 @@ ts_model_steps_host (const TsModel *m, guint first_chunk, int e, const TsHostMod
   if (!h->present)
     return 0;
   guint last = e < 0 ? m->n_chunks - 1 : m->exits[e].after_chunk;
-  TsTime t = e < 0 ? 0 : step_host (m->exits[e].kernels, m->exits[e].n_kernels, h);
+  TsTime t = e < 0 ? 0 : step_host (m->exits[e].ops, m->exits[e].n_kernels, h);
   for (guint c = first_chunk; c <= last && c < m->n_chunks; c++)
-    t += step_host (&m->kernels[m->chunk_first[c]], m->chunk_first[c + 1] - m->chunk_first[c], h);
+    t += step_host (m->chunk_ops[c], m->chunk_first[c + 1] - m->chunk_first[c], h);
   return t;
 }
 

@@ -43,6 +43,7 @@ typedef struct {
   TsKernelDesc *kernels;  /* its head */
   guint n_kernels;
   TsTime solo;            /* the head's solo duration */
+  guint64 ops;            /* the head's host operators: the sum of max(1, ops) of its kernels */
 } TsExit;
 
 /* Where the durations a run uses come from (sim/load/durations.h). */
@@ -68,12 +69,17 @@ typedef struct {
   guint *chunk_first;     /* n_chunks + 1 entries: chunk c is kernels [chunk_first[c], chunk_first[c + 1]) */
   guint n_chunks;         /* 1 unless the file has chunk boundaries */
   TsTime *chunk_solo;     /* per chunk: sum of its kernels' solo durations */
+  guint64 *chunk_ops;     /* per chunk: its host operators, as TsExit.ops (ts_model_count_ops) */
   TsExit *exits;          /* ascending by after_chunk; the deepest follows the last chunk */
   guint n_exits;
   TsTime solo;            /* the full model: every chunk plus the deepest exit's head */
 } TsModel;
 
 void ts_model_free (TsModel *model);
+
+/* Sets m->chunk_ops and each exit's ops from the kernels (the loader does, once the model's
+ * chunks and exits are read): ts_model_steps_host reads them. */
+void ts_model_count_ops (TsModel *m);
 
 /* A deep copy of m: the same model with kernel descriptors of its own. */
 TsModel *ts_model_copy (const TsModel *m);

@@ -223,6 +223,7 @@ parse_model (TsCfgFile *f, gpointer target)
   if (acc != NULL && config_setting_get_member (root, "exits") != NULL)
     ts_cfg_error (f, acc, "a model with exits has an accuracy per exit, not one of its own");
   parse_exits (f, root, m, default_regs);
+  ts_model_count_ops (m);
 }
 
 TsModel *

@@ -7,12 +7,12 @@
 #include "calib/nvml.h"
 #include "sim/cli/cmd.h"
 #include "sim/contention.h"
+#include "sim/load/load.h"
 #include "sim/profile.h"
 #include "real_backend/realgpu.h"
 #ifdef TS_HAVE_CUDA
 #include "calib/power.h"
 #include "calib/probe.h"
-#include "sim/load/load.h"
 #endif
 
 #ifdef TS_HAVE_CUDA

@@ -133,6 +133,7 @@ typedef struct {
   guint32 n;
   ChainFrag frag[CHAIN_MAX_FRAGS];
   FragQueue queue;       /* the virtual fragments, by next */
+  TsTime period;         /* the fragments' common period, or 0 if they differ (see frag_rotating) */
 } Chain;
 
 struct _TsGpu {
@@ -1528,6 +1529,29 @@ frag_queue_pop (FragQueue *q)
   return j;
 }
 
+/* Whether q's fragments, all of period p, take turns: its times strictly increase and span less
+ * than p.  Then the first one, refilled at t, goes back in last at t + p, which keeps both true:
+ * n refills in q's order make a "turn" that leaves the order as it was and every time p later,
+ * and no two fragments ever end at one instant. */
+static gboolean
+frag_rotating (const FragQueue *q, TsTime p)
+{
+  if (p == 0 || q->n < 2 || q->key[FQ_AT (q, q->n - 1)] - q->key[q->head] >= p)
+    return FALSE;
+  for (guint32 pos = 1; pos < q->n; pos++)
+    if (q->key[FQ_AT (q, pos - 1)] == q->key[FQ_AT (q, pos)])
+      return FALSE;
+  return TRUE;
+}
+
+/* Adds d to every time in q (a rotating queue passing whole turns: its order stays). */
+static void
+frag_queue_shift (FragQueue *q, TsTime d)
+{
+  for (guint32 pos = 0; pos < q->n; pos++)
+    q->key[FQ_AT (q, pos)] += d;
+}
+
 /* At the end of a dispatch: starts a chain if the state allows one (see above). */
 static void
 chain_try (TsGpu *g)
@@ -1581,6 +1605,7 @@ chain_try (TsGpu *g)
       f->period = f->step_at[f->n_steps - 1];
       f->next = group_end (g, grp);  /* its present wave's end: where its first refill goes */
       first = MIN (first, f->next);
+      c->period = c->n == 0 || f->period == c->period ? f->period : 0;
       c->n++;
     }
   /* The memory rule's sum: one group alone leaves it at each refill and comes back. */
@@ -1602,6 +1627,17 @@ chain_try (TsGpu *g)
       q.head = 0, q.n = 0;
       for (guint32 j = 0; j < c->n; j++)
         frag_queue_insert (&q, j, c->frag[j].next);
+      if (frag_rotating (&q, c->period))
+        {
+          /* whole turns of refills while K keeps more blocks than each takes: m turns of S
+           * blocks leave more than S - (one turn's refills so far) before every step when m S < left */
+          guint64 S = 0;
+          for (guint32 j = 0; j < c->n; j++)
+            S += c->frag[j].blocks;
+          guint64 m = (left - 1) / S;
+          left -= m * S;
+          frag_queue_shift (&q, (TsTime) m * c->period);
+        }
       for (;;)
         {
           TsTime t = q.key[q.head];
@@ -1660,6 +1696,65 @@ chain_apply_refill (TsGpu *g, guint32 j, TsTime t)
   grp->live_pos = g->n_live - 1;
 }
 
+/* The order in which `turns` more turns of refills (in the order of one that just went) leave a
+ * group list: each refill swaps its group with the list's last entry (chain_apply_refill).  Let
+ * x_1..x_L be the list's groups in the turn's order, at positions Q_1..Q_L; after one turn x_L
+ * is last (Q_L = L - 1), and a turn from there takes x_j to Q_{j+1} for j < L - 1 and x_{L-1}
+ * to Q_1: the first L - 1 positions rotate by one a turn, x_L stays.  rank: each group's
+ * fragment's place in the turn. */
+static void
+chain_list_turns (TsGpu *g, guint32 *list, guint32 L, const guint32 *rank, guint64 turns)
+{
+  if (L <= 2)
+    return;  /* one position rotates onto itself */
+  guint32 x[CHAIN_MAX_FRAGS], Q[CHAIN_MAX_FRAGS];
+  for (guint32 e = 0; e < L; e++)  /* x by rank, Q their positions: by insertion (L is small) */
+    {
+      guint32 gi = list[e], r = rank[g->groups[gi].frag], p = e;
+      for (; p > 0 && rank[g->groups[x[p - 1]].frag] > r; p--)
+        x[p] = x[p - 1], Q[p] = Q[p - 1];
+      x[p] = gi, Q[p] = e;
+    }
+  guint32 shift = (guint32) (turns % (L - 1));
+  for (guint32 j = 0; j + 1 < L; j++)
+    list[Q[(j + shift) % (L - 1)]] = x[j];
+}
+
+/* Passes `turns` whole turns of a rotating chain (frag_rotating) at once, after one that went
+ * refill by refill: the counts, times and group lists that the refills one by one would leave. */
+static void
+chain_skip_turns (TsGpu *g, guint64 turns)
+{
+  Chain *c = &g->chain;
+  KRun *k = &g->kruns[c->ki];
+  TsTime d = (TsTime) turns * c->period;
+  guint64 blocks = 0;
+  for (guint32 j = 0; j < c->n; j++)
+    {
+      ChainFrag *f = &c->frag[j];
+      blocks += f->blocks;
+      f->start += d, f->next += d;
+      k->last_end = MAX (k->last_end, f->start + f->step_at[0]);
+    }
+  blocks *= turns;
+  g->blocks_completed += blocks;
+  k->remaining -= blocks;
+  k->done_real += blocks;
+  k->undispatched -= blocks;
+  frag_queue_shift (&c->queue, d);
+  if (!g->sm_rule)
+    return;
+  guint32 rank[CHAIN_MAX_FRAGS];
+  for (guint32 pos = 0; pos < c->queue.n; pos++)
+    rank[c->queue.idx[FQ_AT (&c->queue, pos)]] = pos;
+  guint cap = g->prof->max_blocks_per_sm;
+  for (guint i = 0; i < g->n_sms; i++)
+    chain_list_turns (g, &g->sm_groups[(gsize) i * cap], g->sm_n_groups[i], rank, turns);
+  chain_list_turns (g, g->live, g->n_live, rank, turns);
+  for (guint32 e = 0; e < g->n_live; e++)
+    g->groups[g->live[e]].live_pos = e;
+}
+
 /* Applies the virtual fragments' completions and refills before `until`, in time order (they
  * never coincide before the chain's stop). */
 static void
@@ -1682,12 +1777,24 @@ chain_catch_up (TsGpu *g, TsTime until)
       k->last_end = MAX (k->last_end, f->start + f->step_at[0]);
       return;
     }
-  while (c->queue.n > 0 && c->queue.key[c->queue.head] < until)
+  /* Taking turns (frag_rotating), every fragment virtual: the refills before `until` are whole
+   * turns and then part of one.  The first turn goes one refill at a time; any more pass at once. */
+  guint64 turns = 0;
+  TsTime last = c->queue.n > 0 ? c->queue.key[FQ_AT (&c->queue, c->queue.n - 1)] : 0;
+  if (c->queue.n == c->n && last < until && frag_rotating (&c->queue, c->period))
+    turns = (guint64) (until - 1 - last) / (guint64) c->period + 1;
+  for (guint32 steps = turns >= 2 ? c->n : G_MAXUINT32;
+       steps > 0 && c->queue.n > 0 && c->queue.key[c->queue.head] < until; steps--)
     {
       TsTime t = c->queue.key[c->queue.head];
       guint32 j = frag_queue_pop (&c->queue);
       chain_apply_refill (g, j, t);
       frag_queue_insert (&c->queue, j, c->frag[j].next);
+    }
+  if (turns >= 2)
+    {
+      chain_skip_turns (g, turns - 1);
+      chain_catch_up (g, until);  /* the part of a turn left */
     }
 }
 
@@ -2018,11 +2125,31 @@ ts_gpu_verify (const TsGpu *gpu)
         VERIFY (g->sm_n_groups[i] == n_live && fabs (g->load[i] - load) <= 1e-9 * MAX (1.0, load)
                 && (n_live > 0 || g->load[i] == 0), "SM %u: load %g, its groups' %g", i, g->load[i], load);
     }
+  /* The group lists, which a chain passing whole turns rewrites (chain_skip_turns): each entry
+   * of an SM's list is a live group on that SM (with the counts above: each once), and each
+   * live group knows its place in the live list. */
+  if (g->sm_rule)
+    for (guint i = 0; i < g->n_sms; i++)
+      for (guint32 e = 0; e < g->sm_n_groups[i]; e++)
+        {
+          guint32 gi = g->sm_groups[(gsize) i * cap + e];
+          const Group *grp = &g->groups[gi];
+          VERIFY (gi < g->n_groups && grp->blocks > 0 && !grp->noop && grp->live_pos < g->n_live
+                  && g->live[grp->live_pos] == gi, "SM %u: its list holds group %u, not live", i, gi);
+          guint32 j = 0;
+          while (j < grp->n_sms && g->group_pairs[(gsize) gi * g->n_sms + j] >> 16 != i)
+            j++;
+          VERIFY (j < grp->n_sms, "SM %u: its list holds group %u, not on it", i, gi);
+          for (guint32 e2 = 0; e2 < e; e2++)
+            VERIFY (g->sm_groups[(gsize) i * cap + e2] != gi, "SM %u: group %u twice in its list", i, gi);
+        }
   /* Every live group runs at the rate its heaviest SM and the memory rule give now (within the
    * tolerance under which group_update keeps a rate). */
   if (g->sm_rule)
     for (guint32 e = 0; e < g->n_live; e++)
       {
+        VERIFY (g->groups[g->live[e]].live_pos == e, "live group %u: at %u, its live_pos says %u", g->live[e], e,
+                g->groups[g->live[e]].live_pos);
         const Group *grp = &g->groups[g->live[e]];
         const guint32 *pairs = &g->group_pairs[(gsize) g->live[e] * g->n_sms];
         double load = 0;
@@ -2053,4 +2180,34 @@ ts_gpu_verify (const TsGpu *gpu)
         }
     }
   return TRUE;
+}
+
+/* FNV-1a over 64-bit words. */
+static inline guint64
+digest_word (guint64 h, guint64 w)
+{
+  for (guint b = 0; b < 8; b++)
+    h = (h ^ ((w >> (8 * b)) & 0xff)) * G_GUINT64_CONSTANT (1099511628211);
+  return h;
+}
+
+guint64
+ts_gpu_order_digest (const TsGpu *gpu)
+{
+  const TsGpu *g = gpu;
+  guint64 h = G_GUINT64_CONSTANT (14695981039346656037);
+  if (!g->sm_rule)
+    return h;
+  guint cap = g->prof->max_blocks_per_sm;
+  for (guint i = 0; i < g->n_sms; i++)
+    for (guint32 e = 0; e < g->sm_n_groups[i]; e++)
+      h = digest_word (h, ((guint64) i << 32) | g->sm_groups[(gsize) i * cap + e]);
+  for (guint32 e = 0; e < g->n_live; e++)
+    {
+      const Group *grp = &g->groups[g->live[e]];
+      guint64 left, rate;
+      memcpy (&left, &grp->left, sizeof left), memcpy (&rate, &grp->rate, sizeof rate);
+      h = digest_word (digest_word (digest_word (digest_word (h, g->live[e]), left), rate), (guint64) grp->due);
+    }
+  return h;
 }

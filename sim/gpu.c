@@ -94,6 +94,7 @@ typedef struct {
    * load and the memory rule's factor), for settles that find them unchanged: mem_slow 0
    * (never a factor) until the first. */
   double memo_load, memo_slow, memo_speed;
+  guint64 entered;       /* contention: TsGpu.instant when it entered (contention_enter) */
 } Group;
 
 /* A chain: the waves of one kernel alone, done without events (see "wave chains" below). */
@@ -154,6 +155,8 @@ struct _TsGpu {
   guint32 n_touched;
   guint64 instant;       /* numbers the lists of touched SMs */
   guint64 *sm_stamp;     /* per SM: the `instant` at which it was last put in touched */
+  double *load_before;   /* per SM in touched: its load when it was put there */
+  guint32 n_moved;       /* while settling: SMs in touched whose load is not load_before's bits */
   gboolean mem_dirty;    /* mem_rho changed at this instant */
   guint32 *live;         /* the resident groups that contention applies to (not drained ones) */
   guint32 n_live;
@@ -266,6 +269,7 @@ ts_gpu_new (TsEngine *engine, const TsProfile *profile)
       g->sm_n_groups = g_new0 (guint32, g->n_sms);
       g->touched = g_new (guint32, g->n_sms);
       g->sm_stamp = g_new0 (guint64, g->n_sms);
+      g->load_before = g_new (double, g->n_sms);
       g->instant = 1;
     }
   return g;
@@ -297,6 +301,7 @@ ts_gpu_free (TsGpu *gpu)
   g_free (gpu->sm_n_groups);
   g_free (gpu->touched);
   g_free (gpu->sm_stamp);
+  g_free (gpu->load_before);
   g_free (gpu->live);
   g_free (gpu);
 }
@@ -841,15 +846,28 @@ group_update (TsGpu *g, guint32 gi, TsTime now)
   grp->due = end;
 }
 
-/* Notes an SM whose load changed at this instant. */
+/* Notes an SM whose load is about to change at this instant, and the load it had. */
 static inline void
 sm_touch (TsGpu *g, guint sm)
 {
   if (g->sm_stamp[sm] != g->instant)
     {
       g->sm_stamp[sm] = g->instant;
+      g->load_before[sm] = g->load[sm];
       g->touched[g->n_touched++] = sm;
     }
+}
+
+/* Whether a settle must update group gi (rates_settle): a group that was there before the
+ * instant and whose SMs all have their loads of then, bit for bit (each untouched, or touched and
+ * back), has the rate those loads give (the state between instants, ts_gpu_verify), and
+ * group_update would compute the same rate and keep it.  That is sure when no touched SM's load
+ * moved (a wave refilled as it was); otherwise only a group's own SMs could tell, as many as
+ * group_update's own look costs: it is updated. */
+static inline gboolean
+settle_needs (const TsGpu *g, guint32 gi)
+{
+  return g->n_moved > 0 || g->groups[gi].entered == g->instant;
 }
 
 /* Rule 5b.  Kernel K moves a share m_K of its solo time's worth of bytes at full bandwidth, so
@@ -925,12 +943,19 @@ rates_settle (TsGpu *g)
         }
     }
   guint cap = g->prof->max_blocks_per_sm;
+  g->n_moved = 0;
+  for (guint32 j = 0; j < g->n_touched; j++)
+    g->n_moved += memcmp (&g->load[g->touched[j]], &g->load_before[g->touched[j]], sizeof (double)) != 0;
   if (g->n_touched == g->n_sms)  /* every SM: every resident group, not each once per SM */
     for (guint32 e = 0; e < g->n_live; e++)
       {
         Group *grp = &g->groups[g->live[e]];
         if (grp->mark != g->epoch)
-          grp->mark = g->epoch, group_update (g, g->live[e], now);
+          {
+            grp->mark = g->epoch;
+            if (settle_needs (g, g->live[e]))
+              group_update (g, g->live[e], now);
+          }
       }
   else
     for (guint32 j = 0; j < g->n_touched; j++)
@@ -940,7 +965,11 @@ rates_settle (TsGpu *g)
           {
             guint32 gj = g->sm_groups[(gsize) i * cap + e];
             if (g->groups[gj].mark != g->epoch)
-              g->groups[gj].mark = g->epoch, group_update (g, gj, now);
+              {
+                g->groups[gj].mark = g->epoch;
+                if (settle_needs (g, gj))
+                  group_update (g, gj, now);
+              }
           }
       }
   g->n_touched = 0;
@@ -959,10 +988,11 @@ contention_enter (TsGpu *g, guint32 gi)
   for (guint32 j = 0; j < grp->n_sms; j++)
     {
       guint i = pairs[j] >> 16;
+      sm_touch (g, i);
       g->load[i] += (pairs[j] & 0xffff) * k->demand;
       g->sm_groups[(gsize) i * cap + g->sm_n_groups[i]++] = gi;
-      sm_touch (g, i);
     }
+  grp->entered = g->instant;
   grp->live_pos = g->n_live;
   g->live[g->n_live++] = gi;
   if (k->live++ == 0 && k->mem_frac > 0)
@@ -987,9 +1017,9 @@ contention_leave (TsGpu *g, guint32 gi)
       while (list[e] != gi)
         e++;
       list[e] = list[--g->sm_n_groups[i]];
+      sm_touch (g, i);
       /* An empty SM's load is exactly 0, whatever rounding the sums left. */
       g->load[i] = g->sm_n_groups[i] == 0 ? 0 : g->load[i] - (pairs[j] & 0xffff) * k->demand;
-      sm_touch (g, i);
     }
   guint32 last = g->live[--g->n_live];
   g->live[grp->live_pos] = last;

@@ -157,6 +157,8 @@ struct _TsGpu {
   guint64 *sm_stamp;     /* per SM: the `instant` at which it was last put in touched */
   double *load_before;   /* per SM in touched: its load when it was put there */
   guint32 n_moved;       /* while settling: SMs in touched whose load is not load_before's bits */
+  guint32 n_fresh;       /* live groups that entered at this instant */
+  guint32 fresh;         /* the last of them to enter, or NONE if it left */
   gboolean mem_dirty;    /* mem_rho changed at this instant */
   guint32 *live;         /* the resident groups that contention applies to (not drained ones) */
   guint32 n_live;
@@ -271,6 +273,7 @@ ts_gpu_new (TsEngine *engine, const TsProfile *profile)
       g->sm_stamp = g_new0 (guint64, g->n_sms);
       g->load_before = g_new (double, g->n_sms);
       g->instant = 1;
+      g->fresh = NONE;
     }
   return g;
 }
@@ -946,7 +949,13 @@ rates_settle (TsGpu *g)
   g->n_moved = 0;
   for (guint32 j = 0; j < g->n_touched; j++)
     g->n_moved += memcmp (&g->load[g->touched[j]], &g->load_before[g->touched[j]], sizeof (double)) != 0;
-  if (g->n_touched == g->n_sms)  /* every SM: every resident group, not each once per SM */
+  if (g->n_moved == 0 && g->n_fresh == 1 && g->fresh != NONE)
+    {
+      /* settle_needs is false but for this one group: no need to look for it */
+      if (g->groups[g->fresh].mark != g->epoch)
+        group_update (g, g->fresh, now);
+    }
+  else if (g->n_touched == g->n_sms)  /* every SM: every resident group, not each once per SM */
     for (guint32 e = 0; e < g->n_live; e++)
       {
         Group *grp = &g->groups[g->live[e]];
@@ -973,6 +982,7 @@ rates_settle (TsGpu *g)
           }
       }
   g->n_touched = 0;
+  g->n_fresh = 0, g->fresh = NONE;
   g->instant++;  /* a new list of touched SMs; sm_stamp never reaches 2^64 */
 }
 
@@ -993,6 +1003,7 @@ contention_enter (TsGpu *g, guint32 gi)
       g->sm_groups[(gsize) i * cap + g->sm_n_groups[i]++] = gi;
     }
   grp->entered = g->instant;
+  g->n_fresh++, g->fresh = gi;
   grp->live_pos = g->n_live;
   g->live[g->n_live++] = gi;
   if (k->live++ == 0 && k->mem_frac > 0)
@@ -1021,6 +1032,8 @@ contention_leave (TsGpu *g, guint32 gi)
       /* An empty SM's load is exactly 0, whatever rounding the sums left. */
       g->load[i] = g->sm_n_groups[i] == 0 ? 0 : g->load[i] - (pairs[j] & 0xffff) * k->demand;
     }
+  if (grp->entered == g->instant)
+    g->n_fresh--, g->fresh = g->fresh == gi ? NONE : g->fresh;
   guint32 last = g->live[--g->n_live];
   g->live[grp->live_pos] = last;
   g->groups[last].live_pos = grp->live_pos;

@@ -165,6 +165,8 @@ struct _TsGpu {
   guint32 epoch;         /* marks groups already updated in this pass */
   double bandwidth;      /* bytes per ns the memory rule shares; 0: no memory rule */
   double mem_rho;        /* sum of the resident kernels' m: their demand over the bandwidth */
+  guint32 *mem_live;     /* the kernels with live groups and m > 0, by index: memory_slowdown's terms */
+  guint32 n_mem_live;
   double mem_slow;       /* s >= 1: how much slower every memory-bound share runs now */
   const double *ext_m;   /* other processors' demands on the same DRAM (ts_gpu_memory_external) */
   guint n_ext;
@@ -288,6 +290,7 @@ ts_gpu_free (TsGpu *gpu)
   g_free (gpu->free);
   g_free (gpu->resident);
   g_free (gpu->kruns);
+  g_free (gpu->mem_live);
   g_free (gpu->groups);
   g_free (gpu->group_pairs);
   g_free (gpu->streams);
@@ -573,6 +576,7 @@ krun_new (TsGpu *gpu, guint stream, const TsKernelDesc *desc, guint32 n_blocks)
         {
           gpu->kruns_cap = MAX (64, gpu->kruns_cap * 2);
           gpu->kruns = g_renew (KRun, gpu->kruns, gpu->kruns_cap);
+          gpu->mem_live = g_renew (guint32, gpu->mem_live, gpu->kruns_cap);
         }
       ki = gpu->n_kruns++;
       gpu->kruns[ki].used_sms = NULL;
@@ -887,15 +891,12 @@ memory_slowdown (const TsGpu *g)
     for (int it = 0; it < 50; it++)
       {
         double f = -1.0, df = 0;
-        for (guint32 ki = 0; ki < g->n_kruns; ki++)
+        for (guint32 j = 0; j < g->n_mem_live; j++)
           {
-            const KRun *q = &g->kruns[ki];
-            if (q->live > 0 && q->mem_frac > 0)
-              {
-                double den = (1.0 - q->mem_frac) + q->mem_frac * s;
-                f += q->mem_frac / den;
-                df -= q->mem_frac * q->mem_frac / (den * den);
-              }
+            const KRun *q = &g->kruns[g->mem_live[j]];
+            double den = (1.0 - q->mem_frac) + q->mem_frac * s;
+            f += q->mem_frac / den;
+            df -= q->mem_frac * q->mem_frac / (den * den);
           }
         for (guint j = 0; j < g->n_ext; j++)  /* other processors' work: the same terms */
           if (g->ext_m[j] > 0)
@@ -1007,7 +1008,13 @@ contention_enter (TsGpu *g, guint32 gi)
   grp->live_pos = g->n_live;
   g->live[g->n_live++] = gi;
   if (k->live++ == 0 && k->mem_frac > 0)
-    g->mem_rho += k->mem_frac, g->mem_dirty = TRUE;
+    {
+      g->mem_rho += k->mem_frac, g->mem_dirty = TRUE;
+      guint32 p = g->n_mem_live++;  /* by index: the sums keep their order */
+      for (; p > 0 && g->mem_live[p - 1] > grp->krun; p--)
+        g->mem_live[p] = g->mem_live[p - 1];
+      g->mem_live[p] = grp->krun;
+    }
   group_update (g, gi, ts_engine_now (g->engine));
 }
 
@@ -1038,7 +1045,13 @@ contention_leave (TsGpu *g, guint32 gi)
   g->live[grp->live_pos] = last;
   g->groups[last].live_pos = grp->live_pos;
   if (--k->live == 0 && k->mem_frac > 0)
-    g->mem_rho -= k->mem_frac, g->mem_dirty = TRUE;
+    {
+      g->mem_rho -= k->mem_frac, g->mem_dirty = TRUE;
+      guint32 p = 0;
+      while (g->mem_live[p] != grp->krun)
+        p++;
+      memmove (&g->mem_live[p], &g->mem_live[p + 1], (--g->n_mem_live - p) * sizeof (guint32));
+    }
 }
 
 static void
@@ -2201,6 +2214,24 @@ ts_gpu_verify (const TsGpu *gpu)
         double r = kernel_speed (g, &g->kruns[grp->krun], load);
         VERIFY (fabs (r - grp->rate) <= 1e-12 * r, "group %u: rate %.17g, its SMs give %.17g", g->live[e], grp->rate, r);
       }
+  /* memory_slowdown's terms: the kernels with live groups and m > 0, by index. */
+  if (g->sm_rule)
+    {
+      guint32 n = 0;
+      for (guint32 ki = 0; ki < g->n_kruns; ki++)
+        {
+          guint32 live = 0;
+          for (guint32 e = 0; e < g->n_live; e++)
+            live += g->groups[g->live[e]].krun == ki;
+          VERIFY (live == g->kruns[ki].live, "launch %u: %u live groups, counted %u", ki, live, g->kruns[ki].live);
+          if (live > 0 && g->kruns[ki].mem_frac > 0)
+            {
+              VERIFY (n < g->n_mem_live && g->mem_live[n] == ki, "memory terms: launch %u missing or out of order", ki);
+              n++;
+            }
+        }
+      VERIFY (n == g->n_mem_live, "memory terms: %u, of %u kernels", g->n_mem_live, n);
+    }
   /* Outside the freed SMs, fit_zero_id's kernel fits nowhere; an empty SM is always freed. */
   if (g->fit_zero_id != 0)
     for (guint32 ki = 0; ki < g->n_kruns; ki++)

@@ -156,7 +156,7 @@ struct _TsGpu {
   guint64 instant;       /* numbers the lists of touched SMs */
   guint64 *sm_stamp;     /* per SM: the `instant` at which it was last put in touched */
   double *load_before;   /* per SM in touched: its load when it was put there */
-  guint32 n_moved;       /* while settling: SMs in touched whose load is not load_before's bits */
+  gboolean moved;        /* while settling: some SM in touched has a load not of load_before's bits */
   guint32 n_fresh;       /* live groups that entered at this instant */
   guint32 fresh;         /* the last of them to enter, or NONE if it left */
   gboolean mem_dirty;    /* mem_rho changed at this instant */
@@ -874,7 +874,7 @@ sm_touch (TsGpu *g, guint sm)
 static inline gboolean
 settle_needs (const TsGpu *g, guint32 gi)
 {
-  return g->n_moved > 0 || g->groups[gi].entered == g->instant;
+  return g->moved || g->groups[gi].entered == g->instant;
 }
 
 /* Rule 5b.  Kernel K moves a share m_K of its solo time's worth of bytes at full bandwidth, so
@@ -947,10 +947,10 @@ rates_settle (TsGpu *g)
         }
     }
   guint cap = g->prof->max_blocks_per_sm;
-  g->n_moved = 0;
-  for (guint32 j = 0; j < g->n_touched; j++)
-    g->n_moved += memcmp (&g->load[g->touched[j]], &g->load_before[g->touched[j]], sizeof (double)) != 0;
-  if (g->n_moved == 0 && g->n_fresh == 1 && g->fresh != NONE)
+  g->moved = FALSE;
+  for (guint32 j = 0; j < g->n_touched && !g->moved; j++)
+    g->moved = memcmp (&g->load[g->touched[j]], &g->load_before[g->touched[j]], sizeof (double)) != 0;
+  if (!g->moved && g->n_fresh == 1 && g->fresh != NONE)
     {
       /* settle_needs is false but for this one group: no need to look for it */
       if (g->groups[g->fresh].mark != g->epoch)
@@ -1128,7 +1128,8 @@ sm_freed (TsGpu *g, guint i)
     }
 }
 
-/* One SM more (+1) or fewer (-1) holds blocks, now. */
+/* d SMs more (or fewer, d < 0) hold blocks, now.  A group's SMs change together: one call for
+ * them all adds what a call for each would (the calls after the first add n x 0 = +0.0). */
 static void
 busy_change (TsGpu *g, int d)
 {
@@ -1215,6 +1216,7 @@ place_kernel (TsGpu *g, guint32 ki)
   k = &g->kruns[ki];
   guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
   guint32 n = 0, placed = 0, target = MIN (B, total);
+  int became_busy = 0;
   for (guint32 ci = 0; ci < n_list && placed < target; ci++)
     {
       guint i = list[ci];
@@ -1234,12 +1236,13 @@ place_kernel (TsGpu *g, guint32 ki)
       f->threads -= give * k->need_threads;
       f->regs -= give * k->need_regs;
       f->smem -= give * k->need_smem;
-      if (g->resident[i] == 0)
-        busy_change (g, +1);
+      became_busy += g->resident[i] == 0;
       g->resident[i] += give;
       pairs[n++] = (i << 16) | give;
       placed += give;
     }
+  if (became_busy > 0)
+    busy_change (g, became_busy);
   if (g->fit_zero_id != 0)
     for (guint32 j = 0; j < n; j++)
       if (g->resident[pairs[j] >> 16] == (pairs[j] & 0xffff))
@@ -1430,6 +1433,7 @@ group_vacate (TsGpu *g, guint32 gi)
     contention_leave (g, gi);
   const KRun *k = &g->kruns[grp->krun];
   const guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
+  int became_idle = 0;
   for (guint32 j = 0; j < grp->n_sms; j++)
     {
       guint32 i = pairs[j] >> 16, c = pairs[j] & 0xffff;
@@ -1439,9 +1443,10 @@ group_vacate (TsGpu *g, guint32 gi)
       f->regs += c * k->need_regs;
       f->smem += c * k->need_smem;
       g->resident[i] -= c;
-      if (g->resident[i] == 0)
-        busy_change (g, -1);
+      became_idle += g->resident[i] == 0;
     }
+  if (became_idle > 0)
+    busy_change (g, -became_idle);
   if (g->fit_zero_id != 0)
     for (guint32 j = 0; j < grp->n_sms; j++)
       sm_freed (g, pairs[j] >> 16);

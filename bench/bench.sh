@@ -26,8 +26,9 @@
 # - kernels/s and events/s are simulated kernel completions and engine events per CPU second;
 #   "x real" is simulated seconds per CPU second; "vs heap" is events/s over the heap's holds/s
 #   at 32 pending events (the size of tiersim's queues: see bench/heap-hold.c).
-# - instr/kernel: callgrind instructions inside ts_run_on (the simulation, without loading and
-#   reporting) per kernel completed, over BENCH_CALLGRIND_S simulated seconds (at most the
+# - instr/kernel: callgrind instructions inside runner.c's run_on (the simulation, without
+#   loading and reporting; not ts_run_on, which the compiler reduces to a jump into it that
+#   callgrind does not count as a call, and which `tiersim run` does not call at all) per kernel completed, over BENCH_CALLGRIND_S simulated seconds (at most the
 #   scenario's duration), one valgrind run per scenario with a dump per policy; deterministic,
 #   and the number to compare between builds on a shared machine (CPU times move with the load).
 # - peak RSS: the largest of the row's runs.
@@ -89,13 +90,14 @@ for s in $scenarios; do
   dur=${dur:-10}  # the loader's default
   probe=$(awk -v d="$dur" 'BEGIN { print (d < 1 ? d : 1) }')
 
-  # Instructions per kernel: one valgrind run, one dump per policy (ts_run_on returns once each).
+  # Instructions per kernel: one valgrind run, one dump per policy (run_on returns once each);
+  # -j 1, or policies running at once would share dumps, taken in the order they end.
   : > "$out/ir"
   if $have_valgrind; then
     cgd=$(awk -v d="$dur" -v c="$CG_S" 'BEGIN { print (d < c ? d : c) }')
     rm -rf "$out/cg" && mkdir "$out/cg"
-    valgrind --tool=callgrind --collect-atstart=no --toggle-collect=ts_run_on --dump-after=ts_run_on \
-      --callgrind-out-file="$out/cg/cg" "$TIERSIM" run "$s" --duration "$cgd" 2> /dev/null |
+    valgrind --tool=callgrind --collect-atstart=no --toggle-collect=run_on --dump-after=run_on \
+      --callgrind-out-file="$out/cg/cg" "$TIERSIM" run "$s" -j 1 --duration "$cgd" 2> /dev/null |
       grep ' kernels, ' > "$out/cg/lines"
     i=1
     while read -r pol k _; do
@@ -139,10 +141,10 @@ if ! $have_valgrind; then
   exit 0
 fi
 
-# Instructions of the simulation (ts_run_on) per kernel completed: "kernels instructions".
+# Instructions of the simulation (run_on) per kernel completed: "kernels instructions".
 sim_ir() {
   rm -rf "$out/cg" && mkdir "$out/cg"
-  valgrind --tool=callgrind --collect-atstart=no --toggle-collect=ts_run_on \
+  valgrind --tool=callgrind --collect-atstart=no --toggle-collect=run_on \
     --callgrind-out-file="$out/cg/cg" "$TIERSIM" run "$@" 2> /dev/null | awk '/ kernels, / { k += $2 } END { printf "%d ", k }'
   sed -n 's/^summary: //p' "$out/cg/cg"
 }

@@ -94,6 +94,7 @@ typedef struct {
    * load and the memory rule's factor), for settles that find them unchanged: mem_slow 0
    * (never a factor) until the first. */
   double memo_load, memo_slow, memo_speed;
+  guint64 entered;       /* contention: TsGpu.instant when it entered (contention_enter) */
 } Group;
 
 /* A chain: the waves of one kernel alone, done without events (see "wave chains" below). */
@@ -133,6 +134,7 @@ typedef struct {
   guint32 n;
   ChainFrag frag[CHAIN_MAX_FRAGS];
   FragQueue queue;       /* the virtual fragments, by next */
+  TsTime period;         /* the fragments' common period, or 0 if they differ (see frag_rotating) */
 } Chain;
 
 struct _TsGpu {
@@ -153,12 +155,18 @@ struct _TsGpu {
   guint32 n_touched;
   guint64 instant;       /* numbers the lists of touched SMs */
   guint64 *sm_stamp;     /* per SM: the `instant` at which it was last put in touched */
+  double *load_before;   /* per SM in touched: its load when it was put there */
+  gboolean moved;        /* while settling: some SM in touched has a load not of load_before's bits */
+  guint32 n_fresh;       /* live groups that entered at this instant */
+  guint32 fresh;         /* the last of them to enter, or NONE if it left */
   gboolean mem_dirty;    /* mem_rho changed at this instant */
   guint32 *live;         /* the resident groups that contention applies to (not drained ones) */
   guint32 n_live;
   guint32 epoch;         /* marks groups already updated in this pass */
   double bandwidth;      /* bytes per ns the memory rule shares; 0: no memory rule */
   double mem_rho;        /* sum of the resident kernels' m: their demand over the bandwidth */
+  guint32 *mem_live;     /* the kernels with live groups and m > 0, by index: memory_slowdown's terms */
+  guint32 n_mem_live;
   double mem_slow;       /* s >= 1: how much slower every memory-bound share runs now */
   const double *ext_m;   /* other processors' demands on the same DRAM (ts_gpu_memory_external) */
   guint n_ext;
@@ -265,7 +273,9 @@ ts_gpu_new (TsEngine *engine, const TsProfile *profile)
       g->sm_n_groups = g_new0 (guint32, g->n_sms);
       g->touched = g_new (guint32, g->n_sms);
       g->sm_stamp = g_new0 (guint64, g->n_sms);
+      g->load_before = g_new (double, g->n_sms);
       g->instant = 1;
+      g->fresh = NONE;
     }
   return g;
 }
@@ -280,6 +290,7 @@ ts_gpu_free (TsGpu *gpu)
   g_free (gpu->free);
   g_free (gpu->resident);
   g_free (gpu->kruns);
+  g_free (gpu->mem_live);
   g_free (gpu->groups);
   g_free (gpu->group_pairs);
   g_free (gpu->streams);
@@ -296,6 +307,7 @@ ts_gpu_free (TsGpu *gpu)
   g_free (gpu->sm_n_groups);
   g_free (gpu->touched);
   g_free (gpu->sm_stamp);
+  g_free (gpu->load_before);
   g_free (gpu->live);
   g_free (gpu);
 }
@@ -564,6 +576,7 @@ krun_new (TsGpu *gpu, guint stream, const TsKernelDesc *desc, guint32 n_blocks)
         {
           gpu->kruns_cap = MAX (64, gpu->kruns_cap * 2);
           gpu->kruns = g_renew (KRun, gpu->kruns, gpu->kruns_cap);
+          gpu->mem_live = g_renew (guint32, gpu->mem_live, gpu->kruns_cap);
         }
       ki = gpu->n_kruns++;
       gpu->kruns[ki].used_sms = NULL;
@@ -831,15 +844,28 @@ group_update (TsGpu *g, guint32 gi, TsTime now)
   grp->due = end;
 }
 
-/* Notes an SM whose load changed at this instant. */
+/* Notes an SM whose load is about to change at this instant, and the load it had. */
 static inline void
 sm_touch (TsGpu *g, guint sm)
 {
   if (g->sm_stamp[sm] != g->instant)
     {
       g->sm_stamp[sm] = g->instant;
+      g->load_before[sm] = g->load[sm];
       g->touched[g->n_touched++] = sm;
     }
+}
+
+/* Whether a settle must update group gi (rates_settle): a group that was there before the
+ * instant and whose SMs all have their loads of then, bit for bit (each untouched, or touched and
+ * back), has the rate those loads give (the state between instants, ts_gpu_verify), and
+ * group_update would compute the same rate and keep it.  That is sure when no touched SM's load
+ * moved (a wave refilled as it was); otherwise only a group's own SMs could tell, as many as
+ * group_update's own look costs: it is updated. */
+static inline gboolean
+settle_needs (const TsGpu *g, guint32 gi)
+{
+  return g->moved || g->groups[gi].entered == g->instant;
 }
 
 /* Rule 5b.  Kernel K moves a share m_K of its solo time's worth of bytes at full bandwidth, so
@@ -856,15 +882,12 @@ memory_slowdown (const TsGpu *g)
     for (int it = 0; it < 50; it++)
       {
         double f = -1.0, df = 0;
-        for (guint32 ki = 0; ki < g->n_kruns; ki++)
+        for (guint32 j = 0; j < g->n_mem_live; j++)
           {
-            const KRun *q = &g->kruns[ki];
-            if (q->live > 0 && q->mem_frac > 0)
-              {
-                double den = (1.0 - q->mem_frac) + q->mem_frac * s;
-                f += q->mem_frac / den;
-                df -= q->mem_frac * q->mem_frac / (den * den);
-              }
+            const KRun *q = &g->kruns[g->mem_live[j]];
+            double den = (1.0 - q->mem_frac) + q->mem_frac * s;
+            f += q->mem_frac / den;
+            df -= q->mem_frac * q->mem_frac / (den * den);
           }
         for (guint j = 0; j < g->n_ext; j++)  /* other processors' work: the same terms */
           if (g->ext_m[j] > 0)
@@ -915,12 +938,25 @@ rates_settle (TsGpu *g)
         }
     }
   guint cap = g->prof->max_blocks_per_sm;
-  if (g->n_touched == g->n_sms)  /* every SM: every resident group, not each once per SM */
+  g->moved = FALSE;
+  for (guint32 j = 0; j < g->n_touched && !g->moved; j++)
+    g->moved = memcmp (&g->load[g->touched[j]], &g->load_before[g->touched[j]], sizeof (double)) != 0;
+  if (!g->moved && g->n_fresh == 1 && g->fresh != NONE)
+    {
+      /* settle_needs is false but for this one group: no need to look for it */
+      if (g->groups[g->fresh].mark != g->epoch)
+        group_update (g, g->fresh, now);
+    }
+  else if (g->n_touched == g->n_sms)  /* every SM: every resident group, not each once per SM */
     for (guint32 e = 0; e < g->n_live; e++)
       {
         Group *grp = &g->groups[g->live[e]];
         if (grp->mark != g->epoch)
-          grp->mark = g->epoch, group_update (g, g->live[e], now);
+          {
+            grp->mark = g->epoch;
+            if (settle_needs (g, g->live[e]))
+              group_update (g, g->live[e], now);
+          }
       }
   else
     for (guint32 j = 0; j < g->n_touched; j++)
@@ -930,10 +966,15 @@ rates_settle (TsGpu *g)
           {
             guint32 gj = g->sm_groups[(gsize) i * cap + e];
             if (g->groups[gj].mark != g->epoch)
-              g->groups[gj].mark = g->epoch, group_update (g, gj, now);
+              {
+                g->groups[gj].mark = g->epoch;
+                if (settle_needs (g, gj))
+                  group_update (g, gj, now);
+              }
           }
       }
   g->n_touched = 0;
+  g->n_fresh = 0, g->fresh = NONE;
   g->instant++;  /* a new list of touched SMs; sm_stamp never reaches 2^64 */
 }
 
@@ -949,14 +990,22 @@ contention_enter (TsGpu *g, guint32 gi)
   for (guint32 j = 0; j < grp->n_sms; j++)
     {
       guint i = pairs[j] >> 16;
+      sm_touch (g, i);
       g->load[i] += (pairs[j] & 0xffff) * k->demand;
       g->sm_groups[(gsize) i * cap + g->sm_n_groups[i]++] = gi;
-      sm_touch (g, i);
     }
+  grp->entered = g->instant;
+  g->n_fresh++, g->fresh = gi;
   grp->live_pos = g->n_live;
   g->live[g->n_live++] = gi;
   if (k->live++ == 0 && k->mem_frac > 0)
-    g->mem_rho += k->mem_frac, g->mem_dirty = TRUE;
+    {
+      g->mem_rho += k->mem_frac, g->mem_dirty = TRUE;
+      guint32 p = g->n_mem_live++;  /* by index: the sums keep their order */
+      for (; p > 0 && g->mem_live[p - 1] > grp->krun; p--)
+        g->mem_live[p] = g->mem_live[p - 1];
+      g->mem_live[p] = grp->krun;
+    }
   group_update (g, gi, ts_engine_now (g->engine));
 }
 
@@ -977,15 +1026,23 @@ contention_leave (TsGpu *g, guint32 gi)
       while (list[e] != gi)
         e++;
       list[e] = list[--g->sm_n_groups[i]];
+      sm_touch (g, i);
       /* An empty SM's load is exactly 0, whatever rounding the sums left. */
       g->load[i] = g->sm_n_groups[i] == 0 ? 0 : g->load[i] - (pairs[j] & 0xffff) * k->demand;
-      sm_touch (g, i);
     }
+  if (grp->entered == g->instant)
+    g->n_fresh--, g->fresh = g->fresh == gi ? NONE : g->fresh;
   guint32 last = g->live[--g->n_live];
   g->live[grp->live_pos] = last;
   g->groups[last].live_pos = grp->live_pos;
   if (--k->live == 0 && k->mem_frac > 0)
-    g->mem_rho -= k->mem_frac, g->mem_dirty = TRUE;
+    {
+      g->mem_rho -= k->mem_frac, g->mem_dirty = TRUE;
+      guint32 p = 0;
+      while (g->mem_live[p] != grp->krun)
+        p++;
+      memmove (&g->mem_live[p], &g->mem_live[p + 1], (--g->n_mem_live - p) * sizeof (guint32));
+    }
 }
 
 static void
@@ -1062,7 +1119,8 @@ sm_freed (TsGpu *g, guint i)
     }
 }
 
-/* One SM more (+1) or fewer (-1) holds blocks, now. */
+/* d SMs more (or fewer, d < 0) hold blocks, now.  A group's SMs change together: one call for
+ * them all adds what a call for each would (the calls after the first add n x 0 = +0.0). */
 static void
 busy_change (TsGpu *g, int d)
 {
@@ -1149,6 +1207,7 @@ place_kernel (TsGpu *g, guint32 ki)
   k = &g->kruns[ki];
   guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
   guint32 n = 0, placed = 0, target = MIN (B, total);
+  int became_busy = 0;
   for (guint32 ci = 0; ci < n_list && placed < target; ci++)
     {
       guint i = list[ci];
@@ -1168,12 +1227,13 @@ place_kernel (TsGpu *g, guint32 ki)
       f->threads -= give * k->need_threads;
       f->regs -= give * k->need_regs;
       f->smem -= give * k->need_smem;
-      if (g->resident[i] == 0)
-        busy_change (g, +1);
+      became_busy += g->resident[i] == 0;
       g->resident[i] += give;
       pairs[n++] = (i << 16) | give;
       placed += give;
     }
+  if (became_busy > 0)
+    busy_change (g, became_busy);
   if (g->fit_zero_id != 0)
     for (guint32 j = 0; j < n; j++)
       if (g->resident[pairs[j] >> 16] == (pairs[j] & 0xffff))
@@ -1364,6 +1424,7 @@ group_vacate (TsGpu *g, guint32 gi)
     contention_leave (g, gi);
   const KRun *k = &g->kruns[grp->krun];
   const guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
+  int became_idle = 0;
   for (guint32 j = 0; j < grp->n_sms; j++)
     {
       guint32 i = pairs[j] >> 16, c = pairs[j] & 0xffff;
@@ -1373,9 +1434,10 @@ group_vacate (TsGpu *g, guint32 gi)
       f->regs += c * k->need_regs;
       f->smem += c * k->need_smem;
       g->resident[i] -= c;
-      if (g->resident[i] == 0)
-        busy_change (g, -1);
+      became_idle += g->resident[i] == 0;
     }
+  if (became_idle > 0)
+    busy_change (g, -became_idle);
   if (g->fit_zero_id != 0)
     for (guint32 j = 0; j < grp->n_sms; j++)
       sm_freed (g, pairs[j] >> 16);
@@ -1519,6 +1581,29 @@ frag_queue_pop (FragQueue *q)
   return j;
 }
 
+/* Whether q's fragments, all of period p, take turns: its times strictly increase and span less
+ * than p.  Then the first one, refilled at t, goes back in last at t + p, which keeps both true:
+ * n refills in q's order make a "turn" that leaves the order as it was and every time p later,
+ * and no two fragments ever end at one instant. */
+static gboolean
+frag_rotating (const FragQueue *q, TsTime p)
+{
+  if (p == 0 || q->n < 2 || q->key[FQ_AT (q, q->n - 1)] - q->key[q->head] >= p)
+    return FALSE;
+  for (guint32 pos = 1; pos < q->n; pos++)
+    if (q->key[FQ_AT (q, pos - 1)] == q->key[FQ_AT (q, pos)])
+      return FALSE;
+  return TRUE;
+}
+
+/* Adds d to every time in q (a rotating queue passing whole turns: its order stays). */
+static void
+frag_queue_shift (FragQueue *q, TsTime d)
+{
+  for (guint32 pos = 0; pos < q->n; pos++)
+    q->key[FQ_AT (q, pos)] += d;
+}
+
 /* At the end of a dispatch: starts a chain if the state allows one (see above). */
 static void
 chain_try (TsGpu *g)
@@ -1572,6 +1657,7 @@ chain_try (TsGpu *g)
       f->period = f->step_at[f->n_steps - 1];
       f->next = group_end (g, grp);  /* its present wave's end: where its first refill goes */
       first = MIN (first, f->next);
+      c->period = c->n == 0 || f->period == c->period ? f->period : 0;
       c->n++;
     }
   /* The memory rule's sum: one group alone leaves it at each refill and comes back. */
@@ -1593,6 +1679,17 @@ chain_try (TsGpu *g)
       q.head = 0, q.n = 0;
       for (guint32 j = 0; j < c->n; j++)
         frag_queue_insert (&q, j, c->frag[j].next);
+      if (frag_rotating (&q, c->period))
+        {
+          /* whole turns of refills while K keeps more blocks than each takes: m turns of S
+           * blocks leave more than S - (one turn's refills so far) before every step when m S < left */
+          guint64 S = 0;
+          for (guint32 j = 0; j < c->n; j++)
+            S += c->frag[j].blocks;
+          guint64 m = (left - 1) / S;
+          left -= m * S;
+          frag_queue_shift (&q, (TsTime) m * c->period);
+        }
       for (;;)
         {
           TsTime t = q.key[q.head];
@@ -1651,6 +1748,65 @@ chain_apply_refill (TsGpu *g, guint32 j, TsTime t)
   grp->live_pos = g->n_live - 1;
 }
 
+/* The order in which `turns` more turns of refills (in the order of one that just went) leave a
+ * group list: each refill swaps its group with the list's last entry (chain_apply_refill).  Let
+ * x_1..x_L be the list's groups in the turn's order, at positions Q_1..Q_L; after one turn x_L
+ * is last (Q_L = L - 1), and a turn from there takes x_j to Q_{j+1} for j < L - 1 and x_{L-1}
+ * to Q_1: the first L - 1 positions rotate by one a turn, x_L stays.  rank: each group's
+ * fragment's place in the turn. */
+static void
+chain_list_turns (TsGpu *g, guint32 *list, guint32 L, const guint32 *rank, guint64 turns)
+{
+  if (L <= 2)
+    return;  /* one position rotates onto itself */
+  guint32 x[CHAIN_MAX_FRAGS], Q[CHAIN_MAX_FRAGS];
+  for (guint32 e = 0; e < L; e++)  /* x by rank, Q their positions: by insertion (L is small) */
+    {
+      guint32 gi = list[e], r = rank[g->groups[gi].frag], p = e;
+      for (; p > 0 && rank[g->groups[x[p - 1]].frag] > r; p--)
+        x[p] = x[p - 1], Q[p] = Q[p - 1];
+      x[p] = gi, Q[p] = e;
+    }
+  guint32 shift = (guint32) (turns % (L - 1));
+  for (guint32 j = 0; j + 1 < L; j++)
+    list[Q[(j + shift) % (L - 1)]] = x[j];
+}
+
+/* Passes `turns` whole turns of a rotating chain (frag_rotating) at once, after one that went
+ * refill by refill: the counts, times and group lists that the refills one by one would leave. */
+static void
+chain_skip_turns (TsGpu *g, guint64 turns)
+{
+  Chain *c = &g->chain;
+  KRun *k = &g->kruns[c->ki];
+  TsTime d = (TsTime) turns * c->period;
+  guint64 blocks = 0;
+  for (guint32 j = 0; j < c->n; j++)
+    {
+      ChainFrag *f = &c->frag[j];
+      blocks += f->blocks;
+      f->start += d, f->next += d;
+      k->last_end = MAX (k->last_end, f->start + f->step_at[0]);
+    }
+  blocks *= turns;
+  g->blocks_completed += blocks;
+  k->remaining -= blocks;
+  k->done_real += blocks;
+  k->undispatched -= blocks;
+  frag_queue_shift (&c->queue, d);
+  if (!g->sm_rule)
+    return;
+  guint32 rank[CHAIN_MAX_FRAGS];
+  for (guint32 pos = 0; pos < c->queue.n; pos++)
+    rank[c->queue.idx[FQ_AT (&c->queue, pos)]] = pos;
+  guint cap = g->prof->max_blocks_per_sm;
+  for (guint i = 0; i < g->n_sms; i++)
+    chain_list_turns (g, &g->sm_groups[(gsize) i * cap], g->sm_n_groups[i], rank, turns);
+  chain_list_turns (g, g->live, g->n_live, rank, turns);
+  for (guint32 e = 0; e < g->n_live; e++)
+    g->groups[g->live[e]].live_pos = e;
+}
+
 /* Applies the virtual fragments' completions and refills before `until`, in time order (they
  * never coincide before the chain's stop). */
 static void
@@ -1673,12 +1829,24 @@ chain_catch_up (TsGpu *g, TsTime until)
       k->last_end = MAX (k->last_end, f->start + f->step_at[0]);
       return;
     }
-  while (c->queue.n > 0 && c->queue.key[c->queue.head] < until)
+  /* Taking turns (frag_rotating), every fragment virtual: the refills before `until` are whole
+   * turns and then part of one.  The first turn goes one refill at a time; any more pass at once. */
+  guint64 turns = 0;
+  TsTime last = c->queue.n > 0 ? c->queue.key[FQ_AT (&c->queue, c->queue.n - 1)] : 0;
+  if (c->queue.n == c->n && last < until && frag_rotating (&c->queue, c->period))
+    turns = (guint64) (until - 1 - last) / (guint64) c->period + 1;
+  for (guint32 steps = turns >= 2 ? c->n : G_MAXUINT32;
+       steps > 0 && c->queue.n > 0 && c->queue.key[c->queue.head] < until; steps--)
     {
       TsTime t = c->queue.key[c->queue.head];
       guint32 j = frag_queue_pop (&c->queue);
       chain_apply_refill (g, j, t);
       frag_queue_insert (&c->queue, j, c->frag[j].next);
+    }
+  if (turns >= 2)
+    {
+      chain_skip_turns (g, turns - 1);
+      chain_catch_up (g, until);  /* the part of a turn left */
     }
 }
 
@@ -2009,11 +2177,31 @@ ts_gpu_verify (const TsGpu *gpu)
         VERIFY (g->sm_n_groups[i] == n_live && fabs (g->load[i] - load) <= 1e-9 * MAX (1.0, load)
                 && (n_live > 0 || g->load[i] == 0), "SM %u: load %g, its groups' %g", i, g->load[i], load);
     }
+  /* The group lists, which a chain passing whole turns rewrites (chain_skip_turns): each entry
+   * of an SM's list is a live group on that SM (with the counts above: each once), and each
+   * live group knows its place in the live list. */
+  if (g->sm_rule)
+    for (guint i = 0; i < g->n_sms; i++)
+      for (guint32 e = 0; e < g->sm_n_groups[i]; e++)
+        {
+          guint32 gi = g->sm_groups[(gsize) i * cap + e];
+          const Group *grp = &g->groups[gi];
+          VERIFY (gi < g->n_groups && grp->blocks > 0 && !grp->noop && grp->live_pos < g->n_live
+                  && g->live[grp->live_pos] == gi, "SM %u: its list holds group %u, not live", i, gi);
+          guint32 j = 0;
+          while (j < grp->n_sms && g->group_pairs[(gsize) gi * g->n_sms + j] >> 16 != i)
+            j++;
+          VERIFY (j < grp->n_sms, "SM %u: its list holds group %u, not on it", i, gi);
+          for (guint32 e2 = 0; e2 < e; e2++)
+            VERIFY (g->sm_groups[(gsize) i * cap + e2] != gi, "SM %u: group %u twice in its list", i, gi);
+        }
   /* Every live group runs at the rate its heaviest SM and the memory rule give now (within the
    * tolerance under which group_update keeps a rate). */
   if (g->sm_rule)
     for (guint32 e = 0; e < g->n_live; e++)
       {
+        VERIFY (g->groups[g->live[e]].live_pos == e, "live group %u: at %u, its live_pos says %u", g->live[e], e,
+                g->groups[g->live[e]].live_pos);
         const Group *grp = &g->groups[g->live[e]];
         const guint32 *pairs = &g->group_pairs[(gsize) g->live[e] * g->n_sms];
         double load = 0;
@@ -2022,6 +2210,24 @@ ts_gpu_verify (const TsGpu *gpu)
         double r = kernel_speed (g, &g->kruns[grp->krun], load);
         VERIFY (fabs (r - grp->rate) <= 1e-12 * r, "group %u: rate %.17g, its SMs give %.17g", g->live[e], grp->rate, r);
       }
+  /* memory_slowdown's terms: the kernels with live groups and m > 0, by index. */
+  if (g->sm_rule)
+    {
+      guint32 n = 0;
+      for (guint32 ki = 0; ki < g->n_kruns; ki++)
+        {
+          guint32 live = 0;
+          for (guint32 e = 0; e < g->n_live; e++)
+            live += g->groups[g->live[e]].krun == ki;
+          VERIFY (live == g->kruns[ki].live, "launch %u: %u live groups, counted %u", ki, live, g->kruns[ki].live);
+          if (live > 0 && g->kruns[ki].mem_frac > 0)
+            {
+              VERIFY (n < g->n_mem_live && g->mem_live[n] == ki, "memory terms: launch %u missing or out of order", ki);
+              n++;
+            }
+        }
+      VERIFY (n == g->n_mem_live, "memory terms: %u, of %u kernels", g->n_mem_live, n);
+    }
   /* Outside the freed SMs, fit_zero_id's kernel fits nowhere; an empty SM is always freed. */
   if (g->fit_zero_id != 0)
     for (guint32 ki = 0; ki < g->n_kruns; ki++)
@@ -2044,4 +2250,34 @@ ts_gpu_verify (const TsGpu *gpu)
         }
     }
   return TRUE;
+}
+
+/* FNV-1a over 64-bit words. */
+static inline guint64
+digest_word (guint64 h, guint64 w)
+{
+  for (guint b = 0; b < 8; b++)
+    h = (h ^ ((w >> (8 * b)) & 0xff)) * G_GUINT64_CONSTANT (1099511628211);
+  return h;
+}
+
+guint64
+ts_gpu_order_digest (const TsGpu *gpu)
+{
+  const TsGpu *g = gpu;
+  guint64 h = G_GUINT64_CONSTANT (14695981039346656037);
+  if (!g->sm_rule)
+    return h;
+  guint cap = g->prof->max_blocks_per_sm;
+  for (guint i = 0; i < g->n_sms; i++)
+    for (guint32 e = 0; e < g->sm_n_groups[i]; e++)
+      h = digest_word (h, ((guint64) i << 32) | g->sm_groups[(gsize) i * cap + e]);
+  for (guint32 e = 0; e < g->n_live; e++)
+    {
+      const Group *grp = &g->groups[g->live[e]];
+      guint64 left, rate;
+      memcpy (&left, &grp->left, sizeof left), memcpy (&rate, &grp->rate, sizeof rate);
+      h = digest_word (digest_word (digest_word (digest_word (h, g->live[e]), left), rate), (guint64) grp->due);
+    }
+  return h;
 }

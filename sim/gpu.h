@@ -148,6 +148,12 @@ guint64 ts_gpu_blocks_completed (const TsGpu *gpu);
  * pending at the current time); for tests. */
 gboolean ts_gpu_verify (const TsGpu *gpu);
 
+/* A hash of what orders the GPU's future events beyond their times, for tests: the resident
+ * groups in the orders the GPU keeps them (each SM's list, the list of live groups) with their
+ * remaining work, rates and due times.  Two runs of the same work (with and without wave chains)
+ * agree on it whenever no chain is on. */
+guint64 ts_gpu_order_digest (const TsGpu *gpu);
+
 /* Installs an observer (one at most; NULL removes it). */
 void ts_gpu_set_observer (TsGpu *gpu, TsGpuObserverFn fn, gpointer data);
 

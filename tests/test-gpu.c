@@ -507,7 +507,8 @@ static void
 chain_done (gpointer data, guint64 tag)
 {
   ChainRun *run = data;
-  g_string_append_printf (run->log, "done %" G_GINT64_FORMAT " %" G_GUINT64_FORMAT "\n", ts_engine_now (run->engine), tag);
+  g_string_append_printf (run->log, "done %" G_GINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GINT64_MODIFIER "x\n",
+                          ts_engine_now (run->engine), tag, ts_gpu_order_digest (run->gpu));
 }
 
 static void

@@ -27,10 +27,10 @@
 #   "x real" is simulated seconds per CPU second; "vs heap" is events/s over the heap's holds/s
 #   at 32 pending events (the size of tiersim's queues: see bench/heap-hold.c).
 # - instr/kernel: callgrind instructions inside runner.c's run_on (the simulation, without
-#   loading and reporting; not ts_run_on, which the compiler reduces to a jump into it that
-#   callgrind does not count as a call, and which `tiersim run` does not call at all) per kernel completed, over BENCH_CALLGRIND_S simulated seconds (at most the
-#   scenario's duration), one valgrind run per scenario with a dump per policy; deterministic,
-#   and the number to compare between builds on a shared machine (CPU times move with the load).
+#   loading and reporting: every run passes through it, and it is never inlined) per kernel
+#   completed, over BENCH_CALLGRIND_S simulated seconds (at most the scenario's duration), one
+#   valgrind run per scenario with a dump per policy; deterministic, and the number to compare
+#   between builds on a shared machine (CPU times move with the load).
 # - peak RSS: the largest of the row's runs.
 set -eu
 TIERSIM=${1:-./tiersim}

@@ -260,16 +260,15 @@ ts_run_with (const TsScenario *scn, const TsPolicyClass *policy, gpointer contex
   return run_on (scn, policy, be, context, error);
 }
 
-/* Never inlined: every run of `tiersim run` passes through this function, where make bench counts
- * the simulation's instructions (callgrind --toggle-collect=ts_run_on); inlined into ts_run, the
- * count read 0. */
-G_GNUC_NO_INLINE TsRunResult *
+TsRunResult *
 ts_run_on (const TsScenario *scn, const TsPolicyClass *policy, TsBackend *be, GError **error)
 {
   return run_on (scn, policy, be, NULL, error);
 }
 
-static TsRunResult *
+/* Every run goes through here, never inlined: make bench counts the simulation's instructions
+ * inside it (callgrind --toggle-collect=run_on). */
+static G_GNUC_NO_INLINE TsRunResult *
 run_on (const TsScenario *scn, const TsPolicyClass *policy, TsBackend *be, gpointer context, GError **error)
 {
   gint64 wall0 = g_get_monotonic_time ();

@@ -360,6 +360,30 @@ test_padding_same_end (void)
   rig_clear (&r);
 }
 
+/* A resumed kernel can be padded too (TsLaunch's blocks with a pad): 4 SMs of 2 slots; main: 4
+ * blocks, one wave, 1000 ns a block, of which the last 2 are launched: most-free placement puts
+ * them on SM0 and SM1.  The pad (2 waves of 8 over 16 blocks: 1000 ns a block) may use SM2 and
+ * SM3 only: its 4 blocks, 2 on each, end at 1000 with the main part.  One completion at 1000, the
+ * pad's 4 blocks run, 6 blocks in all. */
+static void
+test_padding_resumed (void)
+{
+  Rig r;
+  rig_init (&r, tu_profile (4));
+  TsKernelDesc m = tu_kernel (4, 512, 16, 0, 1000), pad = tu_kernel (16, 512, 16, 0, 2000);
+  PadDone pd = { 0 };
+  ts_gpu_submit (r.g, ts_gpu_stream_new (r.g, 0),
+                 &(TsLaunch) { .kernel = &m, .blocks = 2, .done = on_done, .data = &r, .tag = 1,
+                               .pad = &pad, .pad_blocks = 4, .pad_done = on_pad, .pad_data = &pd, .pad_tag = 2 });
+  ts_engine_run (r.e);
+  g_assert_cmpuint (r.done->len, ==, 1);
+  g_assert_cmpint (g_array_index (r.done_at, TsTime, 0), ==, 1000);
+  g_assert_cmpuint (pd.calls, ==, 1);
+  g_assert_cmpuint (pd.blocks, ==, 4);
+  g_assert_cmpuint (ts_gpu_blocks_completed (r.g), ==, 6);
+  rig_clear (&r);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -370,5 +394,6 @@ main (int argc, char **argv)
   g_test_add_func ("/preempt/window-launch-latency", test_window_launch_latency);
   g_test_add_func ("/preempt/padding-never-delays", test_padding_property);
   g_test_add_func ("/preempt/padding-same-end", test_padding_same_end);
+  g_test_add_func ("/preempt/padding-resumed", test_padding_resumed);
   return g_test_run ();
 }

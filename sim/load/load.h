@@ -1,4 +1,5 @@
-/* tiersim — the loaders: scenario, model and profile files (libconfig) into the core's types.
+/* tiersim — the loaders: scenario, model and profile files (libconfig) into the core's types
+ * (sweep files: sweep-file.h).
  *
  * libconfig stops in this layer (sim/load/): the simulator core sees only TsScenario, TsModel and
  * TsProfile.  Names are found as datadir.h says; every problem is reported as "file:line:

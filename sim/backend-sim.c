@@ -171,3 +171,13 @@ ts_backend_sim_gpu (TsBackend *be)
   g_return_val_if_fail (be->ops == &sim_ops, NULL);
   return SIM (be)->gpu;
 }
+
+TsRunResult *
+ts_run_observed (const TsScenario *scn, const TsPolicyClass *policy,
+                 TsGpuObserverFn observer, gpointer data, GError **error)
+{
+  g_autoptr (TsBackend) be = ts_backend_sim_new (scn->profile);
+  if (observer != NULL)
+    ts_gpu_set_observer (ts_backend_sim_gpu (be), observer, data);
+  return ts_run_on (scn, policy, be, error);
+}

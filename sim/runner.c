@@ -240,16 +240,6 @@ ts_run (const TsScenario *scn, const TsPolicyClass *policy, GError **error)
   return ts_run_observed (scn, policy, NULL, NULL, error);
 }
 
-TsRunResult *
-ts_run_observed (const TsScenario *scn, const TsPolicyClass *policy,
-                 TsGpuObserverFn observer, gpointer data, GError **error)
-{
-  g_autoptr (TsBackend) be = ts_backend_sim_new (scn->profile);
-  if (observer != NULL)
-    ts_gpu_set_observer (ts_backend_sim_gpu (be), observer, data);
-  return ts_run_on (scn, policy, be, error);
-}
-
 static TsRunResult *run_on (const TsScenario *scn, const TsPolicyClass *policy, TsBackend *be, gpointer context,
                             GError **error);
 

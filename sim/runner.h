@@ -10,7 +10,6 @@
 #pragma once
 
 #include "sim/backend.h"
-#include "sim/gpu.h"           /* the simulated GPU's observer, for ts_run_observed */
 #include "sim/scenario.h"
 
 G_BEGIN_DECLS
@@ -65,10 +64,7 @@ void ts_run_result_free (TsRunResult *r);
 /* Runs scenario under the named policy on a simulated GPU. */
 TsRunResult *ts_run (const TsScenario *scn, const TsPolicyClass *policy, GError **error);
 
-/* The same with an observer of the simulated GPU (see ts_gpu_set_observer); observer may be
- * NULL. */
-TsRunResult *ts_run_observed (const TsScenario *scn, const TsPolicyClass *policy,
-                              TsGpuObserverFn observer, gpointer data, GError **error);
+/* (ts_run_observed, with an observer of the simulated GPU, is in sim/backend-sim.h.) */
 
 /* The same on any backend (a new one, used for this run only). */
 TsRunResult *ts_run_on (const TsScenario *scn, const TsPolicyClass *policy, TsBackend *be, GError **error);

@@ -10,6 +10,7 @@
 #include "tests/testutil.h"
 #include "sim/load/load.h"
 #include "policies/registry.h"
+#include "sim/backend-sim.h"
 
 /* Records, for the worker stream (stream 0: the runtime creates it first), which model chunk
  * each block group belongs to, in order of start. */

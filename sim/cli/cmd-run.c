@@ -17,6 +17,7 @@
 #include "sim/out/trace.h"
 #include "sim/io.h"
 #include "sim/load/load.h"
+#include "sim/backend-sim.h"
 
 
 static void

@@ -127,6 +127,19 @@ ts_output_mkdir (const char *path, GError **error)
   g_set_error (error, TS_ERROR, TS_ERROR_IO, "cannot create %s: %s", path, g_strerror (e));
   return FALSE;
 }
+char *
+ts_output_mkdtemp_beside (const char *path, GError **error)
+{
+  /* g_mkdtemp_full's template: it replaces the six X's with a unique suffix */
+  char *tmpl = g_strconcat (path, ".tmp-XXXXXX", NULL);
+  if (g_mkdtemp_full (tmpl, 0777) != NULL)
+    return tmpl;
+  int e = errno;
+  g_set_error (error, TS_ERROR, TS_ERROR_IO, "cannot create %s: %s", tmpl, g_strerror (e));
+  g_free (tmpl);
+  return NULL;
+}
+
 /* ---- quoting */
 
 static gboolean

@@ -38,6 +38,13 @@ gboolean ts_output_check (const char *path, GError **error);
  * on failure. */
 gboolean ts_output_mkdir (const char *path, GError **error);
 
+/* Creates an empty folder beside path, named path.tmp- and a unique suffix, for a folder of
+ * outputs to be filled and then renamed to path in one step (readers see all of it or none);
+ * returns its name (to free), or NULL with TS_ERROR_IO "cannot create ...: reason".  It has the
+ * umask's permissions, like every other output, not a temporary folder's private 0700, so that
+ * collaborators on a shared file system can read the results. */
+char *ts_output_mkdtemp_beside (const char *path, GError **error);
+
 /* ---- quoting: each appends text to out in the form the language reads back as text */
 
 /* An RFC 4180 CSV field: as it is unless it holds a comma, a double quote, a CR or a LF; then in

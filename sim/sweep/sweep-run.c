@@ -153,15 +153,9 @@ run_point (const TsSweep *sw, const char *dir, guint i, char *const *argv, GErro
       g_ptr_array_add (runs, r);
     }
   g_autofree char *final = point_dir (dir, i);
-  g_autofree char *tmpl = g_strdup_printf ("%s.tmp-XXXXXX", final);
-  /* Not g_mkdtemp's private 0700: results follow the umask, as other files do, so that
-   * collaborators on a shared file system can read them. */
-  if (g_mkdtemp_full (tmpl, 0777) == NULL)
-    {
-      int e = errno;
-      g_set_error (error, TS_ERROR, TS_ERROR_IO, "cannot create %s: %s", tmpl, g_strerror (e));
-      return FALSE;
-    }
+  g_autofree char *tmpl = ts_output_mkdtemp_beside (final, error);
+  if (tmpl == NULL)
+    return FALSE;
   g_autofree char *hdr = ts_sweep_points_header (sw);
   g_autofree char *pre = ts_sweep_points_prefix (sw, i, scn->seed);
   g_autofree char *point_txt = g_strdup_printf ("%s\n%s\n", hdr, pre);
@@ -632,13 +626,9 @@ same_sweep (const char *dir, const Manifest *first, const char *first_dir, gbool
 static gboolean
 copy_point (const char *from, const char *to, GError **error)
 {
-  g_autofree char *tmp = g_strdup_printf ("%s.tmp-XXXXXX", to);
-  if (g_mkdtemp_full (tmp, 0777) == NULL)
-    {
-      int e = errno;
-      g_set_error (error, TS_ERROR, TS_ERROR_IO, "cannot create %s: %s", tmp, g_strerror (e));
-      return FALSE;
-    }
+  g_autofree char *tmp = ts_output_mkdtemp_beside (to, error);
+  if (tmp == NULL)
+    return FALSE;
   g_autoptr (GDir) d = g_dir_open (from, 0, error);
   const char *f;
   gboolean ok = d != NULL;

@@ -105,6 +105,7 @@ typedef struct {
   guint32 gi;            /* its group */
   guint32 blocks;
   gboolean virt;         /* its wave at the chain's start has ended: its waves since are virtual */
+  gboolean fired;        /* that wave's event came (chain_refill), its refill not yet applied */
   TsTime start;          /* virt: when its present wave was placed */
   TsTime next;           /* when its present wave ends (and is refilled, before the chain's stop) */
   TsTime period;         /* a virtual wave, placement to end */
@@ -1468,15 +1469,17 @@ group_done (TsGpu *g, guint32 gi)
 
 /* ---- wave chains ----
  *
- * A kernel K that heads the highest non-empty level while every resident block is K's, and
- * nothing more of it fits anywhere, runs in a steady state: whenever one of its block groups
- * ends, the dispatcher at that instant gives exactly those blocks back to K (the freed
- * resources are the only ones K fits in, and K is first in line), as a group on the same SMs,
- * with the same loads on them and so the same rate.  Each group (a "fragment") then repeats
+ * A kernel K that heads the highest non-empty level while nothing more of it fits anywhere runs
+ * in a steady state: whenever one of its block groups ends, the dispatcher at that instant gives
+ * exactly those blocks back to K (the freed resources are the only ones K fits in, and K is
+ * first in line), as a group on the same SMs, with the same loads on them and so the same rate.
+ * Other kernels' groups may be resident ("foreign" groups): their rates stay as they are (the
+ * loads do), and the first of their events ends the chain before it does anything else.  Each group (a "fragment") then repeats
  * with a fixed period until K runs short of blocks.  A chain lets those waves pass without
  * events: each fragment's current wave ends as usual, after which its waves are virtual, counted
  * from its period; one event at the first completion that is not such a refill (K's blocks run
- * short, or two fragments end at one instant and would merge) turns them back into groups.
+ * short, two fragments end at one instant and would merge, or a foreign group's event comes)
+ * turns them back into groups.
  * Anything that could see the difference does the same first (chain_materialize): a kernel
  * becoming eligible on a higher level, a reset or drain, an observer, a block count.  Then the
  * state is the one the wave-by-wave simulation has at that point, bit for bit: a chain starts
@@ -1618,9 +1621,26 @@ chain_try (TsGpu *g)
     return;
   guint32 ki = g->levels[lv].head;
   KRun *k = &g->kruns[ki];
-  if (k->n_res != g->n_res_groups || k->n_res > CHAIN_MAX_FRAGS || k->undispatched == 0 || k->is_pad
+  if (k->n_res == 0 || k->n_res > CHAIN_MAX_FRAGS || k->undispatched == 0 || k->is_pad
       || k->partner != NONE || k->draining || (g->sm_rule && g->mem_slow != 1.0))
     return;
+  /* The first foreign group's event ends the chain (ev_complete): a stop past it is never
+   * reached, and a chain without a refill before it (none before K's first event) is none. */
+  TsTime foreign = TS_TIME_NEVER;
+  if (k->n_res != g->n_res_groups)
+    {
+      TsTime k_first = TS_TIME_NEVER;
+      for (guint32 gi = 0; gi < g->n_groups; gi++)
+        if (g->groups[gi].blocks > 0)
+          {
+            if (g->groups[gi].krun != ki)
+              foreign = MIN (foreign, g->groups[gi].due);
+            else
+              k_first = MIN (k_first, g->groups[gi].due);
+          }
+      if (foreign <= k_first)
+        return;
+    }
   /* nothing more of K fits anywhere (an empty SM always fits some) */
   for (guint i = 0; i < g->n_sms; i++)
     if (g->resident[i] == 0 || sm_fit (&g->free[i], k) > 0)
@@ -1629,13 +1649,13 @@ chain_try (TsGpu *g)
   Chain *c = &g->chain;
   c->n = 0;
   TsTime first = TS_TIME_NEVER;
-  /* K's groups: the live ones with contention (all of them are K's), else any placed */
+  /* K's groups: among the live ones with contention (K is not draining), else the placed ones */
   guint32 n_cand = g->sm_rule ? g->n_live : g->n_groups;
   for (guint32 e = 0; e < n_cand && c->n < k->n_res; e++)
     {
       guint32 gi = g->sm_rule ? g->live[e] : e;
       Group *grp = &g->groups[gi];
-      if (grp->blocks == 0)
+      if (grp->blocks == 0 || grp->krun != ki)
         continue;
       ChainFrag *f = &c->frag[c->n];
       /* Where it is alone, its SM empties and then fits per_sm: the refill is the
@@ -1653,7 +1673,7 @@ chain_try (TsGpu *g)
         }
       if (!chain_wave_steps (g, k, r, f))
         return;
-      f->gi = gi, f->blocks = grp->blocks, f->virt = FALSE, f->rate = r;
+      f->gi = gi, f->blocks = grp->blocks, f->virt = FALSE, f->fired = FALSE, f->rate = r;
       f->period = f->step_at[f->n_steps - 1];
       f->next = group_end (g, grp);  /* its present wave's end: where its first refill goes */
       first = MIN (first, f->next);
@@ -1667,8 +1687,11 @@ chain_try (TsGpu *g)
       if ((rho < 1e-9 ? 0 : rho) != g->mem_rho)
         return;
     }
+  if (foreign <= first)
+    return;
   /* The completions in time order, each refilled while K has more blocks than it takes, until
-   * one is not (or two coincide: the first's time is also the second's). */
+   * one is not (or two coincide: the first's time is also the second's), or the first at or
+   * after a foreign group's event. */
   guint64 left = k->undispatched;  /* >= 1 */
   TsTime stop;
   if (c->n == 1)  /* one fragment: (left - 1) / blocks refills, in closed form */
@@ -1694,7 +1717,7 @@ chain_try (TsGpu *g)
         {
           TsTime t = q.key[q.head];
           guint32 a = q.idx[q.head];
-          if ((q.n > 1 && q.key[FQ_AT (&q, 1)] == t) || left <= c->frag[a].blocks)
+          if ((q.n > 1 && q.key[FQ_AT (&q, 1)] == t) || left <= c->frag[a].blocks || t >= foreign)
             {
               stop = t;
               break;
@@ -1725,7 +1748,7 @@ chain_apply_refill (TsGpu *g, guint32 j, TsTime t)
   k->done_real += f->blocks;
   k->undispatched -= f->blocks;
   k->last_end = MAX (k->last_end, t + f->step_at[0]);
-  f->virt = TRUE, f->start = t, f->next = t + f->period;
+  f->virt = TRUE, f->fired = FALSE, f->start = t, f->next = t + f->period;
   if (!g->sm_rule)
     return;
   guint32 gi = f->gi;
@@ -1736,6 +1759,8 @@ chain_apply_refill (TsGpu *g, guint32 j, TsTime t)
     {
       guint32 *list = &g->sm_groups[(gsize) (pairs[p] >> 16) * cap];
       guint32 n = g->sm_n_groups[pairs[p] >> 16], e = 0;
+      if (list[n - 1] == gi)
+        continue;  /* the place it takes (a steady refill's, after the first) */
       while (list[e] != gi)
         e++;
       list[e] = list[n - 1];
@@ -1752,21 +1777,25 @@ chain_apply_refill (TsGpu *g, guint32 j, TsTime t)
  * group list: each refill swaps its group with the list's last entry (chain_apply_refill).  Let
  * x_1..x_L be the list's groups in the turn's order, at positions Q_1..Q_L; after one turn x_L
  * is last (Q_L = L - 1), and a turn from there takes x_j to Q_{j+1} for j < L - 1 and x_{L-1}
- * to Q_1: the first L - 1 positions rotate by one a turn, x_L stays.  rank: each group's
- * fragment's place in the turn. */
+ * to Q_1: the first L - 1 positions rotate by one a turn, x_L stays.  Foreign groups (not
+ * the chain's) are never last after one turn, so no refill moves them: x_1..x_L are the list's
+ * fragments alone.  rank: each group's fragment's place in the turn. */
 static void
-chain_list_turns (TsGpu *g, guint32 *list, guint32 L, const guint32 *rank, guint64 turns)
+chain_list_turns (TsGpu *g, guint32 *list, guint32 n, const guint32 *rank, guint64 turns)
 {
-  if (L <= 2)
-    return;  /* one position rotates onto itself */
-  guint32 x[CHAIN_MAX_FRAGS], Q[CHAIN_MAX_FRAGS];
-  for (guint32 e = 0; e < L; e++)  /* x by rank, Q their positions: by insertion (L is small) */
+  guint32 x[CHAIN_MAX_FRAGS], Q[CHAIN_MAX_FRAGS], L = 0;
+  for (guint32 e = 0; e < n; e++)  /* x by rank, Q their positions: by insertion (L is small) */
     {
-      guint32 gi = list[e], r = rank[g->groups[gi].frag], p = e;
+      guint32 gi = list[e];
+      if (g->groups[gi].frag == NONE)
+        continue;
+      guint32 r = rank[g->groups[gi].frag], p = L++;
       for (; p > 0 && rank[g->groups[x[p - 1]].frag] > r; p--)
         x[p] = x[p - 1], Q[p] = Q[p - 1];
       x[p] = gi, Q[p] = e;
     }
+  if (L <= 2)
+    return;  /* one position rotates onto itself */
   guint32 shift = (guint32) (turns % (L - 1));
   for (guint32 j = 0; j + 1 < L; j++)
     list[Q[(j + shift) % (L - 1)]] = x[j];
@@ -1815,15 +1844,17 @@ chain_catch_up (TsGpu *g, TsTime until)
   Chain *c = &g->chain;
   if (c->n == 1 && c->queue.n == 1 && c->frag[0].next < until)
     {
-      /* A group alone: its lists hold it alone, so its refills change no order; k of them. */
+      /* K's one group: its first refill leaves it last in its lists (chain_apply_refill), and
+       * the others (the foreign groups' places do not move) leave it there; n in all. */
       ChainFrag *f = &c->frag[0];
       KRun *k = &g->kruns[c->ki];
-      guint64 n = (guint64) (until - f->next + f->period - 1) / (guint64) f->period;
+      guint64 n = (guint64) (until - f->next + f->period - 1) / (guint64) f->period - 1;
+      chain_apply_refill (g, 0, f->next);
       g->blocks_completed += n * f->blocks;
       k->remaining -= n * f->blocks;
       k->done_real += n * f->blocks;
       k->undispatched -= n * f->blocks;
-      f->start = f->next + (TsTime) (n - 1) * f->period;
+      f->start += (TsTime) n * f->period;
       f->next = f->start + f->period;
       c->queue.key[c->queue.head] = f->next;
       k->last_end = MAX (k->last_end, f->start + f->step_at[0]);
@@ -1858,7 +1889,7 @@ chain_refill (TsGpu *g, guint32 j)
 {
   Chain *c = &g->chain;
   g->groups[c->frag[j].gi].event = 0;
-  c->frag[j].virt = TRUE;
+  c->frag[j].virt = TRUE, c->frag[j].fired = TRUE;
   frag_queue_insert (&c->queue, j, c->frag[j].next);
 }
 
@@ -1883,9 +1914,11 @@ chain_materialize (TsGpu *g, gboolean inclusive)
       g->groups[f->gi].frag = NONE;
       if (!f->virt)
         continue;  /* still in the wave it had when the chain began: a group as it was */
-      if (inclusive && f->next == now)
+      if (f->fired || (inclusive && f->next == now))
         {
-          ended = j;  /* it ended now; the dispatcher at this instant decides what follows */
+          /* it ended now (its event came before a foreign group's, or the caller runs after
+           * this instant's completions); the dispatcher at this instant decides what follows */
+          ended = j;
           continue;
         }
       guint32 p = n++;
@@ -1922,6 +1955,8 @@ ev_complete (gpointer data, guint64 arg)
   TsGpu *g = data;
   guint32 gi = (guint32) arg;
   Group *grp = &g->groups[gi];
+  if (g->chain.on && grp->frag == NONE)
+    chain_materialize (g, FALSE);  /* a foreign group's event: K's waves ending now come after it */
   if (g->sm_rule && !grp->noop)
     {
       /* Left early by a slow-down (group_update): the rest of its work, at its present rate. */

@@ -220,6 +220,11 @@ struct _TsGpu {
   guint32 n_res_groups;  /* block groups resident (placed and not ended), live or not */
   guint32 n_special;     /* pending COMPLETE-class events that are no group's: resets, drains, pads */
   Chain chain;
+  /* chain_try's bound from foreign groups: the earliest of their events (foreign_due) when
+   * launch foreign_for headed its level with n_foreign of them resident */
+  guint64 foreign_for;
+  guint32 n_foreign;
+  TsTime foreign_due;
 };
 
 static void ev_dispatch (gpointer data, guint64 arg);
@@ -1625,20 +1630,33 @@ chain_try (TsGpu *g)
       || k->partner != NONE || k->draining || (g->sm_rule && g->mem_slow != 1.0))
     return;
   /* The first foreign group's event ends the chain (ev_complete): a stop past it is never
-   * reached, and a chain without a refill before it (none before K's first event) is none. */
+   * reached, and a chain in which some fragment does not end once before it costs more than it
+   * saves (every fragment is rebuilt at its end).  That bound is kept between tries while the
+   * foreign groups stay the same; one brought forward meanwhile (a group sped up) only makes the
+   * bound loose: a foreign event ends a chain whenever it comes. */
   TsTime foreign = TS_TIME_NEVER;
   if (k->n_res != g->n_res_groups)
     {
-      TsTime k_first = TS_TIME_NEVER;
-      for (guint32 gi = 0; gi < g->n_groups; gi++)
-        if (g->groups[gi].blocks > 0)
-          {
-            if (g->groups[gi].krun != ki)
-              foreign = MIN (foreign, g->groups[gi].due);
-            else
-              k_first = MIN (k_first, g->groups[gi].due);
-          }
-      if (foreign <= k_first)
+      /* nor can every fragment end once when K has fewer blocks left than it has resident */
+      if (k->remaining - k->undispatched > k->undispatched)
+        return;
+      TsTime now = ts_engine_now (g->engine);
+      if (k->id != g->foreign_for || g->n_res_groups - k->n_res != g->n_foreign || now >= g->foreign_due)
+        {
+          /* the resident groups: with contention the live ones, unless drained ones are resident */
+          if (g->sm_rule && g->n_live != g->n_res_groups)
+            return;
+          guint32 n = g->sm_rule ? g->n_live : g->n_groups;
+          for (guint32 e = 0; e < n; e++)
+            {
+              const Group *grp = &g->groups[g->sm_rule ? g->live[e] : e];
+              if (grp->blocks > 0 && grp->krun != ki)
+                foreign = MIN (foreign, grp->due);
+            }
+          g->foreign_for = k->id, g->n_foreign = g->n_res_groups - k->n_res, g->foreign_due = foreign;
+        }
+      foreign = g->foreign_due;
+      if (foreign <= k->last_end)
         return;
     }
   /* nothing more of K fits anywhere (an empty SM always fits some) */
@@ -1735,9 +1753,34 @@ chain_try (TsGpu *g)
   c->event = ts_engine_schedule (g->engine, stop, TS_EV_COMPLETE, ev_chain_end, g, 0);
 }
 
-/* A refill at time t of fragment j: the wave that ended then is counted and the new one placed, and
- * the group lists take the order that leaving and entering again gives them (contention_leave,
- * then contention_enter): the order in which later settles visit groups, and so of their events. */
+/* A refill of group gi (contention): the group lists take the order that leaving and entering
+ * again gives them (contention_leave, then contention_enter), the order in which later settles
+ * visit groups and so of their events: gi moves to the end of each. */
+static void
+chain_refill_lists (TsGpu *g, guint32 gi)
+{
+  Group *grp = &g->groups[gi];
+  const guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
+  guint cap = g->prof->max_blocks_per_sm;
+  for (guint32 p = 0; p < grp->n_sms; p++)
+    {
+      guint32 *list = &g->sm_groups[(gsize) (pairs[p] >> 16) * cap];
+      guint32 n = g->sm_n_groups[pairs[p] >> 16], e = 0;
+      if (list[n - 1] == gi)
+        continue;  /* there already (a steady refill's place, after the first) */
+      while (list[e] != gi)
+        e++;
+      list[e] = list[n - 1];
+      list[n - 1] = gi;
+    }
+  guint32 last = g->live[g->n_live - 1];
+  g->live[grp->live_pos] = last;
+  g->groups[last].live_pos = grp->live_pos;
+  g->live[g->n_live - 1] = gi;
+  grp->live_pos = g->n_live - 1;
+}
+
+/* A refill at time t of fragment j: the wave that ended then is counted and the new one placed. */
 static void
 chain_apply_refill (TsGpu *g, guint32 j, TsTime t)
 {
@@ -1749,28 +1792,8 @@ chain_apply_refill (TsGpu *g, guint32 j, TsTime t)
   k->undispatched -= f->blocks;
   k->last_end = MAX (k->last_end, t + f->step_at[0]);
   f->virt = TRUE, f->fired = FALSE, f->start = t, f->next = t + f->period;
-  if (!g->sm_rule)
-    return;
-  guint32 gi = f->gi;
-  Group *grp = &g->groups[gi];
-  const guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
-  guint cap = g->prof->max_blocks_per_sm;
-  for (guint32 p = 0; p < grp->n_sms; p++)
-    {
-      guint32 *list = &g->sm_groups[(gsize) (pairs[p] >> 16) * cap];
-      guint32 n = g->sm_n_groups[pairs[p] >> 16], e = 0;
-      if (list[n - 1] == gi)
-        continue;  /* the place it takes (a steady refill's, after the first) */
-      while (list[e] != gi)
-        e++;
-      list[e] = list[n - 1];
-      list[n - 1] = gi;
-    }
-  guint32 last = g->live[g->n_live - 1];
-  g->live[grp->live_pos] = last;
-  g->groups[last].live_pos = grp->live_pos;
-  g->live[g->n_live - 1] = gi;
-  grp->live_pos = g->n_live - 1;
+  if (g->sm_rule)
+    chain_refill_lists (g, f->gi);
 }
 
 /* The order in which `turns` more turns of refills (in the order of one that just went) leave a
@@ -1844,17 +1867,19 @@ chain_catch_up (TsGpu *g, TsTime until)
   Chain *c = &g->chain;
   if (c->n == 1 && c->queue.n == 1 && c->frag[0].next < until)
     {
-      /* K's one group: its first refill leaves it last in its lists (chain_apply_refill), and
-       * the others (the foreign groups' places do not move) leave it there; n in all. */
+      /* K's one group, n refills: the first leaves it last in its lists, where the others
+       * leave it (the foreign groups' places do not move; alone, it is last already). */
       ChainFrag *f = &c->frag[0];
       KRun *k = &g->kruns[c->ki];
-      guint64 n = (guint64) (until - f->next + f->period - 1) / (guint64) f->period - 1;
-      chain_apply_refill (g, 0, f->next);
+      guint64 n = (guint64) (until - f->next + f->period - 1) / (guint64) f->period;
+      if (g->sm_rule && k->n_res != g->n_res_groups)
+        chain_refill_lists (g, f->gi);
+      f->fired = FALSE;
       g->blocks_completed += n * f->blocks;
       k->remaining -= n * f->blocks;
       k->done_real += n * f->blocks;
       k->undispatched -= n * f->blocks;
-      f->start += (TsTime) n * f->period;
+      f->start = f->next + (TsTime) (n - 1) * f->period;
       f->next = f->start + f->period;
       c->queue.key[c->queue.head] = f->next;
       k->last_end = MAX (k->last_end, f->start + f->step_at[0]);

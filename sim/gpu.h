@@ -31,11 +31,13 @@
  * only the groups that entered when every touched SM ends it with its old load (a wave refilled
  * as it was), and O(kernels using bandwidth) when the memory rule's slowdown changes.  The
  * dispatcher runs without an event of its own when nothing else is pending at its instant
- * (ts_engine_defer).  A kernel alone on the GPU, heading its level with nothing more of it
- * fitting, passes its steady waves without events ("wave chains" in gpu.c): one event per chain
- * instead of two per wave, with results identical to every wave's (a steady chain's waves take
- * turns in a time-sorted ring, and whole turns of a fixed rotation are passed in closed form);
- * an observer sees every wave, so none runs while one is set. */
+ * (ts_engine_defer).  A kernel heading its level with nothing more of it fitting passes its
+ * steady waves without events ("wave chains" in gpu.c): one event per chain instead of two per
+ * wave, with results identical to every wave's (a steady chain's waves take turns in a
+ * time-sorted ring, and whole turns of a fixed rotation are passed in closed form).  Other
+ * kernels' groups may stay resident beside it: the first of their events ends the chain, and a
+ * chain starts only if each of its groups ends once before that.  An observer sees every wave,
+ * so none runs while one is set. */
 #pragma once
 
 #include "sim/backend.h"

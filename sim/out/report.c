@@ -158,13 +158,6 @@ ts_report_preemptions_csv (const TsScenario *scn, TsRunResult *const *runs, guin
   return s;
 }
 
-/* A cell of the table: a number, or "-" where it is undefined. */
-static char *
-cell_text (double v, int prec)
-{
-  return isnan (v) ? g_strdup ("-") : g_strdup_printf ("%.*f", prec, v);
-}
-
 /* Appends "name: meaning; " items wrapped at 100 columns, each line indented by two spaces. */
 static void
 legend_item (GString *s, gsize *line_start, const char *name, const char *meaning)
@@ -199,24 +192,62 @@ ts_report_legend (FILE *out, gboolean wide, gboolean with_rel)
   fputs (s->str, out);
 }
 
-/* The table's rows as cells, the header first; n_cols columns per row. */
+/* The table's rows as cells, the header first; n_cols columns per row.  The cells' text lies in
+ * one buffer, each NUL-terminated: a table of thousands of rows costs no allocation per cell. */
 typedef struct {
-  GPtrArray *cells;   /* char* */
+  gsize offset;       /* of its text in Grid.text */
+  int width;          /* in characters */
+} Cell;
+
+typedef struct {
+  GString *text;
+  GArray *cells;      /* Cell */
   guint n_cols;
 } Grid;
+
+static void
+grid_text (Grid *g, const char *text)
+{
+  Cell c = { g->text->len, (int) g_utf8_strlen (text, -1) };
+  g_string_append_len (g->text, text, strlen (text) + 1);
+  g_array_append_val (g->cells, c);
+}
+
+/* A number with prec (<= 6) decimals, or "-" where it is undefined. */
+static void
+grid_number (Grid *g, double v, int prec)
+{
+  char buf[400];  /* %.6f of the largest double: 309 digits, a sign, a point and 6 decimals */
+  if (isnan (v))
+    grid_text (g, "-");
+  else
+    {
+      g_snprintf (buf, sizeof buf, "%.*f", prec, v);
+      grid_text (g, buf);
+    }
+}
 
 static void
 grid_row (Grid *g, const char *policy, const char *task, const char *cls, const TsStats *st, gboolean wide,
           gboolean with_rel, double rel)
 {
-  g_ptr_array_add (g->cells, g_strdup (policy));
-  g_ptr_array_add (g->cells, g_strdup (task));
-  g_ptr_array_add (g->cells, g_strdup (cls));
+  grid_text (g, policy);
+  grid_text (g, task);
+  grid_text (g, cls);
   for (guint i = 0; i < G_N_ELEMENTS (stat_columns); i++)
     if (wide || stat_columns[i].compact)
-      g_ptr_array_add (g->cells, cell_text (stat_value (st, &stat_columns[i]), stat_columns[i].table_prec));
+      grid_number (g, stat_value (st, &stat_columns[i]), stat_columns[i].table_prec);
   if (wide && with_rel)
-    g_ptr_array_add (g->cells, cell_text (rel, 3));
+    grid_number (g, rel, 3);
+}
+
+/* Appends n spaces. */
+static void
+append_spaces (GString *s, int n)
+{
+  static const char spaces[] = "                                ";
+  for (; n > 0; n -= (int) sizeof spaces - 1)
+    g_string_append_len (s, spaces, MIN (n, (int) sizeof spaces - 1));
 }
 
 void
@@ -226,16 +257,16 @@ ts_report_table (FILE *out, const TsScenario *scn, TsRunResult *const *runs, gui
   for (guint r = 0; r < n_runs; r++)
     if (strcmp (runs[r]->policy, "rt-only") == 0)
       base = runs[r];
-  Grid g = { g_ptr_array_new_with_free_func (g_free), 3 };
-  g_ptr_array_add (g.cells, g_strdup ("policy"));
-  g_ptr_array_add (g.cells, g_strdup ("task"));
-  g_ptr_array_add (g.cells, g_strdup ("class"));
+  Grid g = { g_string_new (NULL), g_array_new (FALSE, FALSE, sizeof (Cell)), 3 };
+  grid_text (&g, "policy");
+  grid_text (&g, "task");
+  grid_text (&g, "class");
   for (guint i = 0; i < G_N_ELEMENTS (stat_columns); i++)
     if (wide || stat_columns[i].compact)
-      g_ptr_array_add (g.cells, g_strdup (stat_columns[i].name)), g.n_cols++;
+      grid_text (&g, stat_columns[i].name), g.n_cols++;
   gboolean with_rel = base != NULL;
   if (wide && with_rel)
-    g_ptr_array_add (g.cells, g_strdup (REL_COLUMN)), g.n_cols++;
+    grid_text (&g, REL_COLUMN), g.n_cols++;
   g_autoptr (GArray) breaks = g_array_new (FALSE, FALSE, sizeof (guint));   /* rows after which a blank line */
 
   g_autofree TsStats *st = g_new (TsStats, scn->n_tasks);
@@ -269,23 +300,23 @@ ts_report_table (FILE *out, const TsScenario *scn, TsRunResult *const *runs, gui
     }
 
   /* each column as wide as its widest cell; text left-aligned, numbers right-aligned */
+  const Cell *cells = (const Cell *) (gpointer) g.cells->data;
   g_autofree int *w = g_new0 (int, g.n_cols);
   for (guint i = 0; i < g.cells->len; i++)
-    w[i % g.n_cols] = MAX (w[i % g.n_cols], (int) g_utf8_strlen (g.cells->pdata[i], -1));
+    w[i % g.n_cols] = MAX (w[i % g.n_cols], cells[i].width);
   g_autoptr (GString) s = g_string_new (NULL);
   guint next_break = 0;
   for (guint i = 0; i < g.cells->len; i++)
     {
       guint col = i % g.n_cols;
-      const char *c = g.cells->pdata[i];
-      int pad = w[col] - (int) g_utf8_strlen (c, -1);
+      int pad = w[col] - cells[i].width;
       if (col > 0)
         g_string_append_c (s, ' ');
       if (col >= 3)
-        g_string_append_printf (s, "%*s", pad, "");
-      g_string_append (s, c);
+        append_spaces (s, pad);
+      g_string_append (s, g.text->str + cells[i].offset);
       if (col < 3 && col + 1 < g.n_cols)
-        g_string_append_printf (s, "%*s", pad, "");
+        append_spaces (s, pad);
       if (col + 1 == g.n_cols)
         {
           g_string_append_c (s, '\n');
@@ -298,7 +329,8 @@ ts_report_table (FILE *out, const TsScenario *scn, TsRunResult *const *runs, gui
             }
         }
     }
-  g_ptr_array_unref (g.cells);
+  g_string_free (g.text, TRUE);
+  g_array_unref (g.cells);
   fputs (s->str, out);
 }
 

@@ -620,6 +620,52 @@ test_chains (void)
   g_rand_free (rng);
 }
 
+/* A chain beside another kernel's resident group, by hand.  One SM of 1024 threads; F (1 block
+ * of 256 threads, 1,000,500 ns) and K (6000 blocks of 256 threads, 4 per SM, so 1500 waves and
+ * 1,500,000 ns solo: 1000 ns a block) launched at 0 on two streams of one level.  F takes 256
+ * threads, K the other 768 (3 blocks), refilled every 1000 ns: 1000 waves, 3000 blocks, by
+ * 1,000,000.  F ends at 1,000,500 and K takes its room (1 block); from there K's two groups
+ * (3 blocks ending at 1,001,000 + 1000 n, 1 block at 1,001,500 + 1000 n) take 4 blocks every
+ * 1000 ns: the 2996 left are placed by 1,749,500, the last group ends at 1,750,500.  With
+ * chains, K's waves beside F pass without events until F's, and K's two groups after it take
+ * turns without events until K runs short. */
+static void
+chain_foreign_done (gpointer data, guint64 tag)
+{
+  ChainRun *run = data;
+  g_string_append_printf (run->log, "%" G_GUINT64_FORMAT " %" G_GINT64_FORMAT "\n", tag, ts_engine_now (run->engine));
+}
+
+static void
+test_chain_beside_foreign (void)
+{
+  TsProfile *p = tu_profile (1);
+  TsKernelDesc f = tu_kernel (1, 256, 16, 0, 1000500), k = tu_kernel (6000, 256, 16, 0, 1500000);
+  guint64 events[2];
+  for (guint mode = 0; mode < 2; mode++)
+    {
+      ChainRun run = { ts_engine_new (), NULL, g_string_new (NULL), { FALSE }, { 0 } };
+      run.gpu = ts_gpu_new (run.engine, p);
+      if (mode == 0)
+        ts_gpu_set_observer (run.gpu, chain_nothing, NULL);  /* every wave an event */
+      guint s0 = ts_gpu_stream_new (run.gpu, 0), s1 = ts_gpu_stream_new (run.gpu, 0);
+      ts_gpu_launch (run.gpu, s0, &f, chain_foreign_done, &run, 1);
+      ts_gpu_launch (run.gpu, s1, &k, chain_foreign_done, &run, 2);
+      ts_engine_run (run.engine);
+      g_assert_cmpstr (run.log->str, ==, "1 1000500\n2 1750500\n");
+      g_assert_cmpuint (ts_gpu_blocks_completed (run.gpu), ==, 6001);
+      events[mode] = ts_engine_events_run (run.engine);
+      ts_gpu_free (run.gpu);
+      ts_engine_free (run.engine);
+      g_string_free (run.log, TRUE);
+    }
+  /* every wave: a completion each (1000 + 750 + 750 of K's, 1 of F's), the dispatcher runs in
+   * them (ts_engine_defer) but at 0, where it is scheduled before the run */
+  g_assert_cmpuint (events[0], ==, 2502);
+  g_assert_cmpuint (events[1], <, 20);
+  ts_profile_free (p);
+}
+
 /* The simulated GPU's incremental state (sim/gpu.c) against a recomputation from scratch
  * (ts_gpu_verify) after every instant of random contended work: per-SM loads kept by delta and
  * rates settled only where residents changed, the SMs that placement skips because a kernel
@@ -695,6 +741,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gpu/placement-rules", test_placement_rules);
   g_test_add_func ("/gpu/random-load-greedy-no-eviction", test_random_load);
   g_test_add_func ("/gpu/chains-same-as-every-wave", test_chains);
+  g_test_add_func ("/gpu/chain-beside-foreign-group", test_chain_beside_foreign);
   g_test_add_func ("/gpu/incremental-state-as-from-scratch", test_verify_random);
   return g_test_run ();
 }

@@ -220,11 +220,7 @@ struct _TsGpu {
   guint32 n_res_groups;  /* block groups resident (placed and not ended), live or not */
   guint32 n_special;     /* pending COMPLETE-class events that are no group's: resets, drains, pads */
   Chain chain;
-  /* chain_try's bound from foreign groups: the earliest of their events (foreign_due) when
-   * launch foreign_for headed its level with n_foreign of them resident */
-  guint64 foreign_for;
-  guint32 n_foreign;
-  TsTime foreign_due;
+  guint32 foreign_witness;  /* chain_try: the last foreign group found to rule a chain out */
 };
 
 static void ev_dispatch (gpointer data, guint64 arg);
@@ -1631,33 +1627,34 @@ chain_try (TsGpu *g)
     return;
   /* The first foreign group's event ends the chain (ev_complete): a stop past it is never
    * reached, and a chain in which some fragment does not end once before it costs more than it
-   * saves (every fragment is rebuilt at its end).  That bound is kept between tries while the
-   * foreign groups stay the same; one brought forward meanwhile (a group sped up) only makes the
-   * bound loose: a foreign event ends a chain whenever it comes. */
+   * saves (every fragment is rebuilt at its end).  A foreign group ending by K's latest group
+   * rules a chain out; the one found is kept, and rules it out again as long as it does. */
   TsTime foreign = TS_TIME_NEVER;
   if (k->n_res != g->n_res_groups)
     {
       /* nor can every fragment end once when K has fewer blocks left than it has resident */
       if (k->remaining - k->undispatched > k->undispatched)
         return;
-      TsTime now = ts_engine_now (g->engine);
-      if (k->id != g->foreign_for || g->n_res_groups - k->n_res != g->n_foreign || now >= g->foreign_due)
-        {
-          /* the resident groups: with contention the live ones, unless drained ones are resident */
-          if (g->sm_rule && g->n_live != g->n_res_groups)
-            return;
-          guint32 n = g->sm_rule ? g->n_live : g->n_groups;
-          for (guint32 e = 0; e < n; e++)
-            {
-              const Group *grp = &g->groups[g->sm_rule ? g->live[e] : e];
-              if (grp->blocks > 0 && grp->krun != ki)
-                foreign = MIN (foreign, grp->due);
-            }
-          g->foreign_for = k->id, g->n_foreign = g->n_res_groups - k->n_res, g->foreign_due = foreign;
-        }
-      foreign = g->foreign_due;
-      if (foreign <= k->last_end)
+      const Group *w = g->foreign_witness < g->n_groups ? &g->groups[g->foreign_witness] : NULL;
+      if (w != NULL && w->blocks > 0 && w->krun != ki && w->due <= k->last_end)
         return;
+      /* the resident groups: with contention the live ones, unless drained ones are resident */
+      if (g->sm_rule && g->n_live != g->n_res_groups)
+        return;
+      guint32 n = g->sm_rule ? g->n_live : g->n_groups;
+      for (guint32 e = 0; e < n; e++)
+        {
+          guint32 gi = g->sm_rule ? g->live[e] : e;
+          const Group *grp = &g->groups[gi];
+          if (grp->blocks == 0 || grp->krun == ki)
+            continue;
+          if (grp->due <= k->last_end)
+            {
+              g->foreign_witness = gi;
+              return;
+            }
+          foreign = MIN (foreign, grp->due);
+        }
     }
   /* nothing more of K fits anywhere (an empty SM always fits some) */
   for (guint i = 0; i < g->n_sms; i++)

@@ -941,6 +941,16 @@ rates_settle (TsGpu *g)
     }
   guint cap = g->prof->max_blocks_per_sm;
   g->moved = FALSE;
+  if (g->n_live == 1 && g->n_fresh == 1 && g->fresh != NONE)
+    {
+      /* The one live group entered at this instant, after any that left (a dispatch round
+       * places after the completions and runs this at once): its rate from contention_enter
+       * is its rate now, and no other group's can have moved. */
+      g->n_touched = 0;
+      g->n_fresh = 0, g->fresh = NONE;
+      g->instant++;
+      return;
+    }
   for (guint32 j = 0; j < g->n_touched && !g->moved; j++)
     g->moved = memcmp (&g->load[g->touched[j]], &g->load_before[g->touched[j]], sizeof (double)) != 0;
   if (!g->moved && g->n_fresh == 1 && g->fresh != NONE)

@@ -940,20 +940,16 @@ rates_settle (TsGpu *g)
         }
     }
   guint cap = g->prof->max_blocks_per_sm;
+  /* The one live group entered at this instant, after any that left (a dispatch round places
+   * after the completions and runs this at once): its rate from contention_enter is its rate
+   * now, and no other group's can have moved. */
+  gboolean lone = g->n_live == 1 && g->n_fresh == 1 && g->fresh != NONE;
   g->moved = FALSE;
-  if (g->n_live == 1 && g->n_fresh == 1 && g->fresh != NONE)
-    {
-      /* The one live group entered at this instant, after any that left (a dispatch round
-       * places after the completions and runs this at once): its rate from contention_enter
-       * is its rate now, and no other group's can have moved. */
-      g->n_touched = 0;
-      g->n_fresh = 0, g->fresh = NONE;
-      g->instant++;
-      return;
-    }
-  for (guint32 j = 0; j < g->n_touched && !g->moved; j++)
+  for (guint32 j = 0; j < g->n_touched && !g->moved && !lone; j++)
     g->moved = memcmp (&g->load[g->touched[j]], &g->load_before[g->touched[j]], sizeof (double)) != 0;
-  if (!g->moved && g->n_fresh == 1 && g->fresh != NONE)
+  if (lone)
+    ;
+  else if (!g->moved && g->n_fresh == 1 && g->fresh != NONE)
     {
       /* settle_needs is false but for this one group: no need to look for it */
       if (g->groups[g->fresh].mark != g->epoch)
@@ -1480,17 +1476,17 @@ group_done (TsGpu *g, guint32 gi)
 
 /* ---- wave chains ----
  *
- * A kernel K that heads the highest non-empty level while nothing more of it fits anywhere runs
- * in a steady state: whenever one of its block groups ends, the dispatcher at that instant gives
- * exactly those blocks back to K (the freed resources are the only ones K fits in, and K is
- * first in line), as a group on the same SMs, with the same loads on them and so the same rate.
- * Other kernels' groups may be resident ("foreign" groups): their rates stay as they are (the
- * loads do), and the first of their events ends the chain before it does anything else.  Each group (a "fragment") then repeats
- * with a fixed period until K runs short of blocks.  A chain lets those waves pass without
- * events: each fragment's current wave ends as usual, after which its waves are virtual, counted
- * from its period; one event at the first completion that is not such a refill (K's blocks run
- * short, two fragments end at one instant and would merge, or a foreign group's event comes)
- * turns them back into groups.
+ * A kernel K that heads the highest non-empty level while nothing more of it fits anywhere runs in
+ * a steady state: whenever one of its block groups ends, the dispatcher at that instant gives
+ * exactly those blocks back to K (the freed resources are the only ones K fits in, and K is first
+ * in line), as a group on the same SMs, with the same loads on them and so the same rate.  Other
+ * kernels' groups may be resident ("foreign" groups): their rates stay as they are (the loads do),
+ * and the first of their events ends the chain before it does anything else.  Each group (a
+ * "fragment") then repeats with a fixed period until K runs short of blocks.  A chain lets those
+ * waves pass without events: each fragment's current wave ends as usual, after which its waves are
+ * virtual, counted from its period; one event at the first completion that is not such a refill
+ * (K's blocks run short, two fragments end at one instant and would merge, or a foreign group's
+ * event comes) turns them back into groups.
  * Anything that could see the difference does the same first (chain_materialize): a kernel
  * becoming eligible on a higher level, a reset or drain, an observer, a block count.  Then the
  * state is the one the wave-by-wave simulation has at that point, bit for bit: a chain starts
@@ -1787,16 +1783,23 @@ chain_refill_lists (TsGpu *g, guint32 gi)
   grp->live_pos = g->n_live - 1;
 }
 
+/* `blocks` of the chain's kernel ended in refilled waves, and as many were placed again. */
+static void
+chain_count (TsGpu *g, KRun *k, guint64 blocks)
+{
+  g->blocks_completed += blocks;
+  k->remaining -= blocks;
+  k->done_real += blocks;
+  k->undispatched -= blocks;
+}
+
 /* A refill at time t of fragment j: the wave that ended then is counted and the new one placed. */
 static void
 chain_apply_refill (TsGpu *g, guint32 j, TsTime t)
 {
   ChainFrag *f = &g->chain.frag[j];
   KRun *k = &g->kruns[g->chain.ki];
-  g->blocks_completed += f->blocks;
-  k->remaining -= f->blocks;
-  k->done_real += f->blocks;
-  k->undispatched -= f->blocks;
+  chain_count (g, k, f->blocks);
   k->last_end = MAX (k->last_end, t + f->step_at[0]);
   f->virt = TRUE, f->fired = FALSE, f->start = t, f->next = t + f->period;
   if (g->sm_rule)
@@ -1847,11 +1850,7 @@ chain_skip_turns (TsGpu *g, guint64 turns)
       f->start += d, f->next += d;
       k->last_end = MAX (k->last_end, f->start + f->step_at[0]);
     }
-  blocks *= turns;
-  g->blocks_completed += blocks;
-  k->remaining -= blocks;
-  k->done_real += blocks;
-  k->undispatched -= blocks;
+  chain_count (g, k, blocks * turns);
   frag_queue_shift (&c->queue, d);
   if (!g->sm_rule)
     return;
@@ -1882,10 +1881,7 @@ chain_catch_up (TsGpu *g, TsTime until)
       if (g->sm_rule && k->n_res != g->n_res_groups)
         chain_refill_lists (g, f->gi);
       f->fired = FALSE;
-      g->blocks_completed += n * f->blocks;
-      k->remaining -= n * f->blocks;
-      k->done_real += n * f->blocks;
-      k->undispatched -= n * f->blocks;
+      chain_count (g, k, n * f->blocks);
       f->start = f->next + (TsTime) (n - 1) * f->period;
       f->next = f->start + f->period;
       c->queue.key[c->queue.head] = f->next;

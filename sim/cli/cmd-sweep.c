@@ -126,7 +126,7 @@ static char *
 sweep_path (const char *sweep, GError **error)
 {
   gboolean here = g_file_test (sweep, G_FILE_TEST_EXISTS) && !g_file_test (sweep, G_FILE_TEST_IS_DIR);
-  if (strchr (sweep, '/') != NULL || g_str_has_suffix (sweep, ".cfg") || here)
+  if (ts_data_is_path (sweep) || here)
     return g_strdup (sweep);
   g_autofree char *file = g_strconcat (sweep, ".cfg", NULL);
   char *path = g_build_filename (ts_data_dir (), "sweeps", file, NULL);

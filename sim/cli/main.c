@@ -9,6 +9,7 @@
 
 #include "sim/cli/cmd.h"
 #include "policies/registry.h"
+#include "sim/load/datadir.h"
 #include "sim/load/load.h"
 #include "sim/io.h"
 
@@ -36,8 +37,7 @@ char *
 ts_cmd_profile_literal (const char *profile)
 {
   /* Paths on the command line are relative to the working folder, not to the scenario's. */
-  gboolean path = strchr (profile, '/') != NULL || g_str_has_suffix (profile, ".cfg");
-  g_autofree char *name = path ? g_canonicalize_filename (profile, NULL) : g_strdup (profile);
+  g_autofree char *name = ts_data_is_path (profile) ? g_canonicalize_filename (profile, NULL) : g_strdup (profile);
   GString *s = g_string_new (NULL);
   ts_quote_cfg (s, name);
   return g_string_free (s, FALSE);

@@ -26,6 +26,10 @@ typedef enum {
  * as it is, a file path made absolute and canonical (without "." and ".." parts). */
 char *ts_data_key (const char *path);
 
+/* Whether a name on the command line or in a file is a path (it holds a '/' or ends in .cfg)
+ * rather than the name of a shipped scenario, model, profile or sweep. */
+gboolean ts_data_is_path (const char *name);
+
 /* The data directory in use. */
 const char *ts_data_dir (void);
 

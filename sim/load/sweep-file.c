@@ -1,7 +1,6 @@
 /* tiersim — reading a sweep file (see sweep-file.h). */
 #include "config.h"
 
-#include <math.h>
 #include <string.h>
 
 #include "sim/io.h"
@@ -127,7 +126,7 @@ parse_sweep (TsCfgFile *f, gpointer target)
   int e;
   ts_cfg_check_keys (f, root, top_keys);
   if (ts_cfg_string (f, root, "scenario", TRUE, &s))
-    sw->scenario = (strchr (s, '/') || g_str_has_suffix (s, ".cfg")) && !g_path_is_absolute (s)
+    sw->scenario = ts_data_is_path (s) && !g_path_is_absolute (s)
                      ? g_build_filename (f->dir, s, NULL) : g_strdup (s);
   if (ts_cfg_enum (f, root, "combine", FALSE, combine_names, &e))
     sw->zip = e == 1;

@@ -86,8 +86,7 @@ point_provenance (const TsSweep *sw, guint i, const TsScenario *scn)
   json_builder_set_member_name (b, "replica");
   json_builder_add_int_value (b, replica);
   /* the base scenario as the sweep names it: a shipped name stays a name */
-  gboolean is_path = strchr (sw->scenario, '/') || g_str_has_suffix (sw->scenario, ".cfg");
-  g_autofree char *scn_arg = is_path ? g_canonicalize_filename (sw->scenario, NULL) : g_strdup (sw->scenario);
+  g_autofree char *scn_arg = ts_data_is_path (sw->scenario) ? g_canonicalize_filename (sw->scenario, NULL) : g_strdup (sw->scenario);
   g_autoptr (GStrvBuilder) rerun = g_strv_builder_new ();
   g_strv_builder_add_many (rerun, "tiersim", "run", scn_arg, NULL);
   json_builder_set_member_name (b, "overrides");

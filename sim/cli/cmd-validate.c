@@ -17,21 +17,6 @@
 #include "sim/load/load.h"
 #include "sim/io.h"
 
-/* A libconfig string literal of s. */
-static char *
-config_string (const char *s)
-{
-  GString *q = g_string_new ("\"");
-  for (const char *p = s; *p; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_c (q, '\\');
-      g_string_append_c (q, *p);
-    }
-  g_string_append_c (q, '"');
-  return g_string_free (q, FALSE);
-}
-
 /* Loads the scenario, with --profile in place of its own profile: a path to an existing file
  * (made absolute, as the scenario resolves relative names from its own folder), or the name of
  * a shipped profile. */
@@ -42,8 +27,9 @@ load (const char *name, const char *profile, GError **error)
     return ts_scenario_load (name, error);
   g_autofree char *path = g_file_test (profile, G_FILE_TEST_IS_REGULAR)
                             ? g_canonicalize_filename (profile, NULL) : g_strdup (profile);
-  g_autofree char *value = config_string (path);
-  const TsOverride ov[] = { { "profile", value, "--profile" }, { NULL } };
+  g_autoptr (GString) value = g_string_new (NULL);
+  ts_quote_cfg (value, path);
+  const TsOverride ov[] = { { "profile", value->str, "--profile" }, { NULL } };
   return ts_scenario_load_with (name, ov, error);
 }
 

@@ -641,17 +641,8 @@ append_literal (GString *out, const config_setting_t *s)
         break;
       }
     case CONFIG_TYPE_STRING:
-      {
-        g_string_append_c (out, '"');
-        for (const char *c = config_setting_get_string (s); *c; c++)
-          {
-            if (*c == '"' || *c == '\\')
-              g_string_append_c (out, '\\');
-            g_string_append_c (out, *c);
-          }
-        g_string_append_c (out, '"');
-        break;
-      }
+      ts_quote_cfg (out, config_setting_get_string (s));
+      break;
     default:
       {
         int type = config_setting_type (s);

@@ -209,8 +209,6 @@ parse_cost (TsCfgFile *f, const config_setting_t *root, TsCostModel *c)
   c->dram_bytes_per_ns = gbps;
   ts_cfg_number (f, grp, "kernel_fixed_us", TRUE, 0.0, 1e6, &us);
   c->fixed_ns = us * 1000.0;
-  for (guint k = 0; k < TS_N_KINDS; k++)
-    c->efficiency[k] = 1.0;
   parse_efficiency (f, grp, c);
 }
 

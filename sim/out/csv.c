@@ -25,13 +25,6 @@ ts_csv_append_record (GString *s, const char *const *fields)
   g_string_append_c (s, '\n');
 }
 
-char *
-ts_csv_quote (const char *field)
-{
-  GString *s = g_string_new (NULL);
-  ts_quote_csv (s, field);
-  return g_string_free (s, FALSE);
-}
 
 static void
 free_record (gpointer r)

@@ -21,9 +21,6 @@ void ts_csv_append_next (GString *s, const char *field);
  * a LF.  A record of one empty field is written "": as an empty line, readers skip it. */
 void ts_csv_append_record (GString *s, const char *const *fields);
 
-/* field as it is written in a CSV file (to free). */
-char *ts_csv_quote (const char *field);
-
 /* The records of len bytes of text, each a NULL-terminated GStrv (a GPtrArray of them, to
  * unref); what names the text in errors (a file name).  If line_of is given, it receives a
  * GArray of guint (to unref): the line on which each record begins, from 1. */

@@ -1,25 +1,11 @@
 /* tiersim — a sweep's points: counting and validating them, their overrides and points.csv columns (sweep.h). */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <math.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <glib/gstdio.h>
-
 #include "sim/out/csv.h"
-#include "policies/registry.h"
-#include "sim/metrics.h"
 #include "sim/out/provenance.h"
 #include "sim/out/report.h"
 #include "sim/load/datadir.h"
 #include "sim/sweep/sweep.h"
-#include "sim/io.h"
 #include "sim/load/load.h"
 
 TsSweep *

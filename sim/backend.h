@@ -58,7 +58,7 @@ typedef struct {
   gpointer data;
   guint64 tag;
   const TsKernelDesc *pad;      /* NULL: no pad */
-  guint32 pad_blocks;
+  guint32 pad_blocks;           /* with a pad: 1..pad->blocks */
   TsPadDoneFn pad_done;         /* may be NULL */
   gpointer pad_data;
   guint64 pad_tag;

@@ -27,7 +27,8 @@ gboolean ts_input_read (const char *path, char **text, gsize *len, GError **erro
 /* Writes len bytes of data as the regular file path, atomically (a temporary file renamed into
  * place: a reader never sees a partial file), with the umask's permissions.  An existing path that
  * is not a regular file (a device, FIFO, folder or symbolic link) is never replaced: that is an
- * error (TS_ERROR_IO), as is any failure to write, with its reason. */
+ * error (TS_ERROR_USAGE, as ts_output_check says); any failure to write is TS_ERROR_IO, with its
+ * reason. */
 gboolean ts_output_write (const char *path, const char *data, gsize len, GError **error);
 
 /* Whether path may be written as an output: absent, or a regular file (else TS_ERROR_USAGE,
@@ -45,7 +46,7 @@ gboolean ts_output_mkdir (const char *path, GError **error);
  * collaborators on a shared file system can read the results. */
 char *ts_output_mkdtemp_beside (const char *path, GError **error);
 
-/* ---- quoting: each appends text to out in the form the language reads back as text */
+/* ---- quoting: text in the form each language reads back as that text */
 
 /* An RFC 4180 CSV field: as it is unless it holds a comma, a double quote, a CR or a LF; then in
  * double quotes with each double quote doubled (so ordinary names and numbers stay unquoted). */

@@ -16,6 +16,10 @@
 #   SAME_DURATION: simulated seconds of the -o runs (default: each scenario's own duration).
 # Both builds must find the same data: run it from the source tree, or set TIERSIM_DATADIR.
 set -eu
+if [ $# -lt 2 ]; then
+  echo "usage: bench/same-output.sh OLD_TIERSIM NEW_TIERSIM [WORKDIR]" >&2
+  exit 2
+fi
 OLD=$1
 NEW=$2
 here=$(cd "$(dirname "$0")/.." && pwd)

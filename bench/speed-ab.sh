@@ -9,6 +9,7 @@
 # Usage: bench/speed-ab.sh OLD_TIERSIM NEW_TIERSIM [SCENARIO:POLICY:SECONDS ...]
 #   rows: shipped scenario, policy and simulated seconds (default: the list below).
 #   SPEED_REPS: runs of each build per row (default 3).
+#   SPEED_CPU_TIME: the cpu-time helper (default: bench/cpu-time of this source tree).
 # Needs bench/cpu-time (make bench/cpu-time).  Both builds must find the same data: run it from
 # the source tree, or set TIERSIM_DATADIR.
 set -eu
@@ -16,20 +17,27 @@ if [ $# -lt 2 ]; then
   echo "usage: bench/speed-ab.sh OLD_TIERSIM NEW_TIERSIM [SCENARIO:POLICY:SECONDS ...]" >&2
   exit 2
 fi
-OLD=$1
-NEW=$2
+for t in "$1" "$2"; do
+  if [ ! -f "$t" ] || [ ! -x "$t" ]; then
+    echo "bench/speed-ab.sh: $t: not an executable file" >&2
+    exit 2
+  fi
+done
+# absolute: cpu-time runs its command through PATH, which a bare name would search
+OLD=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+NEW=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
 shift 2
 here=$(cd "$(dirname "$0")/.." && pwd)
 export TIERSIM_DATADIR="${TIERSIM_DATADIR:-$here}"
 reps=${SPEED_REPS:-3}
-cpu_time=$here/bench/cpu-time
+case $reps in
+  '' | 0 | *[!0-9]*) echo "bench/speed-ab.sh: SPEED_REPS=$reps: not a positive integer" >&2; exit 2 ;;
+esac
+cpu_time=${SPEED_CPU_TIME:-$here/bench/cpu-time}
 if [ ! -x "$cpu_time" ]; then
-  echo "bench/speed-ab.sh: $cpu_time is missing: make bench/cpu-time" >&2
+  echo "bench/speed-ab.sh: $cpu_time is missing: make bench/cpu-time (or set SPEED_CPU_TIME)" >&2
   exit 2
 fi
-for t in "$OLD" "$NEW"; do
-  [ -x "$t" ] || { echo "bench/speed-ab.sh: $t: not an executable" >&2; exit 2; }
-done
 if [ $# -eq 0 ]; then
   set -- disb-a:streams:10 disb-c:streams:3 disb-d:streams:3 disb-e:reef:5 robot:pantheon:30 uav:pantheon:30 \
     robot:streams-prio:10 indoor-traffic:streams-prio:10 uav:streams-prio:10 robot-poisson:streams-prio:10 \
@@ -38,14 +46,15 @@ fi
 pin=""
 command -v taskset >/dev/null 2>&1 && pin="taskset -c 0"
 
-# CPU seconds (user + sys) of `tiersim run ARGS`, or a message and exit 1 if it fails.
+# CPU seconds (user + sys) of `tiersim run ARGS`; if the run fails, its message and exit status.
 cpu() {
   # shellcheck disable=SC2086 # $pin: the pinning command, or nothing
-  if ! $pin "$cpu_time" "$@" > /dev/null 2> "$err"; then
+  $pin "$cpu_time" "$@" > /dev/null 2> "$err" || {
+    rc=$?
     echo "bench/speed-ab.sh: $* failed:" >&2
     cat "$err" >&2
-    exit 1
-  fi
+    exit "$rc"
+  }
   sed -n 's/^cpu-time: user_s=\([0-9.]*\) sys_s=\([0-9.]*\).*/\1 \2/p' "$err" | awk '{ printf "%.3f", $1 + $2 }'
 }
 err=$(mktemp)

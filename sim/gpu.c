@@ -193,6 +193,7 @@ struct _TsGpu {
   guint32 *give;         /* scratch, per SM: blocks given in this round (round-robin) */
   guint32 *hist;         /* scratch: SMs per fit value */
   guint32 *cand;         /* scratch, place_kernel: the SMs that fit a block, by id */
+  guint64 *cand_mask;    /* scratch, place_kernel: the same as a bitset (all 0 between uses) */
   guint32 *all_sms;      /* 0, 1, ..., n_sms - 1 */
   /* Fits known to be 0 (place_kernel): fit_zero_id is the launch whose last placement took all
    * that fitted it and left it blocks to place, which left it no room on any SM; since then
@@ -257,6 +258,7 @@ ts_gpu_new (TsEngine *engine, const TsProfile *profile)
   g->fit = g_new (guint32, g->n_sms);
   g->give = g_new (guint32, g->n_sms);
   g->cand = g_new (guint32, g->n_sms);
+  g->cand_mask = g_new0 (guint64, g->mask_words);
   g->all_sms = g_new (guint32, g->n_sms);
   for (guint i = 0; i < g->n_sms; i++)
     g->all_sms[i] = i;
@@ -300,6 +302,7 @@ ts_gpu_free (TsGpu *gpu)
   g_free (gpu->fit);
   g_free (gpu->give);
   g_free (gpu->cand);
+  g_free (gpu->cand_mask);
   g_free (gpu->all_sms);
   g_free (gpu->freed);
   g_free (gpu->freed_stamp);
@@ -737,6 +740,17 @@ most_free_level (const guint32 *hist, guint32 maxc, guint32 B, guint32 *L_out, g
   *r_out = B - (guint32) f;
 }
 
+/* Most-free placement's blocks for an SM that fits c of them, given most_free_level's L and r
+ * (the r lowest-id SMs at level L take one more: the caller goes by id, and r counts down). */
+static inline guint32
+most_free_give (guint32 c, guint32 L, guint32 *r)
+{
+  guint32 give = c > L ? c - L : 0;
+  if (*r > 0 && c >= L && c > 0)
+    give++, (*r)--;
+  return give;
+}
+
 /* Round-robin placement: each block goes to the next SM, cyclically from the cursor, that fits.
  * Consumes g->fit; fills g->give. */
 static void
@@ -796,20 +810,27 @@ kernel_speed (const TsGpu *g, const KRun *k, double load)
   return v;
 }
 
-/* The speed of a group's blocks now: its kernel's speed at the equivalent occupancy of its most
- * loaded SM (a group's blocks end together, so its slowest SM sets when), times the memory rule's
- * factor for the kernel's memory-bound share. */
+/* The speed of a group's blocks now, given the load of its most loaded SM: its kernel's speed at
+ * that equivalent occupancy (a group's blocks end together, so its slowest SM sets when), times
+ * the memory rule's factor for the kernel's memory-bound share. */
+static double
+group_speed (const TsGpu *g, Group *grp, const KRun *k, double load)
+{
+  if (load == grp->memo_load && g->mem_slow == grp->memo_slow)
+    return grp->memo_speed;
+  double v = kernel_speed (g, k, load);
+  grp->memo_load = load, grp->memo_slow = g->mem_slow, grp->memo_speed = v;
+  return v;
+}
+
+/* group_speed at its SMs' loads now. */
 static double
 group_rate (const TsGpu *g, Group *grp, const KRun *k, const guint32 *pairs)
 {
   double load = 0;
   for (guint32 j = 0; j < grp->n_sms; j++)
     load = MAX (load, g->load[pairs[j] >> 16]);
-  if (load == grp->memo_load && g->mem_slow == grp->memo_slow)
-    return grp->memo_speed;
-  double v = kernel_speed (g, k, load);
-  grp->memo_load = load, grp->memo_slow = g->mem_slow, grp->memo_speed = v;
-  return v;
+  return group_speed (g, grp, k, load);
 }
 
 /* Brings a group's work up to now at the rate it had since `since`. */
@@ -823,15 +844,14 @@ group_advance (Group *grp, TsTime now)
     }
 }
 
-/* Brings a group's remaining work up to now at its old rate and takes its new rate.  Its event
+/* Brings group gi's remaining work up to now at its old rate and takes its new rate r.  Its event
  * moves only when the group can now end sooner: an event left early finds work remaining when it
  * fires and is scheduled again then (ev_complete), so a group whose neighbours come and go costs
  * one heap operation per speed-up, not one per change. */
 static void
-group_update (TsGpu *g, guint32 gi, TsTime now)
+group_take_rate (TsGpu *g, guint32 gi, double r, TsTime now)
 {
   Group *grp = &g->groups[gi];
-  double r = group_rate (g, grp, &g->kruns[grp->krun], &g->group_pairs[(gsize) gi * g->n_sms]);
   if (fabs (r - grp->rate) <= 1e-12 * r)
     return;
   group_advance (grp, now);
@@ -844,6 +864,14 @@ group_update (TsGpu *g, guint32 gi, TsTime now)
   else
     return;
   grp->due = end;
+}
+
+/* group_take_rate at the rate its SMs' loads give now. */
+static void
+group_update (TsGpu *g, guint32 gi, TsTime now)
+{
+  Group *grp = &g->groups[gi];
+  group_take_rate (g, gi, group_rate (g, grp, &g->kruns[grp->krun], &g->group_pairs[(gsize) gi * g->n_sms]), now);
 }
 
 /* Notes an SM whose load is about to change at this instant, and the load it had. */
@@ -970,38 +998,39 @@ rates_settle (TsGpu *g)
     for (guint32 j = 0; j < g->n_touched; j++)
       {
         guint i = g->touched[j];
-        for (guint32 e = 0; e < g->sm_n_groups[i]; e++)
-          {
-            guint32 gj = g->sm_groups[(gsize) i * cap + e];
-            if (g->groups[gj].mark != g->epoch)
-              {
-                g->groups[gj].mark = g->epoch;
-                if (settle_needs (g, gj))
-                  group_update (g, gj, now);
-              }
-          }
+        /* locals: group_update changes neither (the compiler must assume it might) */
+        const guint32 *list = &g->sm_groups[(gsize) i * cap], n = g->sm_n_groups[i], epoch = g->epoch;
+        for (guint32 e = 0; e < n; e++)
+          if (g->groups[list[e]].mark != epoch)
+            {
+              g->groups[list[e]].mark = epoch;
+              if (settle_needs (g, list[e]))
+                group_update (g, list[e], now);
+            }
       }
   g->n_touched = 0;
   g->n_fresh = 0, g->fresh = NONE;
   g->instant++;  /* a new list of touched SMs; sm_stamp never reaches 2^64 */
 }
 
-/* A group starts to run: its blocks load their SMs.  It takes its first rate now; its neighbours
- * take theirs when the instant settles. */
+/* SM i takes c blocks of group gi, of kernel demand d (a group entering, place_kernel): returns
+ * the SM's load now. */
+static inline double
+sm_enter (TsGpu *g, guint i, guint32 c, double d, guint32 gi)
+{
+  sm_touch (g, i);
+  g->load[i] += c * d;
+  g->sm_groups[(gsize) i * g->prof->max_blocks_per_sm + g->sm_n_groups[i]++] = gi;
+  return g->load[i];
+}
+
+/* A group starts to run once sm_enter has loaded each of its SMs, the most loaded one to `load`.
+ * It takes its first rate now; its neighbours take theirs when the instant settles. */
 static void
-contention_enter (TsGpu *g, guint32 gi)
+contention_enter (TsGpu *g, guint32 gi, double load)
 {
   Group *grp = &g->groups[gi];
   KRun *k = &g->kruns[grp->krun];
-  const guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
-  guint cap = g->prof->max_blocks_per_sm;
-  for (guint32 j = 0; j < grp->n_sms; j++)
-    {
-      guint i = pairs[j] >> 16;
-      sm_touch (g, i);
-      g->load[i] += (pairs[j] & 0xffff) * k->demand;
-      g->sm_groups[(gsize) i * cap + g->sm_n_groups[i]++] = gi;
-    }
   grp->entered = g->instant;
   g->n_fresh++, g->fresh = gi;
   grp->live_pos = g->n_live;
@@ -1014,30 +1043,30 @@ contention_enter (TsGpu *g, guint32 gi)
         g->mem_live[p] = g->mem_live[p - 1];
       g->mem_live[p] = grp->krun;
     }
-  group_update (g, gi, ts_engine_now (g->engine));
+  group_take_rate (g, gi, group_speed (g, grp, k, load), ts_engine_now (g->engine));
 }
 
-/* A group leaves (finished or killed): its neighbours take their new rates when the instant
- * settles. */
+/* SM i loses c blocks of group gi, of kernel demand d (a group leaving, group_vacate). */
+static inline void
+sm_leave (TsGpu *g, guint i, guint32 c, double d, guint32 gi)
+{
+  guint32 *list = &g->sm_groups[(gsize) i * g->prof->max_blocks_per_sm];
+  guint32 e = 0;
+  while (list[e] != gi)
+    e++;
+  list[e] = list[--g->sm_n_groups[i]];
+  sm_touch (g, i);
+  /* An empty SM's load is exactly 0, whatever rounding the sums left. */
+  g->load[i] = g->sm_n_groups[i] == 0 ? 0 : g->load[i] - c * d;
+}
+
+/* A group leaves (finished or killed) once sm_leave has unloaded each of its SMs: its neighbours
+ * take their new rates when the instant settles. */
 static void
 contention_leave (TsGpu *g, guint32 gi)
 {
   const Group *grp = &g->groups[gi];
   KRun *k = &g->kruns[grp->krun];
-  const guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
-  guint cap = g->prof->max_blocks_per_sm;
-  for (guint32 j = 0; j < grp->n_sms; j++)
-    {
-      guint i = pairs[j] >> 16;
-      guint32 *list = &g->sm_groups[(gsize) i * cap];
-      guint32 e = 0;
-      while (list[e] != gi)
-        e++;
-      list[e] = list[--g->sm_n_groups[i]];
-      sm_touch (g, i);
-      /* An empty SM's load is exactly 0, whatever rounding the sums left. */
-      g->load[i] = g->sm_n_groups[i] == 0 ? 0 : g->load[i] - (pairs[j] & 0xffff) * k->demand;
-    }
   if (grp->entered == g->instant)
     g->n_fresh--, g->fresh = g->fresh == gi ? NONE : g->fresh;
   guint32 last = g->live[--g->n_live];
@@ -1146,6 +1175,52 @@ ts_gpu_sm_busy_ns (const TsGpu *gpu)
 
 double ts_gpu_dram_bytes (const TsGpu *gpu) { return gpu->dram_bytes; }
 
+/* An empty SM's state is known: sm_fill_empty and sm_clear write it without the arithmetic that
+ * place_kernel and group_vacate do for the others, and give the same bits (0 + x is x; sm_leave
+ * sets an empty SM's load to exactly 0). */
+typedef struct {
+  const KRun *k;
+  guint32 gi;            /* the group being placed */
+  gboolean enter;        /* it loads its SMs (contention) */
+  guint32 give;          /* `left` is an empty SM's resources less `give` blocks (0: none yet) */
+  SmFree left;
+} EmptyFill;
+
+/* Empty SM i takes `give` blocks of the group that ef places; returns its load then. */
+static inline double
+sm_fill_empty (TsGpu *g, EmptyFill *ef, guint i, guint32 give)
+{
+  const TsProfile *p = g->prof;
+  if (give != ef->give)  /* a placement gives one or two values */
+    ef->give = give,
+    ef->left = (SmFree) { p->max_threads_per_sm - give * ef->k->need_threads,
+                          p->registers_per_sm - give * ef->k->need_regs,
+                          p->shared_mem_per_sm - give * ef->k->need_smem, p->max_blocks_per_sm - give };
+  g->free[i] = ef->left;
+  g->resident[i] = give;
+  if (!ef->enter)
+    return 0;
+  sm_touch (g, i);
+  g->sm_groups[(gsize) i * p->max_blocks_per_sm] = ef->gi;
+  g->sm_n_groups[i] = 1;
+  return g->load[i] = give * ef->k->demand;
+}
+
+/* SM i's only group leaves (`leave`: one that loaded it): the SM is empty. */
+static inline void
+sm_clear (TsGpu *g, guint i, gboolean leave)
+{
+  if (leave)
+    {
+      sm_touch (g, i);
+      g->load[i] = 0;
+      g->sm_n_groups[i] = 0;
+    }
+  const TsProfile *p = g->prof;
+  g->free[i] = (SmFree) { p->max_threads_per_sm, p->registers_per_sm, p->shared_mem_per_sm, p->max_blocks_per_sm };
+  g->resident[i] = 0;
+}
+
 /* Gives kernel ki as many blocks as fit now, as one block group.  Two passes over the SMs: one
  * to measure what fits, one to place.  A kernel placed again after a placement that took all
  * that fitted it (the head kernel, each time blocks end under contention) measures only the SMs
@@ -1167,18 +1242,19 @@ place_kernel (TsGpu *g, guint32 ki)
     for (guint i = 0; i < g->n_sms; i++)
       fit_count (g, k, i, &total, &maxc);
   else
-    for (guint32 j = 0; j < g->n_freed; j++)
-      {
-        guint32 i = g->freed[j];
-        if (fit_count (g, k, i, &total, &maxc) > 0)
-          {
-            /* a candidate for placement, kept in SM id order (blocks go by it) */
-            guint32 p = n_cand++;
-            for (; p > 0 && g->cand[p - 1] > i; p--)
-              g->cand[p] = g->cand[p - 1];
-            g->cand[p] = i;
-          }
-      }
+    {
+      for (guint32 j = 0; j < g->n_freed; j++)
+        {
+          guint32 i = g->freed[j];
+          if (fit_count (g, k, i, &total, &maxc) > 0)
+            g->cand_mask[i / 64] |= G_GUINT64_CONSTANT (1) << (i % 64);
+        }
+      /* the candidates for placement in SM id order (blocks go by it) */
+      for (guint w = 0; w < g->mask_words; w++)
+        for (guint64 m = g->cand_mask[w]; m != 0; m &= m - 1)
+          g->cand[n_cand++] = w * 64 + (guint32) __builtin_ctzll (m);
+      memset (g->cand_mask, 0, g->mask_words * sizeof (guint64));
+    }
   /* Placement goes over the candidates, or over every SM (all_sms: 0, 1, ...). */
   const guint32 *list = only_freed ? g->cand : g->all_sms;
   guint32 n_list = only_freed ? n_cand : g->n_sms;
@@ -1216,36 +1292,61 @@ place_kernel (TsGpu *g, guint32 ki)
   guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
   guint32 n = 0, placed = 0, target = MIN (B, total);
   int became_busy = 0;
-  for (guint32 ci = 0; ci < n_list && placed < target; ci++)
+  /* Its blocks load their SMs in the same pass (contention_enter's part per SM). */
+  gboolean enter = g->sm_rule && !k->draining;
+  double load = 0;
+  EmptyFill ef = { .k = k, .gi = gi, .enter = enter };
+  if (empty && !rr)
+    /* every SM is empty, and blocks go by SM id */
+    for (guint i = 0; i < g->n_sms && placed < target; i++)
+      {
+        guint32 give = most_free_give (k->per_sm, L, &r);
+        if (give == 0)
+          continue;
+        pairs[n++] = (i << 16) | give;
+        placed += give;
+        double x = sm_fill_empty (g, &ef, i, give);
+        load = MAX (load, x);
+        became_busy++;
+      }
+  else
     {
-      guint i = list[ci];
-      guint32 c = empty ? k->per_sm : g->fit[i], give;
-      if (rr)
-        give = g->give[i];
-      else
+      /* locals: the stores below cannot change them (the compiler must assume they might) */
+      const guint32 nt = k->need_threads, nr = k->need_regs, ns = k->need_smem;
+      const double d = k->demand;
+      const gboolean freed = g->fit_zero_id != 0;
+      for (guint32 ci = 0; ci < n_list && placed < target; ci++)
         {
-          give = c > L ? c - L : 0;
-          if (r > 0 && c >= L && c > 0)
-            give++, r--;
+          guint i = list[ci];
+          guint32 give = rr ? g->give[i] : most_free_give (empty ? k->per_sm : g->fit[i], L, &r);
+          if (give == 0)
+            continue;
+          pairs[n++] = (i << 16) | give;
+          placed += give;
+          double x = 0;
+          if (g->resident[i] == 0)
+            {
+              became_busy++;
+              if (freed)
+                sm_freed (g, i);  /* it got per_sm, maybe less than it fits */
+              x = sm_fill_empty (g, &ef, i, give);
+            }
+          else
+            {
+              SmFree *f = &g->free[i];
+              f->slots -= give;
+              f->threads -= give * nt;
+              f->regs -= give * nr;
+              f->smem -= give * ns;
+              g->resident[i] += give;
+              if (enter)
+                x = sm_enter (g, i, give, d, gi);
+            }
+          load = MAX (load, x);
         }
-      if (give == 0)
-        continue;
-      SmFree *f = &g->free[i];
-      f->slots -= give;
-      f->threads -= give * k->need_threads;
-      f->regs -= give * k->need_regs;
-      f->smem -= give * k->need_smem;
-      became_busy += g->resident[i] == 0;
-      g->resident[i] += give;
-      pairs[n++] = (i << 16) | give;
-      placed += give;
     }
   if (became_busy > 0)
     busy_change (g, became_busy);
-  if (g->fit_zero_id != 0)
-    for (guint32 j = 0; j < n; j++)
-      if (g->resident[pairs[j] >> 16] == (pairs[j] & 0xffff))
-        sm_freed (g, pairs[j] >> 16);  /* it was empty and got per_sm, maybe less than it fits */
   if (G_UNLIKELY (k->used_sms != NULL))  /* the main kernel of a padded launch */
     for (guint32 j = 0; j < n; j++)
       k->used_sms[(pairs[j] >> 16) / 64] |= G_GUINT64_CONSTANT (1) << ((pairs[j] >> 16) % 64);
@@ -1254,11 +1355,11 @@ place_kernel (TsGpu *g, guint32 ki)
   guint32 mark = grp->mark;  /* kept across reuse: it must not match a later pass by accident */
   *grp = (Group) { .krun = ki, .n_sms = n, .blocks = placed, .noop = k->draining, .start = now,
                    .mark = mark };
-  if (g->sm_rule && !grp->noop)
+  if (enter)
     {
       grp->left = k->work;
       grp->since = now + g->prof->timing.block_dispatch;
-      contention_enter (g, gi);
+      contention_enter (g, gi, load);
       end = grp->due;
     }
   else
@@ -1428,27 +1529,50 @@ static const guint32 *
 group_vacate (TsGpu *g, guint32 gi)
 {
   const Group *grp = &g->groups[gi];
-  if (g->sm_rule && !grp->noop)
-    contention_leave (g, gi);
+  gboolean leave = g->sm_rule && !grp->noop;
   const KRun *k = &g->kruns[grp->krun];
   const guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
   int became_idle = 0;
-  for (guint32 j = 0; j < grp->n_sms; j++)
+  if (g->n_res_groups == 1)
     {
-      guint32 i = pairs[j] >> 16, c = pairs[j] & 0xffff;
-      SmFree *f = &g->free[i];
-      f->slots += c;
-      f->threads += c * k->need_threads;
-      f->regs += c * k->need_regs;
-      f->smem += c * k->need_smem;
-      g->resident[i] -= c;
-      became_idle += g->resident[i] == 0;
+      /* alone on the GPU: each of its SMs becomes empty */
+      for (guint32 j = 0; j < grp->n_sms; j++)
+        sm_clear (g, pairs[j] >> 16, leave);
+      became_idle = (int) grp->n_sms;
     }
+  else
+    {
+      /* locals: the stores below cannot change them (the compiler must assume they might) */
+      const guint32 nt = k->need_threads, nr = k->need_regs, ns = k->need_smem;
+      const double d = k->demand;
+      const gboolean freed = g->fit_zero_id != 0;
+      for (guint32 j = 0; j < grp->n_sms; j++)
+        {
+          guint32 i = pairs[j] >> 16, c = pairs[j] & 0xffff;
+          if (g->resident[i] == c)  /* its only group */
+            {
+              sm_clear (g, i, leave);
+              became_idle++;
+            }
+          else
+            {
+              if (leave)
+                sm_leave (g, i, c, d, gi);
+              SmFree *f = &g->free[i];
+              f->slots += c;
+              f->threads += c * nt;
+              f->regs += c * nr;
+              f->smem += c * ns;
+              g->resident[i] -= c;
+            }
+          if (freed)
+            sm_freed (g, i);
+        }
+    }
+  if (leave)
+    contention_leave (g, gi);
   if (became_idle > 0)
     busy_change (g, -became_idle);
-  if (g->fit_zero_id != 0)
-    for (guint32 j = 0; j < grp->n_sms; j++)
-      sm_freed (g, pairs[j] >> 16);
   g->free_slots += grp->blocks;
   return pairs;
 }

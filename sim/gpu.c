@@ -94,6 +94,10 @@ typedef struct {
    * load and the memory rule's factor), for settles that find them unchanged: mem_slow 0
    * (never a factor) until the first. */
   double memo_load, memo_slow, memo_speed;
+  /* rates_settle, for a group found on touched SMs: the highest of their loads now, and whether
+   * one of them held memo_load before the instant and holds less now */
+  double settle_max;
+  gboolean settle_drop;
   guint64 entered;       /* contention: TsGpu.instant when it entered (contention_enter) */
 } Group;
 
@@ -162,6 +166,7 @@ struct _TsGpu {
   guint32 fresh;         /* the last of them to enter, or NONE if it left */
   gboolean mem_dirty;    /* mem_rho changed at this instant */
   guint32 *live;         /* the resident groups that contention applies to (not drained ones) */
+  guint32 *settle_order; /* scratch, rates_settle: groups in the order it updates them */
   guint32 n_live;
   guint32 epoch;         /* marks groups already updated in this pass */
   double bandwidth;      /* bytes per ns the memory rule shares; 0: no memory rule */
@@ -314,6 +319,7 @@ ts_gpu_free (TsGpu *gpu)
   g_free (gpu->sm_stamp);
   g_free (gpu->load_before);
   g_free (gpu->live);
+  g_free (gpu->settle_order);
   g_free (gpu);
 }
 
@@ -790,7 +796,10 @@ group_alloc (TsGpu *g)
       g->groups = g_renew (Group, g->groups, g->groups_cap);
       g->group_pairs = g_renew (guint32, g->group_pairs, (gsize) g->groups_cap * g->n_sms);
       if (g->sm_rule)
-        g->live = g_renew (guint32, g->live, g->groups_cap);
+        {
+          g->live = g_renew (guint32, g->live, g->groups_cap);
+          g->settle_order = g_renew (guint32, g->settle_order, g->groups_cap);
+        }
     }
   g->groups[g->n_groups].mark = 0;
   return g->n_groups++;
@@ -995,19 +1004,45 @@ rates_settle (TsGpu *g)
           }
       }
   else
-    for (guint32 j = 0; j < g->n_touched; j++)
-      {
-        guint i = g->touched[j];
-        /* locals: group_update changes neither (the compiler must assume it might) */
-        const guint32 *list = &g->sm_groups[(gsize) i * cap], n = g->sm_n_groups[i], epoch = g->epoch;
-        for (guint32 e = 0; e < n; e++)
-          if (g->groups[list[e]].mark != epoch)
+    {
+      /* The groups on touched SMs, in the order of their first one, each with the highest load
+       * there now.  A group there before the instant had memo_load on its heaviest SM then (the
+       * loads of its last rate: ts_gpu_verify); the untouched SMs' loads stand, so its heaviest
+       * load now is the higher of memo_load and that, unless a touched SM that had memo_load
+       * lost load (settle_drop): then it is looked for again. */
+      guint32 n_order = 0;
+      for (guint32 j = 0; j < g->n_touched; j++)
+        {
+          guint i = g->touched[j];
+          const guint32 *list = &g->sm_groups[(gsize) i * cap], n = g->sm_n_groups[i], epoch = g->epoch;
+          double ld = g->load[i], before = g->load_before[i];
+          for (guint32 e = 0; e < n; e++)
             {
-              g->groups[list[e]].mark = epoch;
-              if (settle_needs (g, list[e]))
-                group_update (g, list[e], now);
+              Group *grp = &g->groups[list[e]];
+              if (grp->mark != epoch)
+                {
+                  grp->mark = epoch;
+                  g->settle_order[n_order++] = list[e];
+                  grp->settle_max = ld, grp->settle_drop = FALSE;
+                }
+              else
+                grp->settle_max = MAX (grp->settle_max, ld);
+              if (ld < before && before == grp->memo_load)
+                grp->settle_drop = TRUE;
             }
-      }
+        }
+      for (guint32 o = 0; o < n_order; o++)
+        {
+          guint32 gj = g->settle_order[o];
+          Group *grp = &g->groups[gj];
+          if (!settle_needs (g, gj))
+            continue;
+          if (grp->entered == g->instant || grp->settle_drop)
+            group_update (g, gj, now);
+          else
+            group_take_rate (g, gj, group_speed (g, grp, &g->kruns[grp->krun], MAX (grp->memo_load, grp->settle_max)), now);
+        }
+    }
   g->n_touched = 0;
   g->n_fresh = 0, g->fresh = NONE;
   g->instant++;  /* a new list of touched SMs; sm_stamp never reaches 2^64 */
@@ -2396,6 +2431,9 @@ ts_gpu_verify (const TsGpu *gpu)
           load = MAX (load, g->load[pairs[j] >> 16]);
         double r = kernel_speed (g, &g->kruns[grp->krun], load);
         VERIFY (fabs (r - grp->rate) <= 1e-12 * r, "group %u: rate %.17g, its SMs give %.17g", g->live[e], grp->rate, r);
+        /* what rates_settle builds on: the load of its last rate is its heaviest SM's now */
+        VERIFY (memcmp (&grp->memo_load, &load, sizeof load) == 0, "group %u: rated at load %.17g, its SMs' is %.17g",
+                g->live[e], grp->memo_load, load);
       }
   /* memory_slowdown's terms: the kernels with live groups and m > 0, by index. */
   if (g->sm_rule)

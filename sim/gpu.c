@@ -142,6 +142,27 @@ typedef struct {
   TsTime period;         /* the fragments' common period, or 0 if they differ (see frag_rotating) */
 } Chain;
 
+/* What krun_new derives from a kernel's description (its blocks per SM, resource needs and their
+ * reciprocals, contention inputs, block duration), kept for the descriptions launched lately: a
+ * model's kernels are launched over and over, and the derivation costs more than the rest of a
+ * launch.  An entry serves a description at the same address whose fields that the derivation
+ * reads are still as they were, bit for bit; the profile is the GPU's own. */
+#define SHAPE_MEMO_SIZE 1024  /* a power of 2 */
+
+typedef struct {
+  const TsKernelDesc *desc;   /* NULL: an empty entry */
+  guint32 blocks, threads, regs, smem, n_occupancy;
+  TsTime duration;
+  const double *occupancy_ns;
+  double sm_demand, dram_bytes;
+  /* what they give (KRun's fields of the same names) */
+  guint32 per_sm, need_threads, need_regs, need_smem, n_occ;
+  guint64 inv_threads, inv_regs, inv_smem;
+  const double *occ;
+  double work, demand, mem_frac;
+  TsTime block_ns;
+} ShapeMemo;
+
 struct _TsGpu {
   TsEngine *engine;
   const TsProfile *prof;
@@ -227,6 +248,7 @@ struct _TsGpu {
   guint32 n_special;     /* pending COMPLETE-class events that are no group's: resets, drains, pads */
   Chain chain;
   guint32 foreign_witness;  /* chain_try: the last foreign group found to rule a chain out */
+  ShapeMemo *shapes;     /* SHAPE_MEMO_SIZE entries (krun_new) */
 };
 
 static void ev_dispatch (gpointer data, guint64 arg);
@@ -271,6 +293,7 @@ ts_gpu_new (TsEngine *engine, const TsProfile *profile)
   g->freed_stamp = g_new0 (guint64, g->n_sms);
   g->freed_epoch = 1;
   g->hist = g_new0 (guint32, profile->max_blocks_per_sm + 2);
+  g->shapes = g_new0 (ShapeMemo, SHAPE_MEMO_SIZE);
   g->sm_rule = profile->contention_rule != TS_CONTENTION_NONE && profile->stand_in != TS_STAND_IN_TIMED;
   g->bandwidth = profile->contention_rule == TS_CONTENTION_SM_MEMORY ? ts_profile_dram_bandwidth (profile) : 0;
   g->mem_rule = g->bandwidth > 0;
@@ -320,6 +343,7 @@ ts_gpu_free (TsGpu *gpu)
   g_free (gpu->load_before);
   g_free (gpu->live);
   g_free (gpu->settle_order);
+  g_free (gpu->shapes);
   g_free (gpu);
 }
 
@@ -570,11 +594,44 @@ div_exact (guint32 x, guint64 m)
   return (guint32) (((guint64) x * m) >> RECIP_SHIFT);
 }
 
+/* The memo entry for desc, derived now if it is not there. */
+static const ShapeMemo *
+shape_of (TsGpu *gpu, const TsKernelDesc *desc)
+{
+  /* a model keeps its kernels in an array: consecutive entries */
+  ShapeMemo *m = &gpu->shapes[((guintptr) desc / sizeof *desc) & (SHAPE_MEMO_SIZE - 1)];
+  if (m->desc == desc && m->blocks == desc->blocks && m->threads == desc->threads && m->regs == desc->regs
+      && m->smem == desc->smem && m->n_occupancy == desc->n_occupancy && m->duration == desc->duration
+      && m->occupancy_ns == desc->occupancy_ns && memcmp (&m->sm_demand, &desc->sm_demand, sizeof (double)) == 0
+      && memcmp (&m->dram_bytes, &desc->dram_bytes, sizeof (double)) == 0)
+    return m;
+  *m = (ShapeMemo) {
+    .desc = desc, .blocks = desc->blocks, .threads = desc->threads, .regs = desc->regs, .smem = desc->smem,
+    .n_occupancy = desc->n_occupancy, .duration = desc->duration, .occupancy_ns = desc->occupancy_ns,
+    .sm_demand = desc->sm_demand, .dram_bytes = desc->dram_bytes,
+  };
+  KRun k = {
+    .per_sm = ts_gpu_blocks_per_sm (gpu, desc),
+    .need_threads = desc->threads, .need_regs = desc->regs * desc->threads, .need_smem = desc->smem,
+  };
+  if (k.per_sm > 0)
+    {
+      if (gpu->sm_rule)
+        kernel_shape (gpu, desc, k.per_sm, &k);
+      k.block_ns = block_duration (gpu, desc, k.per_sm, &k);
+    }
+  m->per_sm = k.per_sm, m->need_threads = k.need_threads, m->need_regs = k.need_regs, m->need_smem = k.need_smem;
+  m->inv_threads = recip (k.need_threads), m->inv_regs = recip (k.need_regs), m->inv_smem = recip (k.need_smem);
+  m->occ = k.occ, m->n_occ = k.n_occ, m->work = k.work, m->demand = k.demand, m->mem_frac = k.mem_frac;
+  m->block_ns = k.block_ns;
+  return m;
+}
+
 static guint32
 krun_new (TsGpu *gpu, guint stream, const TsKernelDesc *desc, guint32 n_blocks)
 {
-  guint per_sm = ts_gpu_blocks_per_sm (gpu, desc);
-  g_return_val_if_fail (per_sm > 0 && n_blocks >= 1 && n_blocks <= desc->blocks, NONE);
+  const ShapeMemo *sh = shape_of (gpu, desc);
+  g_return_val_if_fail (sh->per_sm > 0 && n_blocks >= 1 && n_blocks <= desc->blocks, NONE);
   guint32 ki;
   if (gpu->krun_free != NONE)
     {
@@ -597,15 +654,12 @@ krun_new (TsGpu *gpu, guint stream, const TsKernelDesc *desc, guint32 n_blocks)
   *k = (KRun) {
     .desc = desc, .id = ++gpu->next_launch_id,
     .stream = stream, .next = NONE, .n_blocks = n_blocks, .undispatched = n_blocks,
-    .remaining = n_blocks, .per_sm = per_sm, .partner = NONE, .used_sms = used,
-    .need_threads = desc->threads, .need_regs = desc->regs * desc->threads, .need_smem = desc->smem,
+    .remaining = n_blocks, .per_sm = sh->per_sm, .partner = NONE, .used_sms = used,
+    .need_threads = sh->need_threads, .need_regs = sh->need_regs, .need_smem = sh->need_smem,
+    .inv_threads = sh->inv_threads, .inv_regs = sh->inv_regs, .inv_smem = sh->inv_smem,
+    .work = sh->work, .demand = sh->demand, .mem_frac = sh->mem_frac, .occ = sh->occ, .n_occ = sh->n_occ,
+    .block_ns = sh->block_ns,
   };
-  k->inv_threads = recip (k->need_threads);
-  k->inv_regs = recip (k->need_regs);
-  k->inv_smem = recip (k->need_smem);
-  if (gpu->sm_rule)
-    kernel_shape (gpu, desc, per_sm, k);
-  k->block_ns = block_duration (gpu, desc, per_sm, k);
   return ki;
 }
 

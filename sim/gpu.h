@@ -26,10 +26,13 @@
  *
  * Cost: a dispatch round is O(SMs) per kernel served, and O(SMs freed since) for a kernel placed
  * again after it took all that fitted it (the head kernel under contention); a completion is
- * O(SMs the group spans);
- * with contention, settling an instant is O(groups resident on the SMs whose residents changed),
- * only the groups that entered when every touched SM ends it with its old load (a wave refilled
- * as it was), and O(kernels using bandwidth) when the memory rule's slowdown changes.  The
+ * O(SMs the group spans); an SM that is empty before a placement or after a completion has its
+ * state written whole, not updated; a launch derives its kernel's shape (blocks per SM, contention
+ * inputs, block duration) only if the same description has not been launched lately.
+ * With contention, settling an instant is O(entries in the group lists of the SMs whose residents
+ * changed), plus O(SMs it spans) for a group that entered or whose heaviest SM lost load, only the
+ * groups that entered when every touched SM ends it with its old load (a wave refilled as it was),
+ * and O(kernels using bandwidth) when the memory rule's slowdown changes.  The
  * dispatcher runs without an event of its own when nothing else is pending at its instant
  * (ts_engine_defer).  A kernel heading its level with nothing more of it fitting passes its
  * steady waves without events ("wave chains" in gpu.c): one event per chain instead of two per

@@ -1628,6 +1628,9 @@ group_vacate (TsGpu *g, guint32 gi)
       for (guint32 j = 0; j < grp->n_sms; j++)
         sm_clear (g, pairs[j] >> 16, leave);
       became_idle = (int) grp->n_sms;
+      if (g->fit_zero_id != 0)
+        for (guint32 j = 0; j < grp->n_sms; j++)
+          sm_freed (g, pairs[j] >> 16);
     }
   else
     {

@@ -39,7 +39,8 @@ if [ ! -x "$cpu_time" ]; then
   exit 2
 fi
 if [ $# -eq 0 ]; then
-  set -- disb-a:streams:10 disb-c:streams:3 disb-d:streams:3 disb-e:reef:5 robot:pantheon:30 uav:pantheon:30 \
+  set -- disb-a:rt-only:20 disb-d:seq:5 disb-a:streams:10 disb-c:streams:3 disb-d:streams:3 disb-e:reef:5 \
+    robot:pantheon:30 uav:pantheon:30 \
     robot:streams-prio:10 indoor-traffic:streams-prio:10 uav:streams-prio:10 robot-poisson:streams-prio:10 \
     uav-poisson:streams-prio:10
 fi

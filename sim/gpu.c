@@ -146,7 +146,7 @@ typedef struct {
  * reciprocals, contention inputs, block duration), kept for the descriptions launched lately: a
  * model's kernels are launched over and over, and the derivation costs more than the rest of a
  * launch.  An entry serves a description at the same address whose fields that the derivation
- * reads are still as they were, bit for bit; the profile is the GPU's own. */
+ * reads (its key) are still as they were, bit for bit; the profile is the GPU's own. */
 #define SHAPE_MEMO_SIZE 1024  /* a power of 2 */
 
 typedef struct {
@@ -155,12 +155,11 @@ typedef struct {
   TsTime duration;
   const double *occupancy_ns;
   double sm_demand, dram_bytes;
-  /* what they give (KRun's fields of the same names) */
-  guint32 per_sm, need_threads, need_regs, need_smem, n_occ;
-  guint64 inv_threads, inv_regs, inv_smem;
-  const double *occ;
-  double work, demand, mem_frac;
-  TsTime block_ns;
+} ShapeKey;
+
+typedef struct {
+  ShapeKey key;
+  KRun shape;                 /* a launch of it before its own fields are set (krun_new) */
 } ShapeMemo;
 
 struct _TsGpu {
@@ -598,39 +597,37 @@ div_exact (guint32 x, guint64 m)
 static const ShapeMemo *
 shape_of (TsGpu *gpu, const TsKernelDesc *desc)
 {
+  ShapeKey key;
+  memset (&key, 0, sizeof key);  /* padding too: keys compare by memcmp */
+  key.desc = desc, key.blocks = desc->blocks, key.threads = desc->threads, key.regs = desc->regs;
+  key.smem = desc->smem, key.n_occupancy = desc->n_occupancy, key.duration = desc->duration;
+  key.occupancy_ns = desc->occupancy_ns, key.sm_demand = desc->sm_demand, key.dram_bytes = desc->dram_bytes;
   /* a model keeps its kernels in an array: consecutive entries */
   ShapeMemo *m = &gpu->shapes[((guintptr) desc / sizeof *desc) & (SHAPE_MEMO_SIZE - 1)];
-  if (m->desc == desc && m->blocks == desc->blocks && m->threads == desc->threads && m->regs == desc->regs
-      && m->smem == desc->smem && m->n_occupancy == desc->n_occupancy && m->duration == desc->duration
-      && m->occupancy_ns == desc->occupancy_ns && memcmp (&m->sm_demand, &desc->sm_demand, sizeof (double)) == 0
-      && memcmp (&m->dram_bytes, &desc->dram_bytes, sizeof (double)) == 0)
+  if (memcmp (&m->key, &key, sizeof key) == 0)
     return m;
-  *m = (ShapeMemo) {
-    .desc = desc, .blocks = desc->blocks, .threads = desc->threads, .regs = desc->regs, .smem = desc->smem,
-    .n_occupancy = desc->n_occupancy, .duration = desc->duration, .occupancy_ns = desc->occupancy_ns,
-    .sm_demand = desc->sm_demand, .dram_bytes = desc->dram_bytes,
-  };
-  KRun k = {
+  m->key = key;
+  KRun *k = &m->shape;
+  *k = (KRun) {
     .per_sm = ts_gpu_blocks_per_sm (gpu, desc),
     .need_threads = desc->threads, .need_regs = desc->regs * desc->threads, .need_smem = desc->smem,
   };
-  if (k.per_sm > 0)
+  k->inv_threads = recip (k->need_threads);
+  k->inv_regs = recip (k->need_regs);
+  k->inv_smem = recip (k->need_smem);
+  if (k->per_sm > 0)
     {
       if (gpu->sm_rule)
-        kernel_shape (gpu, desc, k.per_sm, &k);
-      k.block_ns = block_duration (gpu, desc, k.per_sm, &k);
+        kernel_shape (gpu, desc, k->per_sm, k);
+      k->block_ns = block_duration (gpu, desc, k->per_sm, k);
     }
-  m->per_sm = k.per_sm, m->need_threads = k.need_threads, m->need_regs = k.need_regs, m->need_smem = k.need_smem;
-  m->inv_threads = recip (k.need_threads), m->inv_regs = recip (k.need_regs), m->inv_smem = recip (k.need_smem);
-  m->occ = k.occ, m->n_occ = k.n_occ, m->work = k.work, m->demand = k.demand, m->mem_frac = k.mem_frac;
-  m->block_ns = k.block_ns;
   return m;
 }
 
 static guint32
 krun_new (TsGpu *gpu, guint stream, const TsKernelDesc *desc, guint32 n_blocks)
 {
-  const ShapeMemo *sh = shape_of (gpu, desc);
+  const KRun *sh = &shape_of (gpu, desc)->shape;
   g_return_val_if_fail (sh->per_sm > 0 && n_blocks >= 1 && n_blocks <= desc->blocks, NONE);
   guint32 ki;
   if (gpu->krun_free != NONE)
@@ -651,15 +648,10 @@ krun_new (TsGpu *gpu, guint stream, const TsKernelDesc *desc, guint32 n_blocks)
     }
   KRun *k = &gpu->kruns[ki];
   guint64 *used = k->used_sms;
-  *k = (KRun) {
-    .desc = desc, .id = ++gpu->next_launch_id,
-    .stream = stream, .next = NONE, .n_blocks = n_blocks, .undispatched = n_blocks,
-    .remaining = n_blocks, .per_sm = sh->per_sm, .partner = NONE, .used_sms = used,
-    .need_threads = sh->need_threads, .need_regs = sh->need_regs, .need_smem = sh->need_smem,
-    .inv_threads = sh->inv_threads, .inv_regs = sh->inv_regs, .inv_smem = sh->inv_smem,
-    .work = sh->work, .demand = sh->demand, .mem_frac = sh->mem_frac, .occ = sh->occ, .n_occ = sh->n_occ,
-    .block_ns = sh->block_ns,
-  };
+  *k = *sh;
+  k->desc = desc, k->id = ++gpu->next_launch_id, k->stream = stream, k->next = NONE, k->partner = NONE;
+  k->n_blocks = k->undispatched = k->remaining = n_blocks;
+  k->used_sms = used;
   return ki;
 }
 

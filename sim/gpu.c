@@ -1378,7 +1378,8 @@ place_kernel (TsGpu *g, guint32 ki)
   double load = 0;
   EmptyFill ef = { .k = k, .gi = gi, .enter = enter };
   if (empty && !rr)
-    /* every SM is empty, and blocks go by SM id */
+    /* every SM is empty, and blocks go by SM id (the loop below would find the same SM by SM;
+     * this one spares the serial policies its reads and tests) */
     for (guint i = 0; i < g->n_sms && placed < target; i++)
       {
         guint32 give = most_free_give (k->per_sm, L, &r);
@@ -1399,7 +1400,7 @@ place_kernel (TsGpu *g, guint32 ki)
       for (guint32 ci = 0; ci < n_list && placed < target; ci++)
         {
           guint i = list[ci];
-          guint32 give = rr ? g->give[i] : most_free_give (empty ? k->per_sm : g->fit[i], L, &r);
+          guint32 give = rr ? g->give[i] : most_free_give (g->fit[i], L, &r);  /* most-free here: not empty */
           if (give == 0)
             continue;
           pairs[n++] = (i << 16) | give;
@@ -1616,7 +1617,8 @@ group_vacate (TsGpu *g, guint32 gi)
   int became_idle = 0;
   if (g->n_res_groups == 1)
     {
-      /* alone on the GPU: each of its SMs becomes empty */
+      /* alone on the GPU: each of its SMs becomes empty (as the loop below would find, SM by
+       * SM, at more cost to the serial policies) */
       for (guint32 j = 0; j < grp->n_sms; j++)
         sm_clear (g, pairs[j] >> 16, leave);
       became_idle = (int) grp->n_sms;

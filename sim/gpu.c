@@ -2273,7 +2273,9 @@ ev_reset_kill (gpointer data, guint64 arg)
         continue;
       KRun *k = &g->kruns[grp->krun];
       ts_engine_cancel (g->engine, grp->event);
-      group_vacate (g, gi);
+      const guint32 *pairs = group_vacate (g, gi);
+      if (g->observer)
+        observe (g, TS_GPU_BLOCKS_KILLED, k, grp, pairs);
       TsTime elapsed = now - grp->start;
       s->pr.aborted_blocks += grp->blocks;
       s->pr.aborted_block_ns += grp->blocks * elapsed;

@@ -56,6 +56,7 @@ typedef enum {
   TS_GPU_KERNEL_READY,   /* entered its level's execution queue */
   TS_GPU_BLOCKS_START,   /* a block group was placed: sms/counts describe it */
   TS_GPU_BLOCKS_END,     /* a block group finished */
+  TS_GPU_BLOCKS_KILLED,  /* a block group was killed by a reset (ts_gpu_reset): its SMs are free */
   TS_GPU_KERNEL_DONE,    /* the kernel's last block finished */
 } TsGpuEventKind;
 

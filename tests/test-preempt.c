@@ -103,15 +103,37 @@ costly (void)
   return p;
 }
 
+/* An observer's count of the blocks on each SM (placed, less ended, less killed), and of the
+ * kills it saw. */
+typedef struct {
+  gint on[4];
+  guint killed_blocks, kills;
+  TsTime killed_at;
+} SmCount;
+
+static void
+count_observe (gpointer data, const TsGpuEvent *ev)
+{
+  SmCount *c = data;
+  int sign = ev->kind == TS_GPU_BLOCKS_START ? 1 : ev->kind == TS_GPU_BLOCKS_END || ev->kind == TS_GPU_BLOCKS_KILLED ? -1 : 0;
+  for (guint j = 0; j < ev->n_sms && sign != 0; j++)
+    c->on[ev->pairs[j] >> 16] += sign * (gint) (ev->pairs[j] & 0xffff);
+  if (ev->kind == TS_GPU_BLOCKS_KILLED)
+    c->killed_blocks += ev->blocks, c->kills++, c->killed_at = ev->time;
+}
+
 /* K: 8 blocks of 10000 ns fill all 4 SMs from 0.  Reset at 1000: the SMs stay occupied until
  * 1000 + 1000 and are free at 2000, when H (high tier, 8 blocks of 500 ns, launched at the
  * reset) takes them and ends at 2500.  The 8 killed blocks ran 2000 ns each: 16000 block-ns;
- * each holds 1/8 of the GPU, so 2000 GPU-ns are wasted.  K never completes. */
+ * each holds 1/8 of the GPU, so 2000 GPU-ns are wasted.  K never completes.  An observer sees
+ * K's one group killed at 2000 (its 8 blocks), and its counts of blocks per SM end at 0. */
 static void
 test_reset_frees_sms (void)
 {
   Rig r;
   rig_init (&r, costly ());
+  SmCount count = { .kills = 0 };
+  ts_gpu_set_observer (r.g, count_observe, &count);
   TsKernelDesc k = tu_kernel (8, 512, 16, 0, 10000), h = tu_kernel (8, 512, 16, 0, 500);
   guint s = ts_gpu_stream_new (r.g, 1), sh = ts_gpu_stream_new (r.g, 0);
   ts_gpu_launch (r.g, s, &k, on_done, &r, 7);
@@ -138,6 +160,11 @@ test_reset_frees_sms (void)
   g_assert_cmpuint (r.done->len, ==, 1);          /* only H: K never completed */
   g_assert_cmpuint (g_array_index (r.done, guint64, 0), ==, 8);
   g_assert_cmpint (g_array_index (r.done_at, TsTime, 0), ==, 2500);
+  g_assert_cmpuint (count.kills, ==, 1);
+  g_assert_cmpuint (count.killed_blocks, ==, 8);
+  g_assert_cmpint (count.killed_at, ==, 2000);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpint (count.on[i], ==, 0);
   rig_clear (&r);
 }
 

@@ -34,10 +34,12 @@ find_data_dir (void)
   const char *env = g_getenv ("TIERSIM_DATADIR");
   if (env != NULL && *env)
     return g_strdup (env);
-  /* A binary in the build tree uses the source tree's data, not an older installed copy. */
+  /* A binary in the build tree (tiersim, the tests, the bench tools) uses the source tree's data,
+   * not an older installed copy. */
   g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
   g_autofree char *exe_dir = exe ? g_path_get_dirname (exe) : NULL;
-  if (exe_dir && (strcmp (exe_dir, TS_ABS_BUILDDIR) == 0 || strcmp (exe_dir, TS_ABS_BUILDDIR "/tests") == 0))
+  if (exe_dir && (strcmp (exe_dir, TS_ABS_BUILDDIR) == 0 || strcmp (exe_dir, TS_ABS_BUILDDIR "/tests") == 0
+                  || strcmp (exe_dir, TS_ABS_BUILDDIR "/bench") == 0))
     return g_strdup (TS_ABS_SRCDIR);
   return g_strdup (TS_PKGDATADIR);
 }

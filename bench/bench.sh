@@ -4,7 +4,7 @@
 # bare 4-ary heap measured in the same run (bench/heap-hold.c).
 #
 # Usage: bench/bench.sh [TIERSIM] [HELPER_DIR]     (or: make bench)
-#   HELPER_DIR holds heap-hold and cpu-time (built by make bench); default: TIERSIM's folder/bench.
+#   HELPER_DIR holds heap-hold, cpu-time and sm-states (built by make bench); default: TIERSIM's folder/bench.
 # Environment (all optional):
 #   BENCH_SCENARIOS   scenario names (default: every shipped one, 'tiersim list scenarios')
 #   BENCH_MIN_CPU_S   a row is repeated until its CPU time reaches this (default 0.2)
@@ -26,6 +26,10 @@
 # - kernels/s and events/s are simulated kernel completions and engine events per CPU second;
 #   "x real" is simulated seconds per CPU second; "vs heap" is events/s over the heap's holds/s
 #   at 32 pending events (the size of tiersim's queues: see bench/heap-hold.c).
+# - "heap bound": the most "x real" any simulator could reach with this row's events (events per
+#   simulated second) if each event cost it only one hold of the bare heap at its fastest size
+#   (8 pending), with no model work at all.  A speed target above it cannot be met without fewer
+#   events, that is, without a coarser model or more events passed in closed form.
 # - instr/kernel: callgrind instructions inside runner.c's run_on (the simulation, without
 #   loading and reporting: every run passes through it, and it is never inlined) per kernel
 #   completed, over BENCH_CALLGRIND_S simulated seconds (at most the scenario's duration), one
@@ -50,6 +54,7 @@ have_valgrind=false
 # shellcheck disable=SC2086 # $pin: the pinning command, or nothing
 $pin "$HELPERS/heap-hold" 0.3 > "$out/heap"
 ceiling=$(awk '$1 == 32 { print $2 }' "$out/heap")
+fastest=$(awk '$2 > m { m = $2 } END { print m }' "$out/heap")
 awk '{ printf "%s%d: %.1f M", (NR > 1 ? ", " : ""), $1, $2 / 1e6 } END { print "" }' "$out/heap" > "$out/heap.txt"
 echo "Ceiling: a bare 4-ary heap, hold operations per CPU second at N pending events: $(cat "$out/heap.txt")"
 echo
@@ -74,15 +79,15 @@ else
   scenarios=$("$TIERSIM" list scenarios | awk '/^[^ ]/ { print $1 }')
 fi
 
-printf '| scenario | policy | sim s | kernels | events | CPU s | M kernels/s | M events/s | x real | instr/kernel | peak RSS MiB | vs heap |\n'
-printf '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+printf '| scenario | policy | sim s | kernels | events | CPU s | M kernels/s | M events/s | x real | heap bound | instr/kernel | peak RSS MiB | vs heap |\n'
+printf '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
 : > "$out/rows"
 for s in $scenarios; do
   # The scenario's duration, from the copy of its file that -o writes (a scenario that does not
   # load is skipped and said so).
   rm -rf "$out/copy"
   if ! "$TIERSIM" run "$s" --duration 0.000001 -o "$out/copy" > "$out/stdout" 2>&1; then
-    echo "| $s | (does not load: skipped) |||||||||||"
+    echo "| $s | (does not load: skipped) ||||||||||||"
     continue
   fi
   grep ' kernels, ' "$out/stdout" | awk '{ print $1 }' > "$out/policies"
@@ -123,19 +128,27 @@ for s in $scenarios; do
       [ "$done_" = 1 ] || [ "$reps" -ge 50 ] && break
     done
     # lines: "POLICY N kernels, E events, S s simulated in W s ..."
-    paste -d' ' "$out/lines" "$out/cpu" | awk -v s="$s" -v pol="$pol" -v ceil="$ceiling" -v irf="$out/ir" '
+    paste -d' ' "$out/lines" "$out/cpu" | awk -v s="$s" -v pol="$pol" -v ceil="$ceiling" -v fast="$fastest" -v irf="$out/ir" '
       BEGIN { while ((getline l < irf) > 0) { split(l, f, " "); if (f[1] == pol && f[2] > 0) ipk = f[3] / f[2] } }
       { k += $2; ev += $4; sim += $6; cpu += $(NF - 1); if ($NF > rss) rss = $NF; n++; sim1 = $6; k1 = $2; ev1 = $4 }
       END {
-        printf "| %s | %s | %.1f%s | %d | %d | %.3f | %.2f | %.2f | %.0f | %s | %.1f | %.2f |\n",
+        printf "| %s | %s | %.1f%s | %d | %d | %.3f | %.2f | %.2f | %.0f | %.0f | %s | %.1f | %.2f |\n",
           s, pol, sim1, (n > 1 ? sprintf(" x%d", n) : ""), k1, ev1, cpu, k / cpu / 1e6, ev / cpu / 1e6, sim / cpu,
-          (ipk > 0 ? sprintf("%.0f", ipk) : "-"), rss / 1024, ev / cpu / ceil
+          fast * sim / ev, (ipk > 0 ? sprintf("%.0f", ipk) : "-"), rss / 1024, ev / cpu / ceil
       }' | tee -a "$out/rows"
   done < "$out/policies"
 done
 
 echo
-echo "Ceiling (same run): $(cat "$out/heap.txt") holds per CPU second; 'vs heap' uses N = 32."
+echo "Ceiling (same run): $(cat "$out/heap.txt") holds per CPU second; 'vs heap' uses N = 32, 'heap bound' the fastest."
+
+# ---- how alike the SMs are (bench/sm-states.c): what one record per class of identical SMs,
+# instead of one per SM, could save on the GPU model's per-(group, SM) work
+echo
+echo "SM classes (bench/sm-states, 0.5 simulated s): a placed group spans 'span' SMs of at least 'classes' distinct states:"
+for sp in disb-a:streams disb-d:streams disb-c-224:reset disb-e:reef robot:streams-prio robot:pantheon; do
+  "$HELPERS/sm-states" "${sp%%:*}" "${sp#*:}" 0.5 | sed 's/^/  /'
+done
 if ! $have_valgrind; then
   echo "(instructions per kernel not measured: valgrind is missing or BENCH_CALLGRIND_S=0)"
   exit 0
@@ -211,13 +224,17 @@ for r in 1 2 3; do
 done | awk '{ c = $1 + $2; if (NR == 1 || c < m) { m = c; u = $1; y = $2 } }
   END { printf "Sweep: 200 near-empty points with -j 1, least of 3: %.3f CPU s (user %.3f, system %.3f): %.2f ms per point\n", m, u, y, m * 1000 / 200 }'
 
-# ---- memory per job (target: <= 200 bytes): peak RSS grows with jobs, not with kernels
+# ---- memory per job (target: <= 200 bytes): peak RSS grows with jobs, not with kernels.  Peak
+# RSS varies by about 200 KiB between identical runs (the allocator's and the loader's pages), as
+# much as 1,400 jobs take: each duration keeps the least of 3 runs.
 echo
 for d in 15 60; do
-  "$HELPERS/cpu-time" "$TIERSIM" run disb-a -p streams --duration "$d" > "$out/stdout" 2> "$out/stderr"
-  jobs=$(awk '$2 == "(total)" { print $3 }' "$out/stdout")
-  rss=$(sed -n 's/.*maxrss_kib=\([0-9]*\).*/\1/p' "$out/stderr")
-  echo "$d $jobs $rss"
+  for r in 1 2 3; do
+    "$HELPERS/cpu-time" "$TIERSIM" run disb-a -p streams --duration "$d" > "$out/stdout" 2> "$out/stderr"
+    jobs=$(awk '$2 == "(total)" { print $3 }' "$out/stdout")
+    rss=$(sed -n 's/.*maxrss_kib=\([0-9]*\).*/\1/p' "$out/stderr")
+    echo "$d $jobs $rss"
+  done | awk '{ if (NR == 1 || $3 < m) m = $3; d = $1; j = $2 } END { print d, j, m }'
 done | awk '{ d[NR] = $1; j[NR] = $2; r[NR] = $3 }
-  END { printf "Memory: disb-a under streams, %d s: %d jobs, %d KiB; %d s: %d jobs, %d KiB: %.0f bytes per job\n",
+  END { printf "Memory: disb-a under streams, least peak RSS of 3 runs: %d s: %d jobs, %d KiB; %d s: %d jobs, %d KiB: %.0f bytes per job\n",
                d[1], j[1], r[1], d[2], j[2], r[2], (r[2] - r[1]) * 1024 / (j[2] - j[1]) }'

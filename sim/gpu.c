@@ -74,9 +74,15 @@ typedef struct {
   guint32 threads, regs, smem, slots;
 } SmFree;
 
+/* A range of consecutive SMs on each of which a group holds the same number of blocks. */
+typedef struct {
+  guint16 lo, n, blocks;
+} Piece;
+
 typedef struct {
   guint32 krun;
-  guint32 n_sms;
+  guint32 n_sms;         /* SMs it spans */
+  guint32 n_pieces;      /* the ranges they form (TsGpu.group_pieces) */
   guint32 blocks;        /* 0 while the group is free */
   guint32 next_free;
   gboolean noop;         /* drained blocks that exit at entry */
@@ -168,20 +174,38 @@ struct _TsGpu {
   guint n_sms;
   guint mask_words;      /* guint64 words of an SM bitset */
 
-  SmFree *free;          /* per SM */
-  guint32 *resident;     /* per SM: blocks placed and not finished */
+  /* Runs: consecutive SMs whose states are identical, bit for bit (free resources, blocks, load,
+   * group list), share one record, kept at the run's first SM: every per-SM array below is read
+   * and written at run starts only.  An operation on part of a run splits it first (run_split);
+   * runs found identical at the end of an instant merge (runs_merge).  The model is the one SM by
+   * SM: each SM of a run would have undergone the same operations, in the same order. */
+  guint32 *run_len;      /* at a run start: its SMs */
+  guint32 *run_prev;     /* at a run start: the start of the run before it (NONE for SM 0) */
+  guint32 n_runs;
+  guint64 *run_head;     /* bitset of the run starts (SM 0 always) */
+  guint32 *dirty;        /* run starts that blocks left since the last merge pass */
+  guint32 n_dirty;
+  /* runs_merge's recent record: runs looked at and merges made (halved as they grow), and the
+   * passes it has put off since its last */
+  guint32 merge_looks, merge_hits, merge_skipped;
+  guint8 *dirty_flag;    /* per SM: in dirty */
+  SmFree *free;          /* per run: its SMs' free resources, each */
+  guint32 *resident;     /* per run: blocks placed and not finished, on each SM */
   guint64 free_slots;    /* sum of free[].slots: 0 means nothing can be placed */
   /* Contention (rule 5), when the profile's rule is not "none". */
   gboolean sm_rule, mem_rule;
-  double *load;          /* per SM: sum over resident blocks of their kernel's demand */
-  guint32 *sm_groups;    /* per SM, max_blocks_per_sm entries: its resident groups */
+  double *load;          /* per run: an SM's sum over its resident blocks of their kernel's demand */
+  guint32 *sm_groups;    /* per run, max_blocks_per_sm entries: an SM's resident groups */
   guint32 *sm_n_groups;
-  guint32 *touched;      /* SMs whose load changed at this instant */
-  guint32 n_touched;
-  guint64 instant;       /* numbers the lists of touched SMs */
-  guint64 *sm_stamp;     /* per SM: the `instant` at which it was last put in touched */
-  double *load_before;   /* per SM in touched: its load when it was put there */
-  gboolean moved;        /* while settling: some SM in touched has a load not of load_before's bits */
+  /* Runs whose load changed at this instant, a list in the order of their SMs' first change
+   * (a run split after it joined the list: its pieces follow one another, as their SMs did) */
+  guint32 *touched_next; /* per run: the next in the list, or NONE */
+  guint32 touched_head, touched_tail;
+  guint32 n_touched_sms; /* SMs in them */
+  guint64 instant;       /* numbers the lists of touched runs */
+  guint64 *sm_stamp;     /* per run: the `instant` at which it was last put in touched */
+  double *load_before;   /* per run in touched: its load when it was put there */
+  gboolean moved;        /* while settling: some touched run has a load not of load_before's bits */
   guint32 n_fresh;       /* live groups that entered at this instant */
   guint32 fresh;         /* the last of them to enter, or NONE if it left */
   gboolean mem_dirty;    /* mem_rho changed at this instant */
@@ -205,7 +229,8 @@ struct _TsGpu {
   guint32 n_kruns, kruns_cap, krun_free;
 
   Group *groups;
-  guint32 *group_pairs;  /* n_sms entries per group: (sm << 16) | blocks */
+  Piece *group_pieces;   /* n_sms entries per group: its pieces, by SM id */
+  guint32 *obs_pairs;    /* scratch for observers: a group's (sm << 16) | blocks, SM by SM */
   guint32 n_groups, groups_cap, group_free;
 
   Stream *streams;
@@ -214,20 +239,20 @@ struct _TsGpu {
 
   gboolean dispatch_pending;
   TsHost *host;          /* rule 7, or NULL: launching and synchronising cost no CPU time */
-  guint32 *fit;          /* scratch, per SM: blocks of the kernel being placed that still fit */
-  guint32 *give;         /* scratch, per SM: blocks given in this round (round-robin) */
+  guint32 *fit;          /* scratch, per run: blocks of the kernel being placed that each SM fits */
+  guint32 *give;         /* scratch, per SM (a run each): blocks given in this round (round-robin) */
   guint32 *hist;         /* scratch: SMs per fit value */
-  guint32 *cand;         /* scratch, place_kernel: the SMs that fit a block, by id */
+  guint32 *cand;         /* scratch, place_kernel: the runs that fit a block, by id */
   guint64 *cand_mask;    /* scratch, place_kernel: the same as a bitset (all 0 between uses) */
-  guint32 *all_sms;      /* 0, 1, ..., n_sms - 1 */
   /* Fits known to be 0 (place_kernel): fit_zero_id is the launch whose last placement took all
    * that fitted it and left it blocks to place, which left it no room on any SM; since then
    * only the SMs in `freed` (their resources grew, or they were empty then: an empty SM is
-   * given per_sm, which may be less than its resources fit) can fit it.  0: none. */
+   * given per_sm, which may be less than its resources fit) can fit it.  0: none.  The list holds
+   * run starts, some of which may have been merged away since (they are skipped). */
   guint64 fit_zero_id;
   guint32 *freed;
   guint32 n_freed;
-  guint64 freed_epoch;   /* numbers the lists `freed`; freed_stamp[sm] == it: the SM is in it */
+  guint64 freed_epoch;   /* numbers the lists `freed`; freed_stamp[s] == it: run s is in it */
   guint64 *freed_stamp;
 
   guint64 next_launch_id;
@@ -257,6 +282,171 @@ static void ev_notify (gpointer data, guint64 arg);
 static void kernel_finished (TsGpu *g, guint32 ki);
 static void chain_materialize (TsGpu *g, gboolean inclusive);
 
+/* ---- runs of identical SMs (TsGpu.run_len) ---- */
+
+static inline gboolean
+run_is_start (const TsGpu *g, guint i)
+{
+  return (g->run_head[i / 64] >> (i % 64)) & 1;
+}
+
+/* The start of the run that holds SM i. */
+static inline guint
+run_find (const TsGpu *g, guint i)
+{
+  if (run_is_start (g, i))  /* the usual case: a group's piece starts a run */
+    return i;
+  guint w = i / 64;
+  guint64 m = g->run_head[w] & (G_MAXUINT64 >> (63 - i % 64));
+  while (m == 0)  /* SM 0 starts a run: this ends */
+    m = g->run_head[--w];
+  return w * 64 + 63 - (guint) __builtin_clzll (m);
+}
+
+/* Splits run s at SM p (s < p < its end): p starts a run with a copy of s's state, and takes its
+ * places in the list of touched runs (after s) and the list of freed SMs. */
+static void
+run_split (TsGpu *g, guint s, guint p)
+{
+  guint32 len = g->run_len[s];
+  g->run_len[s] = p - s;
+  g->run_len[p] = s + len - p;
+  g->run_prev[p] = s;
+  if (s + len < g->n_sms)
+    g->run_prev[s + len] = p;
+  g->n_runs++;
+  g->run_head[p / 64] |= G_GUINT64_CONSTANT (1) << (p % 64);
+  g->free[p] = g->free[s];
+  g->resident[p] = g->resident[s];
+  /* A start once merged away may still be in the freed list: it is never listed twice. */
+  if (g->freed_stamp[s] == g->freed_epoch && g->freed_stamp[p] != g->freed_epoch)
+    g->freed_stamp[p] = g->freed_epoch, g->freed[g->n_freed++] = p;
+  if (!g->sm_rule)
+    return;
+  guint cap = g->prof->max_blocks_per_sm;
+  g->load[p] = g->load[s];
+  g->sm_n_groups[p] = g->sm_n_groups[s];
+  memcpy (&g->sm_groups[(gsize) p * cap], &g->sm_groups[(gsize) s * cap], g->sm_n_groups[s] * sizeof (guint32));
+  if (g->sm_stamp[s] == g->instant)
+    {
+      g->sm_stamp[p] = g->instant;
+      g->load_before[p] = g->load_before[s];
+      g->touched_next[p] = g->touched_next[s];
+      g->touched_next[s] = p;
+      if (g->touched_tail == s)
+        g->touched_tail = p;
+    }
+  else
+    g->sm_stamp[p] = 0;
+}
+
+/* Makes SMs lo and hi (if < n_sms) run starts, so that [lo, hi) is made of whole runs. */
+static inline void
+run_isolate (TsGpu *g, guint lo, guint hi)
+{
+  if (!run_is_start (g, lo))
+    run_split (g, run_find (g, lo), lo);
+  if (hi < g->n_sms && !run_is_start (g, hi))
+    run_split (g, run_find (g, hi), hi);
+}
+
+/* Notes that run s changed (runs_merge looks at it). */
+static inline void
+run_dirty (TsGpu *g, guint s)
+{
+  if (!g->dirty_flag[s])
+    {
+      g->dirty_flag[s] = 1;
+      g->dirty[g->n_dirty++] = s;
+    }
+}
+
+/* Whether runs a and b hold identical states, bit for bit (between instants).  The load first:
+ * where it is kept, it tells most runs apart, and the test is inlined. */
+static gboolean run_same_rest (const TsGpu *g, guint a, guint b);
+
+static inline gboolean
+run_same (const TsGpu *g, guint a, guint b)
+{
+  return (!g->sm_rule || memcmp (&g->load[a], &g->load[b], sizeof (double)) == 0) && run_same_rest (g, a, b);
+}
+
+static gboolean
+run_same_rest (const TsGpu *g, guint a, guint b)
+{
+  if (g->resident[a] != g->resident[b] || memcmp (&g->free[a], &g->free[b], sizeof (SmFree)) != 0)
+    return FALSE;
+  if (!g->sm_rule)
+    return TRUE;
+  guint cap = g->prof->max_blocks_per_sm;
+  return g->sm_n_groups[a] == g->sm_n_groups[b]
+         && memcmp (&g->sm_groups[(gsize) a * cap], &g->sm_groups[(gsize) b * cap], g->sm_n_groups[a] * sizeof (guint32)) == 0;
+}
+
+/* Run b, right after run a, joins it.  If either was in the freed list, the run is: that is
+ * exact, as a run not in it fits fit_zero_id's kernel nowhere (TsGpu.fit_zero_id), and so
+ * neither does the other, identical one. */
+static inline void
+run_merge (TsGpu *g, guint a, guint b)
+{
+  if (g->freed_stamp[b] == g->freed_epoch && g->freed_stamp[a] != g->freed_epoch)
+    g->freed_stamp[a] = g->freed_epoch, g->freed[g->n_freed++] = a;
+  g->run_len[a] += g->run_len[b];
+  g->n_runs--;
+  if (a + g->run_len[a] < g->n_sms)
+    g->run_prev[a + g->run_len[a]] = a;
+  g->run_head[b / 64] &= ~(G_GUINT64_CONSTANT (1) << (b % 64));
+}
+
+/* Run s joins its neighbours where their states are identical. */
+static inline void
+run_merge_around (TsGpu *g, guint s)
+{
+  guint e;
+  if (!run_is_start (g, s))
+    return;  /* merged into one before it */
+  while ((e = s + g->run_len[s]) < g->n_sms && run_same (g, s, e))
+    run_merge (g, s, e);
+  guint l = g->run_prev[s];
+  if (l != NONE && run_same (g, l, s))
+    run_merge (g, l, s);
+}
+
+/* At the end of an instant, once its rates have settled: each run that blocks left joins its
+ * neighbours where their states are identical.  (Blocks placed never make two runs identical:
+ * they were one run if they were, and a new group is on neither.) */
+static void
+runs_merge (TsGpu *g)
+{
+  /* Where runs seldom turn out identical (SMs each in a state of their own), looking costs more
+   * than merging saves: a pass then waits for 7 more instants' runs.  Deterministic, and exact
+   * either way: runs left apart only cost time. */
+  if (g->merge_hits * 16 < g->merge_looks && ++g->merge_skipped < 8)
+    return;
+  g->merge_skipped = 0;
+  guint32 before = g->n_runs;
+  for (guint32 j = 0; j < g->n_dirty; j++)
+    {
+      g->dirty_flag[g->dirty[j]] = 0;
+      run_merge_around (g, g->dirty[j]);
+    }
+  g->merge_looks += g->n_dirty, g->merge_hits += before - g->n_runs;
+  if (g->merge_looks > 4096)
+    g->merge_looks /= 2, g->merge_hits /= 2;
+  g->n_dirty = 0;
+}
+
+/* Splits every run into single SMs (placement that goes SM by SM: round-robin), or, given a
+ * bitset, into runs each wholly in it or wholly out of it (a pad's forbidden SMs). */
+static void
+runs_split_by (TsGpu *g, const guint64 *mask)
+{
+  for (guint i = 1; i < g->n_sms; i++)
+    if (!run_is_start (g, i)
+        && (mask == NULL || ((mask[i / 64] >> (i % 64)) & 1) != ((mask[(i - 1) / 64] >> ((i - 1) % 64)) & 1)))
+      run_split (g, run_find (g, i), i);
+}
+
 TsGpu *
 ts_gpu_new (TsEngine *engine, const TsProfile *profile)
 {
@@ -270,10 +460,16 @@ ts_gpu_new (TsEngine *engine, const TsProfile *profile)
   g->prof = profile;
   g->n_sms = profile->sms;
   g->mask_words = (profile->sms + 63) / 64;
+  g->run_len = g_new (guint32, g->n_sms);
+  g->run_head = g_new0 (guint64, g->mask_words);
+  g->run_prev = g_new (guint32, g->n_sms);
+  g->run_len[0] = g->n_sms, g->run_head[0] = 1, g->run_prev[0] = NONE, g->n_runs = 1;  /* every SM empty */
+  g->dirty = g_new (guint32, g->n_sms);
+  g->dirty_flag = g_new0 (guint8, g->n_sms);
+  g->obs_pairs = g_new (guint32, g->n_sms);
   g->free = g_new (SmFree, g->n_sms);
-  for (guint i = 0; i < g->n_sms; i++)
-    g->free[i] = (SmFree) { profile->max_threads_per_sm, profile->registers_per_sm,
-                            profile->shared_mem_per_sm, profile->max_blocks_per_sm };
+  g->free[0] = (SmFree) { profile->max_threads_per_sm, profile->registers_per_sm,
+                          profile->shared_mem_per_sm, profile->max_blocks_per_sm };
   g->resident = g_new0 (guint32, g->n_sms);
   g->free_slots = (guint64) g->n_sms * profile->max_blocks_per_sm;
   g->krun_free = NONE;
@@ -285,9 +481,6 @@ ts_gpu_new (TsEngine *engine, const TsProfile *profile)
   g->give = g_new (guint32, g->n_sms);
   g->cand = g_new (guint32, g->n_sms);
   g->cand_mask = g_new0 (guint64, g->mask_words);
-  g->all_sms = g_new (guint32, g->n_sms);
-  for (guint i = 0; i < g->n_sms; i++)
-    g->all_sms[i] = i;
   g->freed = g_new (guint32, g->n_sms);
   g->freed_stamp = g_new0 (guint64, g->n_sms);
   g->freed_epoch = 1;
@@ -302,7 +495,8 @@ ts_gpu_new (TsEngine *engine, const TsProfile *profile)
       g->load = g_new0 (double, g->n_sms);
       g->sm_groups = g_new (guint32, (gsize) g->n_sms * profile->max_blocks_per_sm);
       g->sm_n_groups = g_new0 (guint32, g->n_sms);
-      g->touched = g_new (guint32, g->n_sms);
+      g->touched_next = g_new (guint32, g->n_sms);
+      g->touched_head = g->touched_tail = NONE;
       g->sm_stamp = g_new0 (guint64, g->n_sms);
       g->load_before = g_new (double, g->n_sms);
       g->instant = 1;
@@ -318,26 +512,31 @@ ts_gpu_free (TsGpu *gpu)
     return;
   for (guint32 i = 0; i < gpu->n_kruns; i++)
     g_free (gpu->kruns[i].used_sms);
+  g_free (gpu->run_len);
+  g_free (gpu->run_prev);
+  g_free (gpu->run_head);
+  g_free (gpu->dirty);
+  g_free (gpu->dirty_flag);
+  g_free (gpu->obs_pairs);
   g_free (gpu->free);
   g_free (gpu->resident);
   g_free (gpu->kruns);
   g_free (gpu->mem_live);
   g_free (gpu->groups);
-  g_free (gpu->group_pairs);
+  g_free (gpu->group_pieces);
   g_free (gpu->streams);
   g_free (gpu->levels);
   g_free (gpu->fit);
   g_free (gpu->give);
   g_free (gpu->cand);
   g_free (gpu->cand_mask);
-  g_free (gpu->all_sms);
   g_free (gpu->freed);
   g_free (gpu->freed_stamp);
   g_free (gpu->hist);
   g_free (gpu->load);
   g_free (gpu->sm_groups);
   g_free (gpu->sm_n_groups);
-  g_free (gpu->touched);
+  g_free (gpu->touched_next);
   g_free (gpu->sm_stamp);
   g_free (gpu->load_before);
   g_free (gpu->live);
@@ -377,7 +576,7 @@ guint
 ts_gpu_sm_resident (const TsGpu *gpu, guint sm)
 {
   g_return_val_if_fail (sm < gpu->n_sms, 0);
-  return gpu->resident[sm];
+  return gpu->resident[run_find (gpu, sm)];
 }
 
 guint
@@ -446,8 +645,13 @@ ts_gpu_block_duration (const TsGpu *gpu, const TsKernelDesc *k)
 }
 
 static void
-observe (TsGpu *g, TsGpuEventKind kind, const KRun *k, const Group *grp, const guint32 *pairs)
+observe (TsGpu *g, TsGpuEventKind kind, const KRun *k, const Group *grp, const Piece *pieces)
 {
+  guint32 m = 0;
+  for (guint32 j = 0; grp != NULL && j < grp->n_pieces; j++)
+    for (guint i = pieces[j].lo; i < (guint) pieces[j].lo + pieces[j].n; i++)
+      g->obs_pairs[m++] = (i << 16) | pieces[j].blocks;
+  const guint32 *pairs = grp != NULL ? g->obs_pairs : NULL;
   TsGpuEvent ev = {
     .kind = kind, .time = ts_engine_now (g->engine), .launch = k->id, .stream = k->stream,
     .level = g->streams[k->stream].level, .kernel = k->desc,
@@ -792,15 +996,15 @@ most_free_level (const guint32 *hist, guint32 maxc, guint32 B, guint32 *L_out, g
   *r_out = B - (guint32) f;
 }
 
-/* Most-free placement's blocks for an SM that fits c of them, given most_free_level's L and r
- * (the r lowest-id SMs at level L take one more: the caller goes by id, and r counts down). */
+/* Most-free placement's blocks for each SM of a run of len SMs that each fit c of them, given
+ * most_free_level's L and r (the r lowest-id SMs at level L take one more: the caller goes by id,
+ * and r counts down); the run's first *extra SMs take one more than that. */
 static inline guint32
-most_free_give (guint32 c, guint32 L, guint32 *r)
+most_free_give (guint32 c, guint32 len, guint32 L, guint32 *r, guint32 *extra)
 {
-  guint32 give = c > L ? c - L : 0;
-  if (*r > 0 && c >= L && c > 0)
-    give++, (*r)--;
-  return give;
+  *extra = *r > 0 && c >= L && c > 0 ? MIN (*r, len) : 0;
+  *r -= *extra;
+  return c > L ? c - L : 0;
 }
 
 /* Round-robin placement: each block goes to the next SM, cyclically from the cursor, that fits.
@@ -840,7 +1044,7 @@ group_alloc (TsGpu *g)
     {
       g->groups_cap = MAX (64, g->groups_cap * 2);
       g->groups = g_renew (Group, g->groups, g->groups_cap);
-      g->group_pairs = g_renew (guint32, g->group_pairs, (gsize) g->groups_cap * g->n_sms);
+      g->group_pieces = g_renew (Piece, g->group_pieces, (gsize) g->groups_cap * g->n_sms);
       if (g->sm_rule)
         {
           g->live = g_renew (guint32, g->live, g->groups_cap);
@@ -878,14 +1082,25 @@ group_speed (const TsGpu *g, Group *grp, const KRun *k, double load)
   return v;
 }
 
+/* The heaviest load of group gi's SMs now. */
+static inline double
+group_load (const TsGpu *g, guint32 gi)
+{
+  const Group *grp = &g->groups[gi];
+  const Piece *pc = &g->group_pieces[(gsize) gi * g->n_sms];
+  double load = 0;
+  for (guint32 j = 0; j < grp->n_pieces; j++)
+    for (guint s = run_find (g, pc[j].lo), hi = pc[j].lo + pc[j].n; s < hi; s += g->run_len[s])
+      load = MAX (load, g->load[s]);
+  return load;
+}
+
 /* group_speed at its SMs' loads now. */
 static double
-group_rate (const TsGpu *g, Group *grp, const KRun *k, const guint32 *pairs)
+group_rate (TsGpu *g, guint32 gi)
 {
-  double load = 0;
-  for (guint32 j = 0; j < grp->n_sms; j++)
-    load = MAX (load, g->load[pairs[j] >> 16]);
-  return group_speed (g, grp, k, load);
+  Group *grp = &g->groups[gi];
+  return group_speed (g, grp, &g->kruns[grp->krun], group_load (g, gi));
 }
 
 /* Brings a group's work up to now at the rate it had since `since`. */
@@ -925,19 +1140,24 @@ group_take_rate (TsGpu *g, guint32 gi, double r, TsTime now)
 static void
 group_update (TsGpu *g, guint32 gi, TsTime now)
 {
-  Group *grp = &g->groups[gi];
-  group_take_rate (g, gi, group_rate (g, grp, &g->kruns[grp->krun], &g->group_pairs[(gsize) gi * g->n_sms]), now);
+  group_take_rate (g, gi, group_rate (g, gi), now);
 }
 
-/* Notes an SM whose load is about to change at this instant, and the load it had. */
+/* Notes a run whose load is about to change at this instant, and the load it had. */
 static inline void
-sm_touch (TsGpu *g, guint sm)
+sm_touch (TsGpu *g, guint s)
 {
-  if (g->sm_stamp[sm] != g->instant)
+  if (g->sm_stamp[s] != g->instant)
     {
-      g->sm_stamp[sm] = g->instant;
-      g->load_before[sm] = g->load[sm];
-      g->touched[g->n_touched++] = sm;
+      g->sm_stamp[s] = g->instant;
+      g->load_before[s] = g->load[s];
+      g->touched_next[s] = NONE;
+      if (g->touched_tail == NONE)
+        g->touched_head = s;
+      else
+        g->touched_next[g->touched_tail] = s;
+      g->touched_tail = s;
+      g->n_touched_sms += g->run_len[s];
     }
 }
 
@@ -1028,8 +1248,8 @@ rates_settle (TsGpu *g)
    * now, and no other group's can have moved. */
   gboolean lone = g->n_live == 1 && g->n_fresh == 1 && g->fresh != NONE;
   g->moved = FALSE;
-  for (guint32 j = 0; j < g->n_touched && !g->moved && !lone; j++)
-    g->moved = memcmp (&g->load[g->touched[j]], &g->load_before[g->touched[j]], sizeof (double)) != 0;
+  for (guint32 i = lone ? NONE : g->touched_head; i != NONE && !g->moved; i = g->touched_next[i])
+    g->moved = memcmp (&g->load[i], &g->load_before[i], sizeof (double)) != 0;
   if (lone)
     ;
   else if (!g->moved && g->n_fresh == 1 && g->fresh != NONE)
@@ -1038,7 +1258,7 @@ rates_settle (TsGpu *g)
       if (g->groups[g->fresh].mark != g->epoch)
         group_update (g, g->fresh, now);
     }
-  else if (g->n_touched == g->n_sms)  /* every SM: every resident group, not each once per SM */
+  else if (g->n_touched_sms == g->n_sms)  /* every SM: every resident group, not each once per SM */
     for (guint32 e = 0; e < g->n_live; e++)
       {
         Group *grp = &g->groups[g->live[e]];
@@ -1057,9 +1277,8 @@ rates_settle (TsGpu *g)
        * load now is the higher of memo_load and that, unless a touched SM that had memo_load
        * lost load (settle_drop): then it is looked for again. */
       guint32 n_order = 0;
-      for (guint32 j = 0; j < g->n_touched; j++)
+      for (guint i = g->touched_head; i != NONE; i = g->touched_next[i])
         {
-          guint i = g->touched[j];
           const guint32 *list = &g->sm_groups[(gsize) i * cap], n = g->sm_n_groups[i], epoch = g->epoch;
           double ld = g->load[i], before = g->load_before[i];
           for (guint32 e = 0; e < n; e++)
@@ -1089,7 +1308,8 @@ rates_settle (TsGpu *g)
             group_take_rate (g, gj, group_speed (g, grp, &g->kruns[grp->krun], MAX (grp->memo_load, grp->settle_max)), now);
         }
     }
-  g->n_touched = 0;
+  g->n_touched_sms = 0;
+  g->touched_head = g->touched_tail = NONE;
   g->n_fresh = 0, g->fresh = NONE;
   g->instant++;  /* a new list of touched SMs; sm_stamp never reaches 2^64 */
 }
@@ -1213,15 +1433,16 @@ pad_ready (TsGpu *g, guint32 ki)
   return TRUE;
 }
 
-/* Measures SM i for kernel k (place_kernel): its fit, counted in hist, total and maxc. */
+/* Measures run s for kernel k (place_kernel): the fit of each of its SMs, counted in hist, total
+ * and maxc. */
 static inline guint32
-fit_count (TsGpu *g, const KRun *k, guint i, guint32 *total, guint32 *maxc)
+fit_count (TsGpu *g, const KRun *k, guint s, guint32 *total, guint32 *maxc)
 {
   /* An SM without resident blocks is wholly free: its fit is known. */
-  guint32 c = g->resident[i] == 0 ? k->per_sm : sm_fit (&g->free[i], k);
-  g->fit[i] = c;
-  g->hist[c]++;
-  *total += c;
+  guint32 c = g->resident[s] == 0 ? k->per_sm : sm_fit (&g->free[s], k), len = g->run_len[s];
+  g->fit[s] = c;
+  g->hist[c] += len;
+  *total += c * len;
   *maxc = MAX (*maxc, c);
   return c;
 }
@@ -1302,7 +1523,28 @@ sm_clear (TsGpu *g, guint i, gboolean leave)
   g->resident[i] = 0;
 }
 
-/* Gives kernel ki as many blocks as fit now, as one block group.  Two passes over the SMs: one
+/* Run s takes `give` blocks on each of its SMs for the group that ef places (freed: the freed
+ * list is kept); returns the run's load then (contention), or 0. */
+static inline double
+place_run (TsGpu *g, EmptyFill *ef, gboolean freed, guint s, guint32 give)
+{
+  if (g->resident[s] == 0)
+    {
+      if (freed)
+        sm_freed (g, s);  /* it got per_sm, maybe less than it fits */
+      return sm_fill_empty (g, ef, s, give);
+    }
+  const KRun *k = ef->k;
+  SmFree *f = &g->free[s];
+  f->slots -= give;
+  f->threads -= give * k->need_threads;
+  f->regs -= give * k->need_regs;
+  f->smem -= give * k->need_smem;
+  g->resident[s] += give;
+  return ef->enter ? sm_enter (g, s, give, k->demand, ef->gi) : 0;
+}
+
+/* Gives kernel ki as many blocks as fit now, as one block group.  Two passes over the runs: one
  * to measure what fits, one to place.  A kernel placed again after a placement that took all
  * that fitted it (the head kernel, each time blocks end under contention) measures only the SMs
  * freed since: elsewhere it fits 0. */
@@ -1317,17 +1559,19 @@ place_kernel (TsGpu *g, guint32 ki)
   gboolean empty = g->free_slots == (guint64) g->n_sms * g->prof->max_blocks_per_sm && forbidden == NULL;
   /* Only the freed SMs (most-free reads fit[] of the candidates only; hist[] from 2 up) */
   gboolean only_freed = !empty && !rr && k->id == g->fit_zero_id;
+  if (G_UNLIKELY (rr || forbidden != NULL))
+    runs_split_by (g, rr ? NULL : forbidden);  /* these go by SM id */
   if (empty)
     total = g->n_sms * k->per_sm, maxc = k->per_sm, g->hist[maxc] = g->n_sms;
   else if (!only_freed)
-    for (guint i = 0; i < g->n_sms; i++)
+    for (guint i = 0; i < g->n_sms; i += g->run_len[i])
       fit_count (g, k, i, &total, &maxc);
   else
     {
       for (guint32 j = 0; j < g->n_freed; j++)
         {
           guint32 i = g->freed[j];
-          if (fit_count (g, k, i, &total, &maxc) > 0)
+          if (run_is_start (g, i) && fit_count (g, k, i, &total, &maxc) > 0)
             g->cand_mask[i / 64] |= G_GUINT64_CONSTANT (1) << (i % 64);
         }
       /* the candidates for placement in SM id order (blocks go by it) */
@@ -1336,20 +1580,17 @@ place_kernel (TsGpu *g, guint32 ki)
           g->cand[n_cand++] = w * 64 + (guint32) __builtin_ctzll (m);
       memset (g->cand_mask, 0, g->mask_words * sizeof (guint64));
     }
-  /* Placement goes over the candidates, or over every SM (all_sms: 0, 1, ...). */
-  const guint32 *list = only_freed ? g->cand : g->all_sms;
-  guint32 n_list = only_freed ? n_cand : g->n_sms;
   /* From here on, a new list of freed SMs: for this kernel if it takes all that fits it now
    * (below), which leaves it no room but on the SMs it finds empty, and still has blocks to
    * place (it is placed again; other kernels would pay for the list for nothing). */
   g->freed_epoch++, g->n_freed = 0;
   g->fit_zero_id = !empty && !rr && forbidden == NULL && total < B ? k->id : 0;
-  if (G_UNLIKELY (forbidden != NULL))  /* a pad: not on its main kernel's SMs */
-    for (guint i = 0; i < g->n_sms; i++)
+  if (G_UNLIKELY (forbidden != NULL))  /* a pad: not on its main kernel's SMs (whole runs, above) */
+    for (guint i = 0; i < g->n_sms; i += g->run_len[i])
       if ((forbidden[i / 64] >> (i % 64)) & 1)
         {
-          g->hist[g->fit[i]]--, g->hist[0]++;
-          total -= g->fit[i];
+          g->hist[g->fit[i]] -= g->run_len[i], g->hist[0] += g->run_len[i];
+          total -= g->fit[i] * g->run_len[i];
           g->fit[i] = 0;
         }
   /* Most-free: SM i gets max(0, fit - L), plus one if it is among the first r at level L.  When
@@ -1370,73 +1611,50 @@ place_kernel (TsGpu *g, guint32 ki)
 
   guint32 gi = group_alloc (g);
   k = &g->kruns[ki];
-  guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
-  guint32 n = 0, placed = 0, target = MIN (B, total);
-  int became_busy = 0;
-  /* Its blocks load their SMs in the same pass (contention_enter's part per SM). */
-  gboolean enter = g->sm_rule && !k->draining;
-  double load = 0;
+  /* its blocks load their SMs in the same pass (contention_enter's part per SM) */
+  gboolean enter = g->sm_rule && !k->draining, freed = g->fit_zero_id != 0;
   EmptyFill ef = { .k = k, .gi = gi, .enter = enter };
-  if (empty && !rr)
-    /* every SM is empty, and blocks go by SM id (the loop below would find the same SM by SM;
-     * this one spares the serial policies its reads and tests) */
-    for (guint i = 0; i < g->n_sms && placed < target; i++)
-      {
-        guint32 give = most_free_give (k->per_sm, L, &r);
-        if (give == 0)
-          continue;
-        pairs[n++] = (i << 16) | give;
-        placed += give;
-        double x = sm_fill_empty (g, &ef, i, give);
-        load = MAX (load, x);
-        became_busy++;
-      }
-  else
+  Piece *pieces = &g->group_pieces[(gsize) gi * g->n_sms];
+  guint32 n_pieces = 0, n_sms = 0, placed = 0, target = MIN (B, total);
+  int became_busy = 0;
+  double load = 0;
+  /* The runs in SM id order: every one, or the candidates.  A run of which only the first SMs
+   * take the extra block at level L is split there. */
+  for (guint ci = 0, i = only_freed ? (n_cand > 0 ? g->cand[0] : g->n_sms) : 0; i < g->n_sms && placed < target;)
     {
-      /* locals: the stores below cannot change them (the compiler must assume they might) */
-      const guint32 nt = k->need_threads, nr = k->need_regs, ns = k->need_smem;
-      const double d = k->demand;
-      const gboolean freed = g->fit_zero_id != 0;
-      for (guint32 ci = 0; ci < n_list && placed < target; ci++)
-        {
-          guint i = list[ci];
-          guint32 give = rr ? g->give[i] : most_free_give (g->fit[i], L, &r);  /* most-free here: not empty */
-          if (give == 0)
-            continue;
-          pairs[n++] = (i << 16) | give;
-          placed += give;
-          double x = 0;
-          if (g->resident[i] == 0)
-            {
-              became_busy++;
-              if (freed)
-                sm_freed (g, i);  /* it got per_sm, maybe less than it fits */
-              x = sm_fill_empty (g, &ef, i, give);
-            }
-          else
-            {
-              SmFree *f = &g->free[i];
-              f->slots -= give;
-              f->threads -= give * nt;
-              f->regs -= give * nr;
-              f->smem -= give * ns;
-              g->resident[i] += give;
-              if (enter)
-                x = sm_enter (g, i, give, d, gi);
-            }
-          load = MAX (load, x);
-        }
+      guint32 len = g->run_len[i];
+      guint next = only_freed ? (++ci < n_cand ? g->cand[ci] : g->n_sms) : i + len;
+      guint32 extra = 0, give = rr ? g->give[i] : most_free_give (empty ? k->per_sm : g->fit[i], len, L, &r, &extra);
+      /* the run, or its two parts: the first `extra` SMs with one block more */
+      guint parts = 1;
+      if (extra > 0 && extra < len)
+        run_split (g, i, i + extra), parts = 2;
+      for (guint32 q = 0, at = i, n = give + (extra > 0); q < parts; q++, at = i + extra, n = give)
+        if (n > 0)
+          {
+            guint32 m = g->run_len[at];
+            if (n_pieces > 0 && pieces[n_pieces - 1].lo + pieces[n_pieces - 1].n == at && pieces[n_pieces - 1].blocks == n)
+              pieces[n_pieces - 1].n += m;
+            else
+              pieces[n_pieces++] = (Piece) { (guint16) at, (guint16) m, (guint16) n };
+            placed += n * m, n_sms += m;
+            became_busy += g->resident[at] == 0 ? (int) m : 0;
+            double x = place_run (g, &ef, freed, at, n);
+            load = MAX (load, x);
+          }
+      i = next;
     }
   if (became_busy > 0)
     busy_change (g, became_busy);
   if (G_UNLIKELY (k->used_sms != NULL))  /* the main kernel of a padded launch */
-    for (guint32 j = 0; j < n; j++)
-      k->used_sms[(pairs[j] >> 16) / 64] |= G_GUINT64_CONSTANT (1) << ((pairs[j] >> 16) % 64);
+    for (guint32 j = 0; j < n_pieces; j++)
+      for (guint i = pieces[j].lo; i < (guint) pieces[j].lo + pieces[j].n; i++)
+        k->used_sms[i / 64] |= G_GUINT64_CONSTANT (1) << (i % 64);
   TsTime now = ts_engine_now (g->engine), end = now + g->prof->timing.block_dispatch + k->block_ns;
   Group *grp = &g->groups[gi];
   guint32 mark = grp->mark;  /* kept across reuse: it must not match a later pass by accident */
-  *grp = (Group) { .krun = ki, .n_sms = n, .blocks = placed, .noop = k->draining, .start = now,
-                   .mark = mark };
+  *grp = (Group) { .krun = ki, .n_sms = n_sms, .n_pieces = n_pieces, .blocks = placed, .noop = k->draining,
+                   .start = now, .mark = mark };
   if (enter)
     {
       grp->left = k->work;
@@ -1455,7 +1673,7 @@ place_kernel (TsGpu *g, guint32 ki)
   k->undispatched -= placed;
   k->last_end = MAX (k->last_end, end);
   if (g->observer)
-    observe (g, TS_GPU_BLOCKS_START, k, grp, pairs);
+    observe (g, TS_GPU_BLOCKS_START, k, grp, pieces);
 }
 
 /* DESIGN §2 rule 2: serve the execution queues in priority order.  Under head-of-level, a kernel
@@ -1510,6 +1728,7 @@ ev_dispatch (gpointer data, guint64 arg)
   dispatch_round (g);
   if (g->sm_rule)
     rates_settle (g);
+  runs_merge (g);
   chain_try (g);
 }
 
@@ -1606,53 +1825,44 @@ kernel_finished (TsGpu *g, guint32 ki)
     preempt_done (g, si);
 }
 
-/* Returns a group's resources to its SMs; returns its (sm, blocks) pairs. */
-static const guint32 *
+/* Returns a group's resources to its SMs; returns its pieces. */
+static const Piece *
 group_vacate (TsGpu *g, guint32 gi)
 {
   const Group *grp = &g->groups[gi];
   gboolean leave = g->sm_rule && !grp->noop;
   const KRun *k = &g->kruns[grp->krun];
-  const guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
+  const Piece *pc = &g->group_pieces[(gsize) gi * g->n_sms];
+  /* alone on the GPU: each of its SMs becomes empty (as the test below would find, at more cost
+   * to the serial policies) */
+  gboolean alone = g->n_res_groups == 1, freed = g->fit_zero_id != 0;
   int became_idle = 0;
-  if (g->n_res_groups == 1)
+  for (guint32 j = 0; j < grp->n_pieces; j++)
     {
-      /* alone on the GPU: each of its SMs becomes empty (as the loop below would find, SM by
-       * SM, at more cost to the serial policies) */
-      for (guint32 j = 0; j < grp->n_sms; j++)
-        sm_clear (g, pairs[j] >> 16, leave);
-      became_idle = (int) grp->n_sms;
-      if (g->fit_zero_id != 0)
-        for (guint32 j = 0; j < grp->n_sms; j++)
-          sm_freed (g, pairs[j] >> 16);
-    }
-  else
-    {
-      /* locals: the stores below cannot change them (the compiler must assume they might) */
-      const guint32 nt = k->need_threads, nr = k->need_regs, ns = k->need_smem;
-      const double d = k->demand;
-      const gboolean freed = g->fit_zero_id != 0;
-      for (guint32 j = 0; j < grp->n_sms; j++)
+      guint lo = pc[j].lo, hi = lo + pc[j].n;
+      guint32 c = pc[j].blocks;
+      run_isolate (g, lo, hi);
+      for (guint i = lo; i < hi; i += g->run_len[i])
         {
-          guint32 i = pairs[j] >> 16, c = pairs[j] & 0xffff;
-          if (g->resident[i] == c)  /* its only group */
+          if (alone || g->resident[i] == c)  /* its only group */
             {
               sm_clear (g, i, leave);
-              became_idle++;
+              became_idle += (int) g->run_len[i];
             }
           else
             {
               if (leave)
-                sm_leave (g, i, c, d, gi);
+                sm_leave (g, i, c, k->demand, gi);
               SmFree *f = &g->free[i];
               f->slots += c;
-              f->threads += c * nt;
-              f->regs += c * nr;
-              f->smem += c * ns;
+              f->threads += c * k->need_threads;
+              f->regs += c * k->need_regs;
+              f->smem += c * k->need_smem;
               g->resident[i] -= c;
             }
           if (freed)
             sm_freed (g, i);
+          run_dirty (g, i);
         }
     }
   if (leave)
@@ -1660,7 +1870,7 @@ group_vacate (TsGpu *g, guint32 gi)
   if (became_idle > 0)
     busy_change (g, -became_idle);
   g->free_slots += grp->blocks;
-  return pairs;
+  return pc;
 }
 
 /* A group's blocks have ended: their resources return, the kernel may be complete, and the
@@ -1670,13 +1880,13 @@ group_done (TsGpu *g, guint32 gi)
 {
   Group *grp = &g->groups[gi];
   KRun *k = &g->kruns[grp->krun];
-  const guint32 *pairs = group_vacate (g, gi);
+  const Piece *pieces = group_vacate (g, gi);
   g->blocks_completed += grp->blocks;
   k->remaining -= grp->blocks;
   if (!grp->noop)
     k->done_real += grp->blocks;
   if (g->observer)
-    observe (g, TS_GPU_BLOCKS_END, k, grp, pairs);
+    observe (g, TS_GPU_BLOCKS_END, k, grp, pieces);
   guint32 ki = grp->krun;
   group_release (g, gi);
   if (k->remaining == 0)
@@ -1768,15 +1978,15 @@ static gboolean
 chain_neutral (const TsGpu *g, guint32 gi, const KRun *k)
 {
   const Group *grp = &g->groups[gi];
-  const guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
-  for (guint32 j = 0; j < grp->n_sms; j++)
-    {
-      guint i = pairs[j] >> 16;
-      double y = (pairs[j] & 0xffff) * k->demand;
-      double left = g->sm_n_groups[i] == 1 ? 0 : g->load[i] - y;
-      if (left + y != g->load[i])
-        return FALSE;
-    }
+  const Piece *pc = &g->group_pieces[(gsize) gi * g->n_sms];
+  for (guint32 j = 0; j < grp->n_pieces; j++)
+    for (guint i = run_find (g, pc[j].lo), hi = pc[j].lo + pc[j].n; i < hi; i += g->run_len[i])
+      {
+        double y = pc[j].blocks * k->demand;
+        double left = g->sm_n_groups[i] == 1 ? 0 : g->load[i] - y;
+        if (left + y != g->load[i])
+          return FALSE;
+      }
   return TRUE;
 }
 
@@ -1873,7 +2083,7 @@ chain_try (TsGpu *g)
         }
     }
   /* nothing more of K fits anywhere (an empty SM always fits some) */
-  for (guint i = 0; i < g->n_sms; i++)
+  for (guint i = 0; i < g->n_sms; i += g->run_len[i])
     if (g->resident[i] == 0 || sm_fit (&g->free[i], k) > 0)
       return;
   /* its groups, each with a refill that changes nothing */
@@ -1891,16 +2101,17 @@ chain_try (TsGpu *g)
       ChainFrag *f = &c->frag[c->n];
       /* Where it is alone, its SM empties and then fits per_sm: the refill is the
        * same only if it held that many (place_kernel). */
-      const guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
-      for (guint32 p = 0; p < grp->n_sms; p++)
-        if (g->resident[pairs[p] >> 16] == (pairs[p] & 0xffff) && (pairs[p] & 0xffff) != k->per_sm)
-          return;
+      const Piece *pc = &g->group_pieces[(gsize) gi * g->n_sms];
+      for (guint32 p = 0; p < grp->n_pieces; p++)
+        for (guint i = run_find (g, pc[p].lo), hi = pc[p].lo + pc[p].n; i < hi; i += g->run_len[i])
+          if (g->resident[i] == pc[p].blocks && pc[p].blocks != k->per_sm)
+            return;
       double r = 0;
       if (g->sm_rule)
         {
           if (!chain_neutral (g, gi, k))
             return;
-          r = group_rate (g, grp, k, &g->group_pairs[(gsize) gi * g->n_sms]);
+          r = group_rate (g, gi);
         }
       if (!chain_wave_steps (g, k, r, f))
         return;
@@ -1973,19 +2184,20 @@ static void
 chain_refill_lists (TsGpu *g, guint32 gi)
 {
   Group *grp = &g->groups[gi];
-  const guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
+  const Piece *pc = &g->group_pieces[(gsize) gi * g->n_sms];
   guint cap = g->prof->max_blocks_per_sm;
-  for (guint32 p = 0; p < grp->n_sms; p++)
-    {
-      guint32 *list = &g->sm_groups[(gsize) (pairs[p] >> 16) * cap];
-      guint32 n = g->sm_n_groups[pairs[p] >> 16], e = 0;
-      if (list[n - 1] == gi)
-        continue;  /* there already (a steady refill's place, after the first) */
-      while (list[e] != gi)
-        e++;
-      list[e] = list[n - 1];
-      list[n - 1] = gi;
-    }
+  for (guint32 p = 0; p < grp->n_pieces; p++)
+    for (guint i = run_find (g, pc[p].lo), hi = pc[p].lo + pc[p].n; i < hi; i += g->run_len[i])
+      {
+        guint32 *list = &g->sm_groups[(gsize) i * cap];
+        guint32 n = g->sm_n_groups[i], e = 0;
+        if (list[n - 1] == gi)
+          continue;  /* there already (a steady refill's place, after the first) */
+        while (list[e] != gi)
+          e++;
+        list[e] = list[n - 1];
+        list[n - 1] = gi;
+      }
   guint32 last = g->live[g->n_live - 1];
   g->live[grp->live_pos] = last;
   g->groups[last].live_pos = grp->live_pos;
@@ -2068,7 +2280,7 @@ chain_skip_turns (TsGpu *g, guint64 turns)
   for (guint32 pos = 0; pos < c->queue.n; pos++)
     rank[c->queue.idx[FQ_AT (&c->queue, pos)]] = pos;
   guint cap = g->prof->max_blocks_per_sm;
-  for (guint i = 0; i < g->n_sms; i++)
+  for (guint i = 0; i < g->n_sms; i += g->run_len[i])
     chain_list_turns (g, &g->sm_groups[(gsize) i * cap], g->sm_n_groups[i], rank, turns);
   chain_list_turns (g, g->live, g->n_live, rank, turns);
   for (guint32 e = 0; e < g->n_live; e++)
@@ -2273,9 +2485,9 @@ ev_reset_kill (gpointer data, guint64 arg)
         continue;
       KRun *k = &g->kruns[grp->krun];
       ts_engine_cancel (g->engine, grp->event);
-      const guint32 *pairs = group_vacate (g, gi);
+      const Piece *pieces = group_vacate (g, gi);
       if (g->observer)
-        observe (g, TS_GPU_BLOCKS_KILLED, k, grp, pairs);
+        observe (g, TS_GPU_BLOCKS_KILLED, k, grp, pieces);
       TsTime elapsed = now - grp->start;
       s->pr.aborted_blocks += grp->blocks;
       s->pr.aborted_block_ns += grp->blocks * elapsed;
@@ -2422,7 +2634,20 @@ ts_gpu_verify (const TsGpu *gpu)
   const TsGpu *g = gpu;
   const TsProfile *p = g->prof;
   guint cap = p->max_blocks_per_sm;
-  /* Each SM's free resources and load are what its resident groups leave (loads to rounding). */
+  /* The runs tile the SMs, each with its state at its start; none is left in the touched list. */
+  {
+    guint i = 0, n_starts = 0, prev = NONE;
+    for (; i < g->n_sms; prev = i, i += g->run_len[i], n_starts++)
+      VERIFY (run_is_start (g, i) && g->run_len[i] >= 1 && g->run_prev[i] == prev,
+              "SM %u: not a run start, an empty run, or a wrong link to the run before", i);
+    guint bits = 0;
+    for (guint w = 0; w < g->mask_words; w++)
+      bits += (guint) __builtin_popcountll (g->run_head[w]);
+    VERIFY (i == g->n_sms && bits == n_starts, "runs: %u starts marked, %u found", bits, n_starts);
+    VERIFY (!g->sm_rule || (g->touched_head == NONE && g->n_touched_sms == 0), "runs: the touched list is not empty");
+  }
+  /* Each SM's free resources and load (its run's) are what its resident groups leave (loads to
+   * rounding). */
   for (guint i = 0; i < g->n_sms; i++)
     {
       guint64 used[4] = { 0, 0, 0, 0 };
@@ -2434,42 +2659,47 @@ ts_gpu_verify (const TsGpu *gpu)
           if (grp->blocks == 0)
             continue;
           const KRun *k = &g->kruns[grp->krun];
-          const guint32 *pairs = &g->group_pairs[(gsize) gi * g->n_sms];
-          for (guint32 j = 0; j < grp->n_sms; j++)
-            if (pairs[j] >> 16 == i)
+          const Piece *pc = &g->group_pieces[(gsize) gi * g->n_sms];
+          for (guint32 j = 0; j < grp->n_pieces; j++)
+            if (pc[j].lo <= i && i < (guint) pc[j].lo + pc[j].n)
               {
-                guint64 c = pairs[j] & 0xffff;
+                guint64 c = pc[j].blocks;
                 used[0] += c, used[1] += c * k->need_threads, used[2] += c * k->need_regs, used[3] += c * k->need_smem;
                 if (g->sm_rule && !grp->noop)
                   load += c * k->demand, n_live++;
               }
         }
-      const SmFree *f = &g->free[i];
-      VERIFY (used[0] == g->resident[i] && f->slots + used[0] == cap && f->threads + used[1] == p->max_threads_per_sm
+      guint s = run_find (g, i);
+      const SmFree *f = &g->free[s];
+      VERIFY (used[0] == g->resident[s] && f->slots + used[0] == cap && f->threads + used[1] == p->max_threads_per_sm
               && f->regs + used[2] == p->registers_per_sm && f->smem + used[3] == p->shared_mem_per_sm,
               "SM %u: free resources do not add up", i);
       if (g->sm_rule)
-        VERIFY (g->sm_n_groups[i] == n_live && fabs (g->load[i] - load) <= 1e-9 * MAX (1.0, load)
-                && (n_live > 0 || g->load[i] == 0), "SM %u: load %g, its groups' %g", i, g->load[i], load);
+        VERIFY (g->sm_n_groups[s] == n_live && fabs (g->load[s] - load) <= 1e-9 * MAX (1.0, load)
+                && (n_live > 0 || g->load[s] == 0), "SM %u: load %g, its groups' %g", i, g->load[s], load);
     }
   /* The group lists, which a chain passing whole turns rewrites (chain_skip_turns): each entry
    * of an SM's list is a live group on that SM (with the counts above: each once), and each
    * live group knows its place in the live list. */
   if (g->sm_rule)
     for (guint i = 0; i < g->n_sms; i++)
-      for (guint32 e = 0; e < g->sm_n_groups[i]; e++)
-        {
-          guint32 gi = g->sm_groups[(gsize) i * cap + e];
-          const Group *grp = &g->groups[gi];
-          VERIFY (gi < g->n_groups && grp->blocks > 0 && !grp->noop && grp->live_pos < g->n_live
-                  && g->live[grp->live_pos] == gi, "SM %u: its list holds group %u, not live", i, gi);
-          guint32 j = 0;
-          while (j < grp->n_sms && g->group_pairs[(gsize) gi * g->n_sms + j] >> 16 != i)
-            j++;
-          VERIFY (j < grp->n_sms, "SM %u: its list holds group %u, not on it", i, gi);
-          for (guint32 e2 = 0; e2 < e; e2++)
-            VERIFY (g->sm_groups[(gsize) i * cap + e2] != gi, "SM %u: group %u twice in its list", i, gi);
-        }
+      {
+        guint s = run_find (g, i);
+        for (guint32 e = 0; e < g->sm_n_groups[s]; e++)
+          {
+            guint32 gi = g->sm_groups[(gsize) s * cap + e];
+            const Group *grp = &g->groups[gi];
+            VERIFY (gi < g->n_groups && grp->blocks > 0 && !grp->noop && grp->live_pos < g->n_live
+                    && g->live[grp->live_pos] == gi, "SM %u: its list holds group %u, not live", i, gi);
+            const Piece *pc = &g->group_pieces[(gsize) gi * g->n_sms];
+            guint32 j = 0;
+            while (j < grp->n_pieces && !(pc[j].lo <= i && i < (guint) pc[j].lo + pc[j].n))
+              j++;
+            VERIFY (j < grp->n_pieces, "SM %u: its list holds group %u, not on it", i, gi);
+            for (guint32 e2 = 0; e2 < e; e2++)
+              VERIFY (g->sm_groups[(gsize) s * cap + e2] != gi, "SM %u: group %u twice in its list", i, gi);
+          }
+      }
   /* Every live group runs at the rate its heaviest SM and the memory rule give now (within the
    * tolerance under which group_update keeps a rate). */
   if (g->sm_rule)
@@ -2478,10 +2708,7 @@ ts_gpu_verify (const TsGpu *gpu)
         VERIFY (g->groups[g->live[e]].live_pos == e, "live group %u: at %u, its live_pos says %u", g->live[e], e,
                 g->groups[g->live[e]].live_pos);
         const Group *grp = &g->groups[g->live[e]];
-        const guint32 *pairs = &g->group_pairs[(gsize) g->live[e] * g->n_sms];
-        double load = 0;
-        for (guint32 j = 0; j < grp->n_sms; j++)
-          load = MAX (load, g->load[pairs[j] >> 16]);
+        double load = group_load (g, g->live[e]);
         double r = kernel_speed (g, &g->kruns[grp->krun], load);
         VERIFY (fabs (r - grp->rate) <= 1e-12 * r, "group %u: rate %.17g, its SMs give %.17g", g->live[e], grp->rate, r);
         /* what rates_settle builds on: the load of its last rate is its heaviest SM's now */
@@ -2510,7 +2737,7 @@ ts_gpu_verify (const TsGpu *gpu)
   if (g->fit_zero_id != 0)
     for (guint32 ki = 0; ki < g->n_kruns; ki++)
       if (g->kruns[ki].id == g->fit_zero_id)
-        for (guint i = 0; i < g->n_sms; i++)
+        for (guint i = 0; i < g->n_sms; i += g->run_len[i])
           VERIFY (g->freed_stamp[i] == g->freed_epoch || (g->resident[i] > 0 && sm_fit (&g->free[i], &g->kruns[ki]) == 0),
                   "SM %u fits launch %" G_GUINT64_FORMAT " but is not in the freed list", i, g->fit_zero_id);
   /* A chain's virtual fragments are in its queue once each, by time. */
@@ -2547,9 +2774,9 @@ ts_gpu_order_digest (const TsGpu *gpu)
   if (!g->sm_rule)
     return h;
   guint cap = g->prof->max_blocks_per_sm;
-  for (guint i = 0; i < g->n_sms; i++)
-    for (guint32 e = 0; e < g->sm_n_groups[i]; e++)
-      h = digest_word (h, ((guint64) i << 32) | g->sm_groups[(gsize) i * cap + e]);
+  for (guint i = 0; i < g->n_sms; i++)  /* SM by SM, whatever the runs */
+    for (guint s = run_find (g, i), e = 0; e < g->sm_n_groups[s]; e++)
+      h = digest_word (h, ((guint64) i << 32) | g->sm_groups[(gsize) s * cap + e]);
   for (guint32 e = 0; e < g->n_live; e++)
     {
       const Group *grp = &g->groups[g->live[e]];

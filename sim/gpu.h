@@ -24,13 +24,18 @@
  * SMs' loads (a kernel's measured one-wave latency by occupancy, or processor sharing) and by
  * DRAM bandwidth shared among the resident kernels; rates settle once per instant.
  *
- * Cost: a dispatch round is O(SMs) per kernel served, and O(SMs freed since) for a kernel placed
- * again after it took all that fitted it (the head kernel under contention); a completion is
- * O(SMs the group spans); an SM that is empty before a placement or after a completion has its
- * state written whole, not updated; a launch derives its kernel's shape (blocks per SM, contention
- * inputs, block duration) only if the same description has not been launched lately.
- * With contention, settling an instant is O(entries in the group lists of the SMs whose residents
- * changed), plus O(SMs it spans) for a group that entered or whose heaviest SM lost load, only the
+ * Cost: consecutive SMs in identical states (free resources, resident groups, load, bit for bit)
+ * share one record, a "run", so the costs below count runs, not SMs: where the SMs hold the same
+ * groups (a kernel alone, or two side by side, placed most-free) a placement or a completion
+ * costs O(1) whatever the SM count; where each SM holds groups of its own, runs are SMs.  A run
+ * splits where an operation covers part of it, and merges with an identical neighbour at the end
+ * of an instant (a pass put off for some instants where merges seldom succeed).  A dispatch round
+ * is O(runs) per kernel served, and O(runs freed since) for a kernel placed again after it took
+ * all that fitted it (the head kernel under contention); a completion is O(runs the group spans);
+ * an empty run is written whole, not updated; a launch derives its kernel's shape (blocks per SM,
+ * contention inputs, block duration) only if the same description has not been launched lately.
+ * With contention, settling an instant is O(entries in the group lists of the runs whose residents
+ * changed), plus O(runs it spans) for a group that entered or whose heaviest SM lost load, only the
  * groups that entered when every touched SM ends it with its old load (a wave refilled as it was),
  * and O(kernels using bandwidth) when the memory rule's slowdown changes.  The
  * dispatcher runs without an event of its own when nothing else is pending at its instant

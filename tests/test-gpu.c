@@ -669,8 +669,9 @@ test_chain_beside_foreign (void)
 /* The simulated GPU's incremental state (sim/gpu.c) against a recomputation from scratch
  * (ts_gpu_verify) after every instant of random contended work: per-SM loads kept by delta and
  * rates settled only where residents changed, the SMs that placement skips because a kernel
- * placed again took all that fitted it before, a wave chain's queue.  Kernels of 1 to 4 SMs' worth
- * of blocks and resource mixes make loads and fits change on some SMs at a time. */
+ * placed again took all that fitted it before, a wave chain's queue, the runs of identical SMs.
+ * Kernels of 1 to 4 SMs' worth of blocks and resource mixes make loads and fits change on some
+ * SMs at a time; one trial in five places round-robin (SM by SM). */
 static void
 test_verify_random (void)
 {
@@ -682,6 +683,7 @@ test_verify_random (void)
       p->contention_rule = (TsContentionRule) (trial % 3);
       p->dram_bandwidth_gbps = 50;
       p->dispatch = trial % 4 < 2 ? TS_DISPATCH_HEAD_OF_LEVEL : TS_DISPATCH_ANY_FIT;
+      p->placement = trial % 5 == 4 ? TS_PLACE_ROUND_ROBIN : TS_PLACE_MOST_FREE;
       p->timing.block_dispatch = g_rand_boolean (rng) ? 0 : g_rand_int_range (rng, 1, 500);
       p->timing.host_queue_clear = 1000, p->timing.flag_write = 5000, p->timing.cu_reset = 20000;
       p->timing.block_check = 1000;

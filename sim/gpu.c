@@ -1302,10 +1302,11 @@ rates_settle (TsGpu *g)
           Group *grp = &g->groups[gj];
           if (!settle_needs (g, gj))
             continue;
-          if (grp->entered == g->instant || grp->settle_drop)
+          if (grp->entered != g->instant && grp->settle_drop)
             group_update (g, gj, now);
-          else
-            group_take_rate (g, gj, group_speed (g, grp, &g->kruns[grp->krun], MAX (grp->memo_load, grp->settle_max)), now);
+          else  /* a group that entered now loaded each of its runs, all touched: settle_max is exact */
+            group_take_rate (g, gj, group_speed (g, grp, &g->kruns[grp->krun],
+                                                 grp->entered == g->instant ? grp->settle_max : MAX (grp->memo_load, grp->settle_max)), now);
         }
     }
   g->n_touched_sms = 0;
@@ -1616,6 +1617,9 @@ place_kernel (TsGpu *g, guint32 ki)
   EmptyFill ef = { .k = k, .gi = gi, .enter = enter };
   Piece *pieces = &g->group_pieces[(gsize) gi * g->n_sms];
   guint32 n_pieces = 0, n_sms = 0, placed = 0, target = MIN (B, total);
+  /* Adjacent runs given the same blocks form one piece, unless runs seldom merge (runs_merge):
+   * then most runs stay apart, and a piece of one run each keeps loops over pieces' runs short. */
+  gboolean coalesce = g->merge_hits * 16 >= g->merge_looks;
   int became_busy = 0;
   double load = 0;
   /* The runs in SM id order: every one, or the candidates.  A run of which only the first SMs
@@ -1633,7 +1637,8 @@ place_kernel (TsGpu *g, guint32 ki)
         if (n > 0)
           {
             guint32 m = g->run_len[at];
-            if (n_pieces > 0 && pieces[n_pieces - 1].lo + pieces[n_pieces - 1].n == at && pieces[n_pieces - 1].blocks == n)
+            if (coalesce && n_pieces > 0 && pieces[n_pieces - 1].lo + pieces[n_pieces - 1].n == at
+                && pieces[n_pieces - 1].blocks == n)
               pieces[n_pieces - 1].n += m;
             else
               pieces[n_pieces++] = (Piece) { (guint16) at, (guint16) m, (guint16) n };

@@ -155,8 +155,9 @@ guint64 ts_gpu_kernels_completed (const TsGpu *gpu);
 guint64 ts_gpu_blocks_completed (const TsGpu *gpu);
 
 /* Checks the GPU's internal state against a recomputation from scratch, in O(SMs x groups): the
- * SMs' free resources and loads against their resident groups, every running group's rate
- * against its SMs' loads now, the SMs that placement skips as full, a wave chain's queue.
+ * runs of identical SMs (they tile the GPU, their links hold), the SMs' free resources and loads
+ * against their resident groups, every running group's rate against its SMs' loads now, the SMs
+ * that placement skips as full, a wave chain's queue.
  * Returns FALSE (with a message saying what) if one is wrong.  Call it between instants (no event
  * pending at the current time); for tests. */
 gboolean ts_gpu_verify (const TsGpu *gpu);

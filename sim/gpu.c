@@ -181,12 +181,11 @@ struct _TsGpu {
    * SM: each SM of a run would have undergone the same operations, in the same order. */
   guint32 *run_len;      /* at a run start: its SMs */
   guint32 *run_prev;     /* at a run start: the start of the run before it (NONE for SM 0) */
-  guint32 n_runs;
   guint64 *run_head;     /* bitset of the run starts (SM 0 always) */
   guint32 *dirty;        /* run starts that blocks left since the last merge pass */
   guint32 n_dirty;
-  /* runs_merge's recent record: runs looked at and merges made (halved as they grow), and the
-   * passes it has put off since its last */
+  /* runs_merge's recent record: runs looked at and merges made (run_merge; both halved as they
+   * grow), and the passes it has put off since its last */
   guint32 merge_looks, merge_hits, merge_skipped;
   guint8 *dirty_flag;    /* per SM: in dirty */
   SmFree *free;          /* per run: its SMs' free resources, each */
@@ -314,7 +313,6 @@ run_split (TsGpu *g, guint s, guint p)
   g->run_prev[p] = s;
   if (s + len < g->n_sms)
     g->run_prev[s + len] = p;
-  g->n_runs++;
   g->run_head[p / 64] |= G_GUINT64_CONSTANT (1) << (p % 64);
   g->free[p] = g->free[s];
   g->resident[p] = g->resident[s];
@@ -392,7 +390,7 @@ run_merge (TsGpu *g, guint a, guint b)
   if (g->freed_stamp[b] == g->freed_epoch && g->freed_stamp[a] != g->freed_epoch)
     g->freed_stamp[a] = g->freed_epoch, g->freed[g->n_freed++] = a;
   g->run_len[a] += g->run_len[b];
-  g->n_runs--;
+  g->merge_hits++;
   if (a + g->run_len[a] < g->n_sms)
     g->run_prev[a + g->run_len[a]] = a;
   g->run_head[b / 64] &= ~(G_GUINT64_CONSTANT (1) << (b % 64));
@@ -412,25 +410,31 @@ run_merge_around (TsGpu *g, guint s)
     run_merge (g, l, s);
 }
 
+/* Whether runs have seldom turned out identical lately (fewer than 1 look in 16 merged): SMs
+ * each in a state of their own, where runs are SMs. */
+static inline gboolean
+runs_seldom_merge (const TsGpu *g)
+{
+  return g->merge_hits * 16 < g->merge_looks;
+}
+
 /* At the end of an instant, once its rates have settled: each run that blocks left joins its
  * neighbours where their states are identical.  (Blocks placed never make two runs identical:
  * they were one run if they were, and a new group is on neither.) */
 static void
 runs_merge (TsGpu *g)
 {
-  /* Where runs seldom turn out identical (SMs each in a state of their own), looking costs more
-   * than merging saves: a pass then waits for 7 more instants' runs.  Deterministic, and exact
-   * either way: runs left apart only cost time. */
-  if (g->merge_hits * 16 < g->merge_looks && ++g->merge_skipped < 8)
+  /* Where runs seldom merge, looking costs more than merging saves: a pass then waits for 7
+   * more instants' runs.  Deterministic, and exact either way: runs left apart only cost time. */
+  if (runs_seldom_merge (g) && ++g->merge_skipped < 8)
     return;
   g->merge_skipped = 0;
-  guint32 before = g->n_runs;
   for (guint32 j = 0; j < g->n_dirty; j++)
     {
       g->dirty_flag[g->dirty[j]] = 0;
       run_merge_around (g, g->dirty[j]);
     }
-  g->merge_looks += g->n_dirty, g->merge_hits += before - g->n_runs;
+  g->merge_looks += g->n_dirty;  /* (run_merge counts merge_hits) */
   if (g->merge_looks > 4096)
     g->merge_looks /= 2, g->merge_hits /= 2;
   g->n_dirty = 0;
@@ -463,7 +467,7 @@ ts_gpu_new (TsEngine *engine, const TsProfile *profile)
   g->run_len = g_new (guint32, g->n_sms);
   g->run_head = g_new0 (guint64, g->mask_words);
   g->run_prev = g_new (guint32, g->n_sms);
-  g->run_len[0] = g->n_sms, g->run_head[0] = 1, g->run_prev[0] = NONE, g->n_runs = 1;  /* every SM empty */
+  g->run_len[0] = g->n_sms, g->run_head[0] = 1, g->run_prev[0] = NONE;  /* every SM empty */
   g->dirty = g_new (guint32, g->n_sms);
   g->dirty_flag = g_new0 (guint8, g->n_sms);
   g->obs_pairs = g_new (guint32, g->n_sms);
@@ -1619,7 +1623,7 @@ place_kernel (TsGpu *g, guint32 ki)
   guint32 n_pieces = 0, n_sms = 0, placed = 0, target = MIN (B, total);
   /* Adjacent runs given the same blocks form one piece, unless runs seldom merge (runs_merge):
    * then most runs stay apart, and a piece of one run each keeps loops over pieces' runs short. */
-  gboolean coalesce = g->merge_hits * 16 >= g->merge_looks;
+  gboolean coalesce = !runs_seldom_merge (g);
   int became_busy = 0;
   double load = 0;
   /* The runs in SM id order: every one, or the candidates.  A run of which only the first SMs

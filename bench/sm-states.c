@@ -145,6 +145,11 @@ main (int argc, char **argv)
       return 2;
     }
   scn->duration = ts_time_from_ms (seconds * 1000.0);
+  if (!ts_scenario_check_size (scn, &error))  /* as tiersim's --duration */
+    {
+      fprintf (stderr, "sm-states: %s\n", error->message);
+      return 2;
+    }
   Stats st = { .n_sms = scn->profile->sms, .placed = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref) };
   st.on = g_new (GArray *, st.n_sms);
   for (guint i = 0; i < st.n_sms; i++)
